@@ -1,0 +1,30 @@
+/**
+ * The contract between the case decider and the SLA engine. The case decider never computes
+ * business time itself: it asks a ClockCalculator (built from the policy in force) and records
+ * the answer in a SlaClockStarted event, so that replay is exact whatever the policy becomes.
+ */
+export type Severity = 'A' | 'B' | 'C';
+export type ClockKind = 'initialResponse' | 'nextUpdate';
+
+/** Where business time is counted: the case contact's IANA zone and ISO 3166 country. */
+export interface CalendarLocation {
+  readonly timeZone: string;
+  readonly country?: string;
+}
+
+export interface ClockDue {
+  readonly policyVersion: string;
+  /** '24x7' or 'business', as the policy said for this severity. */
+  readonly calendar: '24x7' | 'business';
+  readonly startedAt: string;
+  readonly warnAt: string;
+  readonly dueAt: string;
+  /** dueAt + the policy's escalateAfterOverdue: when an overdue clock escalates to the manager. */
+  readonly escalateAt: string;
+}
+
+export interface ClockCalculator {
+  readonly policyVersion: string;
+  /** The due instants of a clock of `kind` for `severity` that starts at `startedAt` (ISO-8601 UTC). */
+  clockFor(kind: ClockKind, severity: Severity, startedAt: string, location: CalendarLocation): ClockDue;
+}

@@ -1,0 +1,101 @@
+import { Checkpoint, EventStore, RecordedEvent } from './event-store';
+
+export interface CatchUpSubscriptionOptions {
+  /** Resume after this checkpoint (null: from the first event). The consumer stores checkpoints itself. */
+  readonly from: Checkpoint | null;
+  /**
+   * Handles a batch in order. It should store `events[events.length - 1].checkpoint` together with
+   * its own writes; if it throws, the same batch is delivered again (at-least-once).
+   */
+  readonly handle: (events: RecordedEvent[]) => Promise<void>;
+  readonly batchSize?: number;
+  /** How often to look for events written by other processes. */
+  readonly pollIntervalMs?: number;
+  /** Called when a read or the handler fails; the subscription retries after a back-off. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * A catch-up subscription to all events: reads pages after its checkpoint, hands them to the
+ * consumer, and waits for an in-process append signal or the poll interval when it is caught up.
+ * It works on every adapter because it only uses `readAll`, whose order never skips an event.
+ */
+export class CatchUpSubscription {
+  private checkpointValue: Checkpoint | null;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private signalled = false;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: CatchUpSubscriptionOptions,
+  ) {
+    this.checkpointValue = options.from;
+  }
+
+  /** The checkpoint after the last batch the handler accepted. */
+  get checkpoint(): Checkpoint | null {
+    return this.checkpointValue;
+  }
+
+  start(): this {
+    if (this.running) return this;
+    this.running = true;
+    this.unsubscribe = this.store.onAppended(() => this.signal());
+    this.loop = this.run();
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.signal();
+    await this.loop;
+  }
+
+  private signal(): void {
+    this.signalled = true;
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 500;
+    let failures = 0;
+    while (this.running) {
+      try {
+        this.signalled = false;
+        const page = await this.store.readAll({ after: this.checkpointValue, maxCount: batchSize });
+        if (page.events.length > 0) {
+          await this.options.handle(page.events);
+          this.checkpointValue = page.checkpoint;
+          failures = 0;
+          if (page.events.length === batchSize) continue;
+        }
+        failures = 0;
+        await this.idle(this.options.pollIntervalMs ?? 100);
+      } catch (error) {
+        this.options.onError?.(error);
+        failures++;
+        await this.idle(Math.min(100 * 2 ** failures, 5000));
+      }
+    }
+  }
+
+  /** Sleeps until the poll interval ends or an append is signalled (whichever comes first). */
+  private idle(ms: number): Promise<void> {
+    if (this.signalled || !this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+}

@@ -1,0 +1,273 @@
+import { randomUUID } from 'node:crypto';
+import { CatchUpSubscription } from '../catch-up-subscription';
+import { compareCheckpoints } from '../checkpoint';
+import { Checkpoint, EventStore, NewEvent, RecordedEvent } from '../event-store';
+import { WrongExpectedRevisionError } from '../event-store.errors';
+
+/**
+ * The behaviour every EventStore adapter must have. Each adapter's *.int.spec.ts calls this with a
+ * factory for a store of its own (own schema, own database, or unique stream names), so the suite
+ * also runs against stores that hold other data: it only looks at the streams it created.
+ */
+export function describeEventStoreConformance(
+  name: string,
+  factory: () => Promise<{ store: EventStore; cleanup(): Promise<void> }>,
+): void {
+  describe(`EventStore conformance: ${name}`, () => {
+    let store: EventStore;
+    let cleanup: () => Promise<void>;
+    const run = randomUUID().slice(0, 8);
+    let streamCounter = 0;
+    const newStream = (label = 'stream') => `conf${run}-${label}-${++streamCounter}`;
+
+    beforeAll(async () => {
+      ({ store, cleanup } = await factory());
+    });
+    afterAll(async () => {
+      await cleanup?.();
+    });
+
+    /** Every event of this run's streams, through readAll pages of `pageSize`. */
+    async function readAllOfRun(pageSize = 100, after: Checkpoint | null = null): Promise<RecordedEvent[]> {
+      const seen: RecordedEvent[] = [];
+      let checkpoint = after;
+      for (;;) {
+        const page = await store.readAll({ after: checkpoint, maxCount: pageSize });
+        if (page.events.length === 0) return seen;
+        seen.push(...page.events.filter((e) => e.streamId.startsWith(`conf${run}-`)));
+        checkpoint = page.checkpoint;
+      }
+    }
+
+    describe('expected revision', () => {
+      it('no_stream creates a stream at revision 0 and refuses an existing one', async () => {
+        const stream = newStream();
+        const first = await store.append(stream, [event('A')], 'no_stream');
+        expect(first).toMatchObject({ nextRevision: 0, duplicate: false });
+        const conflict = await store.append(stream, [event('B')], 'no_stream').catch((e) => e);
+        expect(conflict).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(conflict).toMatchObject({ streamId: stream, expected: 'no_stream', actual: 0 });
+        expect(await types(stream)).toEqual(['A']);
+      });
+
+      it('stream_exists refuses a missing stream and accepts an existing one', async () => {
+        const stream = newStream();
+        const conflict = await store.append(stream, [event('A')], 'stream_exists').catch((e) => e);
+        expect(conflict).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await store.readStream(stream)).toEqual([]);
+        await store.append(stream, [event('A')], 'any');
+        const second = await store.append(stream, [event('B'), event('C')], 'stream_exists');
+        expect(second.nextRevision).toBe(2);
+        expect(await types(stream)).toEqual(['A', 'B', 'C']);
+      });
+
+      it('an exact revision appends only when it is current; a stale one is a typed conflict that writes nothing', async () => {
+        const stream = newStream();
+        await store.append(stream, [event('A'), event('B')], 'no_stream');
+        const ok = await store.append(stream, [event('C')], 1);
+        expect(ok.nextRevision).toBe(2);
+        const stale = await store.append(stream, [event('D'), event('E')], 1).catch((e) => e);
+        expect(stale).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(stale).toMatchObject({ expected: 1, actual: 2 });
+        const ahead = await store.append(stream, [event('D')], 7).catch((e) => e);
+        expect(ahead).toBeInstanceOf(WrongExpectedRevisionError);
+        const missing = await store.append(newStream(), [event('X')], 0).catch((e) => e);
+        expect(missing).toBeInstanceOf(WrongExpectedRevisionError);
+        expect(await types(stream)).toEqual(['A', 'B', 'C']);
+      });
+
+      it('any appends whatever the stream holds', async () => {
+        const stream = newStream();
+        expect((await store.append(stream, [event('A')], 'any')).nextRevision).toBe(0);
+        expect((await store.append(stream, [event('B')], 'any')).nextRevision).toBe(1);
+      });
+
+      it('positions grow with each append and name the last event written', async () => {
+        const stream = newStream();
+        const first = await store.append(stream, [event('A'), event('B')], 'no_stream');
+        const second = await store.append(stream, [event('C')], 1);
+        const read = await store.readStream(stream);
+        expect(read[1].position).toBe(first.position);
+        expect(read[2].position).toBe(second.position);
+        expect(BigInt(second.position) > BigInt(first.position)).toBe(true);
+        expect(await store.checkpointOfPosition(second.position)).toBe(read[2].checkpoint);
+        expect(await store.checkpointOfPosition('999999999999')).toBeNull();
+      });
+    });
+
+    describe('idempotent appends', () => {
+      it('re-appending the same event ids is a no-op that returns the first answer', async () => {
+        const stream = newStream();
+        const batch = [event('A'), event('B')];
+        const first = await store.append(stream, batch, 'no_stream');
+        const retry = await store.append(stream, batch, 'no_stream');
+        expect(retry).toEqual({ ...first, duplicate: true });
+        const next = [event('C')];
+        const third = await store.append(stream, next, 1);
+        expect(await store.append(stream, next, 1)).toEqual({ ...third, duplicate: true });
+        expect(await types(stream)).toEqual(['A', 'B', 'C']);
+      });
+    });
+
+    describe('reading a stream', () => {
+      it('reads forwards and backwards with bounds, and keeps data and metadata', async () => {
+        const stream = newStream();
+        const written = ['A', 'B', 'C', 'D', 'E'].map((t) => event(t, { n: t.charCodeAt(0) }));
+        await store.append(stream, written, 'no_stream');
+        const all = await store.readStream(stream);
+        expect(all.map((e) => e.revision)).toEqual([0, 1, 2, 3, 4]);
+        expect(all[0]).toMatchObject({
+          id: written[0].id,
+          streamId: stream,
+          type: 'A',
+          data: { n: 65, nested: { list: [1, 'two', null] } },
+          metadata: written[0].metadata,
+        });
+        expect((await store.readStream(stream, { fromRevision: 2, maxCount: 2 })).map((e) => e.type)).toEqual(['C', 'D']);
+        expect((await store.readStream(stream, { direction: 'backwards' })).map((e) => e.type)).toEqual(['E', 'D', 'C', 'B', 'A']);
+        expect(
+          (await store.readStream(stream, { direction: 'backwards', fromRevision: 3, maxCount: 2 })).map((e) => e.type),
+        ).toEqual(['D', 'C']);
+        expect(await store.readStream(stream, { fromRevision: 5 })).toEqual([]);
+        expect(await store.readStream(newStream('missing'))).toEqual([]);
+      });
+    });
+
+    describe('reading all events', () => {
+      it('returns every event once, in stream order, resuming after a checkpoint (exclusive)', async () => {
+        const before = await readAllOfRun();
+        const a = newStream('a');
+        const b = newStream('b');
+        await store.append(a, [event('A1'), event('A2')], 'no_stream');
+        await store.append(b, [event('B1')], 'no_stream');
+        await store.append(a, [event('A3')], 1);
+        const all = (await readAllOfRun(2)).filter((e) => e.streamId === a || e.streamId === b);
+        expect(all.map((e) => e.type)).toEqual(['A1', 'A2', 'B1', 'A3']);
+        for (let i = 1; i < all.length; i++) expect(compareCheckpoints(all[i - 1].checkpoint, all[i].checkpoint)).toBeLessThan(0);
+        const rest = (await readAllOfRun(100, all[1].checkpoint)).filter((e) => e.streamId === a || e.streamId === b);
+        expect(rest.map((e) => e.type)).toEqual(['B1', 'A3']);
+        expect(before.length).toBeGreaterThanOrEqual(0);
+      });
+
+      it(
+        '20 concurrent writers x 200 events: a reader tailing during the writes sees each event exactly once, in stream order',
+        async () => {
+          const writers = 20;
+          const perWriter = 200;
+          const shared = Array.from({ length: 5 }, () => newStream('shared'));
+          const start = await lastCheckpoint();
+          const ids = new Set<string>();
+          let done = false;
+
+          const writing = Promise.all(
+            Array.from({ length: writers }, async (_, w) => {
+              const own = newStream(`writer${w}`);
+              for (let i = 0; i < perWriter; i++) {
+                // Half to the writer's own stream, half to streams shared by all writers.
+                const target = i % 2 === 0 ? own : shared[(w + i) % shared.length];
+                const e = event(`W${w}`, { i });
+                ids.add(e.id);
+                await store.append(target, [e], 'any');
+              }
+            }),
+          ).finally(() => {
+            done = true;
+          });
+
+          const seen: RecordedEvent[] = [];
+          let checkpoint = start;
+          const tail = async () => {
+            for (;;) {
+              const finished = done;
+              const page = await store.readAll({ after: checkpoint, maxCount: 250 });
+              seen.push(...page.events.filter((e) => e.streamId.startsWith(`conf${run}-`)));
+              checkpoint = page.checkpoint;
+              if (page.events.length === 0) {
+                if (finished) return;
+                await new Promise((r) => setTimeout(r, 5));
+              }
+            }
+          };
+          await Promise.all([writing, tail()]);
+
+          expect(seen).toHaveLength(writers * perWriter);
+          expect(new Set(seen.map((e) => e.id))).toEqual(ids);
+          const lastRevision = new Map<string, number>();
+          for (const e of seen) {
+            expect(e.revision).toBe((lastRevision.get(e.streamId) ?? -1) + 1);
+            lastRevision.set(e.streamId, e.revision);
+          }
+        },
+        120_000,
+      );
+    });
+
+    describe('catch-up subscription', () => {
+      it('stopped and resumed from its checkpoint, it misses nothing and repeats nothing', async () => {
+        const stream = newStream('sub');
+        const start = await lastCheckpoint();
+        const received: string[] = [];
+        let saved: Checkpoint | null = start;
+        const subscribe = () =>
+          new CatchUpSubscription(store, {
+            from: saved,
+            batchSize: 7,
+            pollIntervalMs: 20,
+            handle: async (events) => {
+              received.push(...events.filter((e) => e.streamId === stream).map((e) => e.type));
+              saved = events[events.length - 1].checkpoint;
+            },
+          }).start();
+
+        let subscription = subscribe();
+        for (let i = 0; i < 30; i++) await store.append(stream, [event(`E${i}`)], 'any');
+        await waitFor(() => received.length === 30);
+        await subscription.stop();
+
+        for (let i = 30; i < 60; i++) await store.append(stream, [event(`E${i}`)], 'any');
+        expect(received).toHaveLength(30);
+        subscription = subscribe();
+        await waitFor(() => received.length >= 60);
+        await new Promise((r) => setTimeout(r, 100));
+        await subscription.stop();
+        expect(received).toEqual(Array.from({ length: 60 }, (_, i) => `E${i}`));
+      });
+    });
+
+    /** The checkpoint after every event readable now, so a test can watch only what follows. */
+    async function lastCheckpoint(): Promise<Checkpoint | null> {
+      let checkpoint: Checkpoint | null = null;
+      for (;;) {
+        const page = await store.readAll({ after: checkpoint, maxCount: 1000 });
+        if (page.events.length === 0) return checkpoint;
+        checkpoint = page.checkpoint;
+      }
+    }
+
+    async function types(stream: string): Promise<string[]> {
+      return (await store.readStream(stream)).map((e) => e.type);
+    }
+  });
+}
+
+function event(type: string, data: Record<string, unknown> = {}): NewEvent {
+  return {
+    id: randomUUID(),
+    type,
+    data: { ...data, nested: { list: [1, 'two', null] } },
+    metadata: {
+      actor: 'conformance',
+      occurredAt: new Date().toISOString(),
+      correlationId: randomUUID(),
+      causationId: null,
+    },
+  };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

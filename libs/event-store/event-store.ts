@@ -1,0 +1,99 @@
+/**
+ * The event store port. Every adapter (embedded PGlite, PostgreSQL, EventStoreDB) implements it
+ * and passes the same conformance suite (conformance/event-store.conformance.ts).
+ */
+
+/** What an append expects of the stream: any state, absent, present, or at exactly this revision. */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
+
+/** Revisions are zero-based: the first event of a stream has revision 0. */
+export const NO_STREAM_REVISION = -1;
+
+export interface EventMetadata {
+  /** Who caused the event: a principal name, or `system` for timers. */
+  readonly actor: string;
+  /** When it happened, ISO-8601 UTC (the domain's `now`, not the database's clock). */
+  readonly occurredAt: string;
+  readonly correlationId: string;
+  readonly causationId: string | null;
+  readonly [extra: string]: unknown;
+}
+
+export interface NewEvent {
+  /** A UUID chosen by the writer: re-appending the same ids is a no-op (safe retries). */
+  readonly id: string;
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+  readonly metadata: EventMetadata;
+}
+
+export interface RecordedEvent {
+  readonly id: string;
+  readonly streamId: string;
+  readonly revision: number;
+  /** The global position, as a decimal string: unique, and increasing within a stream. */
+  readonly position: string;
+  /**
+   * The place in the all-events order right after this event: resume a read or subscription from
+   * here. Opaque outside the store; compare with `compareCheckpoints`.
+   */
+  readonly checkpoint: Checkpoint;
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+  readonly metadata: EventMetadata;
+}
+
+export interface AppendResult {
+  /** The stream's revision after the append (the last appended event's revision). */
+  readonly nextRevision: number;
+  /** The global position of the last event written, as a string. */
+  readonly position: string;
+  /** True when every event id was already stored: the append was a retry and wrote nothing. */
+  readonly duplicate: boolean;
+}
+
+export interface ReadStreamOptions {
+  readonly direction?: 'forwards' | 'backwards';
+  /** Inclusive: the first revision to return (forwards) or the highest (backwards). */
+  readonly fromRevision?: number;
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Start after this checkpoint; `null` or absent means from the very first event. */
+  readonly after?: Checkpoint | null;
+  readonly maxCount?: number;
+}
+
+export interface AllEventsPage {
+  readonly events: RecordedEvent[];
+  /** Where the next read should start (unchanged when `events` is empty). */
+  readonly checkpoint: Checkpoint | null;
+}
+
+/**
+ * A position in the all-events order, as "<major>:<minor>" of two non-negative integers compared
+ * lexicographically: (transaction id, global position) for SQL stores, (commit, prepare) for
+ * EventStoreDB.
+ */
+export type Checkpoint = string;
+
+export interface EventStore {
+  /** Which adapter this is, for health and logs. */
+  readonly kind: 'embedded' | 'postgres' | 'eventstoredb';
+  append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** The stream's events; [] when the stream does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Events of every stream after a checkpoint, in an order consistent with each stream's revisions. */
+  readAll(options?: ReadAllOptions): Promise<AllEventsPage>;
+  /**
+   * The checkpoint just after the event at this global position, or null if there is no such
+   * event (used by `consistentWith` reads: "has the projection reached it?").
+   */
+  checkpointOfPosition(position: string): Promise<Checkpoint | null>;
+  /** Calls `listener` soon after new events may be readable (a hint; subscribers still poll). */
+  onAppended(listener: () => void): () => void;
+  /** Throws a descriptive error when the store cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,122 @@
+/**
+ * The SQL event store's schema, shared by PostgreSQL and PGlite. Idempotent: run at every start.
+ *
+ * Reading "all events" without skipping late committers (the sequence-gap problem): a bigserial
+ * position is taken when a row is inserted, not when its transaction commits, so a reader that
+ * follows positions alone can pass a gap that a slower transaction fills later. We use
+ * TRANSACTION-ID VISIBILITY: every event row records the id of the transaction that wrote it
+ * (`tx_id`, xid8), readers order by (tx_id, global_position), and only read rows whose tx_id is
+ * below the oldest transaction still running (`pg_snapshot_xmin(pg_current_snapshot())`). Every
+ * transaction below that horizon has finished, and any transaction that starts later gets a
+ * larger id, so nothing can appear behind a reader's checkpoint. The checkpoint is the pair
+ * (tx_id, global_position).
+ *
+ * Appends are one round trip: `ct_append` takes a per-stream advisory lock (serialising writers
+ * of one stream only, and before the transaction gets its id: see the function), checks the expected revision, recognises a retried append by its
+ * event ids, and inserts the batch with each event's hash chained to the previous one of its stream.
+ */
+export const EVENT_STORE_SCHEMA_SQL = `
+create table if not exists ct_streams (
+  stream_id text primary key,
+  revision bigint not null,
+  last_hash text not null default ''
+);
+
+create table if not exists ct_events (
+  global_position bigserial primary key,
+  tx_id xid8 not null default pg_current_xact_id(),
+  stream_id text not null,
+  revision bigint not null,
+  event_id uuid not null,
+  type text not null,
+  data jsonb not null,
+  metadata jsonb not null,
+  hash text not null,
+  recorded_at timestamptz not null default now(),
+  constraint ct_events_stream_revision unique (stream_id, revision),
+  constraint ct_events_event_id unique (event_id)
+);
+
+create index if not exists ct_events_tx_position on ct_events (tx_id, global_position);
+
+create or replace function ct_event_hash(prev text, id uuid, stream text, rev bigint, t text, d jsonb, m jsonb)
+returns text language sql immutable as $fn$
+  select encode(sha256(convert_to(prev || '|' || id::text || '|' || stream || '|' || rev::text || '|' || t
+    || '|' || d::text || '|' || m::text, 'UTF8')), 'hex')
+$fn$;
+
+create or replace function ct_append(p_stream text, p_expected text, p_events jsonb)
+returns table(next_revision bigint, last_position bigint, duplicate boolean)
+language plpgsql as $fn$
+declare
+  v_current bigint;
+  v_hash text;
+  v_count int := jsonb_array_length(p_events);
+  v_ids uuid[];
+  v_hashes text[] := '{}';
+  v_existing_stream text;
+  v_event jsonb;
+  v_rev bigint;
+begin
+  select array_agg((e->>'id')::uuid order by ord) into v_ids
+    from jsonb_array_elements(p_events) with ordinality as x(e, ord);
+
+  -- Serialise the writers of this stream (other streams are untouched) BEFORE anything assigns this
+  -- transaction its id: the next writer of the stream then always gets a larger tx_id, so the
+  -- (tx_id, global_position) order agrees with every stream's revisions. An advisory lock takes
+  -- no transaction id; a row lock (SELECT FOR UPDATE) would. Hash collisions only serialise more.
+  perform pg_advisory_xact_lock(hashtextextended(p_stream, 0));
+  select s.revision, s.last_hash into v_current, v_hash from ct_streams s where s.stream_id = p_stream;
+  if not found then
+    v_current := -1;
+    v_hash := '';
+  end if;
+
+  -- A retried append (its first event id is stored already) is a no-op returning the first answer.
+  select e.stream_id into v_existing_stream from ct_events e where e.event_id = v_ids[1];
+  if found then
+    if v_existing_stream <> p_stream then
+      raise exception 'duplicate event id %', v_ids[1] using errcode = 'CT002', detail = v_existing_stream;
+    end if;
+    return query select max(e.revision), max(e.global_position), true
+      from ct_events e where e.event_id = any(v_ids);
+    return;
+  end if;
+
+  if p_expected = 'any' then
+    null;
+  elsif p_expected = 'no_stream' then
+    if v_current <> -1 then
+      raise exception 'wrong expected revision' using errcode = 'CT409', detail = v_current::text;
+    end if;
+  elsif p_expected = 'stream_exists' then
+    if v_current = -1 then
+      raise exception 'wrong expected revision' using errcode = 'CT409', detail = v_current::text;
+    end if;
+  elsif v_current <> p_expected::bigint then
+    raise exception 'wrong expected revision' using errcode = 'CT409', detail = v_current::text;
+  end if;
+
+  v_rev := v_current;
+  for v_event in select e from jsonb_array_elements(p_events) with ordinality as x(e, ord) order by ord loop
+    v_rev := v_rev + 1;
+    v_hash := ct_event_hash(v_hash, (v_event->>'id')::uuid, p_stream, v_rev, v_event->>'type',
+                            v_event->'data', v_event->'metadata');
+    v_hashes := v_hashes || v_hash;
+  end loop;
+
+  insert into ct_streams(stream_id, revision, last_hash) values (p_stream, v_current + v_count, v_hash)
+    on conflict (stream_id) do update set revision = excluded.revision, last_hash = excluded.last_hash;
+
+  return query
+    with ins as (
+      insert into ct_events(stream_id, revision, event_id, type, data, metadata, hash)
+      select p_stream, v_current + x.ord, (x.e->>'id')::uuid, x.e->>'type', x.e->'data', x.e->'metadata', v_hashes[x.ord]
+        from jsonb_array_elements(p_events) with ordinality as x(e, ord)
+        order by x.ord
+      returning global_position
+    )
+    select v_current + v_count, max(ins.global_position), false from ins;
+end
+$fn$;
+`;
