@@ -23,7 +23,7 @@ export class DuplicateEventIdError extends Error {
 
 /** A dependency of the store (database, server) cannot be reached. */
 export class EventStoreUnavailableError extends Error {
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super(message);
     this.name = 'EventStoreUnavailableError';
   }

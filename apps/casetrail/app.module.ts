@@ -1,0 +1,28 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { PlatformModule, PlatformResources } from '../../libs/platform/platform.module';
+import { HealthModule } from '../../libs/platform/health/health.module';
+
+/**
+ * The service's modules by role: `api` serves HTTP commands and reads, `worker` runs the
+ * subscriptions (projections, SLA timers, alert delivery), `all` does both in one process.
+ * Every role serves /health.
+ */
+@Module({})
+export class AppModule {
+  static register(resources: PlatformResources): DynamicModule {
+    const role = resources.config.role;
+    const api: Type[] = [];
+    const worker: Type[] = [];
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.register(resources),
+        CqrsModule.forRoot(),
+        HealthModule,
+        ...(role === 'worker' ? [] : api),
+        ...(role === 'api' ? [] : worker),
+      ],
+    };
+  }
+}

@@ -1,0 +1,112 @@
+import type { ClockCalculator } from '../sla/sla-clock';
+import { DecideContext } from '../shared/decider';
+import {
+  Attachment,
+  AzureDetails,
+  Contact,
+  Product,
+  RequestType,
+  Severity,
+  SubmitterRole,
+  UpdateChannel,
+} from './case.types';
+import { TransferCandidate } from './next-engineer';
+
+type Command<T extends string, D extends object> = { readonly type: T; readonly data: D };
+
+/**
+ * What a case decision may know of the outside world: the time, and the SLA policy in force as a
+ * ClockCalculator (the decider never computes business time itself; it records the answer).
+ */
+export interface CaseContext extends DecideContext {
+  readonly clocks: ClockCalculator;
+}
+
+/** An engineer as the handler found it (the decider cannot read the engineer's stream). */
+export interface EngineerRef {
+  readonly engineerId: string;
+  readonly managerId?: string | null;
+}
+
+/** `by` is the actor of every human command (e.g. the API key's name or the partner principal). */
+export type SubmitCase = Command<
+  'SubmitCase',
+  {
+    readonly caseId: string;
+    /** The service-request reference shown to the submitter, chosen by the caller ("SR-..."). */
+    readonly reference: string;
+    readonly submittedBy: string;
+    readonly partnerId: string;
+    /** Absent or null: the partner's own subscription. */
+    readonly customerId?: string | null;
+    readonly product: Product;
+    readonly requestType: RequestType;
+    readonly submitterRole: SubmitterRole;
+    readonly azure?: AzureDetails | null;
+    readonly topic: string;
+    readonly feature: string;
+    readonly symptom: string;
+    readonly summary: string;
+    readonly details: string;
+    readonly serviceUnavailable: boolean;
+    readonly usersAffected: number;
+    readonly contact: Contact;
+    readonly partnerAvailable24x7: boolean;
+    readonly proposedSeverity?: Severity | null;
+    readonly attachments?: readonly Attachment[];
+  }
+>;
+
+export type AssignSeverity = Command<'AssignSeverity', { readonly severity: Severity; readonly reason: string; readonly by: string }>;
+
+export type SetPartnerAvailability = Command<'SetPartnerAvailability', { readonly available24x7: boolean; readonly by: string }>;
+
+export type AssignEngineer = Command<
+  'AssignEngineer',
+  {
+    /** The id asked for. */
+    readonly engineerId: string;
+    /** What the handler found under that id; null = no such engineer (404). */
+    readonly engineer: EngineerRef | null;
+    readonly by: string;
+  }
+>;
+
+export type LogUpdate = Command<'LogUpdate', { readonly channel: UpdateChannel; readonly summary: string; readonly by: string }>;
+
+export type Escalate = Command<'Escalate', { readonly reason: string; readonly by: string }>;
+
+export type SeverityACall = Command<
+  'SeverityACall',
+  {
+    /** Who called (a name or phone number, as the dispatcher recorded it). */
+    readonly caller: string;
+    /** The engineers the handler read, with availability and open severity-A workload. */
+    readonly candidates: readonly TransferCandidate[];
+    readonly by: string;
+  }
+>;
+
+export type ResolveCase = Command<'ResolveCase', { readonly summary: string; readonly by: string }>;
+export type CloseCase = Command<'CloseCase', { readonly by: string }>;
+export type ReopenCase = Command<'ReopenCase', { readonly reason: string; readonly by: string }>;
+
+/** Timer commands: issued by the system when a clock's warnAt / dueAt / escalateAt arrives. */
+export type RaiseSlaWarning = Command<'RaiseSlaWarning', { readonly clockId: string }>;
+export type RecordSlaBreach = Command<'RecordSlaBreach', { readonly clockId: string }>;
+export type EscalateOverdue = Command<'EscalateOverdue', { readonly clockId: string }>;
+
+export type SlaTimerCommand = RaiseSlaWarning | RecordSlaBreach | EscalateOverdue;
+
+export type CaseCommand =
+  | SubmitCase
+  | AssignSeverity
+  | SetPartnerAvailability
+  | AssignEngineer
+  | LogUpdate
+  | Escalate
+  | SeverityACall
+  | ResolveCase
+  | CloseCase
+  | ReopenCase
+  | SlaTimerCommand;

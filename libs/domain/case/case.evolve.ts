@@ -1,0 +1,152 @@
+import { CaseEvent, CaseSubmitted, SlaClockStarted } from './case.events';
+import { Case, CaseSla, CaseState, SlaClock } from './case.state';
+
+function submitted({ data }: CaseSubmitted): Case {
+  return {
+    caseId: data.caseId,
+    reference: data.reference,
+    status: 'open',
+    partnerId: data.partnerId,
+    customerId: data.customerId,
+    product: data.product,
+    requestType: data.requestType,
+    submitterRole: data.submitterRole,
+    submittedBy: data.submittedBy,
+    azure: data.azure,
+    topic: data.topic,
+    feature: data.feature,
+    symptom: data.symptom,
+    summary: data.summary,
+    details: data.details,
+    serviceUnavailable: data.serviceUnavailable,
+    usersAffected: data.usersAffected,
+    contact: data.contact,
+    attachments: data.attachments,
+    severity: null,
+    severityLowered: false,
+    partnerAvailable24x7: data.partnerAvailable24x7,
+    engineerId: null,
+    managerId: null,
+    routedTo: null,
+    routingReason: null,
+    rejectionReason: null,
+    rejectionMessage: null,
+    submittedAt: data.at,
+    updatedAt: data.at,
+    resolvedAt: null,
+    resolutionSummary: null,
+    closedAt: null,
+    reopenedAt: null,
+    initialResponseAt: null,
+    lastUpdateAt: null,
+    updateCount: 0,
+    escalationCount: 0,
+    lastEscalatedAt: null,
+    clocksStarted: 0,
+    sla: { policyVersion: null, initialResponse: null, nextUpdate: null },
+  };
+}
+
+function clockFrom({ data }: SlaClockStarted): SlaClock {
+  const { clockId, clock, severity, startedAt, dueAt, warnAt, escalateAt, policyVersion, calendar } = data;
+  return { clockId, clock, severity, state: 'running', startedAt, dueAt, warnAt, escalateAt, policyVersion, calendar };
+}
+
+/** Applies `change` to the current clock with that id (whichever slot holds it). */
+function withClock(sla: CaseSla, clockId: string | null, change: (clock: SlaClock) => SlaClock): CaseSla {
+  const apply = (clock: SlaClock | null) => (clock && clock.clockId === clockId ? change(clock) : clock);
+  return { ...sla, initialResponse: apply(sla.initialResponse), nextUpdate: apply(sla.nextUpdate) };
+}
+
+/** Resolution or closure: a clock still waiting for an answer stops (a breached one stays breached). */
+function stopLiveClocks(sla: CaseSla, at: string): CaseSla {
+  const stop = (clock: SlaClock | null): SlaClock | null => {
+    if (!clock || clock.metAt !== undefined || clock.stoppedAt !== undefined) return clock;
+    return { ...clock, state: clock.state === 'breached' ? 'breached' : 'stopped', stoppedAt: at };
+  };
+  return { ...sla, initialResponse: stop(sla.initialResponse), nextUpdate: stop(sla.nextUpdate) };
+}
+
+function evolveExisting(state: Case, event: CaseEvent): Case {
+  const at = event.data.at;
+  const s: Case = { ...state, updatedAt: at };
+  switch (event.type) {
+    case 'CaseSubmitted':
+      return state; // a stream has one submission; a second one would be a store bug, ignore it
+    case 'CaseRouted':
+      return { ...s, status: 'routed', routedTo: event.data.team, routingReason: event.data.reason };
+    case 'CaseRejected':
+      return { ...s, status: 'rejected', rejectionReason: event.data.reason, rejectionMessage: event.data.message };
+    case 'SeverityAssigned':
+      return { ...s, severity: event.data.severity, severityLowered: false };
+    case 'SeverityLowered':
+      return { ...s, severity: event.data.to, severityLowered: true };
+    case 'PartnerAvailabilityChanged':
+      return { ...s, partnerAvailable24x7: event.data.available24x7 };
+    case 'EngineerAssigned':
+      return { ...s, engineerId: event.data.engineerId, managerId: event.data.managerId };
+    case 'TransferredOnSeverityACall':
+      return { ...s, engineerId: event.data.toEngineerId, managerId: event.data.toManagerId };
+    case 'UpdateSent':
+      return {
+        ...s,
+        initialResponseAt: s.initialResponseAt ?? at,
+        lastUpdateAt: at,
+        updateCount: s.updateCount + 1,
+        sla: withClock(s.sla, event.data.meetsClockId, (clock) => ({
+          ...clock,
+          state: clock.state === 'breached' ? 'breached' : 'met',
+          metAt: at,
+        })),
+      };
+    case 'EscalatedToManager':
+      return {
+        ...s,
+        escalationCount: s.escalationCount + 1,
+        lastEscalatedAt: at,
+        sla: withClock(s.sla, event.data.clockId, (clock) => ({ ...clock, escalatedAt: at })),
+      };
+    case 'SlaClockStarted': {
+      const clock = clockFrom(event);
+      return {
+        ...s,
+        clocksStarted: s.clocksStarted + 1,
+        sla: { ...s.sla, policyVersion: clock.policyVersion, [clock.clock]: clock },
+      };
+    }
+    case 'SlaWarningRaised':
+      return {
+        ...s,
+        sla: withClock(s.sla, event.data.clockId, (clock) => ({ ...clock, state: 'warning', warnedAt: clock.warnAt })),
+      };
+    case 'SlaBreached':
+      return {
+        ...s,
+        sla: withClock(s.sla, event.data.clockId, (clock) => ({
+          ...clock,
+          state: 'breached',
+          breachedAt: event.data.breachedAt,
+        })),
+      };
+    case 'UpdateReminderSent':
+      return s;
+    case 'CaseResolved':
+      return {
+        ...s,
+        status: 'resolved',
+        resolvedAt: at,
+        resolutionSummary: event.data.summary,
+        sla: stopLiveClocks(s.sla, at),
+      };
+    case 'CaseClosed':
+      return { ...s, status: 'closed', closedAt: at, sla: stopLiveClocks(s.sla, at) };
+    case 'CaseReopened':
+      // resolvedAt/closedAt describe the current status; the earlier ones remain in the history.
+      return { ...s, status: 'open', reopenedAt: at, resolvedAt: null, resolutionSummary: null, closedAt: null };
+  }
+}
+
+export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
+  if (state === null) return event.type === 'CaseSubmitted' ? submitted(event) : null;
+  return evolveExisting(state, event);
+}

@@ -1,0 +1,34 @@
+import { EngineerAvailability } from './engineer.types';
+
+type Command<T extends string, D extends object> = { readonly type: T; readonly data: D };
+
+/**
+ * What the handler found when it looked up `managerId` (the decider cannot read other streams):
+ * null when no engineer has that id; otherwise that engineer's own managerId (a manager is an
+ * engineer without one).
+ */
+export interface ManagerLookup {
+  readonly engineerId: string;
+  readonly managerId: string | null;
+}
+
+export type RegisterEngineer = Command<
+  'RegisterEngineer',
+  {
+    readonly engineerId: string;
+    readonly name: string;
+    readonly email: string;
+    readonly managerId?: string | null;
+    readonly timeZone: string;
+    /** Required when managerId is set: the lookup of that id (null = no such engineer). */
+    readonly manager?: ManagerLookup | null;
+    readonly by: string;
+  }
+>;
+
+export type ChangeAvailability = Command<
+  'ChangeAvailability',
+  { readonly status: EngineerAvailability; readonly by: string }
+>;
+
+export type EngineerCommand = RegisterEngineer | ChangeAvailability;

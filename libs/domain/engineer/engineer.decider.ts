@@ -1,0 +1,77 @@
+import { Decider, DecideContext } from '../shared/decider';
+import { IllegalStateError, NotFoundError, ValidationError } from '../shared/domain-errors';
+import { ChangeAvailability, EngineerCommand, RegisterEngineer } from './engineer.commands';
+import { EngineerEvent } from './engineer.events';
+import { EngineerState } from './engineer.state';
+
+/**
+ * Engineer decider. An engineer belongs to a manager (or is one: no managerId); the hierarchy
+ * is one level deep, so a managerId must name a registered engineer that has no manager itself.
+ */
+export type EngineerContext = DecideContext;
+
+function register(command: RegisterEngineer, state: EngineerState, { now }: EngineerContext): EngineerEvent[] {
+  const { engineerId, name, email, timeZone, by } = command.data;
+  if (state) throw new IllegalStateError(`engineer ${engineerId} is already registered`, { engineerId });
+  const managerId = command.data.managerId ?? null;
+  if (managerId !== null) {
+    if (managerId === engineerId) {
+      throw new ValidationError('an engineer cannot be their own manager', 'managerId', { managerId });
+    }
+    const manager = command.data.manager;
+    if (!manager || manager.engineerId !== managerId) {
+      throw new NotFoundError(`manager ${managerId} not found`, { managerId });
+    }
+    if (manager.managerId !== null) {
+      throw new ValidationError(
+        `${managerId} is not a manager (reports to ${manager.managerId})`,
+        'managerId',
+        { managerId },
+      );
+    }
+  }
+  return [{ type: 'EngineerRegistered', data: { engineerId, name, email, managerId, timeZone, by, at: now } }];
+}
+
+function changeAvailability(
+  command: ChangeAvailability,
+  state: EngineerState,
+  { now }: EngineerContext,
+): EngineerEvent[] {
+  if (!state) throw new NotFoundError('engineer not found');
+  const { status, by } = command.data;
+  // Repeating the current status is not a change: nothing to record.
+  if (status === state.availability) return [];
+  return [
+    {
+      type: 'EngineerAvailabilityChanged',
+      data: { engineerId: state.engineerId, status, previousStatus: state.availability, by, at: now },
+    },
+  ];
+}
+
+export function decideEngineer(command: EngineerCommand, state: EngineerState, context: EngineerContext): EngineerEvent[] {
+  switch (command.type) {
+    case 'RegisterEngineer':
+      return register(command, state, context);
+    case 'ChangeAvailability':
+      return changeAvailability(command, state, context);
+  }
+}
+
+export function evolveEngineer(state: EngineerState, event: EngineerEvent): EngineerState {
+  switch (event.type) {
+    case 'EngineerRegistered': {
+      const { engineerId, name, email, managerId, timeZone, at } = event.data;
+      return { engineerId, name, email, managerId, timeZone, availability: 'off-shift', registeredAt: at, updatedAt: at };
+    }
+    case 'EngineerAvailabilityChanged':
+      return state && { ...state, availability: event.data.status, updatedAt: event.data.at };
+  }
+}
+
+export const engineerDecider: Decider<EngineerCommand, EngineerEvent, EngineerState, EngineerContext> = {
+  initialState: () => null,
+  decide: decideEngineer,
+  evolve: evolveEngineer,
+};

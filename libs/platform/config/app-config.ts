@@ -1,0 +1,123 @@
+import { isAbsolute, resolve } from 'node:path';
+
+export type EventStoreKind = 'embedded' | 'postgres' | 'eventstoredb';
+/** `all` runs the HTTP API and the background work in one process (the only choice on the embedded store). */
+export type ProcessRole = 'all' | 'api' | 'worker';
+
+export interface AppConfig {
+  readonly port: number;
+  readonly role: ProcessRole;
+  readonly eventStore: EventStoreKind;
+  readonly dataDir: string;
+  readonly databaseUrl?: string;
+  readonly eventStoreConnectionString?: string;
+  readonly redisUrl: string;
+  /** Prefix of every BullMQ key, so several deployments (or test files) can share one Redis. */
+  readonly redisPrefix: string;
+  readonly slaPolicyFile?: string;
+  readonly apiKeysFile?: string;
+  readonly alertWebhooks: string[];
+  readonly alertWebhookSecret?: string;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** Configuration that cannot be used: every problem, each naming its variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const EVENT_STORES: EventStoreKind[] = ['embedded', 'postgres', 'eventstoredb'];
+const ROLES: ProcessRole[] = ['all', 'api', 'worker'];
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** Reads and validates the environment (api.md's table) and the `--role` argument. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] = process.argv): AppConfig {
+  const problems: string[] = [];
+  const text = (name: string) => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+
+  const portText = text('PORT') ?? '3000';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) problems.push(`PORT must be a port number (0-65535), got "${portText}"`);
+
+  const eventStore = (text('EVENT_STORE') ?? 'embedded') as EventStoreKind;
+  if (!EVENT_STORES.includes(eventStore)) {
+    problems.push(`EVENT_STORE must be one of ${EVENT_STORES.join(', ')}, got "${eventStore}"`);
+  }
+
+  const roleIndex = argv.indexOf('--role');
+  const roleText = roleIndex >= 0 ? argv[roleIndex + 1] : (text('ROLE') ?? 'all');
+  const role = roleText as ProcessRole;
+  if (!ROLES.includes(role)) problems.push(`--role must be one of ${ROLES.join(', ')}, got "${roleText ?? ''}"`);
+  if (eventStore === 'embedded' && role !== 'all' && ROLES.includes(role)) {
+    problems.push(
+      `--role ${role} needs a shared store: the embedded store lives inside one process (use EVENT_STORE=postgres or eventstoredb, or --role all)`,
+    );
+  }
+
+  const databaseUrl = text('DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  if (eventStore === 'postgres' && !databaseUrl) problems.push('DATABASE_URL is required with EVENT_STORE=postgres');
+  const eventStoreConnectionString = text('EVENTSTORE_CONNECTION_STRING');
+  if (eventStore === 'eventstoredb') {
+    if (!eventStoreConnectionString) problems.push('EVENTSTORE_CONNECTION_STRING is required with EVENT_STORE=eventstoredb');
+    else if (!/^(esdb|kurrentdb|kdb)(\+discover)?:\/\//.test(eventStoreConnectionString)) {
+      problems.push('EVENTSTORE_CONNECTION_STRING must look like esdb://host:2113?tls=false');
+    }
+    if (!databaseUrl) problems.push('DATABASE_URL is required with EVENT_STORE=eventstoredb (read models live in PostgreSQL)');
+  }
+
+  const redisUrl = text('REDIS_URL') ?? 'redis://127.0.0.1:6379';
+  if (!/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL must be a redis:// or rediss:// URL, got "${redisUrl}"`);
+  const redisPrefix = text('REDIS_PREFIX') ?? 'casetrail';
+  if (!/^[A-Za-z0-9_.-]+$/.test(redisPrefix)) problems.push('REDIS_PREFIX may hold only letters, digits, "_", "." and "-"');
+
+  const alertWebhooks = (text('ALERT_WEBHOOKS') ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  for (const url of alertWebhooks) {
+    if (!isHttpUrl(url)) problems.push(`ALERT_WEBHOOKS holds "${url}", which is not an http(s) URL`);
+  }
+  const alertWebhookSecret = text('ALERT_WEBHOOK_SECRET');
+  if (alertWebhooks.length > 0 && !alertWebhookSecret) problems.push('ALERT_WEBHOOK_SECRET is required with ALERT_WEBHOOKS');
+
+  const logLevel = (text('LOG_LEVEL') ?? 'info') as AppConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  const dataDir = text('DATA_DIR') ?? './data';
+  return {
+    port,
+    role,
+    eventStore,
+    dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
+    databaseUrl,
+    eventStoreConnectionString,
+    redisUrl,
+    redisPrefix,
+    slaPolicyFile: text('SLA_POLICY_FILE'),
+    apiKeysFile: text('API_KEYS_FILE'),
+    alertWebhooks,
+    alertWebhookSecret,
+    logLevel,
+  };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** The DI token of the AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

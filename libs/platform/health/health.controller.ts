@@ -1,0 +1,64 @@
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { EventStore } from '../../event-store/event-store';
+import { RedisConnection } from '../redis/redis-connection';
+import { SqlClient } from '../../event-store/sql/sql-client';
+import { EVENT_STORE, READ_MODEL_SQL } from '../tokens';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Public } from '../auth/public.decorator';
+
+interface DependencyHealth {
+  status: 'up' | 'down';
+  detail?: string;
+  latencyMs?: number;
+}
+
+/** GET /health: no authentication; 200 when every dependency answers, 503 otherwise. */
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(READ_MODEL_SQL) private readonly readModels: SqlClient,
+    private readonly redis: RedisConnection,
+  ) {}
+
+  @Public()
+  @Get('health')
+  async health(@Res() response: Response): Promise<void> {
+    const [eventStore, readModels, redis] = await Promise.all([
+      probe(() => this.eventStore.ping()),
+      probe(() => this.readModels.query('select 1')),
+      probe(() => this.redis.ping()),
+    ]);
+    const dependencies = {
+      eventStore: { kind: this.eventStore.kind, ...eventStore },
+      readModels: { kind: this.config.eventStore === 'embedded' ? 'embedded' : 'postgres', ...readModels },
+      redis,
+    };
+    const up = [eventStore, readModels, redis].every((d) => d.status === 'up');
+    response.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({
+      status: up ? 'ok' : 'degraded',
+      role: this.config.role,
+      dependencies,
+    });
+  }
+}
+
+async function probe(check: () => Promise<unknown>): Promise<DependencyHealth> {
+  const started = performance.now();
+  try {
+    await withTimeout(check(), 2000);
+    return { status: 'up', latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+  } catch (error) {
+    return { status: 'down', detail: (error as Error).message.split('\n')[0] };
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))),
+  ]).finally(() => clearTimeout(timer));
+}

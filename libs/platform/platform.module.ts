@@ -1,0 +1,51 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AppConfig, APP_CONFIG } from './config/app-config';
+import { JsonLogger } from './logging/json-logger';
+import { Clock } from './clock/clock';
+import { RedisConnection } from './redis/redis-connection';
+import { EVENT_STORE, READ_MODEL_SQL } from './tokens';
+import { ApiKeyRegistry } from './auth/api-keys';
+import { AuthGuard } from './auth/auth.guard';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { EventStore } from '../event-store/event-store';
+import { SqlClient } from '../event-store/sql/sql-client';
+
+export interface PlatformResources {
+  readonly config: AppConfig;
+  readonly logger: JsonLogger;
+  readonly clock: Clock;
+  readonly eventStore: EventStore;
+  readonly readModels: SqlClient;
+  readonly redis: RedisConnection;
+  readonly apiKeys: ApiKeyRegistry;
+}
+
+/**
+ * The outside resources, opened before Nest starts (so a missing one stops start-up with one
+ * clear line), handed to every module as singletons, plus authentication and problem details.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static register(resources: PlatformResources): DynamicModule {
+    const providers = [
+      { provide: APP_CONFIG, useValue: resources.config },
+      { provide: JsonLogger, useValue: resources.logger },
+      { provide: Clock, useValue: resources.clock },
+      { provide: EVENT_STORE, useValue: resources.eventStore },
+      { provide: READ_MODEL_SQL, useValue: resources.readModels },
+      { provide: RedisConnection, useValue: resources.redis },
+      { provide: ApiKeyRegistry, useValue: resources.apiKeys },
+    ];
+    return {
+      module: PlatformModule,
+      providers: [
+        ...providers,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+      ],
+      exports: providers.map((p) => p.provide),
+    };
+  }
+}
