@@ -137,9 +137,9 @@ export class EventStoreDbEventStore implements EventStore {
 
   /**
    * Forwards through `$all`, skipping system events (`$`-prefixed type or stream) client-side, so
-   * the returned checkpoint moves past them too. When a whole page is system events it reads the
-   * next one, so an empty page means "nothing more to read now" (its checkpoint may still have
-   * advanced past trailing system events, which is safe: nobody is meant to see them).
+   * the returned checkpoint moves past them too. While system events leave the page short it
+   * reads on, so a short page means "nothing more to read now", and an empty one may still carry a
+   * checkpoint moved past trailing system events (safe: nobody is meant to see them).
    */
   async readAll(options: ReadAllOptions = {}): Promise<AllEventsPage> {
     const maxCount = options.maxCount ?? DEFAULT_PAGE_SIZE;
@@ -171,8 +171,8 @@ export class EventStoreDbEventStore implements EventStore {
       } catch (error) {
         throw this.translate(error);
       }
-      // Done when we have events, reached the end of $all, or (defensively) made no progress.
-      if (events.length > 0 || scanned < want || checkpoint === before) break;
+      // Done when the page is full, we reached the end of $all, or (defensively) made no progress.
+      if (events.length >= maxCount || scanned < want || checkpoint === before) break;
     }
     return { events, checkpoint };
   }
@@ -374,5 +374,7 @@ function isStreamNotFound(error: unknown): boolean {
 function describeError(error: unknown): string {
   const e = error as { message?: string; type?: string; _raw?: { message?: string } } | null;
   const message = e?._raw?.message && e._raw.message !== e.message ? `${e.message}: ${e._raw.message}` : e?.message;
-  return (message || e?.type || String(error)).split('\n')[0];
+  // The client's bridge errors carry only their class name ("UnavailableError"): say "unavailable".
+  const bare = !message || message === (error as object | null)?.constructor?.name;
+  return ((bare ? e?.type : message) || String(error)).split('\n')[0];
 }

@@ -1,0 +1,11 @@
+export * from './case.types';
+export * from './case.commands';
+export * from './case.events';
+export * from './case.state';
+export * from './case.decider';
+export { evolveCase } from './case.evolve';
+export * from './routing';
+export * from './eligibility';
+export * from './next-engineer';
+export { slaAsOf, clockAsOf } from './sla-as-of';
+export { clockIdFor } from './sla-clocks';

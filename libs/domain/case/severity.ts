@@ -1,0 +1,46 @@
+import { fold } from '../shared/decider';
+import { CaseContext } from './case.commands';
+import { CaseEvent, NOT_AVAILABLE_24X7, SeverityLowered } from './case.events';
+import { evolveCase } from './case.evolve';
+import { Case } from './case.state';
+import { Severity } from './case.types';
+import { catchUpBreaches, pendingClockKind, restartRunningClocks, startClock } from './sla-clocks';
+
+const replay = (state: Case, events: CaseEvent[]): Case => fold(evolveCase, state, events) as Case;
+
+export function lowered(state: Case, by: string, at: string): SeverityLowered {
+  return { type: 'SeverityLowered', data: { caseId: state.caseId, from: 'A', to: 'B', reason: NOT_AVAILABLE_24X7, by, at } };
+}
+
+/**
+ * What follows once the severity has changed (the events so far are `changes`): the first
+ * severity of an open case starts its clock from now (the initial response, or the next update
+ * if someone already answered); a later change restarts running clocks (restartRunningClocks).
+ * Overdue clocks are recorded as breached before anything moves.
+ */
+export function followSeverityChange(before: Case, changes: CaseEvent[], context: CaseContext): CaseEvent[] {
+  const after = replay(before, changes);
+  if (after.severity === before.severity || after.severity === null || after.status !== 'open') return changes;
+  if (before.severity === null) {
+    return [...changes, startClock(after, pendingClockKind(after), after.severity, context.now, 'severity-assigned', context)];
+  }
+  const breaches = catchUpBreaches(before, context.now, true);
+  const restarts = restartRunningClocks(replay(after, breaches), context);
+  return [...breaches, ...changes, ...restarts];
+}
+
+/**
+ * AssignSeverity (and a proposed severity at submission): the request is recorded as asked;
+ * A without a 24x7 partner is then lowered to B by a SeverityLowered (so `lowered` is derivable
+ * from the history and from state.severityLowered). Clocks follow the effective severity only.
+ */
+export function assignSeverity(state: Case, severity: Severity, reason: string, by: string, context: CaseContext): CaseEvent[] {
+  const changes: CaseEvent[] = [
+    {
+      type: 'SeverityAssigned',
+      data: { caseId: state.caseId, severity, previousSeverity: state.severity, reason, by, at: context.now },
+    },
+  ];
+  if (severity === 'A' && !state.partnerAvailable24x7) changes.push(lowered(state, by, context.now));
+  return followSeverityChange(state, changes, context);
+}

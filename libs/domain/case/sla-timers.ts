@@ -1,0 +1,82 @@
+import { IllegalStateError } from '../shared/domain-errors';
+import { CaseContext, EscalateOverdue, RaiseSlaWarning, RecordSlaBreach } from './case.commands';
+import { CaseEvent } from './case.events';
+import { Case, SlaClock, findClock } from './case.state';
+import { SYSTEM_ACTOR } from './case.types';
+import { isBefore } from './instants';
+import { breachEvents } from './sla-clocks';
+
+/**
+ * Timer commands arrive from the scheduler, possibly late, repeated, or for a clock that has since
+ * been replaced, met or stopped. All of those are normal: the answer is [] (nothing to record).
+ * A timer that fires BEFORE its instant is refused (IllegalStateError, details.notBefore) so the
+ * scheduler retries instead of recording something that has not happened yet.
+ */
+function notBefore(clock: SlaClock, instant: string, now: string, what: string): void {
+  if (isBefore(now, instant)) {
+    throw new IllegalStateError(`${what} of clock ${clock.clockId} is not due before ${instant}`, {
+      clockId: clock.clockId,
+      notBefore: instant,
+    });
+  }
+}
+
+const isUnanswered = (clock: SlaClock): boolean => clock.metAt === undefined && clock.stoppedAt === undefined;
+
+export function raiseSlaWarning(state: Case, { data }: RaiseSlaWarning, { now }: CaseContext): CaseEvent[] {
+  const clock = findClock(state, data.clockId);
+  if (!clock || clock.state !== 'running' || !isUnanswered(clock)) return [];
+  notBefore(clock, clock.warnAt, now, 'the warning');
+  return [
+    {
+      type: 'SlaWarningRaised',
+      data: {
+        caseId: state.caseId,
+        clock: clock.clock,
+        clockId: clock.clockId,
+        severity: clock.severity,
+        warnAt: clock.warnAt,
+        dueAt: clock.dueAt,
+        engineerId: state.engineerId,
+        at: now,
+      },
+    },
+  ];
+}
+
+/** The breach, an alert-worthy fact, and a reminder to the assigned engineer (if any). */
+export function recordSlaBreach(state: Case, { data }: RecordSlaBreach, { now }: CaseContext): CaseEvent[] {
+  const clock = findClock(state, data.clockId);
+  if (!clock || (clock.state !== 'running' && clock.state !== 'warning') || !isUnanswered(clock)) return [];
+  notBefore(clock, clock.dueAt, now, 'the breach');
+  return breachEvents(state, clock, 'timer', true, now);
+}
+
+/**
+ * An update still overdue at escalateAt goes to the engineer's manager, once per clock. Without an
+ * engineer with a manager there is nobody to escalate to: nothing is recorded. A clock found past
+ * due but whose breach timer never ran is recorded as breached first.
+ */
+export function escalateOverdue(state: Case, { data }: EscalateOverdue, { now }: CaseContext): CaseEvent[] {
+  const clock = findClock(state, data.clockId);
+  if (!clock || !isUnanswered(clock) || clock.escalatedAt !== undefined) return [];
+  if (state.engineerId === null || state.managerId === null) return [];
+  notBefore(clock, clock.escalateAt, now, 'the escalation');
+  const breach = clock.state === 'breached' ? [] : breachEvents(state, clock, 'catch-up', true, now);
+  return [
+    ...breach,
+    {
+      type: 'EscalatedToManager',
+      data: {
+        caseId: state.caseId,
+        engineerId: state.engineerId,
+        managerId: state.managerId,
+        reason: 'update overdue',
+        by: SYSTEM_ACTOR,
+        automatic: true,
+        clockId: clock.clockId,
+        at: now,
+      },
+    },
+  ];
+}

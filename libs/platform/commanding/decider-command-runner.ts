@@ -1,0 +1,132 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { Decider, DecideContext, DomainEvent, fold } from '../../domain/shared/decider';
+import { EventStore, NewEvent, RecordedEvent } from '../../event-store/event-store';
+import { WrongExpectedRevisionError } from '../../event-store/event-store.errors';
+import { Clock } from '../clock/clock';
+import { ProblemError } from '../http/problem';
+import { EVENT_STORE } from '../tokens';
+import { CommandMetadata } from './command-metadata';
+
+export interface CommandOutcome<S, E> {
+  /** The aggregate's state after the command. */
+  readonly state: S;
+  /** The events this command wrote ([] when the decision was to do nothing). */
+  readonly events: E[];
+  /** The stream's revision after the command (-1: the stream does not exist). */
+  readonly revision: number;
+  /** The global position of the last event written, or of the stream's last event if none was. */
+  readonly position: string | null;
+}
+
+/** How many times a command without If-Match is decided again after a concurrent write. */
+const MAX_ATTEMPTS = 10;
+
+/**
+ * Runs one command through a decider: read the stream, fold it, decide with the current time,
+ * append with the expected revision. Without If-Match a concurrent write makes it read and decide
+ * again (bounded); with If-Match a stale revision is a 412 and nothing is written.
+ */
+@Injectable()
+export class DeciderCommandRunner {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async run<C, E extends DomainEvent, S, X extends DecideContext>(request: {
+    decider: Decider<C, E, S, X>;
+    streamId: string;
+    command: C;
+    metadata: CommandMetadata;
+    /** Extra context for the decision (beyond `now`), e.g. the SLA clock calculator. */
+    context?: (state: S) => Omit<X, 'now'> | Promise<Omit<X, 'now'>>;
+  }): Promise<CommandOutcome<S, E>> {
+    const { decider, streamId, command, metadata } = request;
+    for (let attempt = 1; ; attempt++) {
+      const recorded = await this.store.readStream(streamId);
+      const revision = recorded.length - 1;
+      if (metadata.expectedRevision !== undefined && metadata.expectedRevision !== revision) {
+        throw staleRevision(metadata.expectedRevision, revision);
+      }
+      const state = fold(decider.evolve, decider.initialState(), recorded as unknown as E[]);
+      const now = this.clock.nowIso();
+      const extra = request.context ? await request.context(state) : {};
+      const events = decider.decide(command, state, { ...extra, now } as X);
+      if (events.length === 0) {
+        return { state, events, revision, position: recorded.at(-1)?.position ?? null };
+      }
+      try {
+        const result = await this.store.append(
+          streamId,
+          events.map((event, index) => toNewEvent(event, index, streamId, revision, now, metadata)),
+          revision < 0 ? 'no_stream' : revision,
+        );
+        return {
+          state: events.reduce(decider.evolve, state),
+          events,
+          revision: result.nextRevision,
+          position: result.position,
+        };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (metadata.expectedRevision !== undefined) throw staleRevision(metadata.expectedRevision, error.actual);
+        if (attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** The stream's events, folded: for reads that must be current (GET /v1/cases/{id}). */
+  async load<E extends DomainEvent, S>(
+    decider: Pick<Decider<unknown, E, S>, 'evolve' | 'initialState'>,
+    streamId: string,
+  ): Promise<{ state: S; revision: number; events: RecordedEvent[] }> {
+    const events = await this.store.readStream(streamId);
+    return {
+      state: fold(decider.evolve, decider.initialState(), events as unknown as E[]),
+      revision: events.length - 1,
+      events,
+    };
+  }
+}
+
+function staleRevision(expected: number, actual: number | null): ProblemError {
+  return ProblemError.of(412, `If-Match names revision ${expected}, but the case is at revision ${actual ?? 'a newer one'}`, {
+    currentRevision: actual,
+  });
+}
+
+function toNewEvent(
+  event: DomainEvent,
+  index: number,
+  streamId: string,
+  revision: number,
+  now: string,
+  metadata: CommandMetadata,
+): NewEvent {
+  return {
+    // With an Idempotency-Key, a retried request derives the same ids, so the store ignores it.
+    id: metadata.idempotencyKey
+      ? deterministicUuid(`${metadata.principal.name}\n${metadata.idempotencyKey}\n${streamId}\n${index}`)
+      : randomUUID(),
+    type: event.type,
+    data: event.data as Record<string, unknown>,
+    metadata: {
+      actor: metadata.principal.name,
+      actorRole: metadata.principal.role,
+      occurredAt: now,
+      correlationId: metadata.correlationId,
+      causationId: metadata.causationId,
+      expectedRevision: revision,
+    },
+  };
+}
+
+/** A name-based UUID (version 5 layout over SHA-1), stable for the same input. */
+export function deterministicUuid(name: string): string {
+  const hash = createHash('sha1').update(name).digest();
+  hash[6] = (hash[6] & 0x0f) | 0x50;
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,55 @@
+import { ConfigError, loadConfig } from './app-config';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded store, port 3000, local Redis, both roles', () => {
+    const config = loadConfig({}, []);
+    expect(config).toMatchObject({
+      port: 3000,
+      eventStore: 'embedded',
+      role: 'all',
+      redisUrl: 'redis://127.0.0.1:6379',
+      redisPrefix: 'casetrail',
+      alertWebhooks: [],
+    });
+    expect(config.dataDir).toMatch(/\/data$/);
+  });
+
+  it('reads --role from the command line', () => {
+    const config = loadConfig({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://localhost/db' }, ['node', 'main', '--role', 'worker']);
+    expect(config.role).toBe('worker');
+  });
+
+  it('lists every problem, each naming its variable', () => {
+    const error = captured(() =>
+      loadConfig(
+        { PORT: 'eighty', EVENT_STORE: 'mongo', REDIS_URL: 'http://x', ALERT_WEBHOOKS: 'not a url,https://ok.example/hook' },
+        [],
+      ),
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/PORT must be a port number/);
+    expect(problems).toMatch(/EVENT_STORE must be one of embedded, postgres, eventstoredb/);
+    expect(problems).toMatch(/REDIS_URL must be a redis:\/\//);
+    expect(problems).toMatch(/ALERT_WEBHOOKS holds "not a url"/);
+    expect(problems).toMatch(/ALERT_WEBHOOK_SECRET is required/);
+  });
+
+  it('requires DATABASE_URL for postgres and the connection string for eventstoredb', () => {
+    expect(captured(() => loadConfig({ EVENT_STORE: 'postgres' }, []))?.message).toMatch(/DATABASE_URL is required/);
+    expect(captured(() => loadConfig({ EVENT_STORE: 'eventstoredb' }, []))?.message).toMatch(/EVENTSTORE_CONNECTION_STRING is required/);
+  });
+
+  it('refuses split roles on the embedded store, which lives in one process', () => {
+    expect(captured(() => loadConfig({}, ['--role', 'api']))?.message).toMatch(/embedded store lives inside one process/);
+  });
+});
+
+function captured(run: () => unknown): Error | undefined {
+  try {
+    run();
+    return undefined;
+  } catch (error) {
+    return error as Error;
+  }
+}

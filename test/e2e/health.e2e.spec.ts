@@ -1,0 +1,40 @@
+import { startTestService, TestService } from '../support/test-service';
+
+describe('GET /health (embedded store)', () => {
+  let service: TestService;
+  beforeAll(async () => {
+    service = await startTestService();
+  });
+  afterAll(() => service.close());
+
+  it('answers 200 without a key and reports each dependency', async () => {
+    const response = await service.request('GET', '/health', { key: null });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      status: 'ok',
+      role: 'all',
+      dependencies: {
+        eventStore: { kind: 'embedded', status: 'up' },
+        readModels: { kind: 'embedded', status: 'up' },
+        redis: { status: 'up' },
+      },
+    });
+  });
+
+  it('asks every other route for a key: 401 problem+json', async () => {
+    const response = await service.request('GET', '/v1/engineers', { key: null });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(response.body).toMatchObject({ status: 401, title: 'Unauthorized' });
+    const unknown = await service.request('GET', '/v1/engineers', { headers: { authorization: 'Bearer nope' }, key: null });
+    expect(unknown.status).toBe(401);
+    expect(unknown.body.detail).toBe('unknown API key');
+  });
+
+  it('serves the OpenAPI document at /docs', async () => {
+    const response = await fetch(`${service.url}/docs-json`);
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as { info: { title: string } };
+    expect(document.info.title).toBe('Casetrail');
+  });
+});

@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MAIN_JS } from '../support/service-process';
+
+/** Runs the built service with an environment and returns how it ended. */
+function start(env: Record<string, string>) {
+  const result = spawnSync(process.execPath, [MAIN_JS], {
+    env: { PATH: process.env.PATH, DATA_DIR: mkdtempSync(join(tmpdir(), 'casetrail-fail-')), PORT: '0', ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  return { code: result.status, stderr: result.stderr.trim() };
+}
+
+describe('start-up refuses a missing dependency with one line naming it', () => {
+  it('Redis unreachable', () => {
+    const { code, stderr } = start({ REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(code).toBe(1);
+    expect(stderr.split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^casetrail: Redis is unreachable at redis:\/\/127\.0\.0\.1:1.*start it with `redis-server/);
+  });
+
+  it('PostgreSQL unreachable', () => {
+    const { code, stderr } = start({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/x' });
+    expect(code).toBe(1);
+    expect(stderr.split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^casetrail: PostgreSQL is unreachable at postgres:\/\/postgres@127\.0\.0\.1:1\/x.*pg_ctlcluster/);
+  });
+
+  it('invalid configuration names each variable', () => {
+    const { code, stderr } = start({ EVENT_STORE: 'mongo', PORT: 'x' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^casetrail: invalid configuration: PORT must be a port number.*EVENT_STORE must be one of/);
+  });
+
+  it('a malformed API keys file names the file, the field and the reason', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'casetrail-keys-'));
+    const file = join(dir, 'keys.json');
+    require('node:fs').writeFileSync(file, JSON.stringify([{ name: 'x', key: 'short', role: 'root' }]));
+    const { code, stderr } = start({ API_KEYS_FILE: file });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`API keys file ${file} is invalid: [0].key must be a string of at least 16 characters; [0].role must be one of`);
+  });
+});
