@@ -2,6 +2,8 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { PlatformModule, PlatformResources } from '../../libs/platform/platform.module';
 import { HealthModule } from '../../libs/platform/health/health.module';
+import { ProjectionsModule } from '../../libs/projections/projections.module';
+import { EngineersModule } from '../../libs/engineers/engineers.module';
 
 /**
  * The service's modules by role: `api` serves HTTP commands and reads, `worker` runs the
@@ -12,7 +14,7 @@ import { HealthModule } from '../../libs/platform/health/health.module';
 export class AppModule {
   static register(resources: PlatformResources): DynamicModule {
     const role = resources.config.role;
-    const api: Type[] = [];
+    const api: Type[] = [EngineersModule];
     const worker: Type[] = [];
     return {
       module: AppModule,
@@ -20,6 +22,7 @@ export class AppModule {
         PlatformModule.register(resources),
         CqrsModule.forRoot(),
         HealthModule,
+        ProjectionsModule,
         ...(role === 'worker' ? [] : api),
         ...(role === 'api' ? [] : worker),
       ],

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { createValidationPipe } from './http/validation.pipe';
 import { AppConfig, APP_CONFIG } from './config/app-config';
 import { JsonLogger } from './logging/json-logger';
 import { Clock } from './clock/clock';
@@ -44,6 +45,7 @@ export class PlatformModule {
         ...providers,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
       exports: providers.map((p) => p.provide),
     };

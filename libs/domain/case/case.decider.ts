@@ -63,10 +63,26 @@ function submit({ data }: SubmitCase, state: CaseState, context: CaseContext): C
   }
   const submitted: CaseSubmitted = {
     type: 'CaseSubmitted',
+    // Fields picked one by one: whatever else the caller's object carries is not history.
     data: {
-      ...data,
+      caseId: data.caseId,
+      reference: data.reference,
+      submittedBy: data.submittedBy,
+      partnerId: data.partnerId,
       customerId: data.customerId ?? null,
+      product: data.product,
+      requestType: data.requestType,
+      submitterRole: data.submitterRole,
       azure: data.azure ?? null,
+      topic: data.topic,
+      feature: data.feature,
+      symptom: data.symptom,
+      summary: data.summary,
+      details: data.details,
+      serviceUnavailable: data.serviceUnavailable,
+      usersAffected: data.usersAffected,
+      contact: data.contact,
+      partnerAvailable24x7: data.partnerAvailable24x7,
       proposedSeverity: data.proposedSeverity ?? null,
       attachments: data.attachments ?? [],
       at: context.now,
@@ -78,9 +94,9 @@ function submit({ data }: SubmitCase, state: CaseState, context: CaseContext): C
   const routing = routeSubmission(opened);
   if (routing) return [submitted, { type: 'CaseRouted', data: { caseId, ...routing, at: context.now } }];
 
-  // routeSubmission returned null, so this is a repair of a covered product.
-  if (!isCoveredProduct(opened.product)) throw new Error('unreachable: uncovered product not routed');
-  const failures = eligibilityFailures({ ...opened, product: opened.product });
+  const { product } = opened;
+  // Not routed: a repair; isCoveredProduct only narrows the type (uncovered products were routed).
+  const failures = isCoveredProduct(product) ? eligibilityFailures({ ...opened, product }) : [];
   if (failures.length > 0) {
     const [first] = failures;
     return [

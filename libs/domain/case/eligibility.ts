@@ -66,10 +66,10 @@ export function eligibilityFailures(submission: {
   const onBehalf = customerId !== null;
   const allowed = onBehalf ? ELIGIBLE_ROLES[product].onBehalfOfCustomer : ELIGIBLE_ROLES[product].own;
   if (!allowed.includes(submitterRole)) {
-    const scope = onBehalf ? "on behalf of a customer" : 'for its own subscription';
+    const scope = onBehalf ? 'on behalf of a customer' : 'for its own subscription';
     failures.push({
       reason: 'submitter-role-not-eligible',
-      message: `a ${submitterRole} may not open a ${product} case ${scope} (allowed: ${allowed.join(', ')})`,
+      message: `role ${submitterRole} may not open ${product} cases ${scope} (allowed: ${allowed.join(', ')})`,
     });
   }
   return failures;

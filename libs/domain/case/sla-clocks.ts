@@ -51,13 +51,14 @@ export function startClock(
  * new severity and any catch-up breach (see catchUpBreaches).
  */
 export function restartRunningClocks(state: Case, context: CaseContext): SlaClockStarted[] {
-  if (state.severity === null) return [];
+  const severity = state.severity;
+  if (severity === null) return [];
   const running = liveClocks(state).filter((c) => c.state === 'running' || c.state === 'warning');
   return running.map((clock, i) =>
     startClock(
       { ...state, clocksStarted: state.clocksStarted + i },
       clock.clock,
-      state.severity as Severity,
+      severity,
       clock.startedAt,
       'severity-changed',
       context,

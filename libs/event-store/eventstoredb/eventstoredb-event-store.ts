@@ -160,6 +160,9 @@ export class EventStoreDbEventStore implements EventStore {
           maxCount: want,
         })) {
           scanned++;
+          // Full (possible only if the server did not start with the `after` event): stop here, so
+          // the checkpoint stays on the last event returned.
+          if (events.length >= maxCount) break;
           const position = resolved.event?.position;
           if (!position) continue;
           if (after && !isAfter(position, after)) continue;

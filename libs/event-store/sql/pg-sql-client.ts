@@ -36,6 +36,25 @@ export class PgSqlClient implements SqlClient {
     await this.pool.query(sql);
   }
 
+  async tryExclusiveLock(name: string): Promise<(() => Promise<void>) | null> {
+    const client = await this.pool.connect();
+    try {
+      const { rows } = await client.query('select pg_try_advisory_lock(hashtextextended($1, 7)) as locked', [name]);
+      if (!rows[0].locked) {
+        client.release();
+        return null;
+      }
+    } catch (error) {
+      client.release();
+      throw error;
+    }
+    // If the connection dies, PostgreSQL drops the lock too: another process can then take over.
+    return async () => {
+      await client.query('select pg_advisory_unlock(hashtextextended($1, 7))', [name]).catch(() => undefined);
+      client.release();
+    };
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

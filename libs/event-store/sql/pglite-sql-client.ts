@@ -31,6 +31,11 @@ export class PgliteSqlClient implements SqlClient {
     await this.db.exec(sql);
   }
 
+  /** PGlite lives in one process (guarded by the DATA_DIR lock): the lock is always free. */
+  async tryExclusiveLock(): Promise<() => Promise<void>> {
+    return async () => undefined;
+  }
+
   async close(): Promise<void> {
     if (!this.db.closed) await this.db.close();
   }

@@ -8,6 +8,12 @@ export interface SqlClient {
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Runs several statements separated by semicolons (schema migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * Tries to take a lock held for as long as this process keeps it (PostgreSQL: a session advisory
+   * lock on a dedicated connection), so only one process runs a given projection. Returns its
+   * release function, or null when another process holds it.
+   */
+  tryExclusiveLock(name: string): Promise<(() => Promise<void>) | null>;
   close(): Promise<void>;
 }
 

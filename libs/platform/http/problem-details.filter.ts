@@ -48,5 +48,9 @@ function fromHttpException(error: HttpException): Problem {
   // Body parser errors reach us wrapped by Nest with their original status.
   const cause = (error as { cause?: { type?: string } }).cause;
   if (status === 413 || cause?.type === 'entity.too.large') return problem(413, 'the request body is larger than allowed');
+  // Nest turns body-parser's SyntaxError into a plain BadRequestException carrying its message.
+  if (status === 400 && typeof message === 'string' && /JSON|Unexpected token|Unexpected end/.test(message)) {
+    return problem(400, `malformed JSON: ${message}`);
+  }
   return problem(status, Array.isArray(message) ? message.join('; ') : String(message ?? error.message));
 }

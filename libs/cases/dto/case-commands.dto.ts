@@ -1,0 +1,39 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { SEVERITIES, UPDATE_CHANNELS } from '../../domain/case/case.types';
+import type { Severity, UpdateChannel } from '../../domain/case/case.types';
+
+export class AssignSeverityDto {
+  @ApiProperty({ enum: SEVERITIES }) @IsIn(SEVERITIES as unknown as string[], { message: 'severity must be one of A, B, C' }) severity!: Severity;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(1000) reason!: string;
+}
+
+export class PartnerAvailabilityDto {
+  @ApiProperty() @IsBoolean() available24x7!: boolean;
+}
+
+export class AssignEngineerDto {
+  @ApiProperty() @IsString() @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, { message: 'engineerId must be an engineer id' }) engineerId!: string;
+}
+
+export class LogUpdateDto {
+  @ApiProperty({ enum: UPDATE_CHANNELS })
+  @IsIn(UPDATE_CHANNELS as unknown as string[], { message: 'channel must be one of email, phone, portal' })
+  channel!: UpdateChannel;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(5000) summary!: string;
+}
+
+export class ReasonDto {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(1000) reason!: string;
+}
+
+export class SeverityACallDto {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) caller!: string;
+}
+
+export class ResolutionDto {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(5000) summary!: string;
+}
+
+/** POST /v1/cases/{id}/closure takes an empty object. */
+export class EmptyDto {}

@@ -1,0 +1,111 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO31661Alpha2,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { PRODUCTS, REQUEST_TYPES, SEVERITIES, SUBMITTER_ROLES } from '../../domain/case/case.types';
+import type { Product, RequestType, Severity, SubmitterRole } from '../../domain/case/case.types';
+import { IsIanaTimeZone } from '../../platform/validation/is-iana-time-zone';
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+const ID_MESSAGE = '$property must be 1-100 letters, digits, ".", "_", ":" or "-"';
+
+export class ContactDto {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty() @IsEmail({}, { message: 'contact.email must be an e-mail address' }) @MaxLength(320) email!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(/^\+?[0-9 ().-]{3,40}$/, { message: 'contact.phone must be a phone number' }) phone?: string;
+  @ApiProperty({ example: 'Europe/Paris' }) @IsIanaTimeZone() timeZone!: string;
+  @ApiPropertyOptional({ example: 'FR' })
+  @IsOptional()
+  @IsISO31661Alpha2({ message: 'contact.country must be an ISO 3166-1 alpha-2 country code such as FR' })
+  country?: string;
+}
+
+export class AzureDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) subscriptionId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) accessId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) contractId?: string;
+}
+
+export class AttachmentDto {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(255) name!: string;
+  @ApiProperty() @IsString() @Matches(/^[\w.+-]+\/[\w.+-]+$/, { message: '$property must be a MIME type such as text/plain' }) contentType!: string;
+  @ApiProperty() @IsInt() @Min(0) @Max(10 * 1024 ** 3) sizeBytes!: number;
+}
+
+/** POST /v1/cases (api.md). Eligibility (roles, Azure identifiers) is the domain's to judge and record. */
+export class SubmitCaseDto {
+  @ApiPropertyOptional({ description: 'Required for staff; a partner key submits for its own partnerId' })
+  @IsOptional()
+  @Matches(ID, { message: ID_MESSAGE })
+  partnerId?: string;
+
+  @ApiPropertyOptional({ nullable: true, description: "Absent or null: the partner's own subscription" })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @Matches(ID, { message: ID_MESSAGE })
+  customerId?: string | null;
+
+  @ApiProperty({ enum: PRODUCTS }) @IsIn(PRODUCTS as unknown as string[], { message: `product must be one of ${PRODUCTS.join(', ')}` })
+  product!: Product;
+
+  @ApiProperty({ enum: REQUEST_TYPES })
+  @IsIn(REQUEST_TYPES as unknown as string[], { message: `requestType must be one of ${REQUEST_TYPES.join(', ')}` })
+  requestType!: RequestType;
+
+  @ApiProperty({ enum: SUBMITTER_ROLES })
+  @IsIn(SUBMITTER_ROLES as unknown as string[], { message: `submitterRole must be one of ${SUBMITTER_ROLES.join(', ')}` })
+  submitterRole!: SubmitterRole;
+
+  @ApiPropertyOptional({ type: AzureDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => AzureDto)
+  azure?: AzureDto;
+
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) topic!: string;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) feature!: string;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(500) symptom!: string;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(500) summary!: string;
+  @ApiProperty() @IsString() @MaxLength(20000) details!: string;
+  @ApiProperty() @IsBoolean() serviceUnavailable!: boolean;
+  @ApiProperty() @IsInt() @Min(0) @Max(10_000_000) usersAffected!: number;
+
+  @ApiProperty({ type: ContactDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ContactDto)
+  contact!: ContactDto;
+
+  @ApiProperty() @IsBoolean() partnerAvailable24x7!: boolean;
+
+  @ApiPropertyOptional({ enum: SEVERITIES })
+  @IsOptional()
+  @IsIn(SEVERITIES as unknown as string[], { message: 'proposedSeverity must be one of A, B, C' })
+  proposedSeverity?: Severity;
+
+  @ApiPropertyOptional({ type: [AttachmentDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => AttachmentDto)
+  attachments?: AttachmentDto[];
+}

@@ -1,0 +1,30 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ENGINEER_AVAILABILITIES } from '../../domain/engineer/engineer.types';
+import type { EngineerAvailability } from '../../domain/engineer/engineer.types';
+import { IsIanaTimeZone } from '../../platform/validation/is-iana-time-zone';
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+
+export class RegisterEngineerDto {
+  @ApiPropertyOptional({ description: 'Chosen by the service when absent' })
+  @IsOptional()
+  @Matches(ID, { message: 'engineerId must be 1-100 letters, digits, ".", "_", ":" or "-"' })
+  engineerId?: string;
+
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @ApiProperty() @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(320) email!: string;
+
+  @ApiPropertyOptional({ description: 'Absent: this engineer is a manager' })
+  @IsOptional()
+  @Matches(ID, { message: 'managerId must be an engineer id' })
+  managerId?: string;
+
+  @ApiProperty({ example: 'Europe/Paris' }) @IsIanaTimeZone() timeZone!: string;
+}
+
+export class EngineerAvailabilityDto {
+  @ApiProperty({ enum: ENGINEER_AVAILABILITIES })
+  @IsIn(ENGINEER_AVAILABILITIES as unknown as string[], { message: 'status must be one of on-shift, off-shift, away' })
+  status!: EngineerAvailability;
+}

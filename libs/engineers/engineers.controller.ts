@@ -1,0 +1,57 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
+import { Roles } from '../platform/auth/roles.decorator';
+import type { AuthenticatedRequest } from '../platform/auth/auth.guard';
+import { commandMetadataFrom, commandResponse } from '../platform/commanding/request-metadata';
+import { IdempotencyInterceptor } from '../platform/idempotency/idempotency.interceptor';
+import { ReadConsistency } from '../projections/read-consistency';
+import { EngineerAvailabilityDto, RegisterEngineerDto } from './dto/engineer.dto';
+import { ChangeEngineerAvailabilityCommand, RegisterEngineerCommand } from './engineer-commands';
+import { EngineersQuery } from './engineers.query';
+import { EngineerIdParam } from './dto/engineer-id.param';
+
+@ApiTags('engineers')
+@ApiBearerAuth()
+@Controller('v1/engineers')
+@UseInterceptors(IdempotencyInterceptor)
+export class EngineersController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly engineers: EngineersQuery,
+    private readonly consistency: ReadConsistency,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('admin')
+  async register(@Body() body: RegisterEngineerDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
+    const { engineerId = randomUUID(), ...data } = body;
+    const outcome = await this.commands.execute(new RegisterEngineerCommand(engineerId, data, commandMetadataFrom(request)));
+    return commandResponse(response, outcome, { engineerId });
+  }
+
+  @Post(':engineerId/availability')
+  @HttpCode(200)
+  @Roles('support', 'manager')
+  async availability(
+    @Param() { engineerId }: EngineerIdParam,
+    @Body() body: EngineerAvailabilityDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const outcome = await this.commands.execute(
+      new ChangeEngineerAvailabilityCommand(engineerId, body.status, commandMetadataFrom(request)),
+    );
+    return commandResponse(response, outcome, { engineerId, availability: outcome.state?.availability });
+  }
+
+  @Get()
+  @Roles('support', 'manager', 'auditor')
+  async list(@Req() request: AuthenticatedRequest) {
+    await this.consistency.waitFor(request, ['engineers']);
+    return { items: await this.engineers.list() };
+  }
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
+import { AuthenticatedRequest } from '../auth/auth.guard';
+import { ProblemError } from '../http/problem';
+import { CommandMetadata } from './command-metadata';
+
+/**
+ * A command's metadata from its HTTP request: the principal, a correlation id (X-Correlation-Id,
+ * else a new one), the If-Match revision and the Idempotency-Key.
+ */
+export function commandMetadataFrom(request: AuthenticatedRequest): CommandMetadata {
+  const correlationId = headerValue(request, 'x-correlation-id') ?? randomUUID();
+  return {
+    principal: request.principal,
+    correlationId,
+    causationId: headerValue(request, 'x-request-id') ?? correlationId,
+    expectedRevision: parseIfMatch(headerValue(request, 'if-match')),
+    idempotencyKey: headerValue(request, 'idempotency-key'),
+  };
+}
+
+/** `"3"`, `W/"3"` or `3` is revision 3; anything else is a 400 naming the header. */
+export function parseIfMatch(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(?:W\/)?"?(-1|\d{1,15})"?$/.exec(value.trim());
+  if (!match) {
+    throw ProblemError.of(400, 'If-Match must be a revision in quotes, e.g. "3"', {
+      errors: [{ field: 'If-Match', message: 'must be a revision such as "3"' }],
+    });
+  }
+  return Number(match[1]);
+}
+
+/** Sets `ETag: "<revision>"` and returns the body every command answers with. */
+export function commandResponse<T extends object>(
+  response: Response,
+  outcome: { revision: number; position: string | null },
+  body: T,
+): T & { revision: number; position: string | null } {
+  response.setHeader('ETag', `"${outcome.revision}"`);
+  return { ...body, revision: outcome.revision, position: outcome.position };
+}
+
+function headerValue(request: AuthenticatedRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  const text = Array.isArray(value) ? value[0] : value;
+  return text && text.trim() ? text.trim() : undefined;
+}

@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { EventStore } from '../event-store/event-store';
+import { ProblemError } from '../platform/http/problem';
+import { EVENT_STORE } from '../platform/tokens';
+import { ProjectionRunner } from './projection-runner';
+
+/** How long a `consistentWith` read waits for the projections before answering 503. */
+const MAX_WAIT_MS = 5000;
+
+/**
+ * Read-your-writes for projection-backed reads: `?consistentWith=<position>` (the `position` a
+ * command returned) waits until every projection the read uses has processed that event.
+ */
+@Injectable()
+export class ReadConsistency {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly runner: ProjectionRunner,
+  ) {}
+
+  async waitFor(request: Request, projections: string[]): Promise<void> {
+    const raw = request.query.consistentWith;
+    if (raw === undefined) return;
+    if (typeof raw !== 'string' || !/^\d{1,20}$/.test(raw)) {
+      throw ProblemError.of(400, 'consistentWith must be a position returned by a command', {
+        errors: [{ field: 'consistentWith', message: 'must be a decimal position' }],
+      });
+    }
+    const checkpoint = await this.store.checkpointOfPosition(raw);
+    if (!checkpoint) {
+      throw ProblemError.of(400, `no event is stored at position ${raw}`, {
+        errors: [{ field: 'consistentWith', message: 'names no stored event' }],
+      });
+    }
+    const deadline = Date.now() + MAX_WAIT_MS;
+    while (!(await this.runner.hasReached(checkpoint, projections))) {
+      if (Date.now() > deadline) {
+        throw ProblemError.of(503, `the read models have not reached position ${raw} within ${MAX_WAIT_MS / 1000} s; retry`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 15));
+    }
+  }
+}
