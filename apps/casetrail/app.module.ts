@@ -4,6 +4,7 @@ import { PlatformModule, PlatformResources } from '../../libs/platform/platform.
 import { HealthModule } from '../../libs/platform/health/health.module';
 import { ProjectionsModule } from '../../libs/projections/projections.module';
 import { EngineersModule } from '../../libs/engineers/engineers.module';
+import { CasesModule } from '../../libs/cases/cases.module';
 
 /**
  * The service's modules by role: `api` serves HTTP commands and reads, `worker` runs the
@@ -14,7 +15,7 @@ import { EngineersModule } from '../../libs/engineers/engineers.module';
 export class AppModule {
   static register(resources: PlatformResources): DynamicModule {
     const role = resources.config.role;
-    const api: Type[] = [EngineersModule];
+    const api: Type[] = [EngineersModule, CasesModule];
     const worker: Type[] = [];
     return {
       module: AppModule,

@@ -9,6 +9,7 @@ import { Clock, SystemClock } from '../../libs/platform/clock/clock';
 import { ApiKeyRegistry, devApiKeys, loadApiKeysFile } from '../../libs/platform/auth/api-keys';
 import { AppModule } from './app.module';
 import { connectDependencies } from './startup/connect-dependencies';
+import { SlaPolicyService } from '../../libs/sla/sla-policy.service';
 
 export interface RunningService {
   readonly app: INestApplication;
@@ -30,6 +31,7 @@ export async function startService(
 ): Promise<RunningService> {
   const logger = options.logger ?? new JsonLogger(config.logLevel);
   const apiKeys = loadKeys(config, logger);
+  const slaPolicy = SlaPolicyService.load(config.slaPolicyFile);
   const deps = await connectDependencies(config, logger);
   let app: NestExpressApplication | undefined;
   try {
@@ -42,6 +44,7 @@ export async function startService(
         readModels: deps.readModels,
         redis: deps.redis,
         apiKeys,
+        slaPolicy,
       }),
       { logger, abortOnError: false },
     );

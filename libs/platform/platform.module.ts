@@ -11,6 +11,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { EventStore } from '../event-store/event-store';
 import { SqlClient } from '../event-store/sql/sql-client';
+import { SlaPolicyService } from '../sla/sla-policy.service';
 
 export interface PlatformResources {
   readonly config: AppConfig;
@@ -20,6 +21,7 @@ export interface PlatformResources {
   readonly readModels: SqlClient;
   readonly redis: RedisConnection;
   readonly apiKeys: ApiKeyRegistry;
+  readonly slaPolicy: SlaPolicyService;
 }
 
 /**
@@ -38,6 +40,7 @@ export class PlatformModule {
       { provide: READ_MODEL_SQL, useValue: resources.readModels },
       { provide: RedisConnection, useValue: resources.redis },
       { provide: ApiKeyRegistry, useValue: resources.apiKeys },
+      { provide: SlaPolicyService, useValue: resources.slaPolicy },
     ];
     return {
       module: PlatformModule,

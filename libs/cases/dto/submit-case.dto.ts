@@ -22,6 +22,7 @@ import {
 import { PRODUCTS, REQUEST_TYPES, SEVERITIES, SUBMITTER_ROLES } from '../../domain/case/case.types';
 import type { Product, RequestType, Severity, SubmitterRole } from '../../domain/case/case.types';
 import { IsIanaTimeZone } from '../../platform/validation/is-iana-time-zone';
+import { IsHolidayCountry } from '../../platform/validation/is-holiday-country';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 const ID_MESSAGE = '$property must be 1-100 letters, digits, ".", "_", ":" or "-"';
@@ -34,6 +35,7 @@ export class ContactDto {
   @ApiPropertyOptional({ example: 'FR' })
   @IsOptional()
   @IsISO31661Alpha2({ message: 'contact.country must be an ISO 3166-1 alpha-2 country code such as FR' })
+  @IsHolidayCountry()
   country?: string;
 }
 

@@ -1,3 +1,4 @@
+import { fold } from '../shared/decider';
 import { CaseEvent, CaseSubmitted, SlaClockStarted } from './case.events';
 import { Case, CaseSla, CaseState, SlaClock } from './case.state';
 
@@ -150,3 +151,6 @@ export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
   if (state === null) return event.type === 'CaseSubmitted' ? submitted(event) : null;
   return evolveExisting(state, event);
 }
+
+/** The state after `events` on an existing case (used to chain decisions within one command). */
+export const replayCase = (state: Case, events: readonly CaseEvent[]): Case => fold(evolveCase, state, events) as Case;

@@ -39,6 +39,8 @@ export class DeciderCommandRunner {
     streamId: string;
     command: C;
     metadata: CommandMetadata;
+    /** Refuses the caller before anything is decided (e.g. a partner's access to another's case). */
+    authorize?: (state: S) => void;
     /** Extra context for the decision (beyond `now`), e.g. the SLA clock calculator. */
     context?: (state: S) => Omit<X, 'now'> | Promise<Omit<X, 'now'>>;
   }): Promise<CommandOutcome<S, E>> {
@@ -50,6 +52,7 @@ export class DeciderCommandRunner {
         throw staleRevision(metadata.expectedRevision, revision);
       }
       const state = fold(decider.evolve, decider.initialState(), recorded as unknown as E[]);
+      request.authorize?.(state);
       const now = this.clock.nowIso();
       const extra = request.context ? await request.context(state) : {};
       const events = decider.decide(command, state, { ...extra, now } as X);

@@ -1,12 +1,10 @@
-import { fold } from '../shared/decider';
-import { CaseContext } from './case.commands';
+import { CaseContext, SetPartnerAvailability } from './case.commands';
 import { CaseEvent, NOT_AVAILABLE_24X7, SeverityLowered } from './case.events';
-import { evolveCase } from './case.evolve';
-import { Case } from './case.state';
+import { replayCase as replay } from './case.evolve';
+import { requireOpen } from './case.guards';
+import { Case, CaseState } from './case.state';
 import { Severity } from './case.types';
 import { catchUpBreaches, pendingClockKind, restartRunningClocks, startClock } from './sla-clocks';
-
-const replay = (state: Case, events: CaseEvent[]): Case => fold(evolveCase, state, events) as Case;
 
 export function lowered(state: Case, by: string, at: string): SeverityLowered {
   return { type: 'SeverityLowered', data: { caseId: state.caseId, from: 'A', to: 'B', reason: NOT_AVAILABLE_24X7, by, at } };
@@ -43,4 +41,17 @@ export function assignSeverity(state: Case, severity: Severity, reason: string, 
   ];
   if (severity === 'A' && !state.partnerAvailable24x7) changes.push(lowered(state, by, context.now));
   return followSeverityChange(state, changes, context);
+}
+
+export function setPartnerAvailability({ data }: SetPartnerAvailability, state: CaseState, context: CaseContext): CaseEvent[] {
+  const open = requireOpen(state, 'change the partner availability');
+  if (open.partnerAvailable24x7 === data.available24x7) return [];
+  const changes: CaseEvent[] = [
+    {
+      type: 'PartnerAvailabilityChanged',
+      data: { caseId: open.caseId, available24x7: data.available24x7, by: data.by, at: context.now },
+    },
+  ];
+  if (!data.available24x7 && open.severity === 'A') changes.push(lowered(open, data.by, context.now));
+  return followSeverityChange(open, changes, context);
 }

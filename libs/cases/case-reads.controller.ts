@@ -1,0 +1,68 @@
+import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { IsISO8601 } from 'class-validator';
+import type { AuthenticatedRequest } from '../platform/auth/auth.guard';
+import { EventStore } from '../event-store/event-store';
+import { EVENT_STORE } from '../platform/tokens';
+import { Clock } from '../platform/clock/clock';
+import { DeciderCommandRunner } from '../platform/commanding/decider-command-runner';
+import { caseDecider } from '../domain/case/case.decider';
+import { CaseEvent } from '../domain/case/case.events';
+import { fold } from '../domain/shared/decider';
+import { Case } from '../domain/case/case.state';
+import { assertCaseVisible, caseNotFound, caseStreamId } from './case-access';
+import { caseView } from './case.view';
+import { CaseIdParam } from './dto/case-id.param';
+
+class AsOfQuery {
+  @IsISO8601({ strict: true }, { message: 'asOf must be an ISO-8601 instant, e.g. 2026-11-23T10:00:00Z' })
+  asOf!: string;
+}
+
+/**
+ * Reads of one case, always current: folded from its stream, not from a projection.
+ * Every role may read; a partner only its own cases.
+ */
+@ApiTags('cases')
+@ApiBearerAuth()
+@Controller('v1/cases')
+export class CaseReadsController {
+  constructor(
+    private readonly runner: DeciderCommandRunner,
+    private readonly clock: Clock,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get(':id')
+  async get(@Param() { id }: CaseIdParam, @Req() request: AuthenticatedRequest) {
+    const { state, revision } = await this.runner.load(caseDecider, caseStreamId(id));
+    assertCaseVisible(request.principal, state, id);
+    return caseView(state as Case, revision, this.clock.nowIso());
+  }
+
+  @Get(':id/history')
+  async history(@Param() { id }: CaseIdParam, @Req() request: AuthenticatedRequest) {
+    const { state, events } = await this.runner.load(caseDecider, caseStreamId(id));
+    assertCaseVisible(request.principal, state, id);
+    return events.map((e) => ({
+      revision: e.revision,
+      position: e.position,
+      eventId: e.id,
+      type: e.type,
+      data: e.data,
+      metadata: e.metadata,
+    }));
+  }
+
+  @Get(':id/state')
+  async asOf(@Param() { id }: CaseIdParam, @Query() { asOf }: AsOfQuery, @Req() request: AuthenticatedRequest) {
+    const events = await this.store.readStream(caseStreamId(id));
+    assertCaseVisible(request.principal, fold(caseDecider.evolve, null, events as unknown as CaseEvent[]), id);
+    const instant = new Date(asOf).toISOString();
+    // The case as it stood then: every event that had happened by that instant.
+    const past = events.filter((e) => Date.parse(e.metadata.occurredAt) <= Date.parse(instant));
+    const state = fold(caseDecider.evolve, null, past as unknown as CaseEvent[]);
+    if (!state) throw caseNotFound(id);
+    return { asOf: instant, ...caseView(state, past.length - 1, instant) };
+  }
+}

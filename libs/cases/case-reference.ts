@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { EventStore } from '../event-store/event-store';
+import { WrongExpectedRevisionError } from '../event-store/event-store.errors';
+
+// Crockford's base32 without I, L, O, U: easy to read out on the phone.
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * Service-request references ("SR-261123-7KQ2XM": the date, then 6 characters) shown to the
+ * submitter. Derived from the case id, so a retried submission gets the same one; made unique by
+ * reserving it in a stream of its own (`no_stream`): a rare collision takes the next candidate.
+ */
+export async function reserveCaseReference(store: EventStore, caseId: string, now: string, actor: string): Promise<string> {
+  const date = now.slice(2, 10).replace(/-/g, '');
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const reference = `SR-${date}-${code(`${caseId}:${attempt}`)}`;
+    const streamId = `case-reference-${reference}`;
+    try {
+      await store.append(
+        streamId,
+        [
+          {
+            id: uuidFrom(`${streamId}:${caseId}`),
+            type: 'CaseReferenceReserved',
+            data: { reference, caseId },
+            metadata: { actor, occurredAt: now, correlationId: caseId, causationId: null },
+          },
+        ],
+        'no_stream',
+      );
+      return reference;
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      // Taken: by this very case (a retried submission) or by another one.
+      const [reserved] = await store.readStream(streamId, { maxCount: 1 });
+      if (reserved?.data.caseId === caseId) return reference;
+    }
+  }
+  throw new Error('could not reserve a unique case reference');
+}
+
+function code(seed: string): string {
+  const digest = createHash('sha256').update(seed).digest();
+  let out = '';
+  for (let i = 0; i < 6; i++) out += ALPHABET[digest[i] % 32];
+  return out;
+}
+
+function uuidFrom(seed: string): string {
+  const hex = createHash('sha256').update(seed).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

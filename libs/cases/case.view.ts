@@ -1,0 +1,76 @@
+import { Case, SlaClock } from '../domain/case/case.state';
+import { slaAsOf } from '../domain/case/sla-as-of';
+
+export interface ClockView {
+  clockId: string;
+  clock: string;
+  state: SlaClock['state'];
+  severity: string;
+  startedAt: string;
+  dueAt: string;
+  warnAt: string;
+  escalateAt: string;
+  policyVersion: string;
+  calendar: string;
+  metAt?: string;
+  warnedAt?: string;
+  breachedAt?: string;
+  escalatedAt?: string;
+  stoppedAt?: string;
+}
+
+/**
+ * The case as GET /v1/cases/{id} and /state?asOf= show it. The SLA clocks are evaluated at
+ * `instant`: a running clock past its dueAt reads `breached` even if the timer has not fired yet.
+ */
+export function caseView(state: Case, revision: number, instant: string) {
+  const sla = slaAsOf(state, instant);
+  return {
+    caseId: state.caseId,
+    reference: state.reference,
+    status: state.status,
+    severity: state.severity,
+    severityLowered: state.severityLowered,
+    partnerId: state.partnerId,
+    customerId: state.customerId,
+    product: state.product,
+    requestType: state.requestType,
+    submitterRole: state.submitterRole,
+    topic: state.topic,
+    feature: state.feature,
+    symptom: state.symptom,
+    summary: state.summary,
+    details: state.details,
+    serviceUnavailable: state.serviceUnavailable,
+    usersAffected: state.usersAffected,
+    contact: state.contact,
+    attachments: state.attachments,
+    partnerAvailable24x7: state.partnerAvailable24x7,
+    engineerId: state.engineerId,
+    managerId: state.managerId,
+    routedTo: state.routedTo,
+    routingReason: state.routingReason,
+    rejectionReason: state.rejectionReason,
+    rejectionMessage: state.rejectionMessage,
+    submittedAt: state.submittedAt,
+    updatedAt: state.updatedAt,
+    resolvedAt: state.resolvedAt,
+    resolutionSummary: state.resolutionSummary,
+    closedAt: state.closedAt,
+    reopenedAt: state.reopenedAt,
+    initialResponseAt: state.initialResponseAt,
+    lastUpdateAt: state.lastUpdateAt,
+    updateCount: state.updateCount,
+    escalationCount: state.escalationCount,
+    sla: {
+      policyVersion: sla.policyVersion,
+      initialResponse: sla.initialResponse && clockView(sla.initialResponse),
+      nextUpdate: sla.nextUpdate && clockView(sla.nextUpdate),
+    },
+    revision,
+  };
+}
+
+function clockView(clock: SlaClock): ClockView {
+  return { ...clock };
+}

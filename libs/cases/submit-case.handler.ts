@@ -1,0 +1,37 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { caseDecider } from '../domain/case/case.decider';
+import { EventStore } from '../event-store/event-store';
+import { Clock } from '../platform/clock/clock';
+import { DeciderCommandRunner, deterministicUuid } from '../platform/commanding/decider-command-runner';
+import { EVENT_STORE } from '../platform/tokens';
+import { SlaPolicyService } from '../sla/sla-policy.service';
+import { caseStreamId } from './case-access';
+import { CaseOutcome, SubmitCaseCommand } from './case-commands';
+import { reserveCaseReference } from './case-reference';
+
+@CommandHandler(SubmitCaseCommand)
+export class SubmitCaseHandler implements ICommandHandler<SubmitCaseCommand> {
+  constructor(
+    private readonly runner: DeciderCommandRunner,
+    private readonly sla: SlaPolicyService,
+    private readonly clock: Clock,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  async execute({ data, metadata }: SubmitCaseCommand): Promise<CaseOutcome> {
+    // With an Idempotency-Key a retried submission targets the same case (and reference).
+    const caseId = metadata.idempotencyKey
+      ? deterministicUuid(`case\n${metadata.principal.name}\n${metadata.idempotencyKey}`)
+      : randomUUID();
+    const reference = await reserveCaseReference(this.store, caseId, this.clock.nowIso(), metadata.principal.name);
+    return this.runner.run({
+      decider: caseDecider,
+      streamId: caseStreamId(caseId),
+      metadata,
+      command: { type: 'SubmitCase', data: { ...data, caseId, reference, submittedBy: metadata.principal.name } },
+      context: () => ({ clocks: this.sla.calculator }),
+    });
+  }
+}
