@@ -5,6 +5,7 @@ import { HealthModule } from '../../libs/platform/health/health.module';
 import { ProjectionsModule } from '../../libs/projections/projections.module';
 import { EngineersModule } from '../../libs/engineers/engineers.module';
 import { CasesModule } from '../../libs/cases/cases.module';
+import { SlaTimersModule } from '../../libs/sla-timers/sla-timers.module';
 
 /**
  * The service's modules by role: `api` serves HTTP commands and reads, `worker` runs the
@@ -16,7 +17,7 @@ export class AppModule {
   static register(resources: PlatformResources): DynamicModule {
     const role = resources.config.role;
     const api: Type[] = [EngineersModule, CasesModule];
-    const worker: Type[] = [];
+    const worker: Type[] = [SlaTimersModule];
     return {
       module: AppModule,
       imports: [

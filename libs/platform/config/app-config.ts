@@ -19,6 +19,8 @@ export interface AppConfig {
   readonly alertWebhooks: string[];
   readonly alertWebhookSecret?: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** How often the SLA sweep re-creates timers Redis lost (SLA_SWEEP_INTERVAL_MS). */
+  readonly slaSweepIntervalMs: number;
 }
 
 /** Configuration that cannot be used: every problem, each naming its variable. */
@@ -92,6 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   const logLevel = (text('LOG_LEVEL') ?? 'info') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const sweepText = text('SLA_SWEEP_INTERVAL_MS') ?? '60000';
+  const slaSweepIntervalMs = Number(sweepText);
+  if (!/^\d+$/.test(sweepText) || slaSweepIntervalMs < 100) problems.push('SLA_SWEEP_INTERVAL_MS must be a whole number of milliseconds, at least 100');
+
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = text('DATA_DIR') ?? './data';
   return {
@@ -108,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     alertWebhooks,
     alertWebhookSecret,
     logLevel,
+    slaSweepIntervalMs,
   };
 }
 

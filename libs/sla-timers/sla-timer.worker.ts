@@ -1,0 +1,76 @@
+import { DelayedError, Job, Worker } from 'bullmq';
+import { CommandBus } from '@nestjs/cqrs';
+import { CaseActionCommand, CaseAction } from '../cases/case-commands';
+import { IllegalStateError } from '../domain/shared/domain-errors';
+import { SYSTEM_PRINCIPAL } from '../platform/auth/principal';
+import { JsonLogger } from '../platform/logging/json-logger';
+import { RedisConnection } from '../platform/redis/redis-connection';
+import { SLA_TIMERS_QUEUE, SlaTimerJob, TIMER_ACTIONS, TimerAction } from './sla-timer-job';
+
+/** Each timer action is a command on the case, decided (and de-duplicated) by the case decider. */
+const COMMAND_OF: Record<TimerAction, (clockId: string) => CaseAction> = {
+  warning: (clockId) => ({ type: 'RaiseSlaWarning', data: { clockId } }),
+  breach: (clockId) => ({ type: 'RecordSlaBreach', data: { clockId } }),
+  escalation: (clockId) => ({ type: 'EscalateOverdue', data: { clockId } }),
+};
+
+/**
+ * Runs due SLA timers. A handler re-reads the case and appends with the expected revision, so a
+ * late, repeated or stale job records nothing. A job that runs early (clock skew) is put back
+ * until its instant.
+ */
+export class SlaTimerWorker {
+  private worker: Worker | null = null;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly commands: CommandBus,
+    private readonly logger: JsonLogger,
+  ) {
+    // Like immich: refuse to start with a job kind that has no handler.
+    const missing = TIMER_ACTIONS.filter((action) => typeof COMMAND_OF[action] !== 'function');
+    if (missing.length) throw new Error(`SLA timer jobs without a handler: ${missing.join(', ')}`);
+  }
+
+  start(concurrency = 8): void {
+    this.worker = new Worker(SLA_TIMERS_QUEUE, (job, token) => this.process(job, token), {
+      connection: this.redis.client({ forWorker: true }),
+      prefix: this.redis.prefix,
+      concurrency,
+      // A worker killed mid-job: its job is run again by another (or the restarted) worker soon.
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 5,
+    });
+    this.worker.on('failed', (job, error) =>
+      this.logger.event('error', 'SLA timer failed', { jobId: job?.id, attempts: job?.attemptsMade, error: error.message }, 'SlaTimers'),
+    );
+    this.worker.on('error', (error) => this.logger.event('error', 'SLA timer worker error', { error: error.message }, 'SlaTimers'));
+  }
+
+  async stop(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  private async process(job: Job<SlaTimerJob>, token: string | undefined): Promise<void> {
+    const { caseId, clockId, action, clockEventId } = job.data;
+    const toCommand = COMMAND_OF[action as TimerAction];
+    if (!toCommand) throw new Error(`no handler for SLA timer job "${action}"`);
+    try {
+      const outcome = await this.commands.execute(
+        new CaseActionCommand(caseId, toCommand(clockId), {
+          principal: SYSTEM_PRINCIPAL,
+          correlationId: String(job.id),
+          causationId: clockEventId,
+        }),
+      );
+      this.logger.event('debug', 'SLA timer ran', { jobId: job.id, recorded: outcome.events.map((e) => e.type) }, 'SlaTimers');
+    } catch (error) {
+      const notBefore = error instanceof IllegalStateError ? (error.details.notBefore as string | undefined) : undefined;
+      if (!notBefore || !token) throw error;
+      // Fired before its instant (clocks differ a little): wait until then, without using an attempt.
+      await job.moveToDelayed(Date.parse(notBefore) + 1, token);
+      throw new DelayedError();
+    }
+  }
+}

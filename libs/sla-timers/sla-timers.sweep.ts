@@ -1,0 +1,72 @@
+import { SqlClient } from '../event-store/sql/sql-client';
+import { JsonLogger } from '../platform/logging/json-logger';
+import { SlaTimerJob, TimerAction } from './sla-timer-job';
+import { TimerQueue } from './timer-queue';
+
+const PAGE = 5000;
+
+/**
+ * Re-creates every pending timer that Redis lost (eviction, FLUSHDB, a Redis without
+ * persistence restarted): the pending timers are rows derived from the events, the jobs only
+ * their executable copy. Runs at start and then periodically.
+ */
+export class SlaTimersSweep {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly queue: TimerQueue,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  start(intervalMs: number): void {
+    void this.sweep();
+    this.timer = setInterval(() => void this.sweep(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass; returns how many jobs it re-created. Overlapping calls share one pass. */
+  sweep(): Promise<number> {
+    this.running ??= this.pass()
+      .catch((error) => {
+        this.logger.event('error', 'SLA timer sweep failed', { error: (error as Error).message }, 'SlaTimers');
+        return 0;
+      })
+      .finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async pass(): Promise<number> {
+    let after = '';
+    let restored = 0;
+    for (;;) {
+      const rows = await this.sql.query<{ job_id: string; case_id: string; clock_id: string; action: string; run_at: Date | string; clock_event_id: string }>(
+        `select job_id, case_id, clock_id, action, run_at, clock_event_id from sla_timers
+          where not done and job_id > $1 order by job_id limit ${PAGE}`,
+        [after],
+      );
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1].job_id;
+      const missing = await this.queue.missing(rows.map((r) => r.job_id));
+      const jobs: SlaTimerJob[] = rows
+        .filter((r) => missing.has(r.job_id))
+        .map((r) => ({
+          caseId: r.case_id,
+          clockId: r.clock_id,
+          action: r.action as TimerAction,
+          runAt: new Date(r.run_at).toISOString(),
+          clockEventId: r.clock_event_id,
+        }));
+      await this.queue.schedule(jobs);
+      restored += jobs.length;
+    }
+    if (restored > 0) this.logger.event('warn', 'SLA timer sweep re-created lost jobs', { restored }, 'SlaTimers');
+    return restored;
+  }
+}
