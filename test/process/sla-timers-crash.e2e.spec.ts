@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { spawnService, ServiceProcess } from '../support/service-process';
+import { TEST_KEYS, writeTestApiKeys, deleteRedisKeys, withSearchPath } from '../support/test-service';
+import { secondsPolicy, submission, waitUntil } from '../support/case-requests';
+import { PgSqlClient } from '../../libs/event-store/sql/pg-sql-client';
+import { testDatabaseUrl } from '../support/test-database';
+
+type HistoryEntry = { type: string };
+const ACTIONS = ['SlaWarningRaised', 'SlaBreached', 'UpdateReminderSent', 'EscalatedToManager'];
+
+async function call(url: string, method: string, path: string, body?: unknown, key: keyof typeof TEST_KEYS = 'admin') {
+  const response = await fetch(url + path, {
+    method,
+    headers: { authorization: `Bearer ${TEST_KEYS[key]}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+/** A case with an engineer (who has a manager): all four timer actions will be due. */
+async function caseWithEngineer(url: string, suffix: string): Promise<string> {
+  await call(url, 'POST', '/v1/engineers', { engineerId: `m-${suffix}`, name: 'M', email: 'm@example.com', timeZone: 'UTC' });
+  await call(url, 'POST', '/v1/engineers', { engineerId: `e-${suffix}`, name: 'E', email: 'e@example.com', managerId: `m-${suffix}`, timeZone: 'UTC' });
+  const submitted = await call(url, 'POST', '/v1/cases', submission());
+  expect(submitted.status).toBe(201);
+  expect((await call(url, 'POST', `/v1/cases/${submitted.body.caseId}/assignment`, { engineerId: `e-${suffix}` })).status).toBe(200);
+  return submitted.body.caseId;
+}
+
+async function expectEachActionOnce(url: string, caseIds: string[]): Promise<void> {
+  for (const caseId of caseIds) {
+    await waitUntil(
+      async () => (await call(url, 'GET', `/v1/cases/${caseId}/history`)).body as HistoryEntry[],
+      (events) => events.some((e) => e.type === 'EscalatedToManager'),
+      30_000,
+    );
+  }
+  await new Promise((r) => setTimeout(r, 2000));
+  for (const caseId of caseIds) {
+    const types = ((await call(url, 'GET', `/v1/cases/${caseId}/history`)).body as HistoryEntry[]).map((e) => e.type);
+    for (const action of ACTIONS) expect({ caseId, action, count: types.filter((t) => t === action).length }).toEqual({ caseId, action, count: 1 });
+  }
+}
+
+function policyFile(dir: string): string {
+  const file = join(dir, 'policy.json');
+  writeFileSync(file, JSON.stringify({ ...secondsPolicy('crash'), severities: Object.fromEntries(['A', 'B', 'C'].map((s) => [s, { calendar: '24x7', initialResponse: 'PT8S', update: 'PT8S' }])) }));
+  return file;
+}
+
+describe('SLA timers survive crashes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'casetrail-timer-crash-'));
+  const prefix = `ct-test-tcrash-${randomUUID().slice(0, 8)}`;
+  const processes: ServiceProcess[] = [];
+  afterAll(async () => {
+    for (const p of processes) await p.stop().catch(() => undefined);
+    await deleteRedisKeys('redis://127.0.0.1:6379', prefix);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('kill -9 while timers are pending, start again: every due action happens once', async () => {
+    const env = { DATA_DIR: dir, API_KEYS_FILE: writeTestApiKeys(dir), REDIS_PREFIX: prefix, SLA_POLICY_FILE: policyFile(dir), SLA_SWEEP_INTERVAL_MS: '1000' };
+    const first = await spawnService(env);
+    processes.push(first);
+    const caseIds = [await caseWithEngineer(first.url, 'k1'), await caseWithEngineer(first.url, 'k2')];
+    // Crash after the warning is due (4 s) but before the breach (8 s).
+    await new Promise((r) => setTimeout(r, 4500));
+    await first.kill9();
+    const second = await spawnService(env);
+    processes.push(second);
+    await expectEachActionOnce(second.url, caseIds);
+  }, 90_000);
+});
+
+describe('two worker processes on one Redis and PostgreSQL', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'casetrail-two-workers-'));
+  const id = randomUUID().replace(/-/g, '').slice(0, 10);
+  const prefix = `ct-test-2w-${id}`;
+  const schema = `ct_test_2w_${id}`;
+  const processes: ServiceProcess[] = [];
+  const admin = new PgSqlClient(testDatabaseUrl(), { max: 1 });
+  beforeAll(() => admin.exec(`create schema ${schema}`));
+  afterAll(async () => {
+    for (const p of processes) await p.stop().catch(() => undefined);
+    await deleteRedisKeys('redis://127.0.0.1:6379', prefix);
+    await admin.exec(`drop schema ${schema} cascade`);
+    await admin.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('each due action happens exactly once', async () => {
+    const env = {
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: withSearchPath(testDatabaseUrl(), schema),
+      DATA_DIR: dir,
+      API_KEYS_FILE: writeTestApiKeys(dir),
+      REDIS_PREFIX: prefix,
+      SLA_POLICY_FILE: policyFile(dir),
+    };
+    const api = await spawnService(env, ['--role', 'api']);
+    processes.push(api);
+    processes.push(await spawnService(env, ['--role', 'worker']));
+    processes.push(await spawnService(env, ['--role', 'worker']));
+    const caseIds: string[] = [];
+    for (let i = 0; i < 4; i++) caseIds.push(await caseWithEngineer(api.url, `w${i}`));
+    await expectEachActionOnce(api.url, caseIds);
+  }, 90_000);
+});
