@@ -6,6 +6,7 @@ import { ProjectionsModule } from '../../libs/projections/projections.module';
 import { EngineersModule } from '../../libs/engineers/engineers.module';
 import { CasesModule } from '../../libs/cases/cases.module';
 import { SlaTimersModule } from '../../libs/sla-timers/sla-timers.module';
+import { SlaModule } from '../../libs/sla/sla.module';
 
 /**
  * The service's modules by role: `api` serves HTTP commands and reads, `worker` runs the
@@ -16,7 +17,7 @@ import { SlaTimersModule } from '../../libs/sla-timers/sla-timers.module';
 export class AppModule {
   static register(resources: PlatformResources): DynamicModule {
     const role = resources.config.role;
-    const api: Type[] = [EngineersModule, CasesModule];
+    const api: Type[] = [EngineersModule, CasesModule, SlaModule];
     const worker: Type[] = [SlaTimersModule];
     return {
       module: AppModule,

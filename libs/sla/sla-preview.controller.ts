@@ -1,0 +1,21 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { previewClocks } from '../domain/sla/clock-calculator';
+import { SlaPolicyService } from './sla-policy.service';
+import { SlaPreviewQuery } from './dto/sla-preview.query';
+
+/** GET /v1/sla/preview: the clocks a case opened at `from` would get under the policy in force. */
+@ApiTags('sla')
+@ApiBearerAuth()
+@Controller('v1/sla')
+export class SlaPreviewController {
+  constructor(private readonly sla: SlaPolicyService) {}
+
+  @Get('preview')
+  preview(@Query() query: SlaPreviewQuery) {
+    return previewClocks(this.sla.calculator, query.severity, new Date(query.from).toISOString(), {
+      timeZone: query.timeZone,
+      country: query.country,
+    });
+  }
+}
