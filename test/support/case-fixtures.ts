@@ -162,3 +162,32 @@ export const CASE_COMMANDS: ReadonlyArray<{ route: string; body: Record<string, 
 ];
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A command's answer agrees with the history: `revision` and `position` (a string) are those of
+ * the last event, and the ETag is `"<revision>"`. Returns the history.
+ */
+export async function expectAnswerMatchesHistory(service: TestService, response: TestResponse, caseId: string): Promise<HistoryEntry[]> {
+  const entries = await history(service, caseId);
+  const last = entries[entries.length - 1];
+  expect(typeof response.body.position).toBe('string');
+  expect({ revision: response.body.revision, position: response.body.position, etag: response.headers.get('etag') }).toEqual({
+    revision: last.revision,
+    position: last.position,
+    etag: `"${last.revision}"`,
+  });
+  return entries;
+}
+
+export const types = (entries: HistoryEntry[]): string[] => entries.map((e) => e.type);
+
+/** Takes every on-shift engineer off shift (severity-A transfers pick from all engineers). */
+export async function everyoneOffShift(service: TestService, position: string, except: string[] = []): Promise<string> {
+  let last = position;
+  for (const engineer of await engineersAt(service, position)) {
+    if (engineer.availability === 'on-shift' && !except.includes(engineer.engineerId)) {
+      last = (await setAvailability(service, engineer.engineerId, 'off-shift')).body.position;
+    }
+  }
+  return last;
+}
