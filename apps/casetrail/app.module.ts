@@ -2,11 +2,14 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { PlatformModule, PlatformResources } from '../../libs/platform/platform.module';
 import { HealthModule } from '../../libs/platform/health/health.module';
+import { MetricsModule } from '../../libs/platform/metrics/metrics.module';
 import { ProjectionsModule } from '../../libs/projections/projections.module';
 import { EngineersModule } from '../../libs/engineers/engineers.module';
 import { CasesModule } from '../../libs/cases/cases.module';
 import { SlaTimersModule } from '../../libs/sla-timers/sla-timers.module';
 import { SlaModule } from '../../libs/sla/sla.module';
+import { AlertsModule } from '../../libs/alerts/alerts.module';
+import { AlertDeliveryModule } from '../../libs/alerts/alert-delivery.module';
 
 /**
  * The service's modules by role: `api` serves HTTP commands and reads, `worker` runs the
@@ -17,14 +20,15 @@ import { SlaModule } from '../../libs/sla/sla.module';
 export class AppModule {
   static register(resources: PlatformResources): DynamicModule {
     const role = resources.config.role;
-    const api: Type[] = [EngineersModule, CasesModule, SlaModule];
-    const worker: Type[] = [SlaTimersModule];
+    const api: Type[] = [EngineersModule, CasesModule, SlaModule, AlertsModule];
+    const worker: Type[] = [SlaTimersModule, AlertDeliveryModule];
     return {
       module: AppModule,
       imports: [
         PlatformModule.register(resources),
         CqrsModule.forRoot(),
         HealthModule,
+        MetricsModule,
         ProjectionsModule,
         ...(role === 'worker' ? [] : api),
         ...(role === 'api' ? [] : worker),

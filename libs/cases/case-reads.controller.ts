@@ -12,6 +12,9 @@ import { fold } from '../domain/shared/decider';
 import { Case } from '../domain/case/case.state';
 import { assertCaseVisible, caseNotFound, caseStreamId } from './case-access';
 import { caseView } from './case.view';
+import { CaseListService } from './case-list.query';
+import { CaseListQuery } from './dto/case-list.query';
+import { ReadConsistency } from '../projections/read-consistency';
 import { CaseIdParam } from './dto/case-id.param';
 
 class AsOfQuery {
@@ -31,7 +34,21 @@ export class CaseReadsController {
     private readonly runner: DeciderCommandRunner,
     private readonly clock: Clock,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly cases: CaseListService,
+    private readonly consistency: ReadConsistency,
   ) {}
+
+  /** The case list (a projection: `consistentWith` waits for a command's effect). Partners see their own. */
+  @Get()
+  async list(@Query() query: CaseListQuery, @Req() request: AuthenticatedRequest) {
+    const principal = request.principal;
+    if (principal.role === 'partner') {
+      if (query.partnerId && query.partnerId !== principal.partnerId) return { items: [], nextCursor: null };
+      query.partnerId = principal.partnerId;
+    }
+    await this.consistency.waitFor(request, ['cases']);
+    return this.cases.list(query);
+  }
 
   @Get(':id')
   async get(@Param() { id }: CaseIdParam, @Req() request: AuthenticatedRequest) {

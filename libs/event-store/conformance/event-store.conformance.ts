@@ -133,6 +133,27 @@ export function describeEventStoreConformance(
       });
     });
 
+    describe('ordering past one digit', () => {
+      it('a batch of 25 events reads back in revision order, forwards, backwards and in all events', async () => {
+        const stream = newStream('long');
+        const start = await lastCheckpoint();
+        const types = Array.from({ length: 25 }, (_, i) => `T${i}`);
+        await store.append(stream, types.map((t) => event(t)), 'no_stream');
+        expect((await store.readStream(stream)).map((e) => e.type)).toEqual(types);
+        expect((await store.readStream(stream, { direction: 'backwards' })).map((e) => e.type)).toEqual([...types].reverse());
+        const all: RecordedEvent[] = [];
+        let checkpoint = start;
+        for (;;) {
+          const page = await store.readAll({ after: checkpoint, maxCount: 7 });
+          if (page.events.length === 0) break;
+          all.push(...page.events.filter((e) => e.streamId === stream));
+          checkpoint = page.checkpoint;
+        }
+        expect(all.map((e) => e.type)).toEqual(types);
+        expect(all.map((e) => e.revision)).toEqual(types.map((_, i) => i));
+      });
+    });
+
     describe('reading all events', () => {
       it('returns every event once, in stream order, resuming after a checkpoint (exclusive)', async () => {
         const before = await readAllOfRun();

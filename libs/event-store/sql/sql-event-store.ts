@@ -4,6 +4,8 @@ import {
   Checkpoint,
   EventStore,
   ExpectedRevision,
+  IntegrityBreak,
+  IntegrityReport,
   NewEvent,
   ReadAllOptions,
   ReadStreamOptions,
@@ -13,21 +15,37 @@ import { DuplicateEventIdError, EventStoreUnavailableError, WrongExpectedRevisio
 import { makeCheckpoint, parseCheckpoint } from '../checkpoint';
 import { AppendNotifier } from '../append-notifier';
 import { SqlClient } from './sql-client';
-import { EVENT_STORE_SCHEMA_SQL } from './sql-event-store.schema';
+import { EVENT_STORE_SCHEMA_SQL, VERIFY_CHAIN_HEADS_SQL, VERIFY_CHAIN_PAGE_SQL } from './sql-event-store.schema';
 
 interface EventRow extends Record<string, unknown> {
-  global_position: string;
+  position_text: string;
   tx: string;
   stream_id: string;
-  revision: string;
+  revision_text: string;
   event_id: string;
   type: string;
   data: Record<string, unknown>;
   metadata: RecordedEvent['metadata'];
 }
 
-const EVENT_COLUMNS = `global_position::text as global_position, tx_id::text as tx, stream_id, revision::text as revision,
-  event_id::text as event_id, type, data, metadata`;
+/** Where a verification page ended: the next page starts after it. */
+interface ChainKey {
+  stream_id: string;
+  revision: number;
+  hash: string;
+}
+
+interface VerifyPageRow extends Record<string, unknown> {
+  checked: number;
+  streams: number;
+  last: ChainKey | null;
+  broken: { stream_id: string; revision: number; position: string; event_id: string; reason: string } | null;
+}
+
+// Output names differ from the columns on purpose: ORDER BY a bare name would pick the TEXT alias
+// and sort '10' before '9'. Queries qualify columns as e.<column>.
+const EVENT_COLUMNS = `e.global_position::text as position_text, e.tx_id::text as tx, e.stream_id, e.revision::text as revision_text,
+  e.event_id::text as event_id, e.type, e.data, e.metadata`;
 
 /** The event store on PostgreSQL or PGlite: same SQL, see sql-event-store.schema.ts for the design. */
 export class SqlEventStore implements EventStore {
@@ -68,9 +86,9 @@ export class SqlEventStore implements EventStore {
     const backwards = options.direction === 'backwards';
     const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
     const rows = await this.sql.query<EventRow>(
-      `select ${EVENT_COLUMNS} from ct_events
-        where stream_id = $1 and revision ${backwards ? '<=' : '>='} $2
-        order by revision ${backwards ? 'desc' : 'asc'} limit $3`,
+      `select ${EVENT_COLUMNS} from ct_events e
+        where e.stream_id = $1 and e.revision ${backwards ? '<=' : '>='} $2
+        order by e.revision ${backwards ? 'desc' : 'asc'} limit $3`,
       [streamId, from, options.maxCount ?? null],
     );
     return rows.map(toRecorded);
@@ -80,10 +98,10 @@ export class SqlEventStore implements EventStore {
     const [tx, position] = options.after ? parseCheckpoint(options.after) : [0n, 0n];
     // Only rows of transactions below the snapshot's xmin: all of them have finished (see schema).
     const rows = await this.sql.query<EventRow>(
-      `select ${EVENT_COLUMNS} from ct_events
-        where (tx_id, global_position) > ($1::text::xid8, $2::bigint)
-          and tx_id < pg_snapshot_xmin(pg_current_snapshot())
-        order by tx_id, global_position limit $3`,
+      `select ${EVENT_COLUMNS} from ct_events e
+        where (e.tx_id, e.global_position) > ($1::text::xid8, $2::bigint)
+          and e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        order by e.tx_id, e.global_position limit $3`,
       [tx.toString(), position.toString(), options.maxCount ?? 1000],
     );
     const events = rows.map(toRecorded);
@@ -97,6 +115,69 @@ export class SqlEventStore implements EventStore {
       [position],
     );
     return rows.length ? makeCheckpoint(rows[0].tx, position) : null;
+  }
+
+  /**
+   * Recomputes every hash chain in pages of `pageSize` events in (stream, revision) order (the
+   * unique index's order: a keyset scan, constant memory), then checks each stream's head row.
+   * Reports the break with the lowest global position; see VERIFY_CHAIN_PAGE_SQL for the checks.
+   */
+  async verifyIntegrity(onProgress?: (checked: number) => void, pageSize = 5000): Promise<IntegrityReport> {
+    let checked = 0;
+    let streams = 0;
+    let broken: (IntegrityBreak & { rank: bigint }) | null = null;
+    const consider = (candidate: IntegrityBreak & { rank: bigint }) => {
+      if (!broken || candidate.rank < broken.rank) broken = candidate;
+    };
+    let last: ChainKey | null = null;
+    for (;;) {
+      const rows: VerifyPageRow[] = await this.sql.query<VerifyPageRow>(VERIFY_CHAIN_PAGE_SQL, [last !== null, last?.stream_id ?? '', last?.revision ?? -1, last?.hash ?? '', pageSize]);
+      const page: VerifyPageRow | undefined = rows[0];
+      if (!page || Number(page.checked) === 0) break;
+      checked += Number(page.checked);
+      streams += Number(page.streams);
+      if (page.broken) {
+        const b = page.broken;
+        consider({ streamId: b.stream_id, revision: Number(b.revision), eventId: b.event_id, position: b.position, reason: b.reason, rank: BigInt(b.position) });
+      }
+      last = page.last;
+      onProgress?.(checked);
+      if (Number(page.checked) < pageSize) break;
+    }
+    // Each stream's head (ct_streams) must name its last event: catches a truncated or rewritten tail.
+    const heads = await this.sql.query<{
+      stream_id: string;
+      head_revision: string;
+      last_revision: string | null;
+      position: string | null;
+      event_id: string | null;
+      same_hash: boolean | null;
+    }>(VERIFY_CHAIN_HEADS_SQL);
+    if (heads[0]) {
+      const h = heads[0];
+      const head = Number(h.head_revision);
+      const rank = h.position === null ? BigInt(Number.MAX_SAFE_INTEGER) ** 2n : BigInt(h.position);
+      if (h.last_revision === null) {
+        consider({ streamId: h.stream_id, revision: 0, eventId: null, position: null, reason: `the stream's head is at revision ${head} but none of its events is stored`, rank });
+      } else if (Number(h.last_revision) < head) {
+        const missing = Number(h.last_revision) + 1;
+        consider({
+          streamId: h.stream_id,
+          revision: missing,
+          eventId: null,
+          position: null,
+          reason: `revision${missing === head ? ` ${head} is` : `s ${missing}..${head} are`} missing: the stream's head is at revision ${head}, its last stored event at ${h.last_revision}`,
+          rank,
+        });
+      } else if (Number(h.last_revision) > head) {
+        consider({ streamId: h.stream_id, revision: Number(h.last_revision), eventId: h.event_id, position: h.position, reason: `stored events go beyond the stream's head (revision ${head})`, rank });
+      } else {
+        consider({ streamId: h.stream_id, revision: head, eventId: h.event_id, position: h.position, reason: "the last event's hash differs from the hash recorded in the stream's head", rank });
+      }
+    }
+    if (!broken) return { checked, streams, broken: null };
+    const { rank: _rank, ...found } = broken as IntegrityBreak & { rank: bigint };
+    return { checked, streams, broken: found };
   }
 
   onAppended(listener: () => void): () => void {
@@ -132,9 +213,9 @@ function toRecorded(row: EventRow): RecordedEvent {
   return {
     id: row.event_id,
     streamId: row.stream_id,
-    revision: Number(row.revision),
-    position: row.global_position,
-    checkpoint: makeCheckpoint(row.tx, row.global_position),
+    revision: Number(row.revision_text),
+    position: row.position_text,
+    checkpoint: makeCheckpoint(row.tx, row.position_text),
     type: row.type,
     data: row.data,
     metadata: row.metadata,

@@ -7,6 +7,7 @@ import { Clock } from '../clock/clock';
 import { ProblemError } from '../http/problem';
 import { EVENT_STORE } from '../tokens';
 import { CommandMetadata } from './command-metadata';
+import { commandDuration } from '../metrics/command-metrics';
 
 export interface CommandOutcome<S, E> {
   /** The aggregate's state after the command. */
@@ -17,6 +18,17 @@ export interface CommandOutcome<S, E> {
   readonly revision: number;
   /** The global position of the last event written, or of the stream's last event if none was. */
   readonly position: string | null;
+}
+
+export interface CommandRequest<C, E extends DomainEvent, S, X extends DecideContext> {
+  decider: Decider<C, E, S, X>;
+  streamId: string;
+  command: C;
+  metadata: CommandMetadata;
+  /** Refuses the caller before anything is decided (e.g. a partner's access to another's case). */
+  authorize?: (state: S) => void;
+  /** Extra context for the decision (beyond `now`), e.g. the SLA clock calculator. */
+  context?: (state: S) => Omit<X, 'now'> | Promise<Omit<X, 'now'>>;
 }
 
 /** How many times a command without If-Match is decided again after a concurrent write. */
@@ -34,16 +46,22 @@ export class DeciderCommandRunner {
     private readonly clock: Clock,
   ) {}
 
-  async run<C, E extends DomainEvent, S, X extends DecideContext>(request: {
-    decider: Decider<C, E, S, X>;
-    streamId: string;
-    command: C;
-    metadata: CommandMetadata;
-    /** Refuses the caller before anything is decided (e.g. a partner's access to another's case). */
-    authorize?: (state: S) => void;
-    /** Extra context for the decision (beyond `now`), e.g. the SLA clock calculator. */
-    context?: (state: S) => Omit<X, 'now'> | Promise<Omit<X, 'now'>>;
-  }): Promise<CommandOutcome<S, E>> {
+  async run<C, E extends DomainEvent, S, X extends DecideContext>(request: CommandRequest<C, E, S, X>): Promise<CommandOutcome<S, E>> {
+    const started = performance.now();
+    const type = (request.command as { type?: string }).type ?? 'unknown';
+    try {
+      const outcome = await this.decideAndAppend(request);
+      commandDuration.observe({ command: type, outcome: 'ok' }, (performance.now() - started) / 1000);
+      return outcome;
+    } catch (error) {
+      commandDuration.observe({ command: type, outcome: 'refused' }, (performance.now() - started) / 1000);
+      throw error;
+    }
+  }
+
+  private async decideAndAppend<C, E extends DomainEvent, S, X extends DecideContext>(
+    request: CommandRequest<C, E, S, X>,
+  ): Promise<CommandOutcome<S, E>> {
     const { decider, streamId, command, metadata } = request;
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.store.readStream(streamId);

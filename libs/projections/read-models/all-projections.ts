@@ -1,5 +1,7 @@
 import { Projection } from '../projection';
+import { alertsProjection } from './alerts.projection';
+import { casesProjection } from './cases.projection';
 import { engineersProjection } from './engineers.projection';
 
 /** Every read model the service maintains (the rebuild command uses the same list). */
-export const ALL_PROJECTIONS: Projection[] = [engineersProjection];
+export const ALL_PROJECTIONS: Projection[] = [casesProjection, engineersProjection, alertsProjection];

@@ -1,0 +1,32 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+
+export class AlertsQuery {
+  @ApiPropertyOptional({ description: 'ISO-8601: only alerts that happened at or after this instant' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'since must be an ISO-8601 instant' })
+  since?: string;
+  @ApiPropertyOptional({ enum: ['warning', 'breach', 'escalation'] })
+  @IsOptional()
+  @IsIn(['warning', 'breach', 'escalation'], { message: 'kind must be one of warning, breach, escalation' })
+  kind?: 'warning' | 'breach' | 'escalation';
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number' })
+  @Min(1)
+  @Max(500)
+  limit?: number;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(/^\d{1,20}$/, { message: 'consistentWith must be a decimal position' })
+  consistentWith?: string;
+}
+
+export class AlertStreamQuery {
+  @ApiPropertyOptional({ enum: ['warning', 'breach', 'escalation'] })
+  @IsOptional()
+  @IsIn(['warning', 'breach', 'escalation'], { message: 'kind must be one of warning, breach, escalation' })
+  kind?: 'warning' | 'breach' | 'escalation';
+}

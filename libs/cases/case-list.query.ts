@@ -1,0 +1,97 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SqlClient } from '../event-store/sql/sql-client';
+import { READ_MODEL_SQL } from '../platform/tokens';
+import { ProblemError } from '../platform/http/problem';
+import { CaseListQuery } from './dto/case-list.query';
+
+interface CaseRow extends Record<string, unknown> {
+  case_id: string;
+  reference: string;
+  status: string;
+  severity: string | null;
+  partner_id: string;
+  customer_id: string | null;
+  product: string;
+  engineer_id: string | null;
+  manager_id: string | null;
+  sla: string;
+  next_due_at: Date | string | null;
+  submitted_at: Date | string;
+  updated_at: Date | string;
+  revision: string;
+  summary: string;
+}
+
+/** The case list from the `rm_cases` read model, newest first, keyset-paginated. */
+@Injectable()
+export class CaseListService {
+  constructor(@Inject(READ_MODEL_SQL) private readonly sql: SqlClient) {}
+
+  async list(filters: CaseListQuery): Promise<{ items: ReturnType<typeof summary>[]; nextCursor: string | null }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filters.status) add('status = ?', filters.status);
+    if (filters.severity) add('severity = ?', filters.severity);
+    if (filters.engineerId) add('engineer_id = ?', filters.engineerId);
+    if (filters.partnerId) add('partner_id = ?', filters.partnerId);
+    if (filters.product) add('product = ?', filters.product);
+    if (filters.sla) add('sla = ?', filters.sla);
+    if (filters.cursor) {
+      const [submittedAt, caseId] = decodeCursor(filters.cursor);
+      params.push(submittedAt, caseId);
+      where.push(`(submitted_at, case_id) < ($${params.length - 1}::timestamptz, $${params.length})`);
+    }
+    const limit = filters.limit ?? 50;
+    const rows = await this.sql.query<CaseRow>(
+      `select case_id, reference, status, severity, partner_id, customer_id, product, engineer_id, manager_id, sla,
+              next_due_at, submitted_at, updated_at, revision::text as revision, state->>'summary' as summary
+         from rm_cases ${where.length ? `where ${where.join(' and ')}` : ''}
+        order by submitted_at desc, case_id desc
+        limit ${limit + 1}`,
+      params,
+    );
+    const page = rows.slice(0, limit).map(summary);
+    const last = page[page.length - 1];
+    return { items: page, nextCursor: rows.length > limit && last ? encodeCursor(last.submittedAt, last.caseId) : null };
+  }
+}
+
+function summary(row: CaseRow) {
+  return {
+    caseId: row.case_id,
+    reference: row.reference,
+    status: row.status,
+    severity: row.severity,
+    partnerId: row.partner_id,
+    customerId: row.customer_id,
+    product: row.product,
+    engineerId: row.engineer_id,
+    managerId: row.manager_id,
+    summary: row.summary,
+    sla: row.sla,
+    nextDueAt: row.next_due_at === null ? null : new Date(row.next_due_at).toISOString(),
+    submittedAt: new Date(row.submitted_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    revision: Number(row.revision),
+  };
+}
+
+function encodeCursor(submittedAt: string, caseId: string): string {
+  return Buffer.from(JSON.stringify([submittedAt, caseId])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && !Number.isNaN(Date.parse(value[0])) && typeof value[1] === 'string') {
+      return [value[0], value[1]];
+    }
+  } catch {
+    /* fall through */
+  }
+  throw ProblemError.of(400, 'cursor is not one this service returned', { errors: [{ field: 'cursor', message: 'invalid cursor' }] });
+}

@@ -1,0 +1,109 @@
+import { RecordedEvent } from '../../event-store/event-store';
+import { SqlExecutor } from '../../event-store/sql/sql-client';
+import { evolveCase } from '../../domain/case/case.evolve';
+import { CaseEvent } from '../../domain/case/case.events';
+import { Case, CaseState, liveClocks } from '../../domain/case/case.state';
+import { Projection } from '../projection';
+
+/** Streams of cases: `case-<uuid>` (not `case-reference-...`, the reference reservations). */
+const CASE_STREAM = /^case-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** at-risk: a live clock has had its warning; breached: a live clock was breached. */
+export function slaFlag(state: Case): 'ok' | 'at-risk' | 'breached' {
+  const clocks = liveClocks(state);
+  if (clocks.some((c) => c.state === 'breached')) return 'breached';
+  if (clocks.some((c) => c.state === 'warning')) return 'at-risk';
+  return 'ok';
+}
+
+/**
+ * The case list. Each row keeps the case's folded state (the decider's own evolve, so the read
+ * model can never disagree with the domain) plus the columns the list filters and sorts on.
+ * A batch loads the states of its cases in one query and writes them back in one statement.
+ */
+export const casesProjection: Projection = {
+  name: 'cases',
+  tables: ['rm_cases'],
+  schema: (s) => `
+    create table if not exists rm_cases${s} (
+      case_id text primary key,
+      reference text not null,
+      status text not null,
+      severity text,
+      partner_id text not null,
+      customer_id text,
+      product text not null,
+      engineer_id text,
+      manager_id text,
+      sla text not null,
+      next_due_at timestamptz,
+      submitted_at timestamptz not null,
+      updated_at timestamptz not null,
+      revision bigint not null,
+      state jsonb not null
+    );
+    create index if not exists rm_cases_list${s} on rm_cases${s} (submitted_at desc, case_id desc);
+    create index if not exists rm_cases_status${s} on rm_cases${s} (status, severity, submitted_at desc, case_id desc);
+    create index if not exists rm_cases_engineer${s} on rm_cases${s} (engineer_id, submitted_at desc, case_id desc);
+    create index if not exists rm_cases_partner${s} on rm_cases${s} (partner_id, submitted_at desc, case_id desc);
+    create index if not exists rm_cases_product${s} on rm_cases${s} (product, submitted_at desc, case_id desc);
+    create index if not exists rm_cases_sla${s} on rm_cases${s} (sla, submitted_at desc, case_id desc) where sla <> 'ok';
+  `,
+  async apply(tx: SqlExecutor, events: RecordedEvent[], s: string): Promise<void> {
+    const caseEvents = events.filter((e) => CASE_STREAM.test(e.streamId));
+    if (caseEvents.length === 0) return;
+    const ids = [...new Set(caseEvents.map((e) => e.streamId.slice(5)))];
+    const rows = await tx.query<{ case_id: string; state: Case; revision: string }>(
+      `select case_id, state, revision::text as revision from rm_cases${s} where case_id = any($1)`,
+      [ids],
+    );
+    const states = new Map<string, { state: CaseState; revision: number }>(
+      rows.map((r) => [r.case_id, { state: r.state, revision: Number(r.revision) }]),
+    );
+    for (const event of caseEvents) {
+      const caseId = event.streamId.slice(5);
+      const current = states.get(caseId) ?? { state: null, revision: -1 };
+      // Redelivered or already folded (a rebuild racing the live runner): skip by revision.
+      if (event.revision <= current.revision) continue;
+      states.set(caseId, { state: evolveCase(current.state, event as unknown as CaseEvent), revision: event.revision });
+    }
+    const changed = [...states.entries()]
+      .filter(([, v]) => v.state !== null)
+      .map(([caseId, { state, revision }]) => {
+        const c = state as Case;
+        const due = liveClocks(c).map((clock) => clock.dueAt).sort()[0] ?? null;
+        return {
+          case_id: caseId,
+          reference: c.reference,
+          status: c.status,
+          severity: c.severity,
+          partner_id: c.partnerId,
+          customer_id: c.customerId,
+          product: c.product,
+          engineer_id: c.engineerId,
+          manager_id: c.managerId,
+          sla: slaFlag(c),
+          next_due_at: due,
+          submitted_at: c.submittedAt,
+          updated_at: c.updatedAt,
+          revision,
+          state: c,
+        };
+      });
+    await tx.query(
+      `insert into rm_cases${s} (case_id, reference, status, severity, partner_id, customer_id, product, engineer_id, manager_id,
+                                 sla, next_due_at, submitted_at, updated_at, revision, state)
+       select case_id, reference, status, severity, partner_id, customer_id, product, engineer_id, manager_id,
+              sla, next_due_at, submitted_at, updated_at, revision, state
+         from jsonb_to_recordset($1::jsonb) as x(case_id text, reference text, status text, severity text, partner_id text,
+              customer_id text, product text, engineer_id text, manager_id text, sla text, next_due_at timestamptz,
+              submitted_at timestamptz, updated_at timestamptz, revision bigint, state jsonb)
+       on conflict (case_id) do update set reference = excluded.reference, status = excluded.status, severity = excluded.severity,
+         partner_id = excluded.partner_id, customer_id = excluded.customer_id, product = excluded.product,
+         engineer_id = excluded.engineer_id, manager_id = excluded.manager_id, sla = excluded.sla,
+         next_due_at = excluded.next_due_at, submitted_at = excluded.submitted_at, updated_at = excluded.updated_at,
+         revision = excluded.revision, state = excluded.state`,
+      [JSON.stringify(changed)],
+    );
+  },
+};
