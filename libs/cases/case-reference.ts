@@ -14,7 +14,7 @@ export async function reserveCaseReference(store: EventStore, caseId: string, no
   const date = now.slice(2, 10).replace(/-/g, '');
   for (let attempt = 0; attempt < 20; attempt++) {
     const reference = `SR-${date}-${code(`${caseId}:${attempt}`)}`;
-    const streamId = `case-reference-${reference}`;
+    const streamId = `reference-${reference}`;
     try {
       await store.append(
         streamId,

@@ -36,17 +36,11 @@ export class CasesController {
   @Roles(...STAFF, 'partner')
   async submit(@Body() body: SubmitCaseDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
     const principal = request.principal;
-    let partnerId = body.partnerId;
-    if (principal.role === 'partner') {
-      if (partnerId !== undefined && partnerId !== principal.partnerId) {
-        throw ProblemError.of(403, 'a partner key submits cases for its own partnerId only');
-      }
-      partnerId = principal.partnerId;
-    } else if (!partnerId) {
-      throw ProblemError.of(400, 'partnerId is required', { errors: [{ field: 'partnerId', message: 'partnerId is required' }] });
+    if (principal.role === 'partner' && body.partnerId !== principal.partnerId) {
+      throw ProblemError.of(403, 'a partner key submits cases for its own partnerId only');
     }
     const outcome = await this.commands.execute(
-      new SubmitCaseCommand({ ...body, partnerId: partnerId as string, customerId: body.customerId ?? null }, commandMetadataFrom(request)),
+      new SubmitCaseCommand({ ...body, customerId: body.customerId ?? null }, commandMetadataFrom(request)),
     );
     const state = outcome.state!;
     return commandResponse(response, outcome, {

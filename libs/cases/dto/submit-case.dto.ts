@@ -53,10 +53,9 @@ export class AttachmentDto {
 
 /** POST /v1/cases (api.md). Eligibility (roles, Azure identifiers) is the domain's to judge and record. */
 export class SubmitCaseDto {
-  @ApiPropertyOptional({ description: 'Required for staff; a partner key submits for its own partnerId' })
-  @IsOptional()
+  @ApiProperty({ description: 'The submitting partner; a partner key may only name its own' })
   @Matches(ID, { message: ID_MESSAGE })
-  partnerId?: string;
+  partnerId!: string;
 
   @ApiPropertyOptional({ nullable: true, description: "Absent or null: the partner's own subscription" })
   @IsOptional()

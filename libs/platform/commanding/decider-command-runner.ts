@@ -31,8 +31,13 @@ export interface CommandRequest<C, E extends DomainEvent, S, X extends DecideCon
   context?: (state: S) => Omit<X, 'now'> | Promise<Omit<X, 'now'>>;
 }
 
-/** How many times a command without If-Match is decided again after a concurrent write. */
-const MAX_ATTEMPTS = 10;
+/**
+ * How many times a command without If-Match is decided again after a concurrent write. Each round
+ * one writer of a stream wins; a short random pause spreads the others out, so even dozens of
+ * concurrent writers of one case all get through.
+ */
+const MAX_ATTEMPTS = 50;
+const retryPause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(2 * attempt, 25)));
 
 /**
  * Runs one command through a decider: read the stream, fold it, decide with the current time,
@@ -66,11 +71,12 @@ export class DeciderCommandRunner {
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.store.readStream(streamId);
       const revision = recorded.length - 1;
+      const state = fold(decider.evolve, decider.initialState(), recorded as unknown as E[]);
+      // Access first: a caller who may not see the stream learns nothing from its revision.
+      request.authorize?.(state);
       if (metadata.expectedRevision !== undefined && metadata.expectedRevision !== revision) {
         throw staleRevision(metadata.expectedRevision, revision);
       }
-      const state = fold(decider.evolve, decider.initialState(), recorded as unknown as E[]);
-      request.authorize?.(state);
       const now = this.clock.nowIso();
       const extra = request.context ? await request.context(state) : {};
       const events = decider.decide(command, state, { ...extra, now } as X);
@@ -93,6 +99,7 @@ export class DeciderCommandRunner {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         if (metadata.expectedRevision !== undefined) throw staleRevision(metadata.expectedRevision, error.actual);
         if (attempt >= MAX_ATTEMPTS) throw error;
+        await retryPause(attempt);
       }
     }
   }

@@ -9,7 +9,9 @@ export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
+    // Off: it would refuse bodies of field-less DTOs (closure takes `{}`); unknown fields are
+    // still refused by forbidNonWhitelisted.
+    forbidUnknownValues: false,
     transform: true,
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => {

@@ -5,7 +5,7 @@ import { CaseEvent } from '../../domain/case/case.events';
 import { Case, CaseState, liveClocks } from '../../domain/case/case.state';
 import { Projection } from '../projection';
 
-/** Streams of cases: `case-<uuid>` (not `case-reference-...`, the reference reservations). */
+/** Streams of cases: `case-<uuid>`. */
 const CASE_STREAM = /^case-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** at-risk: a live clock has had its warning; breached: a live clock was breached. */
