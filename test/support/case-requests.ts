@@ -1,25 +1,9 @@
+import { caseBody } from './case-fixtures';
 import { TestService } from './test-service';
 
-/** A valid repair submission for an Office 365 outage (override any field). */
+/** A severity-A repair submission by a delegated admin for its customer (override any field). */
 export function submission(overrides: Record<string, unknown> = {}) {
-  return {
-    partnerId: 'p-contoso',
-    customerId: 'c-fabrikam',
-    product: 'office365',
-    requestType: 'repair',
-    submitterRole: 'delegated-admin',
-    topic: 'Exchange Online',
-    feature: 'Mail flow',
-    symptom: 'Mail cannot be sent or received',
-    summary: 'Widespread mail send/receive failures',
-    details: 'Since 09:00 nobody in the tenant can send or receive mail.',
-    serviceUnavailable: true,
-    usersAffected: 250,
-    contact: { name: 'Jo Contoso', email: 'jo@contoso.example', phone: '+33 1 23 45 67 89', timeZone: 'Europe/Paris', country: 'FR' },
-    partnerAvailable24x7: true,
-    proposedSeverity: 'A',
-    ...overrides,
-  };
+  return caseBody({ customerId: 'c-fabrikam', submitterRole: 'delegated-admin', proposedSeverity: 'A', ...overrides });
 }
 
 /** A policy whose clocks run in seconds, for timer tests. */
