@@ -78,6 +78,27 @@ export interface AllEventsPage {
  */
 export type Checkpoint = string;
 
+/** The first place an integrity check found a stream's hash chain broken. */
+export interface IntegrityBreak {
+  readonly streamId: string;
+  /** The revision where the chain breaks (the event's, or the missing one's). */
+  readonly revision: number;
+  /** The event found broken; null when the break is an event that is missing altogether. */
+  readonly eventId: string | null;
+  /** Its global position; null when the event is missing. */
+  readonly position: string | null;
+  readonly reason: string;
+}
+
+export interface IntegrityReport {
+  /** Events whose hash was recomputed. */
+  readonly checked: number;
+  /** Streams seen. */
+  readonly streams: number;
+  /** The broken event with the lowest global position, or null when every chain is intact. */
+  readonly broken: IntegrityBreak | null;
+}
+
 export interface EventStore {
   /** Which adapter this is, for health and logs. */
   readonly kind: 'embedded' | 'postgres' | 'eventstoredb';
@@ -93,6 +114,12 @@ export interface EventStore {
   checkpointOfPosition(position: string): Promise<Checkpoint | null>;
   /** Calls `listener` soon after new events may be readable (a hint; subscribers still poll). */
   onAppended(listener: () => void): () => void;
+  /**
+   * Recomputes every stream's hash chain (stores that keep one; the others leave this undefined).
+   * Streams through the events in pages: memory stays constant whatever the store's size.
+   * `onProgress` receives the number of events checked so far after each page.
+   */
+  verifyIntegrity?(onProgress?: (checked: number) => void): Promise<IntegrityReport>;
   /** Throws a descriptive error when the store cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -7,6 +7,7 @@ import { EVENT_STORE, READ_MODEL_SQL } from '../platform/tokens';
 import { ProjectionRunner } from './projection-runner';
 import { ReadConsistency } from './read-consistency';
 import { ALL_PROJECTIONS } from './read-models/all-projections';
+import { ProjectionsAdminController } from './admin/projections-admin.controller';
 
 /**
  * The read models. Every role creates their tables (the API reads them); the worker role runs
@@ -14,6 +15,7 @@ import { ALL_PROJECTIONS } from './read-models/all-projections';
  */
 @Global()
 @Module({
+  controllers: [ProjectionsAdminController],
   providers: [
     {
       provide: ProjectionRunner,

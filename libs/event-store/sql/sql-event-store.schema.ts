@@ -120,3 +120,69 @@ begin
 end
 $fn$;
 `;
+
+/**
+ * Integrity verification, one page of the hash chains: the next `$5` events after the keyset
+ * ($2 stream, $3 revision) in (stream_id, revision) order, the unique index's order. `$1` says
+ * whether the page continues a stream from the previous one, whose last revision and stored hash
+ * are $3 and $4 (otherwise a stream starts at revision -1 with hash ''). Each event must follow
+ * its predecessor's revision by one (catches a gap, and a missing first event), and its stored
+ * hash must equal ct_event_hash of the predecessor's stored hash and its own columns (catches any
+ * change to its id, stream, revision, type, data or metadata). Answers one row: how many events
+ * and new streams the page held, its last event (the next keyset) and its broken event with the
+ * lowest global position, if any.
+ */
+export const VERIFY_CHAIN_PAGE_SQL = `
+with page as (
+  select global_position, stream_id, revision, event_id, type, data, metadata, hash
+    from ct_events
+   where (stream_id, revision) > ($2::text, $3::bigint)
+   order by stream_id, revision
+   limit $5
+), chained as (
+  select p.*,
+         lag(revision) over w is null and not ($1::boolean and stream_id = $2::text) as first_of_stream,
+         coalesce(lag(revision) over w, case when $1::boolean and stream_id = $2::text then $3::bigint else -1 end) as prev_revision,
+         coalesce(lag(hash) over w, case when $1::boolean and stream_id = $2::text then $4::text else '' end) as prev_hash
+    from page p
+  window w as (partition by stream_id order by revision)
+), checked as (
+  select global_position, stream_id, revision, event_id, hash, first_of_stream,
+         case
+           when revision <> prev_revision + 1 and prev_revision = -1 then
+             case when revision = 1 then 'the first event (revision 0) is missing'
+                  else format('the stream starts at revision %s: revisions 0..%s are missing', revision, revision - 1) end
+           when revision <> prev_revision + 1 then
+             case when revision = prev_revision + 2 then format('revision %s is missing (revision %s follows %s)', prev_revision + 1, revision, prev_revision)
+                  else format('revisions %s..%s are missing (revision %s follows %s)', prev_revision + 1, revision - 1, revision, prev_revision) end
+           when hash <> ct_event_hash(prev_hash, event_id, stream_id, revision, type, data, metadata) then
+             'its stored hash does not match its content chained to the previous event''s hash (altered event)'
+         end as reason
+    from chained
+)
+select (select count(*) from checked)::int as checked,
+       (select count(*) from checked where first_of_stream)::int as streams,
+       (select row_to_json(l) from (
+          select stream_id, revision, hash from checked order by stream_id desc, revision desc limit 1) l) as last,
+       (select row_to_json(b) from (
+          select stream_id, revision, global_position::text as position, event_id::text as event_id, reason
+            from checked where reason is not null order by global_position limit 1) b) as broken
+`;
+
+/**
+ * Integrity verification, the streams' heads: a stream whose head row (ct_streams) does not name
+ * its last stored event (a truncated tail, or a rewritten last event). Answers the one with the
+ * lowest global position (streams without any event last).
+ */
+export const VERIFY_CHAIN_HEADS_SQL = `
+select s.stream_id, s.revision::text as head_revision, e.revision::text as last_revision,
+       e.global_position::text as position, e.event_id::text as event_id, e.hash = s.last_hash as same_hash
+  from ct_streams s
+  left join lateral (
+    select revision, hash, global_position, event_id from ct_events
+     where stream_id = s.stream_id order by revision desc limit 1
+  ) e on true
+ where e.revision is null or e.revision <> s.revision or e.hash <> s.last_hash
+ order by e.global_position nulls last
+ limit 1
+`;

@@ -41,6 +41,13 @@ export interface ProjectionRebuilderOptions {
   /** Called at each phase change and at most every `progressIntervalMs` while catching up. */
   readonly onProgress?: (progress: RebuildProgress) => void;
   readonly progressIntervalMs?: number;
+  /**
+   * The catch-up ends when a read returns less than a batch (the rebuild is at the head), or after
+   * this long (default 60 s) if writers keep outpacing it: the switch-over then applies the rest
+   * while the live projection waits (bounded: events written after its lock are left to the live
+   * runner).
+   */
+  readonly maxCatchUpMs?: number;
 }
 
 /** A rebuild of this projection is already running (in this process or, on PostgreSQL, another one). */
@@ -191,6 +198,10 @@ export class ProjectionRebuilder {
       applied += page.events.length;
       report('catching-up', false);
       if (page.events.length < this.batchSize) break;
+      if (Date.now() - started > (this.options.maxCatchUpMs ?? 60_000)) break;
+      // Let the process breathe between batches: the embedded PGlite runs on this thread and its
+      // promises resolve without reaching the timers phase, which would starve a serving process.
+      await new Promise((resolve) => setImmediate(resolve));
     }
 
     // 2. Switch over in one transaction.
