@@ -3,7 +3,7 @@ import { DecideContext } from '../shared/decider';
 import {
   Attachment,
   AzureDetails,
-  Contact,
+  ProblemReport,
   Product,
   RequestType,
   Severity,
@@ -31,7 +31,7 @@ export interface EngineerRef {
 /** `by` is the actor of every human command (e.g. the API key's name or the partner principal). */
 export type SubmitCase = Command<
   'SubmitCase',
-  {
+  ProblemReport & {
     readonly caseId: string;
     /** The service-request reference shown to the submitter, chosen by the caller ("SR-..."). */
     readonly reference: string;
@@ -43,14 +43,6 @@ export type SubmitCase = Command<
     readonly requestType: RequestType;
     readonly submitterRole: SubmitterRole;
     readonly azure?: AzureDetails | null;
-    readonly topic: string;
-    readonly feature: string;
-    readonly symptom: string;
-    readonly summary: string;
-    readonly details: string;
-    readonly serviceUnavailable: boolean;
-    readonly usersAffected: number;
-    readonly contact: Contact;
     readonly partnerAvailable24x7: boolean;
     readonly proposedSeverity?: Severity | null;
     readonly attachments?: readonly Attachment[];

@@ -3,7 +3,7 @@ import { DomainEvent } from '../shared/decider';
 import {
   Attachment,
   AzureDetails,
-  Contact,
+  ProblemReport,
   Product,
   RequestType,
   RoutingTeam,
@@ -22,7 +22,7 @@ type CaseEventOf<T extends string, D extends object> = DomainEvent<T, { readonly
 
 export type CaseSubmitted = CaseEventOf<
   'CaseSubmitted',
-  {
+  ProblemReport & {
     readonly reference: string;
     readonly submittedBy: string;
     readonly partnerId: string;
@@ -32,14 +32,6 @@ export type CaseSubmitted = CaseEventOf<
     readonly requestType: RequestType;
     readonly submitterRole: SubmitterRole;
     readonly azure: AzureDetails | null;
-    readonly topic: string;
-    readonly feature: string;
-    readonly symptom: string;
-    readonly summary: string;
-    readonly details: string;
-    readonly serviceUnavailable: boolean;
-    readonly usersAffected: number;
-    readonly contact: Contact;
     readonly partnerAvailable24x7: boolean;
     readonly proposedSeverity: Severity | null;
     readonly attachments: readonly Attachment[];

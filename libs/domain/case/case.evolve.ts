@@ -1,6 +1,7 @@
 import { fold } from '../shared/decider';
 import { CaseEvent, CaseSubmitted, SlaClockStarted } from './case.events';
 import { Case, CaseSla, CaseState, SlaClock } from './case.state';
+import { problemReportOf } from './case.types';
 
 function submitted({ data }: CaseSubmitted): Case {
   return {
@@ -14,14 +15,7 @@ function submitted({ data }: CaseSubmitted): Case {
     submitterRole: data.submitterRole,
     submittedBy: data.submittedBy,
     azure: data.azure,
-    topic: data.topic,
-    feature: data.feature,
-    symptom: data.symptom,
-    summary: data.summary,
-    details: data.details,
-    serviceUnavailable: data.serviceUnavailable,
-    usersAffected: data.usersAffected,
-    contact: data.contact,
+    ...problemReportOf(data),
     attachments: data.attachments,
     severity: null,
     severityLowered: false,

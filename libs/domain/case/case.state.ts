@@ -2,7 +2,7 @@ import type { ClockKind } from '../sla/sla-clock';
 import {
   Attachment,
   AzureDetails,
-  Contact,
+  ProblemReport,
   Product,
   RequestType,
   RoutingTeam,
@@ -48,7 +48,7 @@ export interface CaseSla {
   readonly nextUpdate: SlaClock | null;
 }
 
-export interface Case {
+export interface Case extends ProblemReport {
   readonly caseId: string;
   readonly reference: string;
   readonly status: CaseStatus;
@@ -59,14 +59,6 @@ export interface Case {
   readonly submitterRole: SubmitterRole;
   readonly submittedBy: string;
   readonly azure: AzureDetails | null;
-  readonly topic: string;
-  readonly feature: string;
-  readonly symptom: string;
-  readonly summary: string;
-  readonly details: string;
-  readonly serviceUnavailable: boolean;
-  readonly usersAffected: number;
-  readonly contact: Contact;
   readonly attachments: readonly Attachment[];
   readonly severity: Severity | null;
   /** true when the current severity is the result of lowering A to B (partner not 24x7). */

@@ -51,3 +51,26 @@ export interface AzureDetails {
 
 /** The actor of commands issued by timers (warnings, breaches, automatic escalations). */
 export const SYSTEM_ACTOR = 'system';
+
+/** What the partner reports about the problem: recorded as submitted and shown on the case. */
+export interface ProblemReport {
+  readonly topic: string;
+  readonly feature: string;
+  readonly symptom: string;
+  readonly summary: string;
+  readonly details: string;
+  readonly serviceUnavailable: boolean;
+  readonly usersAffected: number;
+  readonly contact: Contact;
+}
+
+export const problemReportOf = (r: ProblemReport): ProblemReport => ({
+  topic: r.topic,
+  feature: r.feature,
+  symptom: r.symptom,
+  summary: r.summary,
+  details: r.details,
+  serviceUnavailable: r.serviceUnavailable,
+  usersAffected: r.usersAffected,
+  contact: r.contact,
+});

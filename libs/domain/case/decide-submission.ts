@@ -3,7 +3,7 @@ import { CaseContext, SubmitCase } from './case.commands';
 import { CaseEvent, CaseSubmitted } from './case.events';
 import { evolveCase } from './case.evolve';
 import { Case, CaseState } from './case.state';
-import { isCoveredProduct } from './case.types';
+import { isCoveredProduct, problemReportOf } from './case.types';
 import { eligibilityFailures } from './eligibility';
 import { routeSubmission } from './routing';
 import { assignSeverity } from './decide-severity';
@@ -30,14 +30,7 @@ export function submit({ data }: SubmitCase, state: CaseState, context: CaseCont
       requestType: data.requestType,
       submitterRole: data.submitterRole,
       azure: data.azure ?? null,
-      topic: data.topic,
-      feature: data.feature,
-      symptom: data.symptom,
-      summary: data.summary,
-      details: data.details,
-      serviceUnavailable: data.serviceUnavailable,
-      usersAffected: data.usersAffected,
-      contact: data.contact,
+      ...problemReportOf(data),
       partnerAvailable24x7: data.partnerAvailable24x7,
       proposedSeverity: data.proposedSeverity ?? null,
       attachments: data.attachments ?? [],
