@@ -38,3 +38,23 @@ describe('GET /health (embedded store)', () => {
     expect(document.info.title).toBe('Casetrail');
   });
 });
+
+describe('rate limiting (RATE_LIMIT_PER_SECOND)', () => {
+  let service: TestService;
+  beforeAll(async () => {
+    service = await startTestService({ env: { RATE_LIMIT_PER_SECOND: '5' } });
+  });
+  afterAll(() => service.close());
+
+  it('answers 429 problem+json with Retry-After once a key exceeds its burst; other keys are unaffected', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 14; i++) statuses.push((await service.request('GET', '/v1/sla/preview?severity=A&from=2026-11-14T03:00:00Z&timeZone=UTC', { key: 'ops' })).status);
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(200));
+    expect(statuses).toContain(429);
+    const limited = await service.request('GET', '/v1/sla/preview?severity=A&from=2026-11-14T03:00:00Z&timeZone=UTC', { key: 'ops' });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(limited.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect((await service.request('GET', '/v1/sla/preview?severity=A&from=2026-11-14T03:00:00Z&timeZone=UTC', { key: 'auditor' })).status).toBe(200);
+  });
+});

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ProblemError } from '../http/problem';
 import { ApiKeyRegistry } from './api-keys';
+import { RateLimiter } from './rate-limiter';
 import { Principal, Role } from './principal';
 import { IS_PUBLIC } from './public.decorator';
 import { ROLES_KEY } from './roles.decorator';
@@ -13,13 +14,15 @@ export interface AuthenticatedRequest extends Request {
 
 /**
  * Every route needs `Authorization: Bearer <key>` (401) and one of its @Roles (403), except
- * @Public ones. Routes without @Roles are for every authenticated principal.
+ * @Public ones. Routes without @Roles are for every authenticated principal. Each key is
+ * rate-limited when RATE_LIMIT_PER_SECOND is set (429 with Retry-After).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeyRegistry,
+    private readonly limiter: RateLimiter,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
@@ -32,6 +35,11 @@ export class AuthGuard implements CanActivate {
     const principal = this.keys.authenticate(match[1]);
     if (!principal) throw ProblemError.of(401, 'unknown API key');
     request.principal = principal;
+    const retryAfter = this.limiter.take(principal.name);
+    if (retryAfter > 0) {
+      request.res?.setHeader('Retry-After', String(retryAfter));
+      throw ProblemError.of(429, `too many requests for this key; retry in ${retryAfter} s`);
+    }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && principal.role !== 'admin' && !roles.includes(principal.role)) {
       throw ProblemError.of(403, `the ${principal.role} role may not do this`);

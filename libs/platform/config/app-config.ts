@@ -21,6 +21,8 @@ export interface AppConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** How often the SLA sweep re-creates timers Redis lost (SLA_SWEEP_INTERVAL_MS). */
   readonly slaSweepIntervalMs: number;
+  /** Requests a second per API key (bursts of twice that); 0: unlimited (RATE_LIMIT_PER_SECOND). */
+  readonly rateLimitPerSecond: number;
 }
 
 /** Configuration that cannot be used: every problem, each naming its variable. */
@@ -98,6 +100,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   const slaSweepIntervalMs = Number(sweepText);
   if (!/^\d+$/.test(sweepText) || slaSweepIntervalMs < 100) problems.push('SLA_SWEEP_INTERVAL_MS must be a whole number of milliseconds, at least 100');
 
+  const rateText = text('RATE_LIMIT_PER_SECOND') ?? '0';
+  const rateLimitPerSecond = Number(rateText);
+  if (!/^\d+$/.test(rateText)) problems.push('RATE_LIMIT_PER_SECOND must be a whole number (0: unlimited)');
+
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = text('DATA_DIR') ?? './data';
   return {
@@ -115,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     alertWebhookSecret,
     logLevel,
     slaSweepIntervalMs,
+    rateLimitPerSecond,
   };
 }
 
