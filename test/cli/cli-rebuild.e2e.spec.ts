@@ -84,10 +84,19 @@ async function freshRebuild(store: EventStore, sql: SqlClient, suffix: string): 
   for (const [table] of TABLES) await sql.exec(`drop table if exists ${table}${suffix}`);
   await sql.exec(engineersProjection.schema(suffix));
   let after: string | null = null;
-  for (;;) {
+  // Read until every stored event was applied: a transaction elsewhere in the cluster (another
+  // test file) can hold the visibility horizon back for a moment; events then come late, never skipped.
+  const total = await eventCount(sql);
+  const deadline = Date.now() + 20_000;
+  for (let applied = 0; applied < total; ) {
     const page = await store.readAll({ after, maxCount: 2000 });
-    if (page.events.length === 0) break;
+    if (page.events.length === 0) {
+      if (Date.now() > deadline) throw new Error(`fresh rebuild saw ${applied} of ${total} events`);
+      await new Promise((r) => setTimeout(r, 20));
+      continue;
+    }
     await sql.transaction((tx) => engineersProjection.apply(tx, page.events, suffix));
+    applied += page.events.length;
     after = page.checkpoint;
   }
   const rows = await snapshot(sql, suffix);
@@ -95,13 +104,12 @@ async function freshRebuild(store: EventStore, sql: SqlClient, suffix: string): 
   return rows;
 }
 
-async function head(store: EventStore): Promise<string | null> {
-  let after: string | null = null;
-  for (;;) {
-    const page = await store.readAll({ after, maxCount: 5000 });
-    if (page.events.length === 0) return after;
-    after = page.checkpoint;
-  }
+/** The checkpoint of the last event written (read from the table, not through the horizon). */
+async function head(sql: SqlClient): Promise<string | null> {
+  const [last] = await sql.query<{ tx: string; position: string }>(
+    'select tx_id::text as tx, global_position::text as position from ct_events order by tx_id desc, global_position desc limit 1',
+  );
+  return last ? `${last.tx}:${last.position}` : null;
 }
 
 async function liveState(sql: SqlClient): Promise<{ checkpoint: string | null; n: number }> {
@@ -147,7 +155,7 @@ describe('npm run cli -- rebuild, on PostgreSQL beside the live projection', () 
     await appendHistory(store, 40, 5, 'a');
     const runner = new ProjectionRunner(store, sql, [engineersProjection], quietLogger(), { pollIntervalMs: 10 });
     await runner.start();
-    const headA = await head(store);
+    const headA = await head(sql);
     await waitUntil(() => runner.hasReached(headA!));
     await runner.stop();
     const live = await snapshot(sql);
@@ -165,7 +173,7 @@ describe('npm run cli -- rebuild, on PostgreSQL beside the live projection', () 
 
     // The live projection is stopped while more events arrive: the rebuild catches up past it.
     await appendHistory(store, 5, 3, 'b');
-    const headB = await head(store);
+    const headB = await head(sql);
     const moved = await runCli(['rebuild', 'engineers', '--batch-size', '100'], env);
     expect(moved.code).toBe(0);
     const countB = await eventCount(sql);
@@ -227,7 +235,7 @@ describe('npm run cli -- rebuild, on PostgreSQL beside the live projection', () 
     expect(run.stderr).toMatch(/rebuild engineers: switched over at position \d+/);
     expect(during).toBeGreaterThan(0); // events were appended while the rebuild ran
 
-    const end = await head(store);
+    const end = await head(sql);
     await waitUntil(() => runner.hasReached(end!));
     await runner.stop();
     expect(errors).toEqual([]);
