@@ -1,29 +1,25 @@
 import { CatchUpSubscription } from '../event-store/catch-up-subscription';
 import { compareCheckpoints } from '../event-store/checkpoint';
 import { Checkpoint, EventStore, RecordedEvent } from '../event-store/event-store';
-import { SqlClient } from '../event-store/sql/sql-client';
+import { SqlClient, SqlExecutor } from '../event-store/sql/sql-client';
 import { JsonLogger } from '../platform/logging/json-logger';
 import { Projection } from './projection';
-import { PROJECTION_CHECKPOINTS_SQL, readProjectionCheckpoint, saveProjectionCheckpoint } from './projection-checkpoints';
-
-interface Running {
-  projection: Projection;
-  subscription: CatchUpSubscription | null;
-  release: (() => Promise<void>) | null;
-  checkpoint: Checkpoint | null;
-  lastEventAt: string | null;
-}
+import { PROJECTION_CHECKPOINTS_SQL, saveProjectionCheckpoint } from './projection-checkpoints';
 
 /**
- * Runs projections from checkpointed subscriptions. Each batch is applied in one transaction
- * together with its checkpoint; events at or before the stored checkpoint are skipped, so a
- * redelivered batch changes nothing. With several worker processes on one PostgreSQL, a session
- * advisory lock lets only one run a given projection; the others wait as standbys.
+ * Runs a group of projections from ONE checkpointed subscription (events are read and parsed once
+ * for all of them). Each batch is applied in one transaction that also stores every projection's
+ * checkpoint; each projection skips events at or before its own stored checkpoint, so a
+ * redelivered batch changes nothing and a projection reset for a rebuild catches up on its own.
+ * With several worker processes on one PostgreSQL, a session advisory lock lets one process run
+ * the group; the others stand by and take over when it dies.
  */
 export class ProjectionRunner {
-  private readonly running = new Map<string, Running>();
+  private subscription: CatchUpSubscription | null = null;
+  private release: (() => Promise<void>) | null = null;
   private standbyTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  private takingOver: Promise<void> | null = null;
 
   constructor(
     private readonly store: EventStore,
@@ -50,25 +46,26 @@ export class ProjectionRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.standbyTimer) clearInterval(this.standbyTimer);
-    for (const run of this.running.values()) {
-      await run.subscription?.stop();
-      await run.release?.();
-    }
-    this.running.clear();
+    await this.takingOver;
+    await this.subscription?.stop();
+    await this.release?.();
+    this.subscription = null;
+    this.release = null;
   }
 
   /** The checkpoint each projection has stored (read from the database: any process can answer). */
-  async checkpoints(): Promise<Map<string, Checkpoint | null>> {
-    const result = new Map<string, Checkpoint | null>();
-    for (const projection of this.projections) {
-      result.set(projection.name, await readProjectionCheckpoint(this.sql, this.key(projection)));
-    }
-    return result;
+  async checkpoints(names: string[] = this.projections.map((p) => p.name)): Promise<Map<string, Checkpoint | null>> {
+    const rows = await this.sql.query<{ name: string; checkpoint: string | null }>(
+      'select name, checkpoint from ct_projections where name = any($1)',
+      [names.map((name) => name + this.suffix)],
+    );
+    const stored = new Map(rows.map((r) => [r.name, r.checkpoint]));
+    return new Map(names.map((name) => [name, stored.get(name + this.suffix) ?? null]));
   }
 
   /** True once every named projection has processed the event at `checkpoint`. */
   async hasReached(checkpoint: Checkpoint, names: string[] = this.projections.map((p) => p.name)): Promise<boolean> {
-    const stored = await this.checkpoints();
+    const stored = await this.checkpoints(names);
     return names.every((name) => compareCheckpoints(stored.get(name) ?? null, checkpoint) >= 0);
   }
 
@@ -80,44 +77,59 @@ export class ProjectionRunner {
     return projection.name + this.suffix;
   }
 
-  private async takeOver(): Promise<void> {
-    for (const projection of this.projections) {
-      if (this.stopped || this.running.has(projection.name)) continue;
-      const release = await this.sql.tryExclusiveLock(`projection:${this.key(projection)}`).catch(() => null);
-      if (!release) continue;
-      if (this.stopped) {
-        await release();
-        return;
-      }
-      const from = await readProjectionCheckpoint(this.sql, this.key(projection));
-      const run: Running = { projection, subscription: null, release, checkpoint: from, lastEventAt: null };
-      run.subscription = new CatchUpSubscription(this.store, {
-        from,
-        batchSize: this.options.batchSize ?? 500,
-        pollIntervalMs: this.options.pollIntervalMs ?? 100,
-        handle: (events) => this.applyBatch(run, events),
-        onError: (error) =>
-          this.logger.event('error', 'projection batch failed; retrying', { projection: projection.name, error: (error as Error).message }, 'Projections'),
-      }).start();
-      this.running.set(projection.name, run);
-      this.logger.event('info', 'projection running', { projection: projection.name, from }, 'Projections');
-    }
+  private takeOver(): Promise<void> {
+    this.takingOver ??= this.tryTakeOver().finally(() => (this.takingOver = null));
+    return this.takingOver;
   }
 
-  private async applyBatch(run: Running, events: RecordedEvent[]): Promise<void> {
-    const name = this.key(run.projection);
-    await this.sql.transaction(async (tx) => {
-      // Lock the checkpoint row and skip what it already covers: redelivery changes nothing.
-      await tx.query('insert into ct_projections (name) values ($1) on conflict do nothing', [name]);
-      const rows = await tx.query<{ checkpoint: string | null }>('select checkpoint from ct_projections where name = $1 for update', [name]);
-      const stored = rows[0]?.checkpoint ?? null;
-      const fresh = events.filter((e) => compareCheckpoints(e.checkpoint, stored) > 0);
-      if (fresh.length === 0) return;
-      await run.projection.apply(tx, fresh, this.suffix);
+  private async tryTakeOver(): Promise<void> {
+    if (this.stopped || this.subscription) return;
+    const group = this.projections.map((p) => this.key(p)).join(',');
+    const release = await this.sql.tryExclusiveLock(`projections:${group}`).catch(() => null);
+    if (!release) return;
+    if (this.stopped) {
+      await release();
+      return;
+    }
+    // Start at the least advanced projection; the others skip what they already have.
+    const stored = await this.checkpoints();
+    const from = [...stored.values()].reduce<Checkpoint | null | undefined>(
+      (min, c) => (min === undefined || compareCheckpoints(c, min) < 0 ? c : min),
+      undefined,
+    ) ?? null;
+    this.release = release;
+    this.subscription = new CatchUpSubscription(this.store, {
+      from,
+      batchSize: this.options.batchSize ?? 1000,
+      pollIntervalMs: this.options.pollIntervalMs ?? 100,
+      handle: (events) => this.sql.transaction((tx) => this.applyBatch(tx, events)),
+      onError: (error) =>
+        this.logger.event('error', 'projection batch failed; retrying', { projections: group, error: (error as Error).message }, 'Projections'),
+    }).start();
+    this.logger.event('info', 'projections running', { projections: group, from }, 'Projections');
+  }
+
+  private async applyBatch(tx: SqlExecutor, events: RecordedEvent[]): Promise<void> {
+    const names = this.projections.map((p) => this.key(p));
+    // Lock the checkpoint rows (in name order: no deadlock with a rebuild's switch-over) and skip
+    // what each one already covers: redelivery changes nothing.
+    await tx.query(
+      'insert into ct_projections (name) select unnest($1::text[]) on conflict do nothing',
+      [names],
+    );
+    const rows = await tx.query<{ name: string; checkpoint: string | null }>(
+      'select name, checkpoint from ct_projections where name = any($1) order by name for update',
+      [names],
+    );
+    const stored = new Map(rows.map((r) => [r.name, r.checkpoint]));
+    for (const projection of this.projections) {
+      const name = this.key(projection);
+      const checkpoint = stored.get(name) ?? null;
+      const fresh = checkpoint === null ? events : events.filter((e) => compareCheckpoints(e.checkpoint, checkpoint) > 0);
+      if (fresh.length === 0) continue;
+      await projection.apply(tx, fresh, this.suffix);
       const last = fresh[fresh.length - 1];
       await saveProjectionCheckpoint(tx, name, last.checkpoint, last.position, fresh.length);
-    });
-    run.checkpoint = events[events.length - 1].checkpoint;
-    run.lastEventAt = events[events.length - 1].metadata.occurredAt;
+    }
   }
 }

@@ -29,56 +29,72 @@ export function slaTimersProjection(queue: TimerQueue | null): Projection {
       create index if not exists sla_timers_case${s} on sla_timers${s} (case_id);
     `,
     async apply(tx: SqlExecutor, events: RecordedEvent[], s: string): Promise<void> {
-      const pending = new Map<string, SlaTimerJob>();
-      const done = async (caseId: string, clockId: string | null, actions: readonly TimerAction[] = TIMER_ACTIONS) => {
-        for (const job of pending.values()) {
-          if (job.caseId === caseId && (clockId === null || job.clockId === clockId) && actions.includes(job.action)) {
-            pending.delete(timerJobId(job.caseId, job.clockId, job.action));
-          }
+      // The batch is worked out in memory, in event order, then written in two statements.
+      const started: Array<SlaTimerJob & { jobId: string; done: boolean }> = [];
+      const doneOps: Array<{ case_id: string; clock_id: string | null; actions: readonly TimerAction[] }> = [];
+      const done = (caseId: string, clockId: string | null, actions: readonly TimerAction[] = TIMER_ACTIONS) => {
+        // Timers started earlier in this batch are marked here; earlier batches' rows in the table.
+        for (const job of started) {
+          if (job.caseId === caseId && (clockId === null || job.clockId === clockId) && actions.includes(job.action)) job.done = true;
         }
-        await tx.query(
-          `update sla_timers${s} set done = true where case_id = $1 and ($2::text is null or clock_id = $2) and action = any($3) and not done`,
-          [caseId, clockId, actions],
-        );
+        doneOps.push({ case_id: caseId, clock_id: clockId, actions });
       };
       for (const event of events) {
         const d = event.data as Record<string, any>;
         switch (event.type) {
           case 'SlaClockStarted': {
-            if (d.replacesClockId) await done(d.caseId, d.replacesClockId);
+            if (d.replacesClockId) done(d.caseId, d.replacesClockId);
             const runAt: Record<TimerAction, string> = { warning: d.warnAt, breach: d.dueAt, escalation: d.escalateAt };
             for (const action of TIMER_ACTIONS) {
-              const job: SlaTimerJob = { caseId: d.caseId, clockId: d.clockId, action, runAt: runAt[action], clockEventId: event.id };
-              const id = timerJobId(job.caseId, job.clockId, action);
-              pending.set(id, job);
-              await tx.query(
-                `insert into sla_timers${s} (job_id, case_id, clock_id, action, run_at, clock_event_id) values ($1, $2, $3, $4, $5, $6)
-                 on conflict (job_id) do nothing`,
-                [id, job.caseId, job.clockId, action, job.runAt, job.clockEventId],
-              );
+              const job = { caseId: d.caseId, clockId: d.clockId, action, runAt: runAt[action], clockEventId: event.id };
+              started.push({ ...job, jobId: timerJobId(job.caseId, job.clockId, action), done: false });
             }
             break;
           }
           case 'SlaWarningRaised':
-            await done(d.caseId, d.clockId, ['warning']);
+            done(d.caseId, d.clockId, ['warning']);
             break;
           case 'SlaBreached':
-            await done(d.caseId, d.clockId, ['warning', 'breach']);
+            done(d.caseId, d.clockId, ['warning', 'breach']);
             break;
           case 'EscalatedToManager':
-            if (d.automatic && d.clockId) await done(d.caseId, d.clockId);
+            if (d.automatic && d.clockId) done(d.caseId, d.clockId);
             break;
           case 'UpdateSent':
-            if (d.meetsClockId) await done(d.caseId, d.meetsClockId);
+            if (d.meetsClockId) done(d.caseId, d.meetsClockId);
             break;
           case 'CaseResolved':
           case 'CaseClosed':
-            await done(d.caseId, null);
+            done(d.caseId, null);
             break;
         }
       }
+      // Rows of earlier batches first (this batch's new rows carry their own done flag).
+      if (doneOps.length) {
+        await tx.query(
+          `update sla_timers${s} t set done = true
+             from jsonb_to_recordset($1::jsonb) as d(case_id text, clock_id text, actions text[])
+            where t.case_id = d.case_id and (d.clock_id is null or t.clock_id = d.clock_id) and t.action = any(d.actions) and not t.done`,
+          [JSON.stringify(doneOps)],
+        );
+      }
+      if (started.length) {
+        await tx.query(
+          `insert into sla_timers${s} (job_id, case_id, clock_id, action, run_at, clock_event_id, done)
+           select job_id, case_id, clock_id, action, run_at, clock_event_id, done
+             from jsonb_to_recordset($1::jsonb) as x(job_id text, case_id text, clock_id text, action text, run_at timestamptz,
+                                                     clock_event_id text, done boolean)
+           on conflict (job_id) do nothing`,
+          [
+            JSON.stringify(
+              started.map((j) => ({ job_id: j.jobId, case_id: j.caseId, clock_id: j.clockId, action: j.action, run_at: j.runAt, clock_event_id: j.clockEventId, done: j.done })),
+            ),
+          ],
+        );
+      }
       // A rebuild (suffix) only recomputes the table: the live scheduler owns the jobs.
-      if (queue && s === '') await queue.schedule([...pending.values()]);
+      const due = started.filter((j) => !j.done).map(({ jobId: _id, done: _done, ...job }) => job);
+      if (queue && s === '') await queue.schedule(due);
     },
   };
 }
