@@ -59,7 +59,8 @@ export async function startService(
         .build(),
     );
     SwaggerModule.setup('docs', app, document);
-    app.enableShutdownHooks();
+    // No enableShutdownHooks(): main.ts handles SIGTERM/SIGINT and closes once (two closes would
+    // run every shutdown hook twice).
     await app.listen(config.port, '0.0.0.0');
     const address = app.getHttpServer().address() as { port: number };
     const url = `http://127.0.0.1:${address.port}`;

@@ -11,10 +11,12 @@ const OPERATOR_ERRORS = [ConfigError, DependencyError, ApiKeysFileError, SlaPoli
 async function main(): Promise<void> {
   try {
     const service = await startService(loadConfig());
-    const stop = async () => {
-      await service.close();
-      process.exit(0);
-    };
+    let stopping: Promise<void> | null = null;
+    const stop = () =>
+      (stopping ??= service
+        .close()
+        .catch((error: Error) => process.stderr.write(`casetrail: shutdown: ${error.message}\n`))
+        .then(() => process.exit(0)));
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   } catch (error) {

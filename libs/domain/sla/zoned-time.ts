@@ -11,14 +11,31 @@ export const DAY_MS = 86_400_000;
 
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
 
+/**
+ * Zones by name, null for names that are not IANA zones. Checking a name builds an
+ * Intl.DateTimeFormat (costly, and it was on every clock computation): each name is checked once.
+ */
+const ZONES = new Map<string, IANAZone | null>();
+
+function lookupZone(name: unknown): IANAZone | null {
+  if (typeof name !== 'string') return null;
+  let zone = ZONES.get(name);
+  if (zone === undefined) {
+    zone = ZONE_NAME.test(name) && IANAZone.isValidZone(name) ? IANAZone.create(name) : null;
+    if (ZONES.size < 10_000) ZONES.set(name, zone);
+  }
+  return zone;
+}
+
 /** The luxon zone for an IANA name; UnknownTimeZoneError otherwise (fixed offsets like "+05:30" are not IANA names). */
 export function ianaZone(name: string): IANAZone {
-  if (typeof name !== 'string' || !ZONE_NAME.test(name) || !IANAZone.isValidZone(name)) throw new UnknownTimeZoneError(String(name));
-  return IANAZone.create(name);
+  const zone = lookupZone(name);
+  if (!zone) throw new UnknownTimeZoneError(String(name));
+  return zone;
 }
 
 export function isKnownTimeZone(name: string): boolean {
-  return typeof name === 'string' && ZONE_NAME.test(name) && IANAZone.isValidZone(name);
+  return lookupZone(name) !== null;
 }
 
 /** The zone's UTC offset at an instant, in milliseconds. */

@@ -49,7 +49,10 @@ export class PgSqlClient implements SqlClient {
       throw error;
     }
     // If the connection dies, PostgreSQL drops the lock too: another process can then take over.
+    let released = false;
     return async () => {
+      if (released) return;
+      released = true;
       await client.query('select pg_advisory_unlock(hashtextextended($1, 7))', [name]).catch(() => undefined);
       client.release();
     };

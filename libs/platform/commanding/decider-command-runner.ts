@@ -37,15 +37,28 @@ export interface CommandRequest<C, E extends DomainEvent, S, X extends DecideCon
  * concurrent writers of one case all get through.
  */
 const MAX_ATTEMPTS = 50;
+
+/** How many streams' states the runner keeps (a case's state is a few kB). */
+const STATE_CACHE_LIMIT = 10_000;
+
+interface CachedStream<S> {
+  readonly decider: object;
+  readonly state: S;
+  readonly revision: number;
+  readonly position: string | null;
+}
 const retryPause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(2 * attempt, 25)));
 
 /**
- * Runs one command through a decider: read the stream, fold it, decide with the current time,
- * append with the expected revision. Without If-Match a concurrent write makes it read and decide
+ * Runs one command through a decider: read the stream (or take its cached state), fold it, decide
+ * with the current time, append with the expected revision. Without If-Match a concurrent write makes it read and decide
  * again (bounded); with If-Match a stale revision is a 412 and nothing is written.
  */
 @Injectable()
 export class DeciderCommandRunner {
+  /** Recently decided streams' states, so a command usually costs one round trip (the append). */
+  private readonly cache = new Map<string, CachedStream<unknown>>();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly clock: Clock,
@@ -68,20 +81,34 @@ export class DeciderCommandRunner {
     request: CommandRequest<C, E, S, X>,
   ): Promise<CommandOutcome<S, E>> {
     const { decider, streamId, command, metadata } = request;
+    // A cached state may be behind the store (another process wrote). Acting on it is safe: the
+    // append expects its revision, so a stale decision can only fail with a conflict. Any other
+    // answer (a refusal, a 412, nothing to do) is only given on a state just read from the store.
+    let fresh = false;
     for (let attempt = 1; ; attempt++) {
-      const recorded = await this.store.readStream(streamId);
-      const revision = recorded.length - 1;
-      const state = fold(decider.evolve, decider.initialState(), recorded as unknown as E[]);
-      // Access first: a caller who may not see the stream learns nothing from its revision.
-      request.authorize?.(state);
-      if (metadata.expectedRevision !== undefined && metadata.expectedRevision !== revision) {
-        throw staleRevision(metadata.expectedRevision, revision);
-      }
+      const current = await this.current(decider, streamId, fresh);
+      const { state, revision } = current;
       const now = this.clock.nowIso();
-      const extra = request.context ? await request.context(state) : {};
-      const events = decider.decide(command, state, { ...extra, now } as X);
+      let events: E[];
+      try {
+        // Access first: a caller who may not see the stream learns nothing from its revision.
+        request.authorize?.(state);
+        if (metadata.expectedRevision !== undefined && metadata.expectedRevision !== revision) {
+          throw staleRevision(metadata.expectedRevision, revision);
+        }
+        const extra = request.context ? await request.context(state) : {};
+        events = decider.decide(command, state, { ...extra, now } as X);
+      } catch (error) {
+        if (fresh) throw error;
+        fresh = true;
+        continue;
+      }
       if (events.length === 0) {
-        return { state, events, revision, position: recorded.at(-1)?.position ?? null };
+        if (!fresh) {
+          fresh = true;
+          continue;
+        }
+        return { state, events, revision, position: current.position };
       }
       try {
         const result = await this.store.append(
@@ -89,19 +116,45 @@ export class DeciderCommandRunner {
           events.map((event, index) => toNewEvent(event, index, streamId, revision, now, metadata)),
           revision < 0 ? 'no_stream' : revision,
         );
-        return {
-          state: events.reduce(decider.evolve, state),
-          events,
-          revision: result.nextRevision,
-          position: result.position,
-        };
+        if (result.duplicate) {
+          // A retried request (same Idempotency-Key): the stream holds the first answer's events.
+          const stored = await this.current(decider, streamId, true);
+          return { state: stored.state, events, revision: result.nextRevision, position: result.position };
+        }
+        const next = events.reduce(decider.evolve, state);
+        this.remember(streamId, { decider, state: next, revision: result.nextRevision, position: result.position });
+        return { state: next, events, revision: result.nextRevision, position: result.position };
       } catch (error) {
+        this.cache.delete(streamId);
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         if (metadata.expectedRevision !== undefined) throw staleRevision(metadata.expectedRevision, error.actual);
         if (attempt >= MAX_ATTEMPTS) throw error;
+        fresh = true;
         await retryPause(attempt);
       }
     }
+  }
+
+  /** The stream's state: from the cache, or (when `fresh` or not cached) read and folded. */
+  private async current<S>(decider: Pick<Decider<never, never, S>, 'evolve' | 'initialState'>, streamId: string, fresh: boolean): Promise<CachedStream<S>> {
+    const hit = this.cache.get(streamId);
+    if (!fresh && hit && hit.decider === decider) return hit as CachedStream<S>;
+    const recorded = await this.store.readStream(streamId);
+    const entry: CachedStream<S> = {
+      decider,
+      state: fold(decider.evolve as (s: S, e: DomainEvent) => S, decider.initialState(), recorded as unknown as DomainEvent[]),
+      revision: recorded.length - 1,
+      position: recorded.at(-1)?.position ?? null,
+    };
+    this.remember(streamId, entry);
+    return entry;
+  }
+
+  /** Most recently used last; the oldest goes when the cache is full. */
+  private remember(streamId: string, entry: CachedStream<unknown>): void {
+    this.cache.delete(streamId);
+    this.cache.set(streamId, entry);
+    if (this.cache.size > STATE_CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
   }
 
   /** The stream's events, folded: for reads that must be current (GET /v1/cases/{id}). */

@@ -1,5 +1,5 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
-import { IANAZone } from 'luxon';
+import { isKnownTimeZone } from '../../domain/sla/zoned-time';
 
 /** An IANA time zone name that this runtime knows (e.g. Europe/Paris), not an offset or abbreviation. */
 export function IsIanaTimeZone(options?: ValidationOptions): PropertyDecorator {
@@ -10,7 +10,7 @@ export function IsIanaTimeZone(options?: ValidationOptions): PropertyDecorator {
       propertyName: propertyName as string,
       options: { message: '$property must be an IANA time zone such as Europe/Paris', ...options },
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(value) && IANAZone.isValidZone(value),
+        validate: (value: unknown) => typeof value === 'string' && isKnownTimeZone(value),
       },
     });
 }
