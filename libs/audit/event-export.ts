@@ -1,3 +1,4 @@
+import { compareCheckpoints } from '../event-store/checkpoint';
 import { EventStore, RecordedEvent } from '../event-store/event-store';
 
 /** One line of an export: the event as stored, without the store's opaque checkpoint. */
@@ -59,16 +60,29 @@ export async function* streamEvents(
 
 /**
  * Every event whose occurredAt is in [from, to), in the all-events order, read page by page with
- * readAll (constant memory) up to the head as it is when the last page is read.
+ * readAll (constant memory) up to the head as it is when the export starts. Where the store tells
+ * its head, an empty page before it means readers cannot see the latest events yet (an open
+ * transaction elsewhere holds them back): the export waits for them rather than stop short.
  */
-export async function* eventsInRange(store: EventStore, range: TimeRange, options: { pageSize?: number } = {}): AsyncGenerator<ExportedEvent> {
+export async function* eventsInRange(
+  store: EventStore,
+  range: TimeRange,
+  options: { pageSize?: number; waitMs?: number } = {},
+): AsyncGenerator<ExportedEvent> {
   const pageSize = options.pageSize ?? 1000;
+  const head = (await store.headCheckpoint?.()) ?? null;
+  const deadline = Date.now() + (options.waitMs ?? 30_000);
   let after: string | null = null;
   for (;;) {
     const page = await store.readAll({ after, maxCount: pageSize });
     for (const event of page.events) if (inRange(event, range)) yield toExported(event);
-    if (page.events.length === 0) return;
-    after = page.checkpoint;
+    if (page.events.length > 0) {
+      after = page.checkpoint;
+      continue;
+    }
+    if (head === null || compareCheckpoints(after, head) >= 0) return;
+    if (Date.now() > deadline) throw new Error(`events up to ${head} stayed invisible for ${options.waitMs ?? 30_000} ms (a long transaction is open)`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

@@ -112,6 +112,11 @@ export interface EventStore {
    * event (used by `consistentWith` reads: "has the projection reached it?").
    */
   checkpointOfPosition(position: string): Promise<Checkpoint | null>;
+  /**
+   * The checkpoint of the last event stored now, whether or not readers can see it yet (on
+   * PostgreSQL an older open transaction delays them): lets a reader wait until it has it all.
+   */
+  headCheckpoint?(): Promise<Checkpoint | null>;
   /** Calls `listener` soon after new events may be readable (a hint; subscribers still poll). */
   onAppended(listener: () => void): () => void;
   /**

@@ -48,19 +48,21 @@ $fn$;
 create or replace function ct_append(p_stream text, p_expected text, p_events jsonb)
 returns table(next_revision bigint, last_position bigint, duplicate boolean)
 language plpgsql as $fn$
+-- Kept cheap on purpose (bench/, BENCHMARKS.md): no query to parse the batch (its first id is
+-- read directly, the others only on a retry), the hash computed inline (the very expression of
+-- ct_event_hash, which verification uses: the stored hashes are the same), one statement per
+-- table, and a single-event append inserts its row without a set-returning function.
 declare
   v_current bigint;
   v_hash text;
   v_count int := jsonb_array_length(p_events);
-  v_ids uuid[];
+  v_first uuid := (p_events->0->>'id')::uuid;
   v_hashes text[] := '{}';
   v_existing_stream text;
   v_event jsonb;
   v_rev bigint;
+  v_last bigint;
 begin
-  select array_agg((e->>'id')::uuid order by ord) into v_ids
-    from jsonb_array_elements(p_events) with ordinality as x(e, ord);
-
   -- Serialise the writers of this stream (other streams are untouched) BEFORE anything assigns this
   -- transaction its id: the next writer of the stream then always gets a larger tx_id, so the
   -- (tx_id, global_position) order agrees with every stream's revisions. An advisory lock takes
@@ -73,13 +75,13 @@ begin
   end if;
 
   -- A retried append (its first event id is stored already) is a no-op returning the first answer.
-  select e.stream_id into v_existing_stream from ct_events e where e.event_id = v_ids[1];
+  select e.stream_id into v_existing_stream from ct_events e where e.event_id = v_first;
   if found then
     if v_existing_stream <> p_stream then
-      raise exception 'duplicate event id %', v_ids[1] using errcode = 'CT002', detail = v_existing_stream;
+      raise exception 'duplicate event id %', v_first using errcode = 'CT002', detail = v_existing_stream;
     end if;
     return query select max(e.revision), max(e.global_position), true
-      from ct_events e where e.event_id = any(v_ids);
+      from ct_events e where e.event_id in (select (x.e->>'id')::uuid from jsonb_array_elements(p_events) as x(e));
     return;
   end if;
 
@@ -97,18 +99,28 @@ begin
     raise exception 'wrong expected revision' using errcode = 'CT409', detail = v_current::text;
   end if;
 
+  -- Each event's hash chains the previous one of its stream: ct_event_hash, written out inline.
   v_rev := v_current;
-  for v_event in select e from jsonb_array_elements(p_events) with ordinality as x(e, ord) order by ord loop
+  for i in 0 .. v_count - 1 loop
+    v_event := p_events->i;
     v_rev := v_rev + 1;
-    v_hash := ct_event_hash(v_hash, (v_event->>'id')::uuid, p_stream, v_rev, v_event->>'type',
-                            v_event->'data', v_event->'metadata');
-    v_hashes := v_hashes || v_hash;
+    v_hash := encode(sha256(convert_to(v_hash || '|' || ((v_event->>'id')::uuid)::text || '|' || p_stream || '|' || v_rev::text
+      || '|' || (v_event->>'type') || '|' || (v_event->'data')::text || '|' || (v_event->'metadata')::text, 'UTF8')), 'hex');
+    v_hashes[i + 1] := v_hash;
   end loop;
 
-  insert into ct_streams(stream_id, revision, last_hash) values (p_stream, v_current + v_count, v_hash)
-    on conflict (stream_id) do update set revision = excluded.revision, last_hash = excluded.last_hash;
+  if v_current = -1 then
+    insert into ct_streams(stream_id, revision, last_hash) values (p_stream, v_current + v_count, v_hash)
+      on conflict (stream_id) do update set revision = excluded.revision, last_hash = excluded.last_hash;
+  else
+    update ct_streams set revision = v_current + v_count, last_hash = v_hash where stream_id = p_stream;
+  end if;
 
-  return query
+  if v_count = 1 then
+    insert into ct_events(stream_id, revision, event_id, type, data, metadata, hash)
+      values (p_stream, v_current + 1, v_first, v_event->>'type', v_event->'data', v_event->'metadata', v_hash)
+      returning global_position into v_last;
+  else
     with ins as (
       insert into ct_events(stream_id, revision, event_id, type, data, metadata, hash)
       select p_stream, v_current + x.ord, (x.e->>'id')::uuid, x.e->>'type', x.e->'data', x.e->'metadata', v_hashes[x.ord]
@@ -116,7 +128,13 @@ begin
         order by x.ord
       returning global_position
     )
-    select v_current + v_count, max(ins.global_position), false from ins;
+    select max(ins.global_position) into v_last from ins;
+  end if;
+
+  next_revision := v_current + v_count;
+  last_position := v_last;
+  duplicate := false;
+  return next;
 end
 $fn$;
 `;

@@ -1,0 +1,219 @@
+/**
+ * Suite 1: commands over HTTP. The real service (startService, role `all`: HTTP, projections, SLA
+ * scheduler and timer worker in one process, as `npm start` runs it) on PostgreSQL or on the
+ * embedded store; 32 closed-loop clients (a worker thread) post updates to 1,000 open cases that
+ * have a severity and an engineer. Each update reads the case's stream, decides, and appends
+ * UpdateSent + SlaClockStarted with the expected revision; the scheduler then turns each clock into
+ * three BullMQ delayed jobs. Size = events already in the store before the 1,000 cases are made.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createEmbeddedEventStore, createPostgresEventStore } from '../../libs/event-store/sql/create-sql-event-store';
+import { SqlEventStore } from '../../libs/event-store/sql/sql-event-store';
+import { PROJECTION_CHECKPOINTS_SQL } from '../../libs/projections/projection-checkpoints';
+import { EVENTS_PER_CASE, loadCaseEvents } from '../support/case-events';
+import { countQueries, profileWindow } from '../support/diagnostics';
+import { forEachConcurrent, request, runLoad } from '../support/http-load';
+import { log, Metric } from '../support/metrics';
+import { benchDatabaseUrl, createSchema, dropSchema, withSearchPath } from '../support/pg';
+import { deleteKeysPrefixed } from '../support/redis';
+import { bearer, benchDataDir, startBenchService } from '../support/service';
+import { sizeLabel, summarize } from '../support/stats';
+import { describeCpu, measureCpu } from '../support/cpu';
+import { redisPrefix, reportPartial, schemaName, SuiteTask } from '../support/suite';
+
+const SUITE = '1. Commands over HTTP';
+/** 1,000 cases (the quick run: 300). */
+const CASES_FULL = 1000;
+const CASES_QUICK = 300;
+const CLIENTS = 32;
+/** Every projection the service runs over the store (role all), to mark the filler as processed. */
+const SERVICE_PROJECTIONS = ['cases', 'engineers', 'alerts', 'sla-timers'];
+
+export async function commandsSuite(task: SuiteTask): Promise<Metric[]> {
+  const store = task.params.store as 'postgres' | 'embedded';
+  const metrics: Metric[] = [];
+  for (const size of task.sizes) {
+    const measured = await runOne(task, store, size);
+    metrics.push(...measured);
+    reportPartial(measured);
+  }
+  return metrics;
+}
+
+async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: number): Promise<Metric[]> {
+  const CASES = task.quick ? CASES_QUICK : CASES_FULL;
+  const scope = `commands ${kind} ${sizeLabel(size)}`;
+  const data = benchDataDir();
+  const schema = schemaName(task, 'cmd', kind === 'postgres' ? 'pg' : 'emb', sizeLabel(size));
+  const prefix = redisPrefix(task, 'cmd', kind, sizeLabel(size));
+  const env: Record<string, string> = { DATA_DIR: data.dir, API_KEYS_FILE: data.apiKeysFile, REDIS_PREFIX: prefix };
+  if (kind === 'postgres') {
+    await createSchema(schema);
+    env.EVENT_STORE = 'postgres';
+    env.DATABASE_URL = withSearchPath(benchDatabaseUrl(), schema);
+  } else {
+    env.EVENT_STORE = 'embedded';
+  }
+  try {
+    if (size > 0) await fill(task, kind, schema, join(data.dir, 'pglite'), size, scope);
+
+    const service = await startBenchService(env);
+    try {
+      const auth = bearer('support');
+      const admin = bearer('admin');
+      // Engineers of our own (the filler's are there too, but the quick run may have none).
+      for (const [id, managerId] of [['bm-0', undefined], ['be-0', 'bm-0'], ['be-1', 'bm-0'], ['be-2', 'bm-0'], ['be-3', 'bm-0']] as const) {
+        const r = await request(service.url, admin, 'POST', '/v1/engineers', {
+          engineerId: id, name: `Bench ${id}`, email: `${id}@example.com`, timeZone: 'Europe/Paris', ...(managerId ? { managerId } : {}),
+        });
+        if (r.status !== 201) throw new Error(`engineer ${id}: ${r.status} ${JSON.stringify(r.body)}`);
+      }
+      log(scope, `creating ${CASES} cases (submission, severity, engineer)`);
+      const setupStarted = performance.now();
+      const caseIds: string[] = [];
+      await forEachConcurrent(Array.from({ length: CASES }, (_, i) => i), 16, async (i) => {
+        const submitted = await request(service.url, auth, 'POST', '/v1/cases', submission(i));
+        if (submitted.status !== 201) throw new Error(`submission: ${submitted.status} ${JSON.stringify(submitted.body)}`);
+        const caseId = submitted.body.caseId as string;
+        const severity = i % 10 < 2 ? 'A' : i % 10 < 7 ? 'B' : 'C';
+        const s = await request(service.url, auth, 'POST', `/v1/cases/${caseId}/severity`, { severity, reason: 'impact assessed' });
+        if (s.status !== 200) throw new Error(`severity: ${s.status} ${JSON.stringify(s.body)}`);
+        const a = await request(service.url, auth, 'POST', `/v1/cases/${caseId}/assignment`, { engineerId: `be-${i % 4}` });
+        if (a.status !== 200) throw new Error(`assignment: ${a.status} ${JSON.stringify(a.body)}`);
+        caseIds.push(caseId);
+      });
+      const setupSeconds = (performance.now() - setupStarted) / 1000;
+      log(scope, `cases ready in ${setupSeconds.toFixed(1)} s (${Math.round((CASES * 3) / setupSeconds)} setup commands/s); ${CLIENTS} clients posting updates`);
+
+      const durationMs = task.quick ? 3000 : 15000;
+      const queries = countQueries();
+      const cpuMeter = measureCpu();
+      const switches = contextSwitches();
+      const result = await profileWindow(`commands-${kind}-${sizeLabel(size)}`, () => runLoad({
+        baseUrl: service.url,
+        authorization: auth,
+        clients: CLIENTS,
+        warmupMs: task.quick ? 1000 : 3000,
+        durationMs,
+        targets: caseIds.map((id, i) => ({
+          method: 'POST' as const,
+          path: `/v1/cases/${id}/updates`,
+          body: JSON.stringify({ channel: (['email', 'phone', 'portal'] as const)[i % 3], summary: 'Investigating with the customer; next update soon.' }),
+        })),
+      }));
+      const cpu = cpuMeter.stop();
+      const switched = contextSwitches();
+      if (switches && switched) {
+        const secs = cpu.wallSeconds;
+        log(scope, `main thread context switches/s: voluntary ${Math.round((switched.voluntary - switches.voluntary) / secs)}, preempted ${Math.round((switched.involuntary - switches.involuntary) / secs)}`);
+      }
+      if (queries) {
+        const commands = result.requests;
+        log(scope, `SQL statements during the run (incl. warm-up): ${queries.total()} for ~${commands} measured commands`);
+        for (const [sql, n] of queries.top(20)) log(scope, `  ${n}\t${sql}`);
+      }
+      const ok = (result.statuses['201'] ?? 0) as number;
+      const failed = result.requests - ok;
+      const latency = summarize(result.latencies);
+      const rate = ok / (result.elapsedMs / 1000);
+      log(scope, `${Math.round(rate)} commands/s, p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, ${failed} failed ${failed ? JSON.stringify(result.statuses) + ' ' + result.firstError : ''}; ${describeCpu(cpu)}`);
+      const label = kind === 'postgres' ? 'postgres' : 'embedded (PGlite)';
+      const at = sizeLabel(size);
+      const note = `Commands: size = events already in the store (generated cases, projections marked caught up) before the ${CASES} cases are created; ${CLIENTS} clients for ${durationMs / 1000} s after a warm-up; each update appends UpdateSent + SlaClockStarted; the service also runs its projections, SLA scheduler and timer worker (role all).`;
+      return [
+        {
+          suite: SUITE, key: `commands.${kind}.rate`, label: `POST /updates, ${label}: commands/s`, unit: '/s', size: at, value: rate, note,
+          goal: kind === 'postgres' ? { op: '>=', target: 2000, text: '≥ 2,000/s' } : { op: '>=', target: 1500, text: '≥ 1,500/s' },
+        },
+        { suite: SUITE, key: `commands.${kind}.p50`, note: `${label}, ${at}: ${describeCpu(cpu)}`, label: `POST /updates, ${label}: p50`, unit: 'ms', size: at, value: latency.p50 },
+        {
+          suite: SUITE, key: `commands.${kind}.p99`, label: `POST /updates, ${label}: p99`, unit: 'ms', size: at, value: latency.p99,
+          ...(kind === 'postgres' ? { goal: { op: '<=' as const, target: 50, text: '< 50 ms' } } : {}),
+        },
+        { suite: SUITE, key: `commands.${kind}.failed`, label: `POST /updates, ${label}: non-2xx answers`, unit: '', size: at, value: failed },
+        { suite: SUITE, key: `commands.${kind}.cpu.node`, label: `POST /updates, ${label}: CPU per command, Node (service + load generator)`, unit: 'ms', size: at, value: perCommand(cpu.self, rate) },
+        ...(kind === 'postgres'
+          ? [{ suite: SUITE, key: `commands.${kind}.cpu.pg`, label: `POST /updates, ${label}: CPU per command, PostgreSQL`, unit: 'ms', size: at, value: perCommand(cpu.postgres, rate) }]
+          : []),
+      ];
+    } finally {
+      await service.close();
+    }
+  } finally {
+    await deleteKeysPrefixed(prefix);
+    if (kind === 'postgres') await dropSchema(schema);
+    data.remove();
+  }
+}
+
+/**
+ * Puts `size` events of generated cases in the store (through the store's append), then marks them
+ * as already processed by the service's projections (their checkpoints at the last event), like a
+ * service that has been running for a while: the benchmark then measures commands, not catch-up.
+ */
+async function fill(task: SuiteTask, kind: 'postgres' | 'embedded', schema: string, pgliteDir: string, size: number, scope: string): Promise<void> {
+  const store: SqlEventStore =
+    kind === 'postgres'
+      ? await createPostgresEventStore(benchDatabaseUrl(), { schema, poolSize: 10 })
+      : await createEmbeddedEventStore(pgliteDir);
+  try {
+    const cases = Math.max(1, Math.round(size / EVENTS_PER_CASE));
+    log(scope, `filling the store with ${cases.toLocaleString('en-US')} generated cases`);
+    const loaded = await loadCaseEvents(store, task.runId, cases, { concurrency: kind === 'postgres' ? 8 : 1, scope });
+    log(scope, `filled: ${loaded.events.toLocaleString('en-US')} events in ${loaded.seconds.toFixed(1)} s`);
+    await store.sql.exec(PROJECTION_CHECKPOINTS_SQL);
+    const [last] = await store.sql.query<{ tx: string; position: string }>(
+      'select tx_id::text as tx, global_position::text as position from ct_events order by tx_id desc, global_position desc limit 1',
+    );
+    for (const name of SERVICE_PROJECTIONS) {
+      await store.sql.query('insert into ct_projections (name, checkpoint, position, events_applied) values ($1, $2, $3, $4)', [
+        name, `${last.tx}:${last.position}`, last.position, loaded.events,
+      ]);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+function submission(i: number): Record<string, unknown> {
+  const zones = [
+    { timeZone: 'Europe/Paris', country: 'FR' },
+    { timeZone: 'America/New_York', country: 'US' },
+    { timeZone: 'Asia/Tokyo', country: 'JP' },
+  ];
+  return {
+    partnerId: `p-${String(i % 50).padStart(4, '0')}`,
+    customerId: `c-${String(i).padStart(5, '0')}`,
+    product: (['office365', 'crm-online', 'intune', 'enterprise-mobility'] as const)[i % 4],
+    requestType: 'repair',
+    submitterRole: 'delegated-admin',
+    topic: 'Exchange Online',
+    feature: 'Mail flow',
+    symptom: 'Mail cannot be sent or received',
+    summary: `Mail failures at customer ${i}`,
+    details: 'Since 09:00 nobody in the tenant can send or receive mail.',
+    serviceUnavailable: i % 10 < 2,
+    usersAffected: 10 + i,
+    contact: { name: `Contact ${i}`, email: `contact${i}@partner.example`, phone: '+33 1 23 45 67 89', ...zones[i % zones.length] },
+    partnerAvailable24x7: true,
+  };
+}
+
+/** Milliseconds of CPU per command, from cores busy and commands per second. */
+function perCommand(cores: number | null, rate: number): number | null {
+  return cores === null || !rate ? null : (cores * 1000) / rate;
+}
+
+/** The main thread's context switches so far (Linux), to tell waiting for I/O from being preempted. */
+function contextSwitches(): { voluntary: number; involuntary: number } | null {
+  try {
+    const status = readFileSync(`/proc/${process.pid}/task/${process.pid}/status`, 'utf8');
+    return {
+      voluntary: Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1]),
+      involuntary: Number(/nonvoluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1]),
+    };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunningService, startService } from '../../apps/casetrail/bootstrap';
+import { loadConfig } from '../../libs/platform/config/app-config';
+import { JsonLogger } from '../../libs/platform/logging/json-logger';
+import { benchRedisUrl } from './redis';
+
+/** The keys every benchmark service accepts. */
+export const BENCH_KEYS = {
+  support: 'bench-key-support-0000000',
+  admin: 'bench-key-admin-000000000',
+} as const;
+
+export const bearer = (key: keyof typeof BENCH_KEYS) => `Bearer ${BENCH_KEYS[key]}`;
+
+/** A temporary DATA_DIR with an API keys file in it. */
+export function benchDataDir(): { dir: string; apiKeysFile: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'casetrail-bench-'));
+  const apiKeysFile = join(dir, 'api-keys.json');
+  writeFileSync(
+    apiKeysFile,
+    JSON.stringify([
+      { name: 'support-1', key: BENCH_KEYS.support, role: 'support' },
+      { name: 'admin-1', key: BENCH_KEYS.admin, role: 'admin' },
+    ]),
+  );
+  return { dir, apiKeysFile, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The real service in this process (startService, as main.ts does), on a free port, logging only
+ * errors. `env` adds to / overrides the benchmark's defaults.
+ */
+export async function startBenchService(env: Record<string, string>): Promise<RunningService> {
+  const config = loadConfig(
+    {
+      PORT: '0',
+      LOG_LEVEL: 'error',
+      REDIS_URL: benchRedisUrl(),
+      ...env,
+    },
+    [],
+  );
+  return startService(config, { logger: new JsonLogger('error') });
+}
