@@ -248,6 +248,9 @@ export class ProjectionRebuilder {
       await tx.query('delete from ct_projections where name = $1', [key]);
     });
     const switchMs = Date.now() - switchStarted;
+    // Fresh tables have no statistics yet: without them the planner picks scans and sorts over
+    // the list indexes until autovacuum gets round to them.
+    for (const table of projection.tables) await this.sql.exec(`analyze ${table}`);
     report('switched');
     return {
       projection: projection.name,
