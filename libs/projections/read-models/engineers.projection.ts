@@ -2,6 +2,27 @@ import { RecordedEvent } from '../../event-store/event-store';
 import { SqlExecutor } from '../../event-store/sql/sql-client';
 import { Projection } from '../projection';
 
+interface CaseRow extends Record<string, unknown> {
+  case_id: string;
+  engineer_id: string | null;
+  severity: string | null;
+  open: boolean;
+}
+
+/** The case events that change what this projection keeps of a case. */
+const CASE_FIELDS_EVENTS = new Set([
+  'CaseSubmitted',
+  'CaseRouted',
+  'CaseRejected',
+  'CaseResolved',
+  'CaseClosed',
+  'CaseReopened',
+  'SeverityAssigned',
+  'SeverityLowered',
+  'EngineerAssigned',
+  'TransferredOnSeverityACall',
+]);
+
 /**
  * Engineers with their availability, and which open case each engineer holds at which severity
  * (for GET /v1/engineers and the severity-A transfer's "fewest open severity-A cases").
@@ -29,6 +50,18 @@ export const engineersProjection: Projection = {
     create index if not exists rm_engineer_cases_engineer${s} on rm_engineer_cases${s} (engineer_id) where open;
   `,
   async apply(tx: SqlExecutor, events: RecordedEvent[], s: string): Promise<void> {
+    // Cases' engineer, severity and openness: folded in memory over the batch (one read, one
+    // write), since most events of a busy store are case events.
+    const caseIds = [...new Set(events.filter((e) => CASE_FIELDS_EVENTS.has(e.type)).map((e) => (e.data as { caseId: string }).caseId))];
+    const cases = new Map<string, CaseRow>();
+    if (caseIds.length) {
+      const rows = await tx.query<CaseRow>(`select case_id, engineer_id, severity, open from rm_engineer_cases${s} where case_id = any($1)`, [caseIds]);
+      for (const row of rows) cases.set(row.case_id, row);
+    }
+    const patch = (caseId: string, change: Partial<CaseRow>) => {
+      const row = cases.get(caseId);
+      if (row) cases.set(caseId, { ...row, ...change });
+    };
     for (const event of events) {
       const d = event.data as Record<string, any>;
       switch (event.type) {
@@ -47,30 +80,38 @@ export const engineersProjection: Projection = {
           ]);
           break;
         case 'CaseSubmitted':
-          await tx.query(`insert into rm_engineer_cases${s} (case_id, open) values ($1, true) on conflict do nothing`, [d.caseId]);
+          if (!cases.has(d.caseId)) cases.set(d.caseId, { case_id: d.caseId, engineer_id: null, severity: null, open: true });
           break;
         case 'CaseRouted':
         case 'CaseRejected':
         case 'CaseResolved':
         case 'CaseClosed':
-          await tx.query(`update rm_engineer_cases${s} set open = false where case_id = $1`, [d.caseId]);
+          patch(d.caseId, { open: false });
           break;
         case 'CaseReopened':
-          await tx.query(`update rm_engineer_cases${s} set open = true where case_id = $1`, [d.caseId]);
+          patch(d.caseId, { open: true });
           break;
         case 'SeverityAssigned':
-          await tx.query(`update rm_engineer_cases${s} set severity = $2 where case_id = $1`, [d.caseId, d.severity]);
+          patch(d.caseId, { severity: d.severity });
           break;
         case 'SeverityLowered':
-          await tx.query(`update rm_engineer_cases${s} set severity = $2 where case_id = $1`, [d.caseId, d.to]);
+          patch(d.caseId, { severity: d.to });
           break;
         case 'EngineerAssigned':
-          await tx.query(`update rm_engineer_cases${s} set engineer_id = $2 where case_id = $1`, [d.caseId, d.engineerId]);
+          patch(d.caseId, { engineer_id: d.engineerId });
           break;
         case 'TransferredOnSeverityACall':
-          await tx.query(`update rm_engineer_cases${s} set engineer_id = $2 where case_id = $1`, [d.caseId, d.toEngineerId]);
+          patch(d.caseId, { engineer_id: d.toEngineerId });
           break;
       }
+    }
+    if (cases.size) {
+      await tx.query(
+        `insert into rm_engineer_cases${s} (case_id, engineer_id, severity, open)
+         select case_id, engineer_id, severity, open from jsonb_to_recordset($1::jsonb) as x(case_id text, engineer_id text, severity text, open boolean)
+         on conflict (case_id) do update set engineer_id = excluded.engineer_id, severity = excluded.severity, open = excluded.open`,
+        [JSON.stringify([...cases.values()])],
+      );
     }
   },
 };
