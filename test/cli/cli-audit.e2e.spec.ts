@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,27 +8,8 @@ import { PgSqlClient } from '../../libs/event-store/sql/pg-sql-client';
 import { SqlEventStore } from '../../libs/event-store/sql/sql-event-store';
 import { testDatabaseUrl } from '../support/test-database';
 import { withSearchPath } from '../support/test-service';
+import { runCli } from '../support/cli-process';
 
-/** The built CLI (`npx tsc -p tsconfig.json` compiles the project to dist/ before jest runs). */
-const CLI_JS = join(__dirname, '../../dist/apps/cli/main.js');
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_JS, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const at = (iso: string, type: string, data: Record<string, unknown> = {}): NewEvent => ({
   id: randomUUID(),

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { EventStore, NewEvent } from '../../libs/event-store/event-store';
@@ -11,27 +10,8 @@ import { ProjectionRunner } from '../../libs/projections/projection-runner';
 import { engineersProjection } from '../../libs/projections/read-models/engineers.projection';
 import { testDatabaseUrl } from '../support/test-database';
 import { withSearchPath } from '../support/test-service';
+import { CliRun, runCli } from '../support/cli-process';
 
-/** The built CLI (`npx tsc -p tsconfig.json` compiles the project to dist/ before jest runs). */
-const CLI_JS = join(__dirname, '../../dist/apps/cli/main.js');
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_JS, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 let clock = Date.parse('2026-11-02T08:00:00Z');
 const event = (type: string, data: Record<string, unknown>): NewEvent => ({
