@@ -61,24 +61,43 @@ export const alertsProjection: Projection = {
     );
   `,
   async apply(tx: SqlExecutor, events: RecordedEvent[], s: string): Promise<void> {
+    // The cases' reference and severity (for the alerts' context), folded in memory over the batch.
+    const caseIds = [...new Set(events.filter((e) => e.type === 'CaseSubmitted' || isAlertEvent(e) || e.type.startsWith('Severity')).map((e) => (e.data as { caseId: string }).caseId))];
+    const cases = new Map<string, { case_id: string; reference: string; severity: string | null }>();
+    if (caseIds.length) {
+      const rows = await tx.query<{ case_id: string; reference: string; severity: string | null }>(
+        `select case_id, reference, severity from rm_alert_cases${s} where case_id = any($1)`,
+        [caseIds],
+      );
+      for (const row of rows) cases.set(row.case_id, row);
+    }
+    const alerts: Alert[] = [];
     for (const event of events) {
       const d = event.data as Record<string, any>;
+      const known = cases.get(d.caseId);
       if (event.type === 'CaseSubmitted') {
-        await tx.query(`insert into rm_alert_cases${s} (case_id, reference) values ($1, $2) on conflict do nothing`, [d.caseId, d.reference]);
+        if (!known) cases.set(d.caseId, { case_id: d.caseId, reference: d.reference, severity: null });
       } else if (event.type === 'SeverityAssigned' || event.type === 'SeverityLowered') {
-        await tx.query(`update rm_alert_cases${s} set severity = $2 where case_id = $1`, [d.caseId, d.severity ?? d.to]);
+        if (known) cases.set(d.caseId, { ...known, severity: d.severity ?? d.to });
       } else if (isAlertEvent(event)) {
-        const rows = await tx.query<{ reference: string; severity: string | null }>(
-          `select reference, severity from rm_alert_cases${s} where case_id = $1`,
-          [d.caseId],
-        );
-        const alert = alertOf(event, rows[0] ?? {});
-        await tx.query(
-          `insert into rm_alerts${s} (alert_id, kind, case_id, severity, occurred_at, alert) values ($1, $2, $3, $4, $5, $6::jsonb)
-           on conflict (alert_id) do nothing`,
-          [alert.alertId, alert.kind, alert.caseId, alert.severity, alert.occurredAt, JSON.stringify(alert)],
-        );
+        alerts.push(alertOf(event, known ?? {}));
       }
+    }
+    if (cases.size) {
+      await tx.query(
+        `insert into rm_alert_cases${s} (case_id, reference, severity)
+         select case_id, reference, severity from jsonb_to_recordset($1::jsonb) as x(case_id text, reference text, severity text)
+         on conflict (case_id) do update set severity = excluded.severity`,
+        [JSON.stringify([...cases.values()])],
+      );
+    }
+    // In event order, so `seq` follows the alerts' order.
+    for (const alert of alerts) {
+      await tx.query(
+        `insert into rm_alerts${s} (alert_id, kind, case_id, severity, occurred_at, alert) values ($1, $2, $3, $4, $5, $6::jsonb)
+         on conflict (alert_id) do nothing`,
+        [alert.alertId, alert.kind, alert.caseId, alert.severity, alert.occurredAt, JSON.stringify(alert)],
+      );
     }
   },
 };
