@@ -163,12 +163,10 @@ async function fill(task: SuiteTask, kind: 'postgres' | 'embedded', schema: stri
     const loaded = await loadCaseEvents(store, task.runId, cases, { concurrency: kind === 'postgres' ? 8 : 1, scope });
     log(scope, `filled: ${loaded.events.toLocaleString('en-US')} events in ${loaded.seconds.toFixed(1)} s`);
     await store.sql.exec(PROJECTION_CHECKPOINTS_SQL);
-    const [last] = await store.sql.query<{ tx: string; position: string }>(
-      'select tx_id::text as tx, global_position::text as position from ct_events order by tx_id desc, global_position desc limit 1',
-    );
+    const head = (await store.headCheckpoint()) as string;
     for (const name of SERVICE_PROJECTIONS) {
       await store.sql.query('insert into ct_projections (name, checkpoint, position, events_applied) values ($1, $2, $3, $4)', [
-        name, `${last.tx}:${last.position}`, last.position, loaded.events,
+        name, head, head.split(':')[1], loaded.events,
       ]);
     }
   } finally {

@@ -94,10 +94,7 @@ export async function projectionsSuite(task: SuiteTask): Promise<Metric[]> {
 }
 
 async function lastCheckpoint(store: SqlEventStore): Promise<string> {
-  const [row] = await store.sql.query<{ tx: string; position: string }>(
-    'select tx_id::text as tx, global_position::text as position from ct_events order by tx_id desc, global_position desc limit 1',
-  );
-  return `${row.tx}:${row.position}`;
+  return (await store.headCheckpoint()) as string;
 }
 
 async function rebuildAll(store: SqlEventStore, projections: Projection[], last: string, scope: string, name: string) {

@@ -1,5 +1,5 @@
 import { Checkpoint } from '../event-store/event-store';
-import { SqlClient, SqlExecutor } from '../event-store/sql/sql-client';
+import { SqlExecutor } from '../event-store/sql/sql-client';
 
 export const PROJECTION_CHECKPOINTS_SQL = `
 create table if not exists ct_projections (
@@ -9,11 +9,6 @@ create table if not exists ct_projections (
   events_applied bigint not null default 0,
   updated_at timestamptz not null default now()
 )`;
-
-export async function readProjectionCheckpoint(sql: SqlClient | SqlExecutor, name: string): Promise<Checkpoint | null> {
-  const rows = await sql.query<{ checkpoint: string | null }>('select checkpoint from ct_projections where name = $1', [name]);
-  return rows[0]?.checkpoint ?? null;
-}
 
 /** Stores the checkpoint in the caller's transaction (the same one as the projection's rows). */
 export async function saveProjectionCheckpoint(

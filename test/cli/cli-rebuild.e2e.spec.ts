@@ -84,14 +84,6 @@ async function freshRebuild(store: EventStore, sql: SqlClient, suffix: string): 
   return rows;
 }
 
-/** The checkpoint of the last event written (read from the table, not through the horizon). */
-async function head(sql: SqlClient): Promise<string | null> {
-  const [last] = await sql.query<{ tx: string; position: string }>(
-    'select tx_id::text as tx, global_position::text as position from ct_events order by tx_id desc, global_position desc limit 1',
-  );
-  return last ? `${last.tx}:${last.position}` : null;
-}
-
 async function liveState(sql: SqlClient): Promise<{ checkpoint: string | null; n: number }> {
   const rows = await sql.query<{ checkpoint: string | null; n: number }>(`select checkpoint, events_applied::int as n from ct_projections where name = 'engineers'`);
   return rows[0];
@@ -135,7 +127,7 @@ describe('npm run cli -- rebuild, on PostgreSQL beside the live projection', () 
     await appendHistory(store, 40, 5, 'a');
     const runner = new ProjectionRunner(store, sql, [engineersProjection], quietLogger(), { pollIntervalMs: 10 });
     await runner.start();
-    const headA = await head(sql);
+    const headA = await store.headCheckpoint();
     await waitUntil(() => runner.hasReached(headA!));
     await runner.stop();
     const live = await snapshot(sql);
@@ -153,7 +145,7 @@ describe('npm run cli -- rebuild, on PostgreSQL beside the live projection', () 
 
     // The live projection is stopped while more events arrive: the rebuild catches up past it.
     await appendHistory(store, 5, 3, 'b');
-    const headB = await head(sql);
+    const headB = await store.headCheckpoint();
     const moved = await runCli(['rebuild', 'engineers', '--batch-size', '100'], env);
     expect(moved.code).toBe(0);
     const countB = await eventCount(sql);
@@ -215,7 +207,7 @@ describe('npm run cli -- rebuild, on PostgreSQL beside the live projection', () 
     expect(run.stderr).toMatch(/rebuild engineers: switched over at position \d+/);
     expect(during).toBeGreaterThan(0); // events were appended while the rebuild ran
 
-    const end = await head(sql);
+    const end = await store.headCheckpoint();
     await waitUntil(() => runner.hasReached(end!));
     await runner.stop();
     expect(errors).toEqual([]);

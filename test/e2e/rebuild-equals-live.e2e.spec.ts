@@ -100,12 +100,8 @@ describe('a rebuild from the first event yields the live read models, row for ro
 
     // Let the live projections catch up with everything written.
     const runner = app.get(ProjectionRunner);
-    // The last event in the all-events order (read directly: a reader may not see it yet while
-    // any older transaction is still open).
-    const [last] = await sql.query<{ tx: string; position: string }>(
-      'select tx_id::text as tx, global_position::text as position from ct_events order by tx_id desc, global_position desc limit 1',
-    );
-    const head = `${last.tx}:${last.position}`;
+    // The last event stored (a reader may not see it yet while any older transaction is open).
+    const head = (await store.headCheckpoint!())!;
     const deadline = Date.now() + 30_000;
     while (!(await runner.hasReached(head, ALL_PROJECTIONS.map((p) => p.name)))) {
       if (Date.now() > deadline) throw new Error('live projections did not catch up');

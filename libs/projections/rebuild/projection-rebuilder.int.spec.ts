@@ -54,17 +54,6 @@ async function rows(sql: SqlClient, table: string, order: string): Promise<unkno
   return sql.query(`select * from ${table} order by ${order}`);
 }
 
-/**
- * The checkpoint of the last event written, read from the table: a readAll may not show it yet
- * while a transaction elsewhere in the cluster (another test file) holds the horizon back.
- */
-async function headCheckpoint(sql: SqlClient): Promise<string | null> {
-  const [last] = await sql.query<{ tx: string; position: string }>(
-    'select tx_id::text as tx, global_position::text as position from ct_events order by tx_id desc, global_position desc limit 1',
-  );
-  return last ? `${last.tx}:${last.position}` : null;
-}
-
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
@@ -121,7 +110,7 @@ describe.each(STORES)('ProjectionRebuilder on %s', (_label, open) => {
     await appendEngineers(f.store, 20, 4);
     const runner = new ProjectionRunner(f.store, f.sql, [engineersProjection], new JsonLogger('error', () => undefined), { pollIntervalMs: 10 });
     await runner.start();
-    const head = await headCheckpoint(f.sql);
+    const head = await f.store.headCheckpoint!();
     await waitUntil(() => runner.hasReached(head!));
     await runner.stop();
     const live = await rows(f.sql, 'rm_engineers', 'engineer_id');
@@ -132,7 +121,7 @@ describe.each(STORES)('ProjectionRebuilder on %s', (_label, open) => {
     const progress: RebuildProgress[] = [];
     const rebuilder = new ProjectionRebuilder(f.store, f.sql, [engineersProjection], { batchSize: 25, onProgress: (p) => progress.push(p), progressIntervalMs: 0 });
     const [result] = await rebuilder.rebuild('engineers');
-    const newHead = await headCheckpoint(f.sql);
+    const newHead = await f.store.headCheckpoint!();
     expect(result).toMatchObject({ projection: 'engineers', events: 20 * 5 + 3 * 3, previousCheckpoint: head, checkpoint: newHead });
     expect(progress.map((p) => p.phase)).toEqual(['started', ...Array(5).fill('catching-up'), 'switching', 'switched']);
     expect(progress[progress.length - 1].applied).toBe(109);
@@ -183,7 +172,7 @@ describe.each(STORES)('ProjectionRebuilder on %s', (_label, open) => {
       await Promise.all(writers);
     }
 
-    const head = await headCheckpoint(f.sql);
+    const head = await f.store.headCheckpoint!();
     await waitUntil(() => runner.hasReached(head!));
     await runner.stop();
 
