@@ -1,4 +1,4 @@
-import { Checkpoint, EventStore, RecordedEvent } from './event-store';
+import { Checkpoint, EventStore, AllEventsPage, RecordedEvent } from './event-store';
 
 export interface CatchUpSubscriptionOptions {
   /** Resume after this checkpoint (null: from the first event). The consumer stores checkpoints itself. */
@@ -69,12 +69,26 @@ export class CatchUpSubscription {
     const batchSize = this.options.batchSize ?? 500;
     let failures = 0;
     const minInterval = this.options.minReadIntervalMs ?? 10;
+    // While catching up (full pages), the next page is read while the handler applies this one:
+    // the store and the handler then work at the same time instead of taking turns. The read-ahead
+    // starts after the page it follows, so it is valid whether or not the handler succeeds; on a
+    // failure it is dropped and the page is read again.
+    let ahead: { after: Checkpoint | null; page: Promise<AllEventsPage> } | null = null;
     while (this.running) {
       try {
         const readAt = performance.now();
         this.signalled = false;
-        const page = await this.store.readAll({ after: this.checkpointValue, maxCount: batchSize });
+        const page: AllEventsPage =
+          ahead && ahead.after === this.checkpointValue
+            ? await ahead.page
+            : await this.store.readAll({ after: this.checkpointValue, maxCount: batchSize });
+        ahead = null;
         if (page.events.length > 0) {
+          if (page.events.length === batchSize) {
+            const next = this.store.readAll({ after: page.checkpoint, maxCount: batchSize });
+            next.catch(() => undefined); // awaited (and its error seen) only when it is used
+            ahead = { after: page.checkpoint, page: next };
+          }
           await this.options.handle(page.events);
           this.checkpointValue = page.checkpoint;
           failures = 0;
@@ -86,6 +100,7 @@ export class CatchUpSubscription {
         if (gather > 0) await new Promise((resolve) => setTimeout(resolve, gather));
         await this.idle(this.options.pollIntervalMs ?? 100);
       } catch (error) {
+        ahead = null;
         this.options.onError?.(error);
         failures++;
         await this.idle(Math.min(100 * 2 ** failures, 5000));

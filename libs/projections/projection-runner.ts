@@ -4,7 +4,10 @@ import { Checkpoint, EventStore, RecordedEvent } from '../event-store/event-stor
 import { SqlClient, SqlExecutor } from '../event-store/sql/sql-client';
 import { JsonLogger } from '../platform/logging/json-logger';
 import { Projection } from './projection';
-import { PROJECTION_CHECKPOINTS_SQL, saveProjectionCheckpoint } from './projection-checkpoints';
+import { PROJECTION_CHECKPOINTS_SQL, ProjectionProgress, saveProjectionCheckpoints } from './projection-checkpoints';
+
+/** Batches this large are applied by each projection in its own transaction, concurrently. */
+const PARALLEL_BATCH_SIZE = 200;
 
 /**
  * Runs a group of projections from ONE checkpointed subscription (events are read and parsed once
@@ -102,34 +105,56 @@ export class ProjectionRunner {
       from,
       batchSize: this.options.batchSize ?? 1000,
       pollIntervalMs: this.options.pollIntervalMs ?? 100,
-      handle: (events) => this.sql.transaction((tx) => this.applyBatch(tx, events)),
+      handle: (events) => this.handleBatch(events),
       onError: (error) =>
         this.logger.event('error', 'projection batch failed; retrying', { projections: group, error: (error as Error).message }, 'Projections'),
     }).start();
     this.logger.event('info', 'projections running', { projections: group, from }, 'Projections');
   }
 
-  private async applyBatch(tx: SqlExecutor, events: RecordedEvent[]): Promise<void> {
-    const names = this.projections.map((p) => this.key(p));
+  /**
+   * A live batch (a few events) is applied in one transaction: the fewest statements per command.
+   * A large one (catching up, a rebuild from the first event) is applied by each projection in its
+   * own transaction, all at once: the database and this process then work on several projections
+   * at the same time instead of taking turns. Both are safe because every projection stores its
+   * own checkpoint with its own rows: after a failure, the batch comes again and each projection
+   * skips what it committed.
+   */
+  private handleBatch(events: RecordedEvent[]): Promise<void> {
+    if (events.length < PARALLEL_BATCH_SIZE || this.projections.length === 1 || !this.sql.concurrentTransactions) {
+      return this.sql.transaction((tx) => this.applyBatch(tx, events, this.projections));
+    }
+    return Promise.all(
+      this.projections.map((projection) => this.sql.transaction((tx) => this.applyBatch(tx, events, [projection]))),
+    ).then(() => undefined);
+  }
+
+  private async applyBatch(tx: SqlExecutor, events: RecordedEvent[], projections: Projection[]): Promise<void> {
+    const names = projections.map((p) => this.key(p)).sort();
     // Lock the checkpoint rows (in name order: no deadlock with a rebuild's switch-over) and skip
-    // what each one already covers: redelivery changes nothing.
-    await tx.query(
-      'insert into ct_projections (name) select unnest($1::text[]) on conflict do nothing',
-      [names],
-    );
-    const rows = await tx.query<{ name: string; checkpoint: string | null }>(
-      'select name, checkpoint from ct_projections where name = any($1) order by name for update',
-      [names],
-    );
+    // what each one already covers: redelivery changes nothing. Missing rows (first run, or a
+    // reset) are created first, so that they are locked too.
+    const lockRows = () =>
+      tx.query<{ name: string; checkpoint: string | null }>(
+        'select name, checkpoint from ct_projections where name = any($1) order by name for update',
+        [names],
+      );
+    let rows = await lockRows();
+    if (rows.length < names.length) {
+      await tx.query('insert into ct_projections (name) select unnest($1::text[]) on conflict do nothing', [names]);
+      rows = await lockRows();
+    }
     const stored = new Map(rows.map((r) => [r.name, r.checkpoint]));
-    for (const projection of this.projections) {
+    const progress: ProjectionProgress[] = [];
+    for (const projection of projections) {
       const name = this.key(projection);
       const checkpoint = stored.get(name) ?? null;
       const fresh = checkpoint === null ? events : events.filter((e) => compareCheckpoints(e.checkpoint, checkpoint) > 0);
       if (fresh.length === 0) continue;
       await projection.apply(tx, fresh, this.suffix);
       const last = fresh[fresh.length - 1];
-      await saveProjectionCheckpoint(tx, name, last.checkpoint, last.position, fresh.length);
+      progress.push({ name, checkpoint: last.checkpoint, position: last.position, count: fresh.length });
     }
+    await saveProjectionCheckpoints(tx, progress);
   }
 }

@@ -73,7 +73,7 @@ export function slaTimersProjection(queue: TimerQueue | null): Projection {
       if (doneOps.length) {
         await tx.query(
           `update sla_timers${s} t set done = true
-             from jsonb_to_recordset($1::jsonb) as d(case_id text, clock_id text, actions text[])
+             from json_to_recordset($1::json) as d(case_id text, clock_id text, actions text[])
             where t.case_id = d.case_id and (d.clock_id is null or t.clock_id = d.clock_id) and t.action = any(d.actions) and not t.done`,
           [JSON.stringify(doneOps)],
         );
@@ -82,7 +82,7 @@ export function slaTimersProjection(queue: TimerQueue | null): Projection {
         await tx.query(
           `insert into sla_timers${s} (job_id, case_id, clock_id, action, run_at, clock_event_id, done)
            select job_id, case_id, clock_id, action, run_at, clock_event_id, done
-             from jsonb_to_recordset($1::jsonb) as x(job_id text, case_id text, clock_id text, action text, run_at timestamptz,
+             from json_to_recordset($1::json) as x(job_id text, case_id text, clock_id text, action text, run_at timestamptz,
                                                      clock_event_id text, done boolean)
            on conflict (job_id) do nothing`,
           [

@@ -38,10 +38,34 @@ export function isKnownTimeZone(name: string): boolean {
   return lookupZone(name) !== null;
 }
 
-/** The zone's UTC offset at an instant, in milliseconds. */
+/**
+ * The zone's UTC offset at an instant, in milliseconds.
+ * luxon answers through Intl.DateTimeFormat#formatToParts, which was the largest single cost of a
+ * command (every clock converts instants several times). Offsets are memoised per zone and hour:
+ * an hour is cached only when its first and last millisecond have the same offset, so an hour
+ * holding a change (twice a year, or a historical odd-second one) is always computed exactly.
+ * That is exact as long as a zone never changes twice within one hour, which tzdb never does.
+ */
 export function offsetAt(zone: IANAZone, instant: number): number {
-  return zone.offset(instant) * 60_000;
+  if (zone.name === 'UTC') return 0;
+  let hours = OFFSETS.get(zone.name);
+  if (!hours) OFFSETS.set(zone.name, (hours = new Map()));
+  const hour = Math.floor(instant / HOUR_MS);
+  const cached = hours.get(hour);
+  if (cached !== undefined) return cached;
+  const offset = zone.offset(instant) * 60_000;
+  const first = hour * HOUR_MS;
+  if (zone.offset(first) * 60_000 === offset && zone.offset(first + HOUR_MS - 1) * 60_000 === offset) {
+    if (hours.size >= MAX_CACHED_HOURS) hours.clear();
+    hours.set(hour, offset);
+  }
+  return offset;
 }
+
+const HOUR_MS = 3_600_000;
+/** About a year of hours per zone; a long-running process touching more starts over. */
+const MAX_CACHED_HOURS = 10_000;
+const OFFSETS = new Map<string, Map<number, number>>();
 
 export interface LocalPosition {
   /** The local date, as days since 1970-01-01. */

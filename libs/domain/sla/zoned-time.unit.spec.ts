@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import { UnknownTimeZoneError } from './sla-errors';
-import { DAY_MS, dayOfIsoDate, ianaZone, instantAt, isoDateOfDay, localPosition, weekDayOf } from './zoned-time';
+import { DAY_MS, dayOfIsoDate, ianaZone, instantAt, isoDateOfDay, localPosition, offsetAt, weekDayOf } from './zoned-time';
 
 const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -55,5 +55,38 @@ describe('zoned-time', () => {
     expect(() => ianaZone('Mars/Olympus')).toThrow(UnknownTimeZoneError);
     expect(() => ianaZone('+05:30')).toThrow(/unknown IANA time zone "\+05:30"/);
     expect(ianaZone('Australia/Sydney')).toBeInstanceOf(IANAZone);
+  });
+
+  it('memoises offsets without ever answering differently from the zone itself', () => {
+    // Zones with half-hour DST (Lord Howe), 45-minute offsets, an odd-second change (Monrovia, 1972)
+    // and ordinary DST; every instant asked twice (the second answer comes from the memo), and
+    // every millisecond-level instant around each change.
+    const zones = ['Europe/Paris', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Africa/Monrovia', 'America/Santiago', 'UTC'];
+    let seed = 42;
+    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (const name of zones) {
+      const zone = ianaZone(name);
+      const instants: number[] = [];
+      for (let i = 0; i < 400; i++) instants.push(Math.floor(Date.UTC(1965, 0, 1) + random() * 75 * 365 * DAY_MS));
+      // Around each change in 1972 and 2026: hour-by-hour offsets that differ mark a change.
+      for (const year of [1972, 2026]) {
+        for (let t = Date.UTC(year, 0, 1); t < Date.UTC(year + 1, 0, 1); t += HOUR) {
+          if (zone.offset(t) !== zone.offset(t + HOUR)) {
+            for (let ms = t - 1; ms <= t + HOUR + 1; ms += 997) instants.push(ms);
+            instants.push(t + HOUR - 1, t + HOUR);
+          }
+        }
+      }
+      for (const pass of [1, 2]) {
+        for (const t of instants) {
+          const expected = zone.offset(t) * 60_000;
+          if (offsetAt(zone, t) !== expected) throw new Error(`${name} at ${iso(t)} (pass ${pass}): ${offsetAt(zone, t)} != ${expected}`);
+        }
+      }
+    }
+    // Monrovia moved from -0:44:30 to UTC at 00:44:30Z on 1972-01-07, inside an hour.
+    const monrovia = ianaZone('Africa/Monrovia');
+    expect(offsetAt(monrovia, Date.parse('1972-01-07T00:44:29.999Z'))).toBe(-(44 * 60 + 30) * 1000);
+    expect(offsetAt(monrovia, Date.parse('1972-01-07T00:44:30Z'))).toBe(0);
   });
 });

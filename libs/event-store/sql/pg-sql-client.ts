@@ -4,6 +4,7 @@ import { SqlClient, SqlExecutor } from './sql-client';
 /** A `pg` connection pool behind the SqlClient interface; `schema` sets the search_path. */
 export class PgSqlClient implements SqlClient {
   readonly pool: Pool;
+  readonly concurrentTransactions = true;
 
   constructor(connectionString: string, options: { schema?: string; max?: number } = {}) {
     const config: PoolConfig = { connectionString, max: options.max ?? 20 };

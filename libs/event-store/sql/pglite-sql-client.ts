@@ -6,6 +6,7 @@ import { SqlClient, SqlExecutor } from './sql-client';
  * connection: PGlite queues statements itself and a transaction holds it exclusively.
  */
 export class PgliteSqlClient implements SqlClient {
+  readonly concurrentTransactions = false;
   private constructor(readonly db: PGlite) {}
 
   /** `dataDir` undefined means in memory (tests); otherwise files under that folder. */

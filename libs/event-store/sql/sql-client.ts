@@ -6,6 +6,8 @@ export interface SqlClient {
   query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
   /** Runs `work` in one transaction on one connection; commits when it resolves, rolls back when it throws. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Whether transactions run side by side (a pool of connections) rather than one after another. */
+  readonly concurrentTransactions: boolean;
   /** Runs several statements separated by semicolons (schema migrations). */
   exec(sql: string): Promise<void>;
   /**

@@ -86,7 +86,7 @@ export const alertsProjection: Projection = {
     if (cases.size) {
       await tx.query(
         `insert into rm_alert_cases${s} (case_id, reference, severity)
-         select case_id, reference, severity from jsonb_to_recordset($1::jsonb) as x(case_id text, reference text, severity text)
+         select case_id, reference, severity from json_to_recordset($1::json) as x(case_id text, reference text, severity text)
          on conflict (case_id) do update set severity = excluded.severity`,
         [JSON.stringify([...cases.values()])],
       );

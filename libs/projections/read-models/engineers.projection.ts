@@ -108,7 +108,7 @@ export const engineersProjection: Projection = {
     if (cases.size) {
       await tx.query(
         `insert into rm_engineer_cases${s} (case_id, engineer_id, severity, open)
-         select case_id, engineer_id, severity, open from jsonb_to_recordset($1::jsonb) as x(case_id text, engineer_id text, severity text, open boolean)
+         select case_id, engineer_id, severity, open from json_to_recordset($1::json) as x(case_id text, engineer_id text, severity text, open boolean)
          on conflict (case_id) do update set engineer_id = excluded.engineer_id, severity = excluded.severity, open = excluded.open`,
         [JSON.stringify([...cases.values()])],
       );

@@ -1,9 +1,9 @@
 import { compareCheckpoints } from '../../event-store/checkpoint';
-import { Checkpoint, EventStore, RecordedEvent } from '../../event-store/event-store';
+import { AllEventsPage, Checkpoint, EventStore, RecordedEvent } from '../../event-store/event-store';
 import { SqlClient, SqlExecutor } from '../../event-store/sql/sql-client';
 import { SqlEventStore } from '../../event-store/sql/sql-event-store';
 import { Projection } from '../projection';
-import { PROJECTION_CHECKPOINTS_SQL, saveProjectionCheckpoint } from '../projection-checkpoints';
+import { PROJECTION_CHECKPOINTS_SQL, saveProjectionCheckpoints } from '../projection-checkpoints';
 
 export interface RebuildProgress {
   readonly projection: string;
@@ -186,13 +186,20 @@ export class ProjectionRebuilder {
     report('started');
 
     // 1. Catch up beside the live tables, one transaction per batch, until a short page.
+    // The next page is read while this one is applied (see CatchUpSubscription).
+    let ahead: Promise<AllEventsPage> | null = null;
     for (;;) {
-      const page = await this.store.readAll({ after: checkpoint, maxCount: this.batchSize });
+      const page: AllEventsPage = await (ahead ?? this.store.readAll({ after: checkpoint, maxCount: this.batchSize }));
+      ahead = null;
       if (page.events.length === 0) break;
+      if (page.events.length === this.batchSize) {
+        ahead = this.store.readAll({ after: page.checkpoint, maxCount: this.batchSize });
+        ahead.catch(() => undefined); // seen when awaited
+      }
       await this.sql.transaction(async (tx) => {
         await projection.apply(tx, page.events, suffix);
         const last = page.events[page.events.length - 1];
-        await saveProjectionCheckpoint(tx, key, last.checkpoint, last.position, page.events.length);
+        await saveProjectionCheckpoints(tx, [{ name: key, checkpoint: last.checkpoint, position: last.position, count: page.events.length }]);
       });
       ({ checkpoint, position } = lastOf(page.events));
       applied += page.events.length;
@@ -287,6 +294,7 @@ function lastOf(events: RecordedEvent[]): { checkpoint: Checkpoint; position: st
 function inTransaction(tx: SqlExecutor): SqlClient {
   return {
     query: (sql, params) => tx.query(sql, params),
+    concurrentTransactions: false,
     transaction: (work) => work(tx),
     exec: async (sql) => {
       await tx.query(sql);
