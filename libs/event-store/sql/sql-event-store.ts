@@ -75,6 +75,7 @@ export class SqlEventStore implements EventStore {
       rows = await this.sql.query(
         'select next_revision::text as next_revision, last_position::text as last_position, duplicate from ct_append($1, $2, $3::jsonb)',
         [streamId, String(expected), payload],
+        { prepare: true },
       );
     } catch (error) {
       throw this.translate(error, streamId, expected, events);
@@ -99,6 +100,7 @@ export class SqlEventStore implements EventStore {
                 where stream_id = $1 and revision ${backwards ? '<=' : '>='} $2
                 order by revision ${order} limit $3) e`,
       [streamId, from, options.maxCount ?? null],
+      { prepare: true },
     );
     const text = rows[0]?.events;
     if (!text) return [];
@@ -123,6 +125,7 @@ export class SqlEventStore implements EventStore {
           and e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
         order by e.tx_id, e.global_position limit $3`,
       [tx.toString(), position.toString(), options.maxCount ?? 1000],
+      { prepare: true },
     );
     const events = rows.map(toRecorded);
     return { events, checkpoint: events.length ? events[events.length - 1].checkpoint : (options.after ?? null) };
