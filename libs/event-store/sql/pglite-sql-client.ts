@@ -1,35 +1,93 @@
-import type { PGlite } from '@electric-sql/pglite';
+import { Worker } from 'node:worker_threads';
 import { SqlClient, SqlExecutor } from './sql-client';
+import { PGLITE_THREAD_SOURCE } from './pglite-thread';
+
+interface Reply {
+  readonly id?: number;
+  readonly rows?: Record<string, unknown>[];
+  readonly error?: { message: string; [field: string]: string };
+  readonly ready?: boolean;
+  readonly fatal?: { message: string };
+}
+
+/** An error PGlite raised, with PostgreSQL's fields (code, detail, constraint...) kept. */
+export class PgliteError extends Error {
+  constructor(fields: { message: string; [field: string]: string }) {
+    super(fields.message);
+    this.name = 'PgliteError';
+    Object.assign(this, fields);
+  }
+}
 
 /**
- * PGlite (PostgreSQL compiled to WASM, in-process) behind the SqlClient interface. It is a single
- * connection: PGlite queues statements itself and a transaction holds it exclusively.
+ * PGlite (PostgreSQL compiled to WASM) behind the SqlClient interface, running in a thread of its
+ * own: the database's work no longer shares the event loop with HTTP and the projections, so the
+ * embedded store uses a second core (it was one thread doing both; BENCHMARKS.md). It is a single
+ * connection: statements queue in order and a transaction holds it exclusively.
+ * The thread keeps the process alive only while a statement is in flight.
  */
 export class PgliteSqlClient implements SqlClient {
   readonly concurrentTransactions = false;
-  private constructor(readonly db: PGlite) {}
+  private nextId = 1;
+  private nextTx = 1;
+  private readonly pending = new Map<number, { resolve: (rows: Record<string, unknown>[]) => void; reject: (error: Error) => void }>();
+  private failure: Error | null = null;
+  private closed = false;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (reply: Reply) => this.settle(reply));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => this.fail(new Error(`the embedded store's thread exited (code ${code})`)));
+  }
 
   /** `dataDir` undefined means in memory (tests); otherwise files under that folder. */
   static async open(dataDir?: string): Promise<PgliteSqlClient> {
-    // PGlite ships as an ES module with a CommonJS build that loads its WASM lazily.
-    const { PGlite } = await import('@electric-sql/pglite');
-    const db = dataDir ? new PGlite(dataDir) : new PGlite();
-    await db.waitReady;
-    return new PgliteSqlClient(db);
+    const worker = new Worker(PGLITE_THREAD_SOURCE, {
+      eval: true,
+      // Resolved here, where node_modules is known; the thread's own base would be the cwd.
+      workerData: { dataDir, module: require.resolve('@electric-sql/pglite') },
+    });
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (reply: Reply) => {
+        if (!reply.ready && !reply.fatal) return;
+        worker.off('message', onMessage);
+        worker.off('error', reject);
+        if (reply.ready) resolve();
+        else {
+          void worker.terminate();
+          reject(new PgliteError(reply.fatal!));
+        }
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+    worker.unref();
+    return new PgliteSqlClient(worker);
   }
 
   async query<R extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
-    return (await this.db.query<R>(sql, params)).rows;
+    return (await this.call({ op: 'query', sql, params })) as R[];
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.db.transaction(async (tx) =>
-      work({ query: async <R>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows }),
-    ) as Promise<T>;
+    const tx = this.nextTx++;
+    await this.call({ op: 'begin', tx });
+    let result: T;
+    try {
+      result = await work({
+        query: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+          (await this.call({ op: 'query', tx, sql, params })) as R[],
+      });
+    } catch (error) {
+      await this.call({ op: 'rollback', tx }).catch(() => undefined);
+      throw error;
+    }
+    await this.call({ op: 'commit', tx });
+    return result;
   }
 
   async exec(sql: string): Promise<void> {
-    await this.db.exec(sql);
+    await this.call({ op: 'exec', sql });
   }
 
   /** PGlite lives in one process (guarded by the DATA_DIR lock): the lock is always free. */
@@ -38,6 +96,37 @@ export class PgliteSqlClient implements SqlClient {
   }
 
   async close(): Promise<void> {
-    if (!this.db.closed) await this.db.close();
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.failure) await this.call({ op: 'close' }).catch(() => undefined);
+    await this.worker.terminate();
+  }
+
+  private call(message: Record<string, unknown>): Promise<Record<string, unknown>[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closed && message.op !== 'close') return Promise.reject(new Error('the embedded store is closed'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...message, id });
+    });
+  }
+
+  private settle(reply: Reply): void {
+    if (reply.id === undefined) return;
+    const waiter = this.pending.get(reply.id);
+    if (!waiter) return;
+    this.pending.delete(reply.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (reply.error) waiter.reject(new PgliteError(reply.error));
+    else waiter.resolve(reply.rows ?? []);
+  }
+
+  private fail(error: Error): void {
+    if (this.closed && this.pending.size === 0) return;
+    this.failure ??= error;
+    for (const waiter of this.pending.values()) waiter.reject(error);
+    this.pending.clear();
   }
 }
