@@ -14,20 +14,25 @@ export interface CpuSplit {
   readonly redis: number | null;
   /** Interrupt and softirq time (mostly the loopback network traffic), part of `other`. */
   readonly irq: number | null;
-  /** Everything else: other processes on the machine, and irq. */
+  /**
+   * Time the hypervisor gave this VM's virtual cores to someone else while they had work (steal),
+   * part of `other`: on a shared host, cores the benchmark could not use.
+   */
+  readonly steal: number | null;
+  /** Everything else: other processes on the machine, irq and steal. */
   readonly other: number | null;
   readonly idle: number | null;
 }
 
 const TICK = 100; // USER_HZ on Linux
 
-function readJiffies(): { total: number; idle: number; irq: number } | null {
+function readJiffies(): { total: number; idle: number; irq: number; steal: number } | null {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
     const fields = line.trim().split(/\s+/).slice(1).map(Number);
     const idle = fields[3] + (fields[4] ?? 0);
     // irq + softirq: network (loopback TCP) processing that no process is charged for.
-    return { total: fields.slice(0, 8).reduce((a, b) => a + b, 0), idle, irq: (fields[5] ?? 0) + (fields[6] ?? 0) };
+    return { total: fields.slice(0, 8).reduce((a, b) => a + b, 0), idle, irq: (fields[5] ?? 0) + (fields[6] ?? 0), steal: fields[7] ?? 0 };
   } catch {
     return null;
   }
@@ -89,7 +94,7 @@ export function measureCpu(): { stop(): CpuSplit } {
   return {
     stop(): CpuSplit {
       const wallSeconds = start ? (performance.now() - start.at) / 1000 : 0;
-      if (!start || !start.jiffies) return { wallSeconds, self: null, postgres: null, redis: null, irq: null, other: null, idle: null };
+      if (!start || !start.jiffies) return { wallSeconds, self: null, postgres: null, redis: null, irq: null, steal: null, other: null, idle: null };
       const end = snapshot();
       const cores = (ticks: number) => ticks / TICK / wallSeconds;
       const total = end.jiffies!.total - start.jiffies.total;
@@ -99,12 +104,13 @@ export function measureCpu(): { stop(): CpuSplit } {
       const redis = cores(used(start.redis, end.redis));
       const busy = cores(total - idleTicks);
       const irq = cores(end.jiffies!.irq - start.jiffies.irq);
-      return { wallSeconds, self, postgres, redis, irq, other: Math.max(0, busy - self - postgres - redis), idle: cores(idleTicks) };
+      const steal = cores(end.jiffies!.steal - start.jiffies.steal);
+      return { wallSeconds, self, postgres, redis, irq, steal, other: Math.max(0, busy - self - postgres - redis), idle: cores(idleTicks) };
     },
   };
 }
 
 export function describeCpu(split: CpuSplit): string {
   const f = (v: number | null) => (v === null ? '?' : v.toFixed(2));
-  return `cores busy: this process ${f(split.self)}, PostgreSQL ${f(split.postgres)}, Redis ${f(split.redis)}, other ${f(split.other)} (of which irq/softirq ${f(split.irq)}); idle ${f(split.idle)}`;
+  return `cores busy: this process ${f(split.self)}, PostgreSQL ${f(split.postgres)}, Redis ${f(split.redis)}, other ${f(split.other)} (of which irq/softirq ${f(split.irq)}, steal ${f(split.steal)}); idle ${f(split.idle)}`;
 }
