@@ -1,6 +1,5 @@
 import { Pool, PoolConfig } from 'pg';
-import { createHash } from 'node:crypto';
-import { QueryOptions, SqlClient, SqlExecutor } from './sql-client';
+import { SqlClient, SqlExecutor } from './sql-client';
 
 /** A `pg` connection pool behind the SqlClient interface; `schema` sets the search_path. */
 export class PgSqlClient implements SqlClient {
@@ -15,9 +14,8 @@ export class PgSqlClient implements SqlClient {
     this.pool.on('error', () => undefined);
   }
 
-  async query<R extends Record<string, unknown>>(sql: string, params: unknown[] = [], options: QueryOptions = {}): Promise<R[]> {
-    if (!options.prepare) return (await this.pool.query(sql, params)).rows as R[];
-    return (await this.pool.query({ name: statementName(sql), text: sql, values: params })).rows as R[];
+  async query<R extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return (await this.pool.query(sql, params)).rows as R[];
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
@@ -64,15 +62,4 @@ export class PgSqlClient implements SqlClient {
   async close(): Promise<void> {
     await this.pool.end();
   }
-}
-
-/** A prepared statement's name: the same text always gets the same name, on every connection. */
-const names = new Map<string, string>();
-function statementName(sql: string): string {
-  let name = names.get(sql);
-  if (!name) {
-    name = `ct_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
-    names.set(sql, name);
-  }
-  return name;
 }

@@ -3,7 +3,7 @@
  * PostgreSQL (through `pg`) and on PGlite (in-process).
  */
 export interface SqlClient {
-  query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<R[]>;
+  query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
   /** Runs `work` in one transaction on one connection; commits when it resolves, rolls back when it throws. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Whether transactions run side by side (a pool of connections) rather than one after another. */
@@ -21,13 +21,4 @@ export interface SqlClient {
 
 export interface SqlExecutor {
   query<R extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
-}
-
-export interface QueryOptions {
-  /**
-   * Keep the statement prepared on each connection (PostgreSQL: a named statement, parsed and
-   * planned once per connection instead of at every call). For the store's few hot statements,
-   * whose plans do not depend on their parameters; ignored where it does not apply.
-   */
-  readonly prepare?: boolean;
 }

@@ -85,7 +85,6 @@ export class SqlEventStore implements EventStore {
       rows = await this.sql.query(
         'select next_revision::text as next_revision, last_position::text as last_position, duplicate from ct_append($1, $2, $3::jsonb)',
         [streamId, String(expected), payload],
-        { prepare: true },
       );
     } catch (error) {
       throw this.translate(error, streamId, expected, events);
@@ -109,7 +108,6 @@ export class SqlEventStore implements EventStore {
                 where stream_id = $1 and revision ${backwards ? '<=' : '>='} $2
                 order by revision ${order} limit $3) e`,
       [streamId, from, options.maxCount ?? null],
-      { prepare: true },
     );
     return decodeEvents(rows[0]?.events);
   }
@@ -124,7 +122,6 @@ export class SqlEventStore implements EventStore {
                   and tx_id < pg_snapshot_xmin(pg_current_snapshot())
                 order by tx_id, global_position limit $3) e`,
       [tx.toString(), position.toString(), options.maxCount ?? 1000],
-      { prepare: true },
     );
     const events = decodeEvents(rows[0]?.events);
     return { events, checkpoint: events.length ? events[events.length - 1].checkpoint : (options.after ?? null) };
