@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -10,6 +13,7 @@ import { ApiKeyRegistry, devApiKeys, loadApiKeysFile } from '../../libs/platform
 import { AppModule } from './app.module';
 import { connectDependencies } from './startup/connect-dependencies';
 import { SlaPolicyService } from '../../libs/sla/sla-policy.service';
+import type { BackgroundThreadMessage } from './background-thread';
 
 export interface RunningService {
   readonly app: INestApplication;
@@ -27,14 +31,34 @@ export const BODY_LIMIT = '64kb';
  */
 export async function startService(
   config: AppConfig,
-  options: { logger?: JsonLogger; clock?: Clock } = {},
+  options: {
+    logger?: JsonLogger;
+    clock?: Clock;
+    /** false: no HTTP server (the background thread). */
+    listen?: boolean;
+    /**
+     * Role `all` on a shared store runs its background work in a worker thread, so that HTTP and
+     * the projections use two cores (BENCHMARKS.md). Default: when the compiled thread entry
+     * exists; tests running from the TypeScript sources keep one thread.
+     */
+    backgroundThread?: boolean;
+  } = {},
 ): Promise<RunningService> {
   const logger = options.logger ?? new JsonLogger(config.logLevel);
   const apiKeys = loadKeys(config, logger);
   const slaPolicy = SlaPolicyService.load(config.slaPolicyFile);
+  const threaded =
+    config.role === 'all' && config.eventStore !== 'embedded' && (options.backgroundThread ?? existsSync(BACKGROUND_THREAD_ENTRY));
+  // Dependencies are checked here first (an unreachable one is reported as such), then the
+  // thread starts and migrates its tables, then the API: migrations never overlap.
   const deps = await connectDependencies(config, logger);
+  let background: { stop(): Promise<void> } | null = null;
   let app: NestExpressApplication | undefined;
   try {
+    if (threaded) {
+      background = await startBackgroundThread(config, logger);
+      config = { ...config, role: 'api', backgroundThread: true };
+    }
     app = await NestFactory.create<NestExpressApplication>(
       AppModule.register({
         config,
@@ -48,6 +72,18 @@ export async function startService(
       }),
       { logger, abortOnError: false },
     );
+    if (options.listen === false) {
+      await app.init();
+      const started = app;
+      return {
+        app: started,
+        url: '',
+        close: async () => {
+          await started.close();
+          await deps.close();
+        },
+      };
+    }
     app.useBodyParser('json', { limit: BODY_LIMIT });
     const document = SwaggerModule.createDocument(
       app,
@@ -64,21 +100,67 @@ export async function startService(
     await app.listen(config.port, '0.0.0.0');
     const address = app.getHttpServer().address() as { port: number };
     const url = `http://127.0.0.1:${address.port}`;
-    logger.event('info', 'casetrail started', { url, role: config.role, eventStore: config.eventStore }, 'Startup');
+    logger.event('info', 'casetrail started', { url, role: background ? 'all (api; background work in a worker thread)' : config.role, eventStore: config.eventStore }, 'Startup');
     const started = app;
     return {
       app: started,
       url,
       close: async () => {
         await started.close();
+        await background?.stop();
         await deps.close();
       },
     };
   } catch (error) {
     await app?.close().catch(() => undefined);
+    await background?.stop();
     await deps.close();
     throw error;
   }
+}
+
+const BACKGROUND_THREAD_ENTRY = join(__dirname, 'background-thread.js');
+
+/**
+ * Starts the background role in a worker thread and waits until it runs. If it fails to start,
+ * so does the service (with its error); if it dies later, the process exits with an error so that
+ * its supervisor restarts it: an API without projections and timers would be silently wrong.
+ */
+async function startBackgroundThread(config: AppConfig, logger: JsonLogger): Promise<{ stop(): Promise<void> }> {
+  const worker = new Worker(BACKGROUND_THREAD_ENTRY, { workerData: { config } });
+  let stopping = false;
+  await new Promise<void>((resolve, reject) => {
+    const onMessage = (message: BackgroundThreadMessage) => {
+      if ('ready' in message) resolve();
+      if ('failed' in message) reject(Object.assign(new Error(message.failed.message), { name: message.failed.name }));
+    };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the background thread exited during start-up (code ${code})`)));
+  }).catch(async (error) => {
+    stopping = true;
+    await worker.terminate();
+    throw error;
+  });
+  worker.on('exit', (code) => {
+    if (stopping) return;
+    logger.event('error', 'the background thread stopped; exiting', { code }, 'Startup');
+    process.exit(1);
+  });
+  worker.on('error', (error) => logger.event('error', 'background thread error', { error: error.message }, 'Startup'));
+  return {
+    stop: async () => {
+      if (stopping) return;
+      stopping = true;
+      const stopped = new Promise<void>((resolve) => {
+        worker.on('message', (message: BackgroundThreadMessage) => 'stopped' in message && resolve());
+        worker.once('exit', () => resolve());
+      });
+      worker.postMessage('stop');
+      await stopped;
+      await worker.terminate();
+    },
+  };
 }
 
 function loadKeys(config: AppConfig, logger: JsonLogger): ApiKeyRegistry {

@@ -109,3 +109,46 @@ describe('two worker processes on one Redis and PostgreSQL', () => {
     await expectEachActionOnce(api.url, caseIds);
   }, 90_000);
 });
+
+describe('role all on PostgreSQL: the background work runs in a worker thread beside the API', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'casetrail-thread-'));
+  const id = randomUUID().replace(/-/g, '').slice(0, 10);
+  const prefix = `ct-test-thread-${id}`;
+  const schema = `ct_test_thread_${id}`;
+  const admin = new PgSqlClient(testDatabaseUrl(), { max: 1 });
+  let service: ServiceProcess | undefined;
+  beforeAll(() => admin.exec(`create schema ${schema}`));
+  afterAll(async () => {
+    await service?.stop().catch(() => undefined);
+    await deleteRedisKeys('redis://127.0.0.1:6379', prefix);
+    await admin.exec(`drop schema ${schema} cascade`);
+    await admin.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('projections and timers run (each due action once), /health says all, SIGTERM stops both cleanly', async () => {
+    service = await spawnService({
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: withSearchPath(testDatabaseUrl(), schema),
+      DATA_DIR: dir,
+      API_KEYS_FILE: writeTestApiKeys(dir),
+      REDIS_PREFIX: prefix,
+      SLA_POLICY_FILE: policyFile(dir),
+      LOG_LEVEL: 'info',
+    });
+    expect(await (await fetch(`${service.url}/health`)).json()).toMatchObject({ status: 'ok', role: 'all' });
+    expect(service.output()).toContain('background work in a worker thread');
+    const caseIds = [await caseWithEngineer(service.url, 't1'), await caseWithEngineer(service.url, 't2')];
+    // The case list is a projection: it is written by the thread.
+    const listed = await waitUntil(
+      async () => (await call(service!.url, 'GET', '/v1/cases?limit=10')).body.items as Array<{ caseId: string; engineerId: string }>,
+      (items) => items.length === 2 && items.every((c) => c.engineerId),
+    );
+    expect(listed.map((c) => c.caseId).sort()).toEqual([...caseIds].sort());
+    await expectEachActionOnce(service.url, caseIds);
+
+    const exited = new Promise<number | null>((resolve) => service!.child.once('exit', (code) => resolve(code)));
+    service.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 90_000);
+});

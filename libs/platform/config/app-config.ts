@@ -7,6 +7,8 @@ export type ProcessRole = 'all' | 'api' | 'worker';
 export interface AppConfig {
   readonly port: number;
   readonly role: ProcessRole;
+  /** Set by startService: this process serves the API and runs the background role in a worker thread (role `all`). */
+  readonly backgroundThread?: boolean;
   readonly eventStore: EventStoreKind;
   readonly dataDir: string;
   readonly databaseUrl?: string;

@@ -39,7 +39,7 @@ export class HealthController {
     const up = [eventStore, readModels, redis].every((d) => d.status === 'up');
     response.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({
       status: up ? 'ok' : 'degraded',
-      role: this.config.role,
+      role: this.config.backgroundThread ? 'all' : this.config.role,
       dependencies,
     });
   }
