@@ -18,9 +18,10 @@ import { SqlClient } from './sql-client';
 import { EVENT_STORE_SCHEMA_SQL, VERIFY_CHAIN_HEADS_SQL, VERIFY_CHAIN_PAGE_SQL } from './sql-event-store.schema';
 
 /**
- * One event as the reads return it, inside ONE JSON array per page: position, tx id, stream id,
- * revision, event id, type, data, metadata. One JSON.parse per page instead of one protocol row
- * (and two JSON.parses) per event: per-row decoding was most of the client's cost of a read.
+ * One event as a stream read returns it, inside ONE JSON array: position, tx id, stream id,
+ * revision, event id, type, data, metadata. One JSON.parse per read instead of one protocol row
+ * (and two JSON.parses) per event: per-row decoding was most of the client's cost of a command's
+ * stream read.
  */
 type EventTuple = [string, string, string, number, string, string, Record<string, unknown>, RecordedEvent['metadata']];
 
@@ -42,6 +43,33 @@ function decodeEvents(text: string | null | undefined): RecordedEvent[] {
     data,
     metadata,
   }));
+}
+
+interface EventRow extends Record<string, unknown> {
+  position_text: string;
+  tx: string;
+  stream_id: string;
+  revision_text: string;
+  event_id: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: RecordedEvent['metadata'];
+}
+
+const EVENT_COLUMNS = `e.global_position::text as position_text, e.tx_id::text as tx, e.stream_id, e.revision::text as revision_text,
+  e.event_id::text as event_id, e.type, e.data, e.metadata`;
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    streamId: row.stream_id,
+    revision: Number(row.revision_text),
+    position: row.position_text,
+    checkpoint: `${row.tx}:${row.position_text}`,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+  };
 }
 
 /** Where a verification page ended: the next page starts after it. */
@@ -115,15 +143,16 @@ export class SqlEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<AllEventsPage> {
     const [tx, position] = options.after ? parseCheckpoint(options.after) : [0n, 0n];
     // Only rows of transactions below the snapshot's xmin: all of them have finished (see schema).
-    const rows = await this.sql.query<{ events: string | null }>(
-      `select ${eventsAsJson('e.tx_id, e.global_position')}
-         from (select global_position, tx_id, stream_id, revision, event_id, type, data, metadata from ct_events
-                where (tx_id, global_position) > ($1::text::xid8, $2::bigint)
-                  and tx_id < pg_snapshot_xmin(pg_current_snapshot())
-                order by tx_id, global_position limit $3) e`,
+    // Rows, not one JSON array as for streams: for pages of 1,000 PostgreSQL's json_agg costs
+    // more than the client saves (65-78k vs 113-121k events/s at 100k, measured side by side).
+    const rows = await this.sql.query<EventRow>(
+      `select ${EVENT_COLUMNS} from ct_events e
+        where (e.tx_id, e.global_position) > ($1::text::xid8, $2::bigint)
+          and e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+        order by e.tx_id, e.global_position limit $3`,
       [tx.toString(), position.toString(), options.maxCount ?? 1000],
     );
-    const events = decodeEvents(rows[0]?.events);
+    const events = rows.map(toRecorded);
     return { events, checkpoint: events.length ? events[events.length - 1].checkpoint : (options.after ?? null) };
   }
 
