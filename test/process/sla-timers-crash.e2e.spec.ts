@@ -45,6 +45,18 @@ async function expectEachActionOnce(url: string, caseIds: string[]): Promise<voi
   }
 }
 
+/** A service process on PostgreSQL (its own schema and Redis prefix) with the seconds policy. */
+function postgresEnv(dir: string, schema: string, prefix: string): Record<string, string> {
+  return {
+    EVENT_STORE: 'postgres',
+    DATABASE_URL: withSearchPath(testDatabaseUrl(), schema),
+    DATA_DIR: dir,
+    API_KEYS_FILE: writeTestApiKeys(dir),
+    REDIS_PREFIX: prefix,
+    SLA_POLICY_FILE: policyFile(dir),
+  };
+}
+
 function policyFile(dir: string): string {
   const file = join(dir, 'policy.json');
   writeFileSync(file, JSON.stringify({ ...secondsPolicy('crash'), severities: Object.fromEntries(['A', 'B', 'C'].map((s) => [s, { calendar: '24x7', initialResponse: 'PT8S', update: 'PT8S' }])) }));
@@ -92,14 +104,7 @@ describe('two worker processes on one Redis and PostgreSQL', () => {
   });
 
   it('each due action happens exactly once', async () => {
-    const env = {
-      EVENT_STORE: 'postgres',
-      DATABASE_URL: withSearchPath(testDatabaseUrl(), schema),
-      DATA_DIR: dir,
-      API_KEYS_FILE: writeTestApiKeys(dir),
-      REDIS_PREFIX: prefix,
-      SLA_POLICY_FILE: policyFile(dir),
-    };
+    const env = postgresEnv(dir, schema, prefix);
     const api = await spawnService(env, ['--role', 'api']);
     processes.push(api);
     processes.push(await spawnService(env, ['--role', 'worker']));
@@ -127,15 +132,7 @@ describe('role all on PostgreSQL: the background work runs in a worker thread be
   });
 
   it('projections and timers run (each due action once), /health says all, SIGTERM stops both cleanly', async () => {
-    service = await spawnService({
-      EVENT_STORE: 'postgres',
-      DATABASE_URL: withSearchPath(testDatabaseUrl(), schema),
-      DATA_DIR: dir,
-      API_KEYS_FILE: writeTestApiKeys(dir),
-      REDIS_PREFIX: prefix,
-      SLA_POLICY_FILE: policyFile(dir),
-      LOG_LEVEL: 'info',
-    });
+    service = await spawnService({ ...postgresEnv(dir, schema, prefix), LOG_LEVEL: 'info' });
     expect(await (await fetch(`${service.url}/health`)).json()).toMatchObject({ status: 'ok', role: 'all' });
     expect(service.output()).toContain('background work in a worker thread');
     const caseIds = [await caseWithEngineer(service.url, 't1'), await caseWithEngineer(service.url, 't2')];
