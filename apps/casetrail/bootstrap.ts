@@ -72,17 +72,15 @@ export async function startService(
       }),
       { logger, abortOnError: false },
     );
+    const started = app;
+    const close = async () => {
+      await started.close();
+      await background?.stop();
+      await deps.close();
+    };
     if (options.listen === false) {
       await app.init();
-      const started = app;
-      return {
-        app: started,
-        url: '',
-        close: async () => {
-          await started.close();
-          await deps.close();
-        },
-      };
+      return { app, url: '', close };
     }
     app.useBodyParser('json', { limit: BODY_LIMIT });
     const document = SwaggerModule.createDocument(
@@ -101,16 +99,7 @@ export async function startService(
     const address = app.getHttpServer().address() as { port: number };
     const url = `http://127.0.0.1:${address.port}`;
     logger.event('info', 'casetrail started', { url, role: background ? 'all (api; background work in a worker thread)' : config.role, eventStore: config.eventStore }, 'Startup');
-    const started = app;
-    return {
-      app: started,
-      url,
-      close: async () => {
-        await started.close();
-        await background?.stop();
-        await deps.close();
-      },
-    };
+    return { app, url, close };
   } catch (error) {
     await app?.close().catch(() => undefined);
     await background?.stop();

@@ -17,34 +17,6 @@ import { AppendNotifier } from '../append-notifier';
 import { SqlClient } from './sql-client';
 import { EVENT_STORE_SCHEMA_SQL, VERIFY_CHAIN_HEADS_SQL, VERIFY_CHAIN_PAGE_SQL } from './sql-event-store.schema';
 
-/**
- * One event as a stream read returns it, inside ONE JSON array: position, tx id, stream id,
- * revision, event id, type, data, metadata. One JSON.parse per read instead of one protocol row
- * (and two JSON.parses) per event: per-row decoding was most of the client's cost of a command's
- * stream read.
- */
-type EventTuple = [string, string, string, number, string, string, Record<string, unknown>, RecordedEvent['metadata']];
-
-/** The SELECT list of that array, over a subquery `e` of ct_events rows, in the given order. */
-const eventsAsJson = (order: string) =>
-  `json_agg(json_build_array(e.global_position::text, e.tx_id::text, e.stream_id, e.revision, e.event_id, e.type, e.data, e.metadata)
-            order by ${order})::text as events`;
-
-function decodeEvents(text: string | null | undefined): RecordedEvent[] {
-  if (!text) return [];
-  return (JSON.parse(text) as EventTuple[]).map(([position, tx, streamId, revision, id, type, data, metadata]) => ({
-    id,
-    streamId,
-    revision,
-    position,
-    // Both are PostgreSQL's canonical decimal text (xid8, bigint): no BigInt round trip per row.
-    checkpoint: `${tx}:${position}`,
-    type,
-    data,
-    metadata,
-  }));
-}
-
 interface EventRow extends Record<string, unknown> {
   position_text: string;
   tx: string;
@@ -56,21 +28,8 @@ interface EventRow extends Record<string, unknown> {
   metadata: RecordedEvent['metadata'];
 }
 
-const EVENT_COLUMNS = `e.global_position::text as position_text, e.tx_id::text as tx, e.stream_id, e.revision::text as revision_text,
-  e.event_id::text as event_id, e.type, e.data, e.metadata`;
-
-function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    id: row.event_id,
-    streamId: row.stream_id,
-    revision: Number(row.revision_text),
-    position: row.position_text,
-    checkpoint: `${row.tx}:${row.position_text}`,
-    type: row.type,
-    data: row.data,
-    metadata: row.metadata,
-  };
-}
+/** readStream's JSON row per event: position, tx id, revision, event id, type, data, metadata. */
+type StreamEventTuple = [string, string, number, string, string, Record<string, unknown>, RecordedEvent['metadata']];
 
 /** Where a verification page ended: the next page starts after it. */
 interface ChainKey {
@@ -88,6 +47,9 @@ interface VerifyPageRow extends Record<string, unknown> {
 
 // Output names differ from the columns on purpose: ORDER BY a bare name would pick the TEXT alias
 // and sort '10' before '9'. Queries qualify columns as e.<column>.
+const EVENT_COLUMNS = `e.global_position::text as position_text, e.tx_id::text as tx, e.stream_id, e.revision::text as revision_text,
+  e.event_id::text as event_id, e.type, e.data, e.metadata`;
+
 /** The event store on PostgreSQL or PGlite: same SQL, see sql-event-store.schema.ts for the design. */
 export class SqlEventStore implements EventStore {
   private readonly notifier = new AppendNotifier();
@@ -131,13 +93,25 @@ export class SqlEventStore implements EventStore {
     // protocol row per event: a command reads its whole stream, and per-row decoding was most of
     // the client's cost of the read (half the CPU with pg, 40 % less time with PGlite; BENCHMARKS.md).
     const rows = await this.sql.query<{ events: string | null }>(
-      `select ${eventsAsJson(`e.revision ${order}`)}
-         from (select global_position, tx_id, stream_id, revision, event_id, type, data, metadata from ct_events
+      `select json_agg(json_build_array(e.global_position::text, e.tx_id::text, e.revision, e.event_id, e.type, e.data, e.metadata)
+                       order by e.revision ${order})::text as events
+         from (select global_position, tx_id, revision, event_id, type, data, metadata from ct_events
                 where stream_id = $1 and revision ${backwards ? '<=' : '>='} $2
                 order by revision ${order} limit $3) e`,
       [streamId, from, options.maxCount ?? null],
     );
-    return decodeEvents(rows[0]?.events);
+    const text = rows[0]?.events;
+    if (!text) return [];
+    return (JSON.parse(text) as StreamEventTuple[]).map(([position, tx, revision, id, type, data, metadata]) => ({
+      id,
+      streamId,
+      revision: Number(revision),
+      position,
+      checkpoint: `${tx}:${position}`,
+      type,
+      data,
+      metadata,
+    }));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<AllEventsPage> {
@@ -264,3 +238,16 @@ export class SqlEventStore implements EventStore {
   }
 }
 
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    streamId: row.stream_id,
+    revision: Number(row.revision_text),
+    position: row.position_text,
+    // Both are PostgreSQL's canonical decimal text (xid8, bigint): no BigInt round trip per row.
+    checkpoint: `${row.tx}:${row.position_text}`,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+  };
+}
