@@ -123,6 +123,52 @@ export function describeEventStoreConformance(
       });
     });
 
+    // Stores may carry concurrent appends in one write (group commit): each append must still get
+    // its own answer and its own checks.
+    describe('concurrent appends', () => {
+      it('a burst to many streams: every append answers its own revision and position', async () => {
+        const streams = Array.from({ length: 12 }, () => newStream('burst'));
+        const appends = streams.flatMap((stream) => [
+          { stream, events: [event('A'), event('B')], expected: 'any' as const },
+          { stream, events: [event('C')], expected: 'any' as const },
+          { stream, events: [event('D'), event('E'), event('F')], expected: 'any' as const },
+        ]);
+        const results = await Promise.all(appends.map((a) => store.append(a.stream, a.events, a.expected)));
+        for (const stream of streams) {
+          const stored = await store.readStream(stream);
+          expect(stored).toHaveLength(6);
+          const mine = appends.map((a, i) => ({ ...a, result: results[i] })).filter((a) => a.stream === stream);
+          // Whatever order they landed in, each answer names its own last event.
+          expect(new Set(mine.map((a) => a.result.nextRevision)).size).toBe(3);
+          for (const a of mine) {
+            const last = stored[a.result.nextRevision];
+            expect(last.id).toBe(a.events[a.events.length - 1].id);
+            expect(last.position).toBe(a.result.position);
+            expect(a.result.duplicate).toBe(false);
+            expect(stored.slice(a.result.nextRevision - a.events.length + 1, a.result.nextRevision + 1).map((e) => e.id)).toEqual(a.events.map((e) => e.id));
+          }
+        }
+      });
+
+      it('a burst racing on one revision: one append wins per stream, the others are conflicts that write nothing', async () => {
+        const streams = Array.from({ length: 6 }, () => newStream('race'));
+        await Promise.all(streams.map((stream) => store.append(stream, [event('Start')], 'no_stream')));
+        const attempts = streams.flatMap((stream) => Array.from({ length: 5 }, (_, k) => ({ stream, e: event(`Try${k}`) })));
+        const outcomes = await Promise.all(attempts.map((a) => store.append(a.stream, [a.e], 0).then((r) => r, (error) => error)));
+        for (const stream of streams) {
+          const mine = attempts.map((a, i) => ({ ...a, outcome: outcomes[i] })).filter((a) => a.stream === stream);
+          const won = mine.filter((a) => !(a.outcome instanceof Error));
+          expect(won).toHaveLength(1);
+          expect(won[0].outcome).toMatchObject({ nextRevision: 1, duplicate: false });
+          for (const lost of mine.filter((a) => a.outcome instanceof Error)) {
+            expect(lost.outcome).toBeInstanceOf(WrongExpectedRevisionError);
+            expect(lost.outcome).toMatchObject({ streamId: stream, expected: 0, actual: 1 });
+          }
+          expect((await store.readStream(stream)).map((e) => e.id)).toEqual([expect.any(String), won[0].e.id]);
+        }
+      });
+    });
+
     describe('reading a stream', () => {
       it('reads forwards and backwards with bounds, and keeps data and metadata', async () => {
         const stream = newStream();

@@ -12,8 +12,10 @@
  * (tx_id, global_position).
  *
  * Appends are one round trip: `ct_append` takes a per-stream advisory lock (serialising writers
- * of one stream only, and before the transaction gets its id: see the function), checks the expected revision, recognises a retried append by its
- * event ids, and inserts the batch with each event's hash chained to the previous one of its stream.
+ * of one stream only, and before the transaction gets its id: see the function), checks the
+ * expected revision, recognises a retried append by its event ids, and inserts the batch with each
+ * event's hash chained to the previous one of its stream. Appends that arrive while others are in
+ * flight go together through `ct_append_batch` (group commit: one statement, one commit).
  */
 export const EVENT_STORE_SCHEMA_SQL = `
 create table if not exists ct_streams (
@@ -45,13 +47,15 @@ returns text language sql immutable as $fn$
     || '|' || d::text || '|' || m::text, 'UTF8')), 'hex')
 $fn$;
 
-create or replace function ct_append(p_stream text, p_expected text, p_events jsonb)
-returns table(next_revision bigint, last_position bigint, duplicate boolean)
-language plpgsql as $fn$
+-- The append itself, for a stream whose lock the caller holds. It answers a status instead of
+-- raising, so that a batch (ct_append_batch) carries on past one append's conflict.
 -- Kept cheap on purpose (bench/, BENCHMARKS.md): no query to parse the batch (its first id is
 -- read directly, the others only on a retry), the hash computed inline (the very expression of
 -- ct_event_hash, which verification uses: the stored hashes are the same), one statement per
 -- table, and a single-event append inserts its row without a set-returning function.
+create or replace function ct_append_locked(p_stream text, p_expected text, p_events jsonb,
+  out status text, out next_revision bigint, out last_position bigint, out duplicate boolean, out detail text)
+language plpgsql as $fn$
 declare
   v_current bigint;
   v_hash text;
@@ -61,13 +65,7 @@ declare
   v_existing_stream text;
   v_event jsonb;
   v_rev bigint;
-  v_last bigint;
 begin
-  -- Serialise the writers of this stream (other streams are untouched) BEFORE anything assigns this
-  -- transaction its id: the next writer of the stream then always gets a larger tx_id, so the
-  -- (tx_id, global_position) order agrees with every stream's revisions. An advisory lock takes
-  -- no transaction id; a row lock (SELECT FOR UPDATE) would. Hash collisions only serialise more.
-  perform pg_advisory_xact_lock(hashtextextended(p_stream, 0));
   select s.revision, s.last_hash into v_current, v_hash from ct_streams s where s.stream_id = p_stream;
   if not found then
     v_current := -1;
@@ -78,25 +76,30 @@ begin
   select e.stream_id into v_existing_stream from ct_events e where e.event_id = v_first;
   if found then
     if v_existing_stream <> p_stream then
-      raise exception 'duplicate event id %', v_first using errcode = 'CT002', detail = v_existing_stream;
+      status := 'duplicate_id';
+      detail := v_existing_stream;
+      return;
     end if;
-    return query select max(e.revision), max(e.global_position), true
+    select max(e.revision), max(e.global_position) into next_revision, last_position
       from ct_events e where e.event_id in (select (x.e->>'id')::uuid from jsonb_array_elements(p_events) as x(e));
+    status := 'ok';
+    duplicate := true;
     return;
   end if;
 
+  -- (IF/ELSIF, not one OR: SQL does not promise to skip the cast of 'any' to bigint.)
   if p_expected = 'any' then
     null;
   elsif p_expected = 'no_stream' then
-    if v_current <> -1 then
-      raise exception 'wrong expected revision' using errcode = 'CT409', detail = v_current::text;
-    end if;
+    status := case when v_current <> -1 then 'conflict' end;
   elsif p_expected = 'stream_exists' then
-    if v_current = -1 then
-      raise exception 'wrong expected revision' using errcode = 'CT409', detail = v_current::text;
-    end if;
+    status := case when v_current = -1 then 'conflict' end;
   elsif v_current <> p_expected::bigint then
-    raise exception 'wrong expected revision' using errcode = 'CT409', detail = v_current::text;
+    status := 'conflict';
+  end if;
+  if status = 'conflict' then
+    detail := v_current::text;
+    return;
   end if;
 
   -- Each event's hash chains the previous one of its stream: ct_event_hash, written out inline.
@@ -119,7 +122,7 @@ begin
   if v_count = 1 then
     insert into ct_events(stream_id, revision, event_id, type, data, metadata, hash)
       values (p_stream, v_current + 1, v_first, v_event->>'type', v_event->'data', v_event->'metadata', v_hash)
-      returning global_position into v_last;
+      returning global_position into last_position;
   else
     with ins as (
       insert into ct_events(stream_id, revision, event_id, type, data, metadata, hash)
@@ -128,13 +131,69 @@ begin
         order by x.ord
       returning global_position
     )
-    select max(ins.global_position) into v_last from ins;
+    select max(ins.global_position) into last_position from ins;
   end if;
 
+  status := 'ok';
   next_revision := v_current + v_count;
-  last_position := v_last;
   duplicate := false;
+end
+$fn$;
+
+-- One append: errors are raised (CT409: wrong expected revision, detail = the actual revision;
+-- CT002: the first event id is stored in another stream, detail = that stream).
+create or replace function ct_append(p_stream text, p_expected text, p_events jsonb)
+returns table(next_revision bigint, last_position bigint, duplicate boolean)
+language plpgsql as $fn$
+declare
+  r record;
+begin
+  -- Serialise the writers of this stream (other streams are untouched) BEFORE anything assigns this
+  -- transaction its id: the next writer of the stream then always gets a larger tx_id, so the
+  -- (tx_id, global_position) order agrees with every stream's revisions. An advisory lock takes
+  -- no transaction id; a row lock (SELECT FOR UPDATE) would. Hash collisions only serialise more.
+  perform pg_advisory_xact_lock(hashtextextended(p_stream, 0));
+  r := ct_append_locked(p_stream, p_expected, p_events);
+  if r.status = 'conflict' then
+    raise exception 'wrong expected revision' using errcode = 'CT409', detail = r.detail;
+  elsif r.status = 'duplicate_id' then
+    raise exception 'duplicate event id %', (p_events->0->>'id') using errcode = 'CT002', detail = r.detail;
+  end if;
+  next_revision := r.next_revision;
+  last_position := r.last_position;
+  duplicate := r.duplicate;
   return next;
+end
+$fn$;
+
+-- Group commit: several appends (p_items: [{"s": stream, "x": expected, "e": events}, ...]) in one
+-- statement and one transaction, each answered on its own (idx = its place in p_items) with the
+-- status of ct_append_locked: one append's conflict fails that append only. Every stream's lock is
+-- taken first, in key order (two batches never wait on each other in a cycle), and all of them
+-- before the transaction has an id, for the same reason as in ct_append. Appends to one stream
+-- apply in their order in the batch.
+create or replace function ct_append_batch(p_items jsonb)
+returns table(idx int, status text, next_revision bigint, last_position bigint, duplicate boolean, detail text)
+language plpgsql as $fn$
+declare
+  v_key bigint;
+  v_item jsonb;
+  r record;
+begin
+  for v_key in select distinct hashtextextended(x.i->>'s', 0) from jsonb_array_elements(p_items) as x(i) order by 1 loop
+    perform pg_advisory_xact_lock(v_key);
+  end loop;
+  for i in 0 .. jsonb_array_length(p_items) - 1 loop
+    v_item := p_items->i;
+    r := ct_append_locked(v_item->>'s', v_item->>'x', v_item->'e');
+    idx := i;
+    status := r.status;
+    next_revision := r.next_revision;
+    last_position := r.last_position;
+    duplicate := r.duplicate;
+    detail := r.detail;
+    return next;
+  end loop;
 end
 $fn$;
 `;
