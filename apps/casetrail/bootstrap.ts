@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '../../libs/platform/config/app-config';
 import { JsonLogger } from '../../libs/platform/logging/json-logger';
@@ -13,6 +13,7 @@ import { ApiKeyRegistry, devApiKeys, loadApiKeysFile } from '../../libs/platform
 import { AppModule } from './app.module';
 import { connectDependencies } from './startup/connect-dependencies';
 import { SlaPolicyService } from '../../libs/sla/sla-policy.service';
+import { createHttpAdapter } from '../../libs/platform/http/http-adapter';
 import type { BackgroundThreadMessage } from './background-thread';
 
 export interface RunningService {
@@ -21,9 +22,6 @@ export interface RunningService {
   readonly url: string;
   close(): Promise<void>;
 }
-
-/** Largest accepted request body; a larger one is a 413. */
-export const BODY_LIMIT = '64kb';
 
 /**
  * Starts the service: opens and checks every dependency, then Nest with the modules of the role,
@@ -53,13 +51,13 @@ export async function startService(
   // thread starts and migrates its tables, then the API: migrations never overlap.
   const deps = await connectDependencies(config, logger);
   let background: { stop(): Promise<void> } | null = null;
-  let app: NestExpressApplication | undefined;
+  let app: NestFastifyApplication | undefined;
   try {
     if (threaded) {
       background = await startBackgroundThread(config, logger);
       config = { ...config, role: 'api', backgroundThread: true };
     }
-    app = await NestFactory.create<NestExpressApplication>(
+    app = await NestFactory.create<NestFastifyApplication>(
       AppModule.register({
         config,
         logger,
@@ -70,7 +68,9 @@ export async function startService(
         apiKeys,
         slaPolicy,
       }),
-      { logger, abortOnError: false },
+      createHttpAdapter(),
+      // The adapter registers the body parsers itself.
+      { logger, abortOnError: false, bodyParser: false },
     );
     const started = app;
     const close = async () => {
@@ -82,7 +82,6 @@ export async function startService(
       await app.init();
       return { app, url: '', close };
     }
-    app.useBodyParser('json', { limit: BODY_LIMIT });
     const document = SwaggerModule.createDocument(
       app,
       new DocumentBuilder()

@@ -1,8 +1,9 @@
-import { Controller, Get, MessageEvent, Query, Req, Sse } from '@nestjs/common';
+import { Controller, Get, MessageEvent, Query, Req, Res, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
 import { Roles } from '../platform/auth/roles.decorator';
+import { requestHeader } from '../platform/http/request-headers';
 import { ReadConsistency } from '../projections/read-consistency';
 import { AlertsQueryService } from './alerts.query';
 import { AlertsQuery, AlertStreamQuery } from './dto/alerts.query';
@@ -22,7 +23,7 @@ export class AlertsController {
 
   /** SLA alerts, newest first. */
   @Get()
-  async list(@Query() query: AlertsQuery, @Req() request: Request) {
+  async list(@Query() query: AlertsQuery, @Req() request: FastifyRequest) {
     await this.consistency.waitFor(request, ['alerts']);
     return { items: await this.alerts.list(query) };
   }
@@ -33,13 +34,14 @@ export class AlertsController {
    * The read model is polled, so any API process serves the stream whichever process projects.
    */
   @Sse('stream')
-  stream(@Query() query: AlertStreamQuery, @Req() request: Request): Observable<MessageEvent> {
-    const lastEventId = request.header('last-event-id');
+  stream(@Query() query: AlertStreamQuery, @Req() request: FastifyRequest, @Res({ passthrough: true }) response: FastifyReply): Observable<MessageEvent> {
+    const lastEventId = requestHeader(request, 'last-event-id');
     return new Observable<MessageEvent>((subscriber) => {
       let closed = false;
       let timer: NodeJS.Timeout | undefined;
       let cursor = /^\d+$/.test(lastEventId ?? '') ? Number(lastEventId) : null;
-      const heartbeat = setInterval(() => request.res?.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      // A comment line on the response itself (Nest streams the events to it, too).
+      const heartbeat = setInterval(() => response.raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
       const poll = async () => {
         try {
           if (cursor === null) cursor = await this.alerts.lastSeq();

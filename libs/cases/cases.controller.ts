@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../platform/auth/auth.guard';
 import { Roles } from '../platform/auth/roles.decorator';
 import { commandMetadataFrom, commandResponse } from '../platform/commanding/request-metadata';
@@ -34,7 +34,7 @@ export class CasesController {
   @Post()
   @HttpCode(201)
   @Roles(...STAFF, 'partner')
-  async submit(@Body() body: SubmitCaseDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
+  async submit(@Body() body: SubmitCaseDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
     const principal = request.principal;
     if (principal.role === 'partner' && body.partnerId !== principal.partnerId) {
       throw ProblemError.of(403, 'a partner key submits cases for its own partnerId only');
@@ -56,7 +56,7 @@ export class CasesController {
   @Post(':id/severity')
   @HttpCode(200)
   @Roles(...STAFF)
-  async severity(@Param() { id }: CaseIdParam, @Body() body: AssignSeverityDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
+  async severity(@Param() { id }: CaseIdParam, @Body() body: AssignSeverityDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
     const outcome = await this.run(id, { type: 'AssignSeverity', data: { ...body, by: request.principal.name } }, request);
     return commandResponse(response, outcome, {
       caseId: id,
@@ -68,7 +68,7 @@ export class CasesController {
   @Post(':id/partner-availability')
   @HttpCode(200)
   @Roles(...STAFF, 'partner')
-  async partnerAvailability(@Param() { id }: CaseIdParam, @Body() body: PartnerAvailabilityDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
+  async partnerAvailability(@Param() { id }: CaseIdParam, @Body() body: PartnerAvailabilityDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
     const outcome = await this.run(id, { type: 'SetPartnerAvailability', data: { ...body, by: request.principal.name } }, request);
     return commandResponse(response, outcome, {
       caseId: id,
@@ -81,7 +81,7 @@ export class CasesController {
   @Post(':id/assignment')
   @HttpCode(200)
   @Roles(...STAFF)
-  async assignment(@Param() { id }: CaseIdParam, @Body() body: AssignEngineerDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
+  async assignment(@Param() { id }: CaseIdParam, @Body() body: AssignEngineerDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
     const outcome = await this.run(id, { type: 'AssignEngineer', data: { ...body, by: request.principal.name } }, request);
     return commandResponse(response, outcome, { caseId: id, engineerId: outcome.state!.engineerId, managerId: outcome.state!.managerId });
   }
@@ -89,7 +89,7 @@ export class CasesController {
   @Post(':id/updates')
   @HttpCode(201)
   @Roles(...STAFF)
-  async update(@Param() { id }: CaseIdParam, @Body() body: LogUpdateDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
+  async update(@Param() { id }: CaseIdParam, @Body() body: LogUpdateDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
     const outcome = await this.run(id, { type: 'LogUpdate', data: { ...body, by: request.principal.name } }, request);
     const sent = outcome.events.find((e) => e.type === 'UpdateSent');
     return commandResponse(response, outcome, {
@@ -101,7 +101,7 @@ export class CasesController {
   @Post(':id/escalations')
   @HttpCode(201)
   @Roles(...STAFF, 'partner')
-  async escalate(@Param() { id }: CaseIdParam, @Body() body: ReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
+  async escalate(@Param() { id }: CaseIdParam, @Body() body: ReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
     const outcome = await this.run(id, { type: 'Escalate', data: { ...body, by: request.principal.name } }, request);
     return commandResponse(response, outcome, { caseId: id, managerId: outcome.state!.managerId });
   }
@@ -109,7 +109,7 @@ export class CasesController {
   @Post(':id/severity-a-calls')
   @HttpCode(201)
   @Roles(...STAFF, 'partner')
-  async severityACall(@Param() { id }: CaseIdParam, @Body() body: SeverityACallDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
+  async severityACall(@Param() { id }: CaseIdParam, @Body() body: SeverityACallDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
     const outcome = await this.run(id, { type: 'SeverityACall', data: { ...body, by: request.principal.name } }, request);
     const transfer = outcome.events.find((e) => e.type === 'TransferredOnSeverityACall');
     if (transfer?.type !== 'TransferredOnSeverityACall') throw new Error('a severity-A call must record a transfer');
@@ -123,7 +123,7 @@ export class CasesController {
   @Post(':id/resolution')
   @HttpCode(200)
   @Roles(...STAFF)
-  async resolve(@Param() { id }: CaseIdParam, @Body() body: ResolutionDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
+  async resolve(@Param() { id }: CaseIdParam, @Body() body: ResolutionDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
     const outcome = await this.run(id, { type: 'ResolveCase', data: { ...body, by: request.principal.name } }, request);
     return commandResponse(response, outcome, { caseId: id, status: outcome.state!.status });
   }
@@ -131,7 +131,7 @@ export class CasesController {
   @Post(':id/closure')
   @HttpCode(200)
   @Roles(...STAFF)
-  async close(@Param() { id }: CaseIdParam, @Body() _body: EmptyDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
+  async close(@Param() { id }: CaseIdParam, @Body() _body: EmptyDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
     const outcome = await this.run(id, { type: 'CloseCase', data: { by: request.principal.name } }, request);
     return commandResponse(response, outcome, { caseId: id, status: outcome.state!.status });
   }
@@ -139,7 +139,7 @@ export class CasesController {
   @Post(':id/reopening')
   @HttpCode(200)
   @Roles(...STAFF)
-  async reopen(@Param() { id }: CaseIdParam, @Body() body: ReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
+  async reopen(@Param() { id }: CaseIdParam, @Body() body: ReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
     const outcome = await this.run(id, { type: 'ReopenCase', data: { ...body, by: request.principal.name } }, request);
     return commandResponse(response, outcome, { caseId: id, status: outcome.state!.status });
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseInterceptors
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Roles } from '../platform/auth/roles.decorator';
 import type { AuthenticatedRequest } from '../platform/auth/auth.guard';
 import { commandMetadataFrom, commandResponse } from '../platform/commanding/request-metadata';
@@ -27,7 +27,7 @@ export class EngineersController {
   @Post()
   @HttpCode(201)
   @Roles('admin')
-  async register(@Body() body: RegisterEngineerDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
+  async register(@Body() body: RegisterEngineerDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
     const { engineerId = randomUUID(), ...data } = body;
     const outcome = await this.commands.execute(new RegisterEngineerCommand(engineerId, data, commandMetadataFrom(request)));
     return commandResponse(response, outcome, { engineerId });
@@ -40,7 +40,7 @@ export class EngineersController {
     @Param() { engineerId }: EngineerIdParam,
     @Body() body: EngineerAvailabilityDto,
     @Req() request: AuthenticatedRequest,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     const outcome = await this.commands.execute(
       new ChangeEngineerAvailabilityCommand(engineerId, body.status, commandMetadataFrom(request)),

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { EventStore } from '../event-store/event-store';
 import { ProblemError } from '../platform/http/problem';
 import { EVENT_STORE } from '../platform/tokens';
@@ -19,8 +19,8 @@ export class ReadConsistency {
     private readonly runner: ProjectionRunner,
   ) {}
 
-  async waitFor(request: Request, projections: string[]): Promise<void> {
-    const raw = request.query.consistentWith;
+  async waitFor(request: FastifyRequest, projections: string[]): Promise<void> {
+    const raw = (request.query as Record<string, unknown>).consistentWith;
     if (raw === undefined) return;
     if (typeof raw !== 'string' || !/^\d{1,20}$/.test(raw)) {
       throw ProblemError.of(400, 'consistentWith must be a position returned by a command', {

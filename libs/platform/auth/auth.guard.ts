@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemError } from '../http/problem';
 import { ApiKeyRegistry } from './api-keys';
 import { RateLimiter } from './rate-limiter';
@@ -8,7 +8,7 @@ import { Principal, Role } from './principal';
 import { IS_PUBLIC } from './public.decorator';
 import { ROLES_KEY } from './roles.decorator';
 
-export interface AuthenticatedRequest extends Request {
+export interface AuthenticatedRequest extends FastifyRequest {
   principal: Principal;
 }
 
@@ -37,7 +37,7 @@ export class AuthGuard implements CanActivate {
     request.principal = principal;
     const retryAfter = this.limiter.take(principal.name);
     if (retryAfter > 0) {
-      request.res?.setHeader('Retry-After', String(retryAfter));
+      context.switchToHttp().getResponse<FastifyReply>().header('Retry-After', String(retryAfter));
       throw ProblemError.of(429, `too many requests for this key; retry in ${retryAfter} s`);
     }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AuthenticatedRequest } from '../auth/auth.guard';
 import { ProblemError } from '../http/problem';
+import { requestHeader } from '../http/request-headers';
 import { CommandMetadata } from './command-metadata';
 
 /**
@@ -33,16 +34,14 @@ export function parseIfMatch(value: string | undefined): number | undefined {
 
 /** Sets `ETag: "<revision>"` and returns the body every command answers with. */
 export function commandResponse<T extends object>(
-  response: Response,
+  response: FastifyReply,
   outcome: { revision: number; position: string | null },
   body: T,
 ): T & { revision: number; position: string | null } {
-  response.setHeader('ETag', `"${outcome.revision}"`);
+  response.header('ETag', `"${outcome.revision}"`);
   return { ...body, revision: outcome.revision, position: outcome.position };
 }
 
 function headerValue(request: AuthenticatedRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  const text = Array.isArray(value) ? value[0] : value;
-  return text && text.trim() ? text.trim() : undefined;
+  return requestHeader(request, name)?.trim() || undefined;
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { EventStore } from '../../event-store/event-store';
 import { RedisConnection } from '../redis/redis-connection';
 import { SqlClient } from '../../event-store/sql/sql-client';
@@ -25,7 +25,7 @@ export class HealthController {
 
   @Public()
   @Get('health')
-  async health(@Res() response: Response): Promise<void> {
+  async health(@Res() response: FastifyReply): Promise<void> {
     const [eventStore, readModels, redis] = await Promise.all([
       probe(() => this.eventStore.ping()),
       probe(() => this.readModels.query('select 1')),
@@ -37,7 +37,7 @@ export class HealthController {
       redis,
     };
     const up = [eventStore, readModels, redis].every((d) => d.status === 'up');
-    response.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({
+    response.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({
       status: up ? 'ok' : 'degraded',
       role: this.config.backgroundThread ? 'all' : this.config.role,
       dependencies,

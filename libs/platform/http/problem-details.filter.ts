@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DomainError } from '../../domain/shared/domain-errors';
 import { WrongExpectedRevisionError } from '../../event-store/event-store.errors';
 import { JsonLogger } from '../logging/json-logger';
@@ -11,31 +11,42 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(private readonly logger: JsonLogger) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    const body = this.toProblem(error);
+    const response = host.switchToHttp().getResponse<FastifyReply>();
+    const body = toProblem(error);
     if (body.status >= 500) {
       this.logger.event('error', 'request failed', { error: (error as Error)?.message, stack: (error as Error)?.stack }, 'Http');
     }
-    if (response.headersSent) return;
-    response.status(body.status).type('application/problem+json').send(JSON.stringify(body));
+    // An SSE stream writes to the raw response: once its headers are out, nothing can be sent.
+    if (response.sent || response.raw.headersSent) return;
+    sendProblem(response, body);
   }
+}
 
-  private toProblem(error: unknown): Problem {
-    if (error instanceof ProblemError) return error.problem;
-    if (error instanceof DomainError) {
-      const status = { validation: 400, not_found: 404, illegal_state: 409 }[error.kind];
-      const field = (error as { field?: string }).field;
-      return problem(status, error.message, field ? { errors: [{ field, message: error.message }] } : {});
-    }
-    if (error instanceof WrongExpectedRevisionError) {
-      return problem(409, 'the case changed while this command ran; retry it');
-    }
-    if (error instanceof HttpException) return fromHttpException(error);
-    const bodyParser = error as { type?: string; status?: number; message?: string };
-    if (bodyParser?.type === 'entity.too.large') return problem(413, 'the request body is larger than allowed');
-    if (bodyParser?.type === 'entity.parse.failed') return problem(400, `malformed JSON: ${bodyParser.message}`);
-    return problem(500, 'an unexpected error occurred; it has been logged');
+/** Answers with `body` as application/problem+json. */
+export function sendProblem(response: FastifyReply, body: Problem): void {
+  // With the charset, as Express's res.send() labelled it.
+  response.status(body.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(body));
+}
+
+/**
+ * The problem an error answers with. Used by the filter, and for the errors Fastify raises before
+ * any route runs (see createHttpAdapter()).
+ */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof ProblemError) return error.problem;
+  if (error instanceof DomainError) {
+    const status = { validation: 400, not_found: 404, illegal_state: 409 }[error.kind];
+    const field = (error as { field?: string }).field;
+    return problem(status, error.message, field ? { errors: [{ field, message: error.message }] } : {});
   }
+  if (error instanceof WrongExpectedRevisionError) {
+    return problem(409, 'the case changed while this command ran; retry it');
+  }
+  if (error instanceof HttpException) return fromHttpException(error);
+  // Fastify's own errors reach the filter wrapped by Nest in an HttpException of their status
+  // (a body over the limit: 413); those of its router (a URL that cannot be decoded) do not.
+  if (isFastifyError(error) && error.statusCode < 500) return fromHttpException(new HttpException(error.message, error.statusCode));
+  return problem(500, 'an unexpected error occurred; it has been logged');
 }
 
 function fromHttpException(error: HttpException): Problem {
@@ -44,13 +55,11 @@ function fromHttpException(error: HttpException): Problem {
   if (typeof response === 'object' && response !== null && 'type' in response && 'title' in response) {
     return response as Problem;
   }
+  if (status === 413) return problem(413, 'the request body is larger than allowed');
   const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
-  // Body parser errors reach us wrapped by Nest with their original status.
-  const cause = (error as { cause?: { type?: string } }).cause;
-  if (status === 413 || cause?.type === 'entity.too.large') return problem(413, 'the request body is larger than allowed');
-  // Nest turns body-parser's SyntaxError into a plain BadRequestException carrying its message.
-  if (status === 400 && typeof message === 'string' && /JSON|Unexpected token|Unexpected end/.test(message)) {
-    return problem(400, `malformed JSON: ${message}`);
-  }
   return problem(status, Array.isArray(message) ? message.join('; ') : String(message ?? error.message));
+}
+
+function isFastifyError(error: unknown): error is Error & { statusCode: number } {
+  return error instanceof Error && error.name === 'FastifyError' && typeof (error as { statusCode?: unknown }).statusCode === 'number';
 }

@@ -1,9 +1,10 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { from, Observable, of, switchMap } from 'rxjs';
 import { AuthenticatedRequest } from '../auth/auth.guard';
 import { ProblemError } from '../http/problem';
+import { requestHeader } from '../http/request-headers';
 import { IdempotencyStore } from './idempotency.store';
 
 /**
@@ -19,8 +20,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
-    const response = http.getResponse<Response>();
-    const key = request.header('idempotency-key');
+    const response = http.getResponse<FastifyReply>();
+    const key = requestHeader(request, 'idempotency-key');
     if (!key || request.method !== 'POST') return next.handle();
     if (key.length > 200) throw ProblemError.of(400, 'Idempotency-Key is longer than 200 characters', { errors: [{ field: 'Idempotency-Key', message: 'at most 200 characters' }] });
     const principal = request.principal.name;
@@ -35,8 +36,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
             throw ProblemError.of(422, 'this Idempotency-Key was used for a different request');
           }
           response.status(stored.status);
-          if (stored.etag) response.setHeader('ETag', stored.etag);
-          response.setHeader('Idempotent-Replayed', 'true');
+          if (stored.etag) response.header('ETag', stored.etag);
+          response.header('Idempotent-Replayed', 'true');
           return of(stored.body);
         }
         return next.handle().pipe(
