@@ -116,6 +116,7 @@ export class GroupCommit {
            from ct_append_batch($1::jsonb)`,
         [`[${batch.map((item) => `{"s":${JSON.stringify(item.streamId)},"x":"${String(item.expected)}","e":${item.payload}}`).join(',')}]`],
       );
+      if (rows.length !== batch.length) throw new Error(`ct_append_batch answered ${rows.length} of ${batch.length} appends`);
     } catch {
       await Promise.all(batch.map((item) => this.one(item)));
       return;
