@@ -18,6 +18,10 @@ import { log, Metric } from '../support/metrics';
 import { benchDatabaseUrl, createSchema, dropSchema, withSearchPath } from '../support/pg';
 import { deleteKeysPrefixed } from '../support/redis';
 import { bearer, benchDataDir, startBenchService } from '../support/service';
+import type { RunningService } from '../../apps/casetrail/bootstrap';
+import type { EventStore } from '../../libs/event-store/event-store';
+import { EVENT_STORE } from '../../libs/platform/tokens';
+import type { Worker } from 'node:worker_threads';
 import { sizeLabel, summarize } from '../support/stats';
 import { describeCpu, measureCpu } from '../support/cpu';
 import { redisPrefix, reportPartial, schemaName, SuiteTask } from '../support/suite';
@@ -90,6 +94,7 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
       const queries = countQueries();
       const cpuMeter = measureCpu();
       const switches = contextSwitches();
+      const busy = threadBusy(service);
       const result = await profileWindow(`commands-${kind}-${sizeLabel(size)}`, () => runLoad({
         baseUrl: service.url,
         authorization: auth,
@@ -103,6 +108,7 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
         })),
       }));
       const cpu = cpuMeter.stop();
+      log(scope, busy());
       const switched = contextSwitches();
       if (switches && switched) {
         const secs = cpu.wallSeconds;
@@ -214,4 +220,23 @@ function contextSwitches(): { voluntary: number; involuntary: number } | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * How busy the service's threads were during the run (event-loop utilisation: the share of time
+ * a thread was running rather than waiting): the main thread, and the PGlite thread on the
+ * embedded store. A thread near 100 % is a bottleneck; both well below it with idle cores means
+ * the threads wait on each other.
+ */
+function threadBusy(service: RunningService): () => string {
+  const store = service.app.get<EventStore>(EVENT_STORE);
+  // The PGlite client's worker is private: read here for this diagnostic only.
+  const worker = store instanceof SqlEventStore ? (store.sql as unknown as { worker?: Worker }).worker : undefined;
+  const main = performance.eventLoopUtilization();
+  const lite = worker?.performance.eventLoopUtilization();
+  return () => {
+    const mainNow = performance.eventLoopUtilization(main).utilization;
+    const liteNow = worker && lite ? worker.performance.eventLoopUtilization(lite).utilization : null;
+    return `threads busy: main ${(mainNow * 100).toFixed(0)} %${liteNow === null ? '' : `, PGlite ${(liteNow * 100).toFixed(0)} %`}`;
+  };
 }
