@@ -13,10 +13,10 @@ export async function createEmbeddedEventStore(dataDir: string | undefined): Pro
 /** PostgreSQL through a `pg` pool; `schema` isolates tests (and tenants of one database). */
 export async function createPostgresEventStore(
   connectionString: string,
-  options: { schema?: string; poolSize?: number; appendConcurrency?: number } = {},
+  options: { schema?: string; poolSize?: number } = {},
 ): Promise<SqlEventStore> {
   const sql = new PgSqlClient(connectionString, { schema: options.schema, max: options.poolSize });
-  const store = new SqlEventStore('postgres', sql, `PostgreSQL at ${redactUrl(connectionString)}`, options.appendConcurrency);
+  const store = new SqlEventStore('postgres', sql, `PostgreSQL at ${redactUrl(connectionString)}`);
   await store.migrate();
   return store;
 }

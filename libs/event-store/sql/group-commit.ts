@@ -5,7 +5,6 @@ import { SqlClient } from './sql-client';
 interface PendingAppend {
   readonly streamId: string;
   readonly expected: ExpectedRevision;
-  readonly events: readonly NewEvent[];
   /** The events as ct_append takes them (JSON text), made once. */
   readonly payload: string;
   readonly resolve: (result: AppendResult) => void;
@@ -60,7 +59,7 @@ export class GroupCommit {
   append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     const payload = JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, data: e.data, metadata: e.metadata })));
     return new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ streamId, expected, events, payload, resolve, reject });
+      this.queue.push({ streamId, expected, payload, resolve, reject });
       this.pump();
     });
   }

@@ -23,7 +23,7 @@ import { EVENT_STORE_SCHEMA_SQL, VERIFY_CHAIN_HEADS_SQL, VERIFY_CHAIN_PAGE_SQL }
  * (BENCHMARKS.md): 2 gave the most single-event appends per second (one statement per core, each
  * carrying what arrived meanwhile); 4 and 8 made smaller batches for no gain.
  */
-export const DEFAULT_APPEND_CONCURRENCY = 2;
+const DEFAULT_APPEND_CONCURRENCY = 2;
 
 interface EventRow extends Record<string, unknown> {
   position_text: string;
