@@ -12,7 +12,7 @@ import { CasesModule } from '../cases/cases.module';
 import { slaTimersProjection } from './sla-timers.projection';
 import { SlaTimersSweep } from './sla-timers.sweep';
 import { SlaTimerWorker } from './sla-timer.worker';
-import { TimerQueue } from './timer-queue';
+import { armingHorizonMs, TimerQueue } from './timer-queue';
 
 const SCHEDULER = Symbol('SLA_SCHEDULER');
 
@@ -23,7 +23,12 @@ const SCHEDULER = Symbol('SLA_SCHEDULER');
 @Module({
   imports: [CasesModule],
   providers: [
-    { provide: TimerQueue, inject: [RedisConnection, Clock], useFactory: (redis: RedisConnection, clock: Clock) => new TimerQueue(redis, clock) },
+    {
+      provide: TimerQueue,
+      inject: [RedisConnection, Clock, APP_CONFIG],
+      useFactory: (redis: RedisConnection, clock: Clock, config: AppConfig) =>
+        new TimerQueue(redis, clock, armingHorizonMs(config.slaSweepIntervalMs)),
+    },
     {
       provide: SCHEDULER,
       inject: [EVENT_STORE, READ_MODEL_SQL, JsonLogger, TimerQueue],

@@ -6,10 +6,11 @@ import { TimerQueue } from './timer-queue';
 
 /**
  * The SLA scheduler, run as a projection so its progress is checkpointed like any other: each
- * SlaClockStarted gives three pending timers (rows in sla_timers, jobs in BullMQ); the events
- * that make a timer pointless (warning/breach recorded, clock met, replaced, case resolved or
- * closed) mark it done. Jobs are added before the batch's transaction commits, so a crash between
- * the two only re-adds jobs with the same ids. The sweep re-creates lost jobs from sla_timers.
+ * SlaClockStarted gives three pending timers (rows in sla_timers); the events that make a timer
+ * pointless (warning/breach recorded, clock met, replaced, case resolved or closed) mark it done.
+ * Timers due within the arming horizon (see TimerQueue) become BullMQ jobs at once, before the
+ * batch's transaction commits, so a crash between the two only re-adds jobs with the same ids;
+ * the sweep arms the later ones from sla_timers as they come due, and re-creates lost jobs.
  */
 export function slaTimersProjection(queue: TimerQueue | null): Projection {
   return {
@@ -25,7 +26,9 @@ export function slaTimersProjection(queue: TimerQueue | null): Projection {
         clock_event_id text not null,
         done boolean not null default false
       );
-      create index if not exists sla_timers_pending${s} on sla_timers${s} (job_id) where not done;
+      -- The sweep's walk: pending timers in the order they come due.
+      drop index if exists sla_timers_pending${s};
+      create index if not exists sla_timers_due${s} on sla_timers${s} (run_at, job_id) where not done;
       create index if not exists sla_timers_case${s} on sla_timers${s} (case_id);
     `,
     async apply(tx: SqlExecutor, events: RecordedEvent[], s: string): Promise<void> {
@@ -94,7 +97,7 @@ export function slaTimersProjection(queue: TimerQueue | null): Projection {
       }
       // A rebuild (suffix) only recomputes the table: the live scheduler owns the jobs.
       const due = started.filter((j) => !j.done).map(({ jobId: _id, done: _done, ...job }) => job);
-      if (queue && s === '') await queue.schedule(due);
+      if (queue && s === '') await queue.scheduleImminent(due);
     },
   };
 }

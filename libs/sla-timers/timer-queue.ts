@@ -8,7 +8,23 @@ import { SLA_TIMERS_QUEUE, SlaTimerJob, timerJobId } from './sla-timer-job';
 const KEEP_COMPLETED_SECONDS = 14 * 24 * 3600;
 
 /**
+ * How far ahead timers are armed (held in Redis as delayed jobs), given how often the sweep runs:
+ * at least three sweeps, so that a timer is armed two passes before it is due even if one pass
+ * fails, and never less than five minutes.
+ */
+export function armingHorizonMs(sweepIntervalMs: number): number {
+  return Math.max(3 * sweepIntervalMs, 5 * 60_000);
+}
+
+/**
  * The one door to the BullMQ queue of SLA timers: delayed jobs with deterministic ids.
+ *
+ * Redis holds only the timers due within the arming horizon. The pending timers themselves are
+ * rows of `sla_timers`, derived from the events; a delayed job is their executable copy, and
+ * most clocks are met long before they are due (each update meets the running clock), so arming
+ * each timer the moment its clock starts made three Redis jobs per update that never ran, and
+ * that was the largest cost of a command (BENCHMARKS.md). The scheduler arms a timer at once when
+ * it is due within the horizon; the sweep arms the others as their instant comes near.
  */
 export class TimerQueue {
   readonly queue: Queue;
@@ -17,6 +33,8 @@ export class TimerQueue {
   constructor(
     private readonly redis: RedisConnection,
     private readonly clock: Clock,
+    /** See armingHorizonMs; the default suits the default sweep interval (60 s). */
+    readonly horizonMs: number = armingHorizonMs(60_000),
   ) {
     this.lookups = redis.client();
     this.queue = new Queue(SLA_TIMERS_QUEUE, {
@@ -29,6 +47,19 @@ export class TimerQueue {
         backoff: { type: 'exponential', delay: 1000 },
       },
     });
+  }
+
+  /** The latest instant a timer armed now may be due at. */
+  horizonEnd(): Date {
+    return new Date(this.clock.now().getTime() + this.horizonMs);
+  }
+
+  /** Arms the jobs due within the horizon (the sweep arms the others later); returns how many. */
+  async scheduleImminent(jobs: SlaTimerJob[]): Promise<number> {
+    const end = this.horizonEnd().getTime();
+    const imminent = jobs.filter((job) => Date.parse(job.runAt) <= end);
+    await this.schedule(imminent);
+    return imminent.length;
   }
 
   /** Adds the jobs (delayed until each one's runAt); an id already in Redis is left as it is. */

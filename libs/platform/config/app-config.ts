@@ -21,7 +21,7 @@ export interface AppConfig {
   readonly alertWebhooks: string[];
   readonly alertWebhookSecret?: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
-  /** How often the SLA sweep re-creates timers Redis lost (SLA_SWEEP_INTERVAL_MS). */
+  /** How often the SLA sweep arms imminent timers and re-creates those Redis lost (SLA_SWEEP_INTERVAL_MS). */
   readonly slaSweepIntervalMs: number;
   /** Requests a second per API key (bursts of twice that); 0: unlimited (RATE_LIMIT_PER_SECOND). */
   readonly rateLimitPerSecond: number;
