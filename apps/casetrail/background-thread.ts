@@ -1,10 +1,11 @@
 /**
  * The worker thread that runs the background role (projections, SLA scheduler and timers, alert
- * delivery) beside the HTTP API when one process runs both (role `all` on PostgreSQL or
- * EventStoreDB; see startService). Same code as `--role worker`, without an HTTP server.
+ * delivery) beside the HTTP API when one process runs both (role `all`; see startService). Same
+ * code as `--role worker`, without an HTTP server. On the embedded store it reaches the database
+ * the main thread opened through a port of its own (`embeddedPort`).
  */
 import 'reflect-metadata';
-import { parentPort, workerData } from 'node:worker_threads';
+import { MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { AppConfig } from '../../libs/platform/config/app-config';
 import { startService } from './bootstrap';
 
@@ -13,7 +14,10 @@ export type BackgroundThreadMessage = { ready: true } | { failed: { name: string
 async function run(): Promise<void> {
   const port = parentPort!;
   const config = workerData.config as AppConfig;
-  const service = await startService({ ...config, role: 'worker' }, { listen: false, backgroundThread: false });
+  const service = await startService(
+    { ...config, role: 'worker' },
+    { listen: false, backgroundThread: false, embeddedPort: workerData.embeddedPort as MessagePort | undefined },
+  );
   port.on('message', (message: unknown) => {
     if (message !== 'stop') return;
     void service

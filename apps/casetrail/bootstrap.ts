@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessagePort, Worker } from 'node:worker_threads';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -35,26 +35,28 @@ export async function startService(
     /** false: no HTTP server (the background thread). */
     listen?: boolean;
     /**
-     * Role `all` on a shared store runs its background work in a worker thread, so that HTTP and
-     * the projections use two cores (BENCHMARKS.md). Default: when the compiled thread entry
-     * exists; tests running from the TypeScript sources keep one thread.
+     * Role `all` runs its background work in a worker thread, so that HTTP and the projections
+     * use two cores, and (embedded store) the projections' transactions never wait on the HTTP
+     * thread's event loop (BENCHMARKS.md). Default: when the compiled thread entry exists; tests
+     * running from the TypeScript sources keep one thread.
      */
     backgroundThread?: boolean;
+    /** The background thread on the embedded store: its connection to the main thread's store. */
+    embeddedPort?: MessagePort;
   } = {},
 ): Promise<RunningService> {
   const logger = options.logger ?? new JsonLogger(config.logLevel);
   const apiKeys = loadKeys(config, logger);
   const slaPolicy = SlaPolicyService.load(config.slaPolicyFile);
-  const threaded =
-    config.role === 'all' && config.eventStore !== 'embedded' && (options.backgroundThread ?? existsSync(BACKGROUND_THREAD_ENTRY));
+  const threaded = config.role === 'all' && (options.backgroundThread ?? existsSync(BACKGROUND_THREAD_ENTRY));
   // Dependencies are checked here first (an unreachable one is reported as such), then the
   // thread starts and migrates its tables, then the API: migrations never overlap.
-  const deps = await connectDependencies(config, logger);
+  const deps = await connectDependencies(config, logger, { embeddedPort: options.embeddedPort });
   let background: { stop(): Promise<void> } | null = null;
   let app: NestFastifyApplication | undefined;
   try {
     if (threaded) {
-      background = await startBackgroundThread(config, logger);
+      background = await startBackgroundThread(config, logger, deps.connectThread?.());
       config = { ...config, role: 'api', backgroundThread: true };
     }
     app = await NestFactory.create<NestFastifyApplication>(
@@ -114,8 +116,11 @@ const BACKGROUND_THREAD_ENTRY = join(__dirname, 'background-thread.js');
  * so does the service (with its error); if it dies later, the process exits with an error so that
  * its supervisor restarts it: an API without projections and timers would be silently wrong.
  */
-async function startBackgroundThread(config: AppConfig, logger: JsonLogger): Promise<{ stop(): Promise<void> }> {
-  const worker = new Worker(BACKGROUND_THREAD_ENTRY, { workerData: { config } });
+async function startBackgroundThread(config: AppConfig, logger: JsonLogger, embeddedPort?: MessagePort): Promise<{ stop(): Promise<void> }> {
+  const worker = new Worker(BACKGROUND_THREAD_ENTRY, {
+    workerData: { config, embeddedPort },
+    transferList: embeddedPort ? [embeddedPort] : [],
+  });
   let stopping = false;
   await new Promise<void>((resolve, reject) => {
     const onMessage = (message: BackgroundThreadMessage) => {

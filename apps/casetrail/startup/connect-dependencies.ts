@@ -1,7 +1,9 @@
 import { join } from 'node:path';
+import type { MessagePort } from 'node:worker_threads';
 import { EventStore } from '../../../libs/event-store/event-store';
-import { createEmbeddedEventStore, createPostgresEventStore, redactUrl } from '../../../libs/event-store/sql/create-sql-event-store';
+import { attachEmbeddedEventStore, createEmbeddedEventStore, createPostgresEventStore, redactUrl } from '../../../libs/event-store/sql/create-sql-event-store';
 import { PgSqlClient } from '../../../libs/event-store/sql/pg-sql-client';
+import { PgliteSqlClient } from '../../../libs/event-store/sql/pglite-sql-client';
 import { SqlClient } from '../../../libs/event-store/sql/sql-client';
 import { SqlEventStore } from '../../../libs/event-store/sql/sql-event-store';
 import { AppConfig } from '../../../libs/platform/config/app-config';
@@ -16,6 +18,8 @@ export interface Dependencies {
   /** Where read models (and their checkpoints) live: the embedded PGlite, or PostgreSQL. */
   readonly readModels: SqlClient;
   readonly redis: RedisConnection;
+  /** The embedded store only: a connection to it for another thread (see PgliteSqlClient.connect). */
+  readonly connectThread?: () => MessagePort;
   close(): Promise<void>;
 }
 
@@ -29,8 +33,14 @@ const HOW_TO_START = {
 /**
  * Opens the event store, the read-model database and Redis. A dependency that is missing or
  * unreachable throws a DependencyError whose message is one line naming it and how to start it.
+ * `embeddedPort`: in the background thread, the embedded store the main thread opened (see
+ * PgliteSqlClient.connect), instead of opening DATA_DIR a second time.
  */
-export async function connectDependencies(config: AppConfig, logger: JsonLogger): Promise<Dependencies> {
+export async function connectDependencies(
+  config: AppConfig,
+  logger: JsonLogger,
+  options: { embeddedPort?: MessagePort } = {},
+): Promise<Dependencies> {
   const closers: Array<() => Promise<void> | void> = [];
   const close = async () => {
     for (const closer of closers.reverse()) await Promise.resolve(closer()).catch(() => undefined);
@@ -48,7 +58,13 @@ export async function connectDependencies(config: AppConfig, logger: JsonLogger)
 
     let eventStore: EventStore;
     let readModels: SqlClient;
-    if (config.eventStore === 'embedded') {
+    let connectThread: (() => MessagePort) | undefined;
+    if (config.eventStore === 'embedded' && options.embeddedPort) {
+      const store = attachEmbeddedEventStore(options.embeddedPort, config.dataDir);
+      closers.push(() => store.close());
+      eventStore = store;
+      readModels = store.sql;
+    } else if (config.eventStore === 'embedded') {
       closers.push(lockDataDir(config.dataDir));
       const store = await createEmbeddedEventStore(join(config.dataDir, 'pglite')).catch((error: Error) => {
         throw new DependencyError(`The embedded store in ${config.dataDir} cannot be opened (${reason(error)}): check that the folder is writable`);
@@ -56,6 +72,7 @@ export async function connectDependencies(config: AppConfig, logger: JsonLogger)
       closers.push(() => store.close());
       eventStore = store;
       readModels = store.sql;
+      connectThread = () => (store.sql as PgliteSqlClient).connect();
     } else {
       const databaseUrl = config.databaseUrl as string;
       readModels = new PgSqlClient(databaseUrl);
@@ -72,7 +89,7 @@ export async function connectDependencies(config: AppConfig, logger: JsonLogger)
         closers.push(() => eventStore.close());
       }
     }
-    return { eventStore, readModels, redis, close };
+    return { eventStore, readModels, redis, connectThread, close };
   } catch (error) {
     await close();
     throw error;

@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads';
 import { PgSqlClient } from './pg-sql-client';
 import { PgliteSqlClient } from './pglite-sql-client';
 import { SqlEventStore } from './sql-event-store';
@@ -8,6 +9,14 @@ export async function createEmbeddedEventStore(dataDir: string | undefined): Pro
   const store = new SqlEventStore('embedded', sql, `the embedded store in ${dataDir ?? 'memory'}`);
   await store.migrate();
   return store;
+}
+
+/**
+ * The embedded store opened by another thread of this process, through a port from its
+ * PgliteSqlClient's `connect()`. The opener has migrated it and holds DATA_DIR's lock.
+ */
+export function attachEmbeddedEventStore(port: MessagePort, dataDir: string | undefined): SqlEventStore {
+  return new SqlEventStore('embedded', PgliteSqlClient.attach(port), `the embedded store in ${dataDir ?? 'memory'}`);
 }
 
 /** PostgreSQL through a `pg` pool; `schema` isolates tests (and tenants of one database). */

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, MessagePort, Worker } from 'node:worker_threads';
 import { SqlClient, SqlExecutor } from './sql-client';
 import { PGLITE_THREAD_SOURCE } from './pglite-thread';
 
@@ -25,6 +25,10 @@ export class PgliteError extends Error {
  * embedded store uses a second core (it was one thread doing both; BENCHMARKS.md). It is a single
  * connection: statements queue in order and a transaction holds it exclusively.
  * The thread keeps the process alive only while a statement is in flight.
+ *
+ * The client that opened the thread owns it (and closes the database). Another thread of the
+ * process reaches the same database through `connect()`: a MessagePort of its own, served by the
+ * PGlite thread directly, so that thread's statements never wait on the owner's event loop.
  */
 export class PgliteSqlClient implements SqlClient {
   readonly concurrentTransactions = false;
@@ -34,10 +38,19 @@ export class PgliteSqlClient implements SqlClient {
   private failure: Error | null = null;
   private closed = false;
 
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (reply: Reply) => this.settle(reply));
-    worker.on('error', (error) => this.fail(error));
-    worker.on('exit', (code) => this.fail(new Error(`the embedded store's thread exited (code ${code})`)));
+  private constructor(
+    /** Where statements go: the PGlite thread itself (owner) or a port it serves. */
+    private readonly endpoint: Worker | MessagePort,
+    /** The thread, for the owner only. */
+    private readonly worker: Worker | null,
+  ) {
+    endpoint.on('message', (reply: Reply) => this.settle(reply));
+    if (worker) {
+      worker.on('error', (error) => this.fail(error));
+      worker.on('exit', (code) => this.fail(new Error(`the embedded store's thread exited (code ${code})`)));
+    } else {
+      endpoint.on('close', () => this.fail(new Error("the embedded store's connection closed")));
+    }
   }
 
   /** `dataDir` undefined means in memory (tests); otherwise files under that folder. */
@@ -62,7 +75,22 @@ export class PgliteSqlClient implements SqlClient {
       worker.once('error', reject);
     });
     worker.unref();
-    return new PgliteSqlClient(worker);
+    return new PgliteSqlClient(worker, worker);
+  }
+
+  /** A client on a port from `connect()` (in the thread the port was sent to). */
+  static attach(port: MessagePort): PgliteSqlClient {
+    port.unref();
+    return new PgliteSqlClient(port, null);
+  }
+
+  /** A new connection to this database for another thread of the process: send it the port (transferList). */
+  connect(): MessagePort {
+    if (!this.worker) throw new Error('only the client that opened the embedded store can connect other threads');
+    if (this.failure) throw this.failure;
+    const { port1, port2 } = new MessageChannel();
+    this.worker.postMessage({ op: 'connect', port: port2 }, [port2]);
+    return port1;
   }
 
   async query<R extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
@@ -95,11 +123,13 @@ export class PgliteSqlClient implements SqlClient {
     return async () => undefined;
   }
 
+  /** The owner closes the database and ends its thread; an attached client closes its port. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (!this.failure) await this.call({ op: 'close' }).catch(() => undefined);
-    await this.worker.terminate();
+    if (this.worker) await this.worker.terminate();
+    else (this.endpoint as MessagePort).close();
   }
 
   private call(message: Record<string, unknown>): Promise<Record<string, unknown>[]> {
@@ -107,9 +137,9 @@ export class PgliteSqlClient implements SqlClient {
     if (this.closed && message.op !== 'close') return Promise.reject(new Error('the embedded store is closed'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      if (this.pending.size === 0) this.worker.ref();
+      if (this.pending.size === 0) this.endpoint.ref();
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...message, id });
+      this.endpoint.postMessage({ ...message, id });
     });
   }
 
@@ -118,7 +148,7 @@ export class PgliteSqlClient implements SqlClient {
     const waiter = this.pending.get(reply.id);
     if (!waiter) return;
     this.pending.delete(reply.id);
-    if (this.pending.size === 0) this.worker.unref();
+    if (this.pending.size === 0) this.endpoint.unref();
     if (reply.error) waiter.reject(new PgliteError(reply.error));
     else waiter.resolve(reply.rows ?? []);
   }

@@ -3,7 +3,9 @@
  * `new Worker(code, { eval: true })`: the same text works from the compiled service and from the
  * TypeScript sources under jest, and it loads PGlite with Node's own loader.
  *
- * Messages in: { id, op: 'query' | 'exec' | 'begin' | 'commit' | 'rollback' | 'close', sql?, params?, tx? }.
+ * Messages in: { id, op: 'query' | 'exec' | 'begin' | 'commit' | 'rollback' | 'close', sql?, params?, tx? },
+ * and { op: 'connect', port }: another thread's MessagePort, served like the parent's (its own
+ * transactions; 'close' from it only ends that port).
  * Messages out: { id, rows? } on success, { id, error: { message, ...fields } } on failure, and
  * { ready: true } or { fatal } once at start. A transaction's statements go to the queue of its
  * `tx`: PGlite holds its only connection for the transaction until 'commit' or 'rollback' comes.
@@ -24,9 +26,14 @@ async function main() {
   const { PGlite } = require(workerData.module);
   const db = workerData.dataDir ? new PGlite(workerData.dataDir) : new PGlite();
   await db.waitReady;
+  serve(db, parentPort, true);
+  parentPort.postMessage({ ready: true });
+}
+
+function serve(db, port, owner) {
   const transactions = new Map();
-  const reply = (id, rows) => parentPort.postMessage({ id, rows });
-  const fail = (id, error) => parentPort.postMessage({ id, error: errorOf(error) });
+  const reply = (id, rows) => port.postMessage({ id, rows });
+  const fail = (id, error) => port.postMessage({ id, error: errorOf(error) });
 
   function begin(id, tx) {
     const queue = { items: [], wake: null };
@@ -52,14 +59,26 @@ async function main() {
     }).then(
       () => reply(end.id, []),
       (error) => {
-        if (end && end.op === 'rollback' && error === ROLLBACK) reply(end.id, []);
+        if (end && end.op === 'rollback' && error === ROLLBACK) {
+          if (end.id !== undefined) reply(end.id, []);
+        }
         else if (end) fail(end.id, error);
         else fail(id, error);
       },
     ).finally(() => transactions.delete(tx));
   }
 
-  parentPort.on('message', (message) => {
+  // The other thread is gone (it closed its port or ended): roll back what it left open, or the
+  // connection would stay held by a transaction nobody finishes.
+  port.on('close', () => {
+    for (const queue of transactions.values()) {
+      const rollback = { op: 'rollback' };
+      if (queue.wake) queue.wake(rollback);
+      else queue.items.push(rollback);
+    }
+  });
+
+  port.on('message', (message) => {
     if (message.tx !== undefined && message.op !== 'begin') {
       const queue = transactions.get(message.tx);
       if (!queue) return fail(message.id, new Error('no such transaction'));
@@ -77,11 +96,16 @@ async function main() {
         return db.query(message.sql, message.params).then((r) => reply(message.id, r.rows), (e) => fail(message.id, e));
       case 'exec':
         return db.exec(message.sql).then(() => reply(message.id, []), (e) => fail(message.id, e));
+      case 'connect':
+        return serve(db, message.port, false);
       case 'close':
+        if (!owner) {
+          reply(message.id, []);
+          return port.close();
+        }
         return (db.closed ? Promise.resolve() : db.close()).then(() => reply(message.id, []), (e) => fail(message.id, e));
     }
   });
-  parentPort.postMessage({ ready: true });
 }
 
 main().catch((error) => parentPort.postMessage({ fatal: errorOf(error) }));
