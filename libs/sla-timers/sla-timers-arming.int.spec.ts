@@ -20,7 +20,7 @@ const at = (ms: number) => new Date(T0 + ms).toISOString();
  * Lazy arming on real PGlite and real Redis: a timer becomes a BullMQ job when it is due within
  * the horizon, at once if its clock starts that close, otherwise from a sweep as its instant nears.
  */
-describe('SLA timers are armed in Redis only as their instant comes near', () => {
+describe('SLA timers: one row per clock, armed in Redis only as their instant comes near', () => {
   const prefix = `ct-test-arming-${randomUUID().slice(0, 8)}`;
   const clock = new FixedClock(new Date(T0));
   const logger = new JsonLogger('error');
@@ -83,7 +83,7 @@ describe('SLA timers are armed in Redis only as their instant comes near', () =>
     expect(await armed(soon, 'c1')).toEqual(['warning', 'breach']);
     expect(await armed(later, 'c1')).toEqual([]);
     // Every timer is pending in the table all the same.
-    const pending = await sql.query<{ n: number }>('select count(*)::int as n from sla_timers where not done');
+    const pending = await sql.query<{ n: number }>('select coalesce(sum(cardinality(pending)), 0)::int as n from sla_clock_timers');
     expect(pending[0].n).toBe(6);
 
     // A sweep now finds nothing more to arm.
@@ -135,5 +135,93 @@ describe('SLA timers are armed in Redis only as their instant comes near', () =>
     await redis.del(`${prefix}:${SLA_TIMERS_QUEUE}:${timerJobId(other, 'c3', 'breach')}`);
     expect(await sweep.sweep()).toBe(1);
     expect(await armed(other, 'c3')).toEqual(['warning', 'breach', 'escalation']);
+  });
+
+  const event = (caseId: string, revision: number, type: string, data: Record<string, unknown>): RecordedEvent => {
+    position++;
+    return { id: randomUUID(), streamId: `case-${caseId}`, revision, position: String(position), checkpoint: `${position}:${position}`, type, data: { caseId, ...data }, metadata: META };
+  };
+  const row = async (caseId: string, clockId: string) =>
+    (
+      await sql.query<{ pending: string[]; next_at: Date | null }>('select pending, next_at from sla_clock_timers where case_id = $1 and clock_id = $2', [
+        caseId,
+        clockId,
+      ])
+    )[0];
+
+  it("keeps one row per clock: its pending timers and when the first of them is due", async () => {
+    const base = 5000 * MINUTE;
+    clock.set(at(base));
+    const a = randomUUID();
+    const b = randomUUID();
+    await project([
+      clockStarted(a, 'k1', at(base + 60 * MINUTE), at(base + 90 * MINUTE), at(base + 120 * MINUTE)),
+      clockStarted(b, 'k1', at(base + 60 * MINUTE), at(base + 90 * MINUTE), at(base + 120 * MINUTE)),
+      // Started and already warned in the same batch.
+      event(b, 1, 'SlaWarningRaised', { clockId: 'k1' }),
+    ]);
+    expect(await row(a, 'k1')).toEqual({ pending: ['warning', 'breach', 'escalation'], next_at: new Date(at(base + 60 * MINUTE)) });
+    expect(await row(b, 'k1')).toEqual({ pending: ['breach', 'escalation'], next_at: new Date(at(base + 90 * MINUTE)) });
+
+    // Several events of one batch on one clock: each takes its timers off.
+    await project([event(a, 1, 'SlaWarningRaised', { clockId: 'k1' }), event(a, 2, 'SlaBreached', { clockId: 'k1' })]);
+    expect(await row(a, 'k1')).toEqual({ pending: ['escalation'], next_at: new Date(at(base + 120 * MINUTE)) });
+
+    // A severity change replaces the clock; resolving the case ends every clock it has.
+    await project([
+      { ...clockStarted(b, 'k2', at(base + 30 * MINUTE), at(base + 45 * MINUTE), at(base + 50 * MINUTE)), data: { caseId: b, clockId: 'k2', replacesClockId: 'k1', warnAt: at(base + 30 * MINUTE), dueAt: at(base + 45 * MINUTE), escalateAt: at(base + 50 * MINUTE) } },
+    ]);
+    expect(await row(b, 'k1')).toEqual({ pending: [], next_at: null });
+    expect((await row(b, 'k2')).pending).toEqual(['warning', 'breach', 'escalation']);
+    await project([event(b, 5, 'CaseResolved', {})]);
+    expect(await row(b, 'k2')).toEqual({ pending: [], next_at: null });
+    expect((await row(a, 'k1')).pending).toEqual(['escalation']);
+
+    // Only what is still pending is armed.
+    clock.set(at(base + 200 * MINUTE));
+    await sweep.sweep();
+    expect(await armed(a, 'k1')).toEqual(['escalation']);
+    expect(await armed(b, 'k1')).toEqual([]);
+    expect(await armed(b, 'k2')).toEqual([]);
+  });
+
+  it('converts a table of the earlier layout (one row per timer) once, keeping what was done', async () => {
+    const s = '_earlier';
+    await sql.exec(`create table sla_timers${s} (job_id text primary key, case_id text not null, clock_id text not null, action text not null,
+                      run_at timestamptz not null, clock_event_id text not null, done boolean not null default false)`);
+    await sql.query(
+      `insert into sla_timers${s} values
+         ('x.c.warning', 'x', 'c', 'warning', '2026-03-02T10:00:00Z', 'ev1', true),
+         ('x.c.breach', 'x', 'c', 'breach', '2026-03-02T11:00:00Z', 'ev1', false),
+         ('x.c.escalation', 'x', 'c', 'escalation', '2026-03-02T12:00:00Z', 'ev1', false),
+         ('y.c.warning', 'y', 'c', 'warning', '2026-03-02T10:00:00Z', 'ev2', true),
+         ('y.c.breach', 'y', 'c', 'breach', '2026-03-02T11:00:00Z', 'ev2', true),
+         ('y.c.escalation', 'y', 'c', 'escalation', '2026-03-02T12:00:00Z', 'ev2', true)`,
+    );
+    await sql.exec(slaTimersProjection(queue).schema(s));
+    expect(await sql.query(`select case_id, clock_event_id, warn_at, due_at, escalate_at, pending, next_at from sla_clock_timers${s} order by case_id`)).toEqual([
+      {
+        case_id: 'x',
+        clock_event_id: 'ev1',
+        warn_at: new Date('2026-03-02T10:00:00Z'),
+        due_at: new Date('2026-03-02T11:00:00Z'),
+        escalate_at: new Date('2026-03-02T12:00:00Z'),
+        pending: ['breach', 'escalation'],
+        next_at: new Date('2026-03-02T11:00:00Z'),
+      },
+      {
+        case_id: 'y',
+        clock_event_id: 'ev2',
+        warn_at: new Date('2026-03-02T10:00:00Z'),
+        due_at: new Date('2026-03-02T11:00:00Z'),
+        escalate_at: new Date('2026-03-02T12:00:00Z'),
+        pending: [],
+        next_at: null,
+      },
+    ]);
+    expect(await sql.query(`select to_regclass('sla_timers${s}') as old`)).toEqual([{ old: null }]);
+    // Running the schema again changes nothing.
+    await sql.exec(slaTimersProjection(queue).schema(s));
+    expect(await sql.query(`select count(*)::int as n from sla_clock_timers${s}`)).toEqual([{ n: 2 }]);
   });
 });

@@ -1,6 +1,7 @@
 import { SqlClient } from '../event-store/sql/sql-client';
 import { JsonLogger } from '../platform/logging/json-logger';
-import { SlaTimerJob, TimerAction } from './sla-timer-job';
+import { timerJobId } from './sla-timer-job';
+import { ClockTimersRow, pendingJobs } from './sla-timers.projection';
 import { TimerQueue } from './timer-queue';
 
 const PAGE = 5000;
@@ -46,33 +47,26 @@ export class SlaTimersSweep {
   }
 
   private async pass(): Promise<number> {
-    const end = this.queue.horizonEnd().toISOString();
-    let after: [string, string] = ['-infinity', ''];
+    const end = this.queue.horizonEnd();
+    let after: [string, string, string] = ['-infinity', '', ''];
     let restored = 0;
     for (;;) {
-      const rows = await this.sql.query<{ job_id: string; case_id: string; clock_id: string; action: string; run_at: Date | string; clock_event_id: string }>(
-        `select job_id, case_id, clock_id, action, run_at, clock_event_id from sla_timers
-          where not done and run_at <= $3::timestamptz and (run_at, job_id) > ($1::timestamptz, $2)
-          order by run_at, job_id limit ${PAGE}`,
-        [after[0], after[1], end],
+      const rows = await this.sql.query<ClockTimersRow>(
+        `select case_id, clock_id, clock_event_id, warn_at, due_at, escalate_at, pending, next_at from sla_clock_timers
+          where next_at is not null and next_at <= $4::timestamptz and (next_at, case_id, clock_id) > ($1::timestamptz, $2, $3)
+          order by next_at, case_id, clock_id limit ${PAGE}`,
+        [...after, end.toISOString()],
       );
       if (rows.length === 0) break;
       const last = rows[rows.length - 1];
-      after = [new Date(last.run_at).toISOString(), last.job_id];
-      const missing = await this.queue.missing(rows.map((r) => r.job_id));
-      const jobs: SlaTimerJob[] = rows
-        .filter((r) => missing.has(r.job_id))
-        .map((r) => ({
-          caseId: r.case_id,
-          clockId: r.clock_id,
-          action: r.action as TimerAction,
-          runAt: new Date(r.run_at).toISOString(),
-          clockEventId: r.clock_event_id,
-        }));
+      after = [new Date(last.next_at!).toISOString(), last.case_id, last.clock_id];
+      const due = rows.flatMap(pendingJobs).filter((job) => Date.parse(job.runAt) <= end.getTime());
+      const missing = await this.queue.missing(due.map((job) => timerJobId(job.caseId, job.clockId, job.action)));
+      const jobs = due.filter((job) => missing.has(timerJobId(job.caseId, job.clockId, job.action)));
       await this.queue.schedule(jobs);
       restored += jobs.length;
     }
-    if (restored > 0) this.logger.event('info', 'SLA timer sweep armed timers', { armed: restored, horizonEnd: end }, 'SlaTimers');
+    if (restored > 0) this.logger.event('info', 'SLA timer sweep armed timers', { armed: restored, horizonEnd: end.toISOString() }, 'SlaTimers');
     return restored;
   }
 }

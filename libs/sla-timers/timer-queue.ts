@@ -20,7 +20,7 @@ export function armingHorizonMs(sweepIntervalMs: number): number {
  * The one door to the BullMQ queue of SLA timers: delayed jobs with deterministic ids.
  *
  * Redis holds only the timers due within the arming horizon. The pending timers themselves are
- * rows of `sla_timers`, derived from the events; a delayed job is their executable copy, and
+ * rows of `sla_clock_timers`, derived from the events; a delayed job is their executable copy, and
  * most clocks are met long before they are due (each update meets the running clock), so arming
  * each timer the moment its clock starts made three Redis jobs per update that never ran, and
  * that was the largest cost of a command (BENCHMARKS.md). The scheduler arms a timer at once when
