@@ -1,7 +1,9 @@
 /**
  * Suite 4: SLA timers on BullMQ, through the service's own TimerQueue (delayed jobs with
  * deterministic ids, addBulk), on a Redis key prefix of the run's own (deleted afterwards).
- *  - Scheduling: N pending delayed jobs (due days ahead, like real SLA clocks): jobs/s, Redis memory.
+ *  - Scheduling: N pending delayed jobs (due days ahead): jobs/s, Redis memory. The service itself
+ *    keeps only the timers due within its arming horizon in Redis (TimerQueue); this is the rate
+ *    at which a sweep can arm them, and the load Redis carries if that many are due at once.
  *  - Lateness: with those N jobs pending, a sample of jobs due 1-4 s ahead is run by a BullMQ
  *    Worker configured like SlaTimerWorker (concurrency 8) whose handler records
  *    Date.now() - due; p50/p99. Measured with Redis's own `hz` (reported) and, for the run only,

@@ -56,19 +56,12 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
     return actions;
   };
 
-  const clockStarted = (caseId: string, clockId: string, warnAt: string, dueAt: string, escalateAt: string): RecordedEvent => {
+  const event = (caseId: string, revision: number, type: string, data: Record<string, unknown>): RecordedEvent => {
     position++;
-    return {
-      id: randomUUID(),
-      streamId: `case-${caseId}`,
-      revision: 0,
-      position: String(position),
-      checkpoint: `${position}:${position}`,
-      type: 'SlaClockStarted',
-      data: { caseId, clockId, warnAt, dueAt, escalateAt },
-      metadata: META,
-    };
+    return { id: randomUUID(), streamId: `case-${caseId}`, revision, position: String(position), checkpoint: `${position}:${position}`, type, data: { caseId, ...data }, metadata: META };
   };
+  const clockStarted = (caseId: string, clockId: string, warnAt: string, dueAt: string, escalateAt: string, extra: Record<string, unknown> = {}) =>
+    event(caseId, 0, 'SlaClockStarted', { clockId, warnAt, dueAt, escalateAt, ...extra });
 
   const project = (events: RecordedEvent[]) => sql.transaction((tx) => slaTimersProjection(queue).apply(tx, events, ''));
 
@@ -111,19 +104,7 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
     await project([clockStarted(caseId, 'c2', at(base + 2 * MINUTE), at(base + 30 * MINUTE), at(base + 40 * MINUTE))]);
     expect(await armed(caseId, 'c2')).toEqual(['warning']);
     // The clock is met: its timers are done.
-    position++;
-    await project([
-      {
-        id: randomUUID(),
-        streamId: `case-${caseId}`,
-        revision: 1,
-        position: String(position),
-        checkpoint: `${position}:${position}`,
-        type: 'UpdateSent',
-        data: { caseId, meetsClockId: 'c2' },
-        metadata: META,
-      },
-    ]);
+    await project([event(caseId, 1, 'UpdateSent', { meetsClockId: 'c2' })]);
     clock.set(at(base + 60 * MINUTE));
     expect(await sweep.sweep()).toBe(0);
     expect(await armed(caseId, 'c2')).toEqual(['warning']);
@@ -137,10 +118,6 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
     expect(await armed(other, 'c3')).toEqual(['warning', 'breach', 'escalation']);
   });
 
-  const event = (caseId: string, revision: number, type: string, data: Record<string, unknown>): RecordedEvent => {
-    position++;
-    return { id: randomUUID(), streamId: `case-${caseId}`, revision, position: String(position), checkpoint: `${position}:${position}`, type, data: { caseId, ...data }, metadata: META };
-  };
   const row = async (caseId: string, clockId: string) =>
     (
       await sql.query<{ pending: string[]; next_at: Date | null }>('select pending, next_at from sla_clock_timers where case_id = $1 and clock_id = $2', [
@@ -169,7 +146,7 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
 
     // A severity change replaces the clock; resolving the case ends every clock it has.
     await project([
-      { ...clockStarted(b, 'k2', at(base + 30 * MINUTE), at(base + 45 * MINUTE), at(base + 50 * MINUTE)), data: { caseId: b, clockId: 'k2', replacesClockId: 'k1', warnAt: at(base + 30 * MINUTE), dueAt: at(base + 45 * MINUTE), escalateAt: at(base + 50 * MINUTE) } },
+      clockStarted(b, 'k2', at(base + 30 * MINUTE), at(base + 45 * MINUTE), at(base + 50 * MINUTE), { replacesClockId: 'k1' }),
     ]);
     expect(await row(b, 'k1')).toEqual({ pending: [], next_at: null });
     expect((await row(b, 'k2')).pending).toEqual(['warning', 'breach', 'escalation']);
