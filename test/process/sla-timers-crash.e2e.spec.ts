@@ -115,24 +115,29 @@ describe('two worker processes on one Redis and PostgreSQL', () => {
   }, 90_000);
 });
 
-describe('role all on PostgreSQL: the background work runs in a worker thread beside the API', () => {
+describe.each(['postgres', 'embedded'] as const)('role all on %s: the background work runs in a worker thread beside the API', (store) => {
   const dir = mkdtempSync(join(tmpdir(), 'casetrail-thread-'));
   const id = randomUUID().replace(/-/g, '').slice(0, 10);
   const prefix = `ct-test-thread-${id}`;
   const schema = `ct_test_thread_${id}`;
   const admin = new PgSqlClient(testDatabaseUrl(), { max: 1 });
   let service: ServiceProcess | undefined;
-  beforeAll(() => admin.exec(`create schema ${schema}`));
+  beforeAll(() => (store === 'postgres' ? admin.exec(`create schema ${schema}`) : undefined));
   afterAll(async () => {
     await service?.stop().catch(() => undefined);
     await deleteRedisKeys('redis://127.0.0.1:6379', prefix);
-    await admin.exec(`drop schema ${schema} cascade`);
+    if (store === 'postgres') await admin.exec(`drop schema ${schema} cascade`);
     await admin.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('projections and timers run (each due action once), /health says all, SIGTERM stops both cleanly', async () => {
-    service = await spawnService({ ...postgresEnv(dir, schema, prefix), LOG_LEVEL: 'info' });
+    // On the embedded store the thread reaches the database through its own port to the PGlite thread.
+    const env =
+      store === 'postgres'
+        ? postgresEnv(dir, schema, prefix)
+        : { DATA_DIR: dir, API_KEYS_FILE: writeTestApiKeys(dir), REDIS_PREFIX: prefix, SLA_POLICY_FILE: policyFile(dir) };
+    service = await spawnService({ ...env, LOG_LEVEL: 'info' });
     expect(await (await fetch(`${service.url}/health`)).json()).toMatchObject({ status: 'ok', role: 'all' });
     expect(service.output()).toContain('background work in a worker thread');
     const caseIds = [await caseWithEngineer(service.url, 't1'), await caseWithEngineer(service.url, 't2')];
