@@ -125,7 +125,9 @@ export class DeciderCommandRunner {
         this.remember(streamId, { decider, state: next, revision: result.nextRevision, position: result.position });
         return { state: next, events, revision: result.nextRevision, position: result.position };
       } catch (error) {
-        this.cache.delete(streamId);
+        // A conflict leaves the cached state a true prefix of the stream (see current); any other
+        // failure drops it, to start from the store.
+        if (!(error instanceof WrongExpectedRevisionError)) this.cache.delete(streamId);
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         if (metadata.expectedRevision !== undefined) throw staleRevision(metadata.expectedRevision, error.actual);
         if (attempt >= MAX_ATTEMPTS) throw error;
@@ -135,10 +137,27 @@ export class DeciderCommandRunner {
     }
   }
 
-  /** The stream's state: from the cache, or (when `fresh` or not cached) read and folded. */
+  /**
+   * The stream's state: from the cache, or (when `fresh` or not cached) from the store. A cached
+   * state is always the fold of the stream's first events exactly (it was read from the store or
+   * built from an append the store accepted, and stored events never change), so `fresh` reads
+   * only the events after it: after a conflict that is the other writer's one or two events, not
+   * the case's whole history again.
+   */
   private async current<S>(decider: Pick<Decider<never, never, S>, 'evolve' | 'initialState'>, streamId: string, fresh: boolean): Promise<CachedStream<S>> {
-    const hit = this.cache.get(streamId);
-    if (!fresh && hit && hit.decider === decider) return hit as CachedStream<S>;
+    const hit = this.cache.get(streamId) as CachedStream<S> | undefined;
+    if (hit && hit.decider === decider) {
+      if (!fresh) return hit;
+      const newer = await this.store.readStream(streamId, { fromRevision: hit.revision + 1 });
+      const caughtUp: CachedStream<S> = {
+        decider,
+        state: fold(decider.evolve as (s: S, e: DomainEvent) => S, hit.state, newer as unknown as DomainEvent[]),
+        revision: hit.revision + newer.length,
+        position: newer.at(-1)?.position ?? hit.position,
+      };
+      this.remember(streamId, caughtUp);
+      return caughtUp;
+    }
     const recorded = await this.store.readStream(streamId);
     const entry: CachedStream<S> = {
       decider,
