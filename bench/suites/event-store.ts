@@ -12,6 +12,7 @@
  * 100, each with its expected revision (writers own their streams, so no conflicts).
  */
 import { randomUUID } from 'node:crypto';
+import { uuidv7 } from '../../libs/platform/ids/uuid-v7';
 import { Pool } from 'pg';
 import { createPostgresEventStore } from '../../libs/event-store/sql/create-sql-event-store';
 import { SqlEventStore } from '../../libs/event-store/sql/sql-event-store';
@@ -206,7 +207,8 @@ async function openOurs(schema: string): Promise<Door & { store: SqlEventStore }
   return {
     store,
     async append(stream, events, inStream) {
-      const batch: NewEvent[] = events.map((e) => ({ id: randomUUID(), type: e.type, data: e.data, metadata: e.metadata }));
+      // Event ids as the service makes them (DeciderCommandRunner): time-ordered.
+      const batch: NewEvent[] = events.map((e) => ({ id: uuidv7(), type: e.type, data: e.data, metadata: e.metadata }));
       await store.append(stream, batch, inStream === 0 ? 'no_stream' : inStream - 1);
     },
     async readAll(capMs) {

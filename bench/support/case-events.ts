@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { uuidv7 } from '../../libs/platform/ids/uuid-v7';
 import { caseDecider } from '../../libs/domain/case/case.decider';
 import { CaseCommand, CaseContext } from '../../libs/domain/case/case.commands';
 import { CaseEvent } from '../../libs/domain/case/case.events';
@@ -181,7 +182,7 @@ export class CaseEventGenerator {
 
   private toNew(event: { type: string; data: object }, streamId: string, index: number, occurredAt: string): NewEvent {
     return {
-      id: randomUUID(),
+      id: uuidv7(),
       type: event.type,
       data: event.data as Record<string, unknown>,
       metadata: { actor: 'support-1', actorRole: 'support', occurredAt, correlationId: randomUUID(), causationId: null },

@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { uuidv7 } from '../ids/uuid-v7';
 import { Inject, Injectable } from '@nestjs/common';
 import { Decider, DecideContext, DomainEvent, fold } from '../../domain/shared/decider';
 import { EventStore, NewEvent, RecordedEvent } from '../../event-store/event-store';
@@ -206,9 +207,10 @@ function toNewEvent(
 ): NewEvent {
   return {
     // With an Idempotency-Key, a retried request derives the same ids, so the store ignores it.
+    // Otherwise time-ordered ids: the store's unique index on them grows like a sequence.
     id: metadata.idempotencyKey
       ? deterministicUuid(`${metadata.principal.name}\n${metadata.idempotencyKey}\n${streamId}\n${index}`)
-      : randomUUID(),
+      : uuidv7(),
     type: event.type,
     data: event.data as Record<string, unknown>,
     metadata: {
