@@ -76,9 +76,12 @@ export function slaTimersProjection(queue: TimerQueue | null): Projection {
       end $$;
     `,
     async apply(tx: SqlExecutor, events: RecordedEvent[], s: string): Promise<void> {
-      // The batch is worked out in memory, in event order, then written in two statements.
+      // The batch is worked out in memory, in event order, then written in at most three
+      // statements. Taking actions off a list commutes, so the operations on rows of earlier
+      // batches are merged as they come: one per clock, and one for the cases whose clocks all end.
       const started: ClockTimersRow[] = [];
-      const doneOps: Array<{ case_id: string; clock_id: string | null; actions: readonly TimerAction[] }> = [];
+      const byClock = new Map<string, { case_id: string; clock_id: string; actions: Set<TimerAction> }>();
+      const ended = new Set<string>();
       const done = (caseId: string, clockId: string | null, actions: readonly TimerAction[] = TIMER_ACTIONS) => {
         // Clocks started earlier in this batch are updated here; earlier batches' rows in the table.
         for (const row of started) {
@@ -86,7 +89,14 @@ export function slaTimersProjection(queue: TimerQueue | null): Projection {
             row.pending = row.pending.filter((action) => !actions.includes(action));
           }
         }
-        doneOps.push({ case_id: caseId, clock_id: clockId, actions });
+        if (clockId === null) {
+          ended.add(caseId);
+          return;
+        }
+        const key = `${caseId}\n${clockId}`;
+        const entry = byClock.get(key) ?? { case_id: caseId, clock_id: clockId, actions: new Set<TimerAction>() };
+        for (const action of actions) entry.actions.add(action);
+        byClock.set(key, entry);
       };
       for (const event of events) {
         const d = event.data as Record<string, any>;
@@ -123,18 +133,7 @@ export function slaTimersProjection(queue: TimerQueue | null): Projection {
             break;
         }
       }
-      // Rows of earlier batches first (this batch's new rows carry their own pending list). Taking
-      // actions off a list commutes, so the batch's operations are merged: one per clock, and one
-      // for the cases whose clocks all end.
-      const ended = [...new Set(doneOps.filter((op) => op.clock_id === null).map((op) => op.case_id))];
-      const byClock = new Map<string, { case_id: string; clock_id: string; actions: Set<TimerAction> }>();
-      for (const op of doneOps) {
-        if (op.clock_id === null) continue;
-        const key = `${op.case_id}\n${op.clock_id}`;
-        const entry = byClock.get(key) ?? { case_id: op.case_id, clock_id: op.clock_id, actions: new Set<TimerAction>() };
-        for (const action of op.actions) entry.actions.add(action);
-        byClock.set(key, entry);
-      }
+      // Rows of earlier batches first (this batch's new rows carry their own pending list).
       if (byClock.size) {
         await tx.query(
           `update sla_clock_timers${s} t
@@ -146,8 +145,8 @@ export function slaTimersProjection(queue: TimerQueue | null): Projection {
           [JSON.stringify([...byClock.values()].map((e) => ({ ...e, actions: [...e.actions] })))],
         );
       }
-      if (ended.length) {
-        await tx.query(`update sla_clock_timers${s} set pending = '{}', next_at = null where case_id = any($1) and next_at is not null`, [ended]);
+      if (ended.size) {
+        await tx.query(`update sla_clock_timers${s} set pending = '{}', next_at = null where case_id = any($1) and next_at is not null`, [[...ended]]);
       }
       for (const row of started) {
         row.next_at = pendingJobs(row).map((job) => job.runAt).sort()[0] ?? null;

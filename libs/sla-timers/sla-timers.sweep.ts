@@ -49,7 +49,7 @@ export class SlaTimersSweep {
   private async pass(): Promise<number> {
     const end = this.queue.horizonEnd();
     let after: [string, string, string] = ['-infinity', '', ''];
-    let restored = 0;
+    let armed = 0;
     for (;;) {
       const rows = await this.sql.query<ClockTimersRow>(
         `select case_id, clock_id, clock_event_id, warn_at, due_at, escalate_at, pending, next_at from sla_clock_timers
@@ -60,13 +60,13 @@ export class SlaTimersSweep {
       if (rows.length === 0) break;
       const last = rows[rows.length - 1];
       after = [new Date(last.next_at!).toISOString(), last.case_id, last.clock_id];
-      const due = rows.flatMap(pendingJobs).filter((job) => Date.parse(job.runAt) <= end.getTime());
-      const missing = await this.queue.missing(due.map((job) => timerJobId(job.caseId, job.clockId, job.action)));
-      const jobs = due.filter((job) => missing.has(timerJobId(job.caseId, job.clockId, job.action)));
+      const due = this.queue.imminent(rows.flatMap(pendingJobs), end).map((job) => ({ job, id: timerJobId(job.caseId, job.clockId, job.action) }));
+      const missing = await this.queue.missing(due.map((d) => d.id));
+      const jobs = due.filter((d) => missing.has(d.id)).map((d) => d.job);
       await this.queue.schedule(jobs);
-      restored += jobs.length;
+      armed += jobs.length;
     }
-    if (restored > 0) this.logger.event('info', 'SLA timer sweep armed timers', { armed: restored, horizonEnd: end.toISOString() }, 'SlaTimers');
-    return restored;
+    if (armed > 0) this.logger.event('info', 'SLA timer sweep armed timers', { armed, horizonEnd: end.toISOString() }, 'SlaTimers');
+    return armed;
   }
 }

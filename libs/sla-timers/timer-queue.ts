@@ -54,12 +54,14 @@ export class TimerQueue {
     return new Date(this.clock.now().getTime() + this.horizonMs);
   }
 
-  /** Arms the jobs due within the horizon (the sweep arms the others later); returns how many. */
-  async scheduleImminent(jobs: SlaTimerJob[]): Promise<number> {
-    const end = this.horizonEnd().getTime();
-    const imminent = jobs.filter((job) => Date.parse(job.runAt) <= end);
-    await this.schedule(imminent);
-    return imminent.length;
+  /** Of these jobs, the ones due by `end` (the horizon's end now, unless given). */
+  imminent(jobs: SlaTimerJob[], end: Date = this.horizonEnd()): SlaTimerJob[] {
+    return jobs.filter((job) => Date.parse(job.runAt) <= end.getTime());
+  }
+
+  /** Arms the jobs due within the horizon; the sweep arms the others later. */
+  async scheduleImminent(jobs: SlaTimerJob[]): Promise<void> {
+    await this.schedule(this.imminent(jobs));
   }
 
   /** Adds the jobs (delayed until each one's runAt); an id already in Redis is left as it is. */

@@ -128,8 +128,10 @@ export class DeciderCommandRunner {
       } catch (error) {
         // A conflict leaves the cached state a true prefix of the stream (see current); any other
         // failure drops it, to start from the store.
-        if (!(error instanceof WrongExpectedRevisionError)) this.cache.delete(streamId);
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (!(error instanceof WrongExpectedRevisionError)) {
+          this.cache.delete(streamId);
+          throw error;
+        }
         if (metadata.expectedRevision !== undefined) throw staleRevision(metadata.expectedRevision, error.actual);
         if (attempt >= MAX_ATTEMPTS) throw error;
         fresh = true;
