@@ -43,5 +43,5 @@ describe('the embedded store keeps acknowledged writes across a kill -9', () => 
     } finally {
       await second.stop();
     }
-  }, 90_000);
+  }, 180_000);
 });

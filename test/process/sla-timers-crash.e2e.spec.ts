@@ -35,7 +35,7 @@ async function expectEachActionOnce(url: string, caseIds: string[]): Promise<voi
     await waitUntil(
       async () => (await call(url, 'GET', `/v1/cases/${caseId}/history`)).body as HistoryEntry[],
       (events) => events.some((e) => e.type === 'EscalatedToManager'),
-      30_000,
+      60_000,
     );
   }
   await new Promise((r) => setTimeout(r, 2000));
@@ -84,7 +84,7 @@ describe('SLA timers survive crashes', () => {
     const second = await spawnService(env);
     processes.push(second);
     await expectEachActionOnce(second.url, caseIds);
-  }, 90_000);
+  }, 180_000);
 });
 
 describe('two worker processes on one Redis and PostgreSQL', () => {
@@ -112,7 +112,7 @@ describe('two worker processes on one Redis and PostgreSQL', () => {
     const caseIds: string[] = [];
     for (let i = 0; i < 4; i++) caseIds.push(await caseWithEngineer(api.url, `w${i}`));
     await expectEachActionOnce(api.url, caseIds);
-  }, 90_000);
+  }, 180_000);
 });
 
 describe.each(['postgres', 'embedded'] as const)('role all on %s: the background work runs in a worker thread beside the API', (store) => {
@@ -152,5 +152,5 @@ describe.each(['postgres', 'embedded'] as const)('role all on %s: the background
     const exited = new Promise<number | null>((resolve) => service!.child.once('exit', (code) => resolve(code)));
     service.child.kill('SIGTERM');
     expect(await exited).toBe(0);
-  }, 90_000);
+  }, 180_000);
 });
