@@ -73,7 +73,8 @@ export function parseApiKeys(raw: unknown, file: string): ApiKeyEntry[] {
     else if (e.keyHash !== undefined) {
       if (typeof e.keyHash !== 'string' || !HASH_FORMAT.test(e.keyHash)) problems.push(`${at}.keyHash must look like sha256:<64 hex digits>`);
       else keyHash = e.keyHash.toLowerCase();
-    } else if (typeof e.key !== 'string' || e.key.length < 16) problems.push(`${at}.key must be a string of at least 16 characters (or give keyHash)`);
+    } else if (e.key === undefined) problems.push(`${at} needs a key (a string of at least 16 characters) or a keyHash (sha256:<hex>)`);
+    else if (typeof e.key !== 'string' || e.key.length < 16) problems.push(`${at}.key must be a string of at least 16 characters`);
     else if (/\s/.test(e.key)) problems.push(`${at}.key must not contain white space (it travels in "Authorization: Bearer <key>")`);
     else keyHash = hashApiKey(e.key);
     if (keyHash !== undefined) {

@@ -72,8 +72,8 @@ describe('API key files', () => {
     expect(message).toContain('[0] must hold either key or keyHash, not both');
     expect(message).toContain('[1].keyHash must look like sha256:<64 hex digits>');
     expect(message).toContain('[2].keyHash must look like sha256:<64 hex digits>');
-    expect(message).toContain('[3].key must be a string of at least 16 characters (or give keyHash)');
-    expect(message).toContain('[4].key must be a string of at least 16 characters');
+    expect(message).toContain('[3] needs a key (a string of at least 16 characters) or a keyHash (sha256:<hex>)');
+    expect(message).toContain('[4].key must be a string of at least 16 characters;');
     expect(message).toContain('[5].key must not contain white space');
     expect(message).toContain('[6].name must be a non-empty string');
     expect(message).toContain('[6].role must be one of');
