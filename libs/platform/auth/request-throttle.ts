@@ -105,7 +105,13 @@ export class RequestThrottle implements OnModuleInit {
     const reply = await this.viaRedis((client) => client.ctFailureWindow(this.key('auth-failures', address), FAILURE_WINDOW_MS));
     if (reply === undefined) return this.localFailures.fail(address);
     const [failures, ttlMs] = reply.map(Number);
-    return failures > limit ? Math.max(1, Math.ceil(ttlMs / 1000)) : 0;
+    if (failures <= limit) return 0;
+    const wait = Math.max(1, Math.ceil(ttlMs / 1000));
+    // Once per address and window for the whole deployment: only one request sees this count.
+    if (failures === limit + 1) {
+      this.logger.event('warn', 'failed authentications: address throttled', { address, failures, limitPerMinute: limit, retryAfterSeconds: wait }, 'RequestThrottle');
+    }
+    return wait;
   }
 
   private key(kind: string, id: string): string {
