@@ -160,9 +160,9 @@ function loadKeys(config: AppConfig, logger: JsonLogger): ApiKeyRegistry {
   if (config.apiKeysFile) return new ApiKeyRegistry(loadApiKeysFile(config.apiKeysFile));
   const dev = devApiKeys(config.dataDir);
   if (dev.created) {
-    // Printed once, when made: afterwards they are only in the file (mode 600).
+    // Printed once, when made: the file keeps only their hashes (mode 600).
     logger.event('warn', `dev mode: API keys generated in ${dev.file} (set API_KEYS_FILE in production)`, {
-      keys: dev.keys.map((k) => ({ name: k.name, role: k.role, key: k.key, partnerId: k.partnerId })),
+      keys: dev.generated.map((k) => ({ name: k.name, role: k.role, key: k.key, partnerId: k.partnerId })),
     }, 'Startup');
   }
   return new ApiKeyRegistry(dev.keys);

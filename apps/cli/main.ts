@@ -11,6 +11,7 @@ import { AppConfig, ConfigError, loadConfig } from '../../libs/platform/config/a
 import { DependencyError } from '../../libs/platform/health/dependency-error';
 import { SlaPolicyService } from '../../libs/sla/sla-policy.service';
 import { parseArgs, parseInstantArg, UsageError } from './args';
+import { keygenOutput } from './keygen';
 import { CliDependencies, openCliDependencies } from './cli-dependencies';
 
 const USAGE = `usage: npm run cli -- <command> [options]   (or: node dist/apps/cli/main.js <command> ...)
@@ -23,6 +24,9 @@ commands:
                                       them from the first event beside the live tables, then switch over
   preview --severity A|B|C --from <ISO> --time-zone <IANA> [--country XX]
                                       the SLA clocks a case opened at <from> would get under the policy in force
+  keygen [--name N --role R [--partner P]]
+                                      a new API key and its hash, with an API_KEYS_FILE entry holding only the
+                                      hash (also: keys new ...); the key is shown only this once
   --help                              this text
 
 Same environment variables as the service (EVENT_STORE, DATA_DIR, DATABASE_URL,
@@ -48,6 +52,11 @@ async function main(argv: string[]): Promise<number> {
         return await rebuild(rest);
       case 'preview':
         return await preview(rest);
+      case 'keygen':
+        return keygen(rest);
+      case 'keys':
+        if (rest[0] !== 'new') throw new UsageError(`keys takes one subcommand, new (got "${rest[0] ?? ''}")`);
+        return keygen(rest.slice(1));
       case undefined:
       case 'help':
       case '--help':
@@ -218,6 +227,16 @@ async function preview(argv: string[]): Promise<number> {
     country: country?.toUpperCase(),
   });
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  return 0;
+}
+
+/** Needs no store and no environment: prints what keygenOutput makes. */
+function keygen(argv: string[]): number {
+  const args = parseArgs(argv, ['name', 'role', 'partner']);
+  if (args.positional.length) throw new UsageError(`keygen takes options only (got "${args.positional[0]}")`);
+  const { stdout, note } = keygenOutput({ name: args.options.get('name'), role: args.options.get('role'), partner: args.options.get('partner') });
+  process.stdout.write(stdout);
+  err(note);
   return 0;
 }
 

@@ -38,6 +38,8 @@ export async function startBenchService(env: Record<string, string>): Promise<Ru
       PORT: '0',
       LOG_LEVEL: 'error',
       REDIS_URL: benchRedisUrl(),
+      // The benchmarks measure the service, not the per-key rate limit (on by default).
+      RATE_LIMIT_PER_SECOND: '0',
       ...env,
     },
     [],

@@ -2,14 +2,19 @@ import { Controller, Get, MessageEvent, Query, Req, Res, Sse } from '@nestjs/com
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
+import { CurrentPrincipal } from '../platform/auth/current-principal.decorator';
+import { Principal } from '../platform/auth/principal';
 import { Roles } from '../platform/auth/roles.decorator';
+import { ProblemError } from '../platform/http/problem';
 import { requestHeader } from '../platform/http/request-headers';
 import { ReadConsistency } from '../projections/read-consistency';
+import { AlertFeedService } from './alert-feed.service';
 import { AlertsQueryService } from './alerts.query';
 import { AlertsQuery, AlertStreamQuery } from './dto/alerts.query';
 
-const POLL_MS = 200;
 const HEARTBEAT_MS = 15_000;
+/** What a client refused for too many open streams is told to wait. */
+const STREAM_RETRY_AFTER_S = 10;
 
 @ApiTags('alerts')
 @ApiBearerAuth()
@@ -19,6 +24,7 @@ export class AlertsController {
   constructor(
     private readonly alerts: AlertsQueryService,
     private readonly consistency: ReadConsistency,
+    private readonly feed: AlertFeedService,
   ) {}
 
   /** SLA alerts, newest first. */
@@ -31,35 +37,38 @@ export class AlertsController {
   /**
    * The same alerts, live, as server-sent events (`id` = the alert's stream sequence). A client
    * that reconnects with Last-Event-ID gets everything after it first; a new client starts now.
-   * The read model is polled, so any API process serves the stream whichever process projects.
+   * Every stream of this process is fed by one shared poll of the read model (AlertFeedService),
+   * so any API process serves the stream whichever process projects. At most SSE_MAX_PER_KEY
+   * streams per key and process (429 beyond).
    */
   @Sse('stream')
-  stream(@Query() query: AlertStreamQuery, @Req() request: FastifyRequest, @Res({ passthrough: true }) response: FastifyReply): Observable<MessageEvent> {
+  stream(
+    @Query() query: AlertStreamQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
+    @CurrentPrincipal() principal: Principal,
+  ): Observable<MessageEvent> {
+    const release = this.feed.reserve(principal.name);
+    if (!release) {
+      response.header('Retry-After', String(STREAM_RETRY_AFTER_S));
+      throw ProblemError.of(429, `this API key already has ${this.feed.maxPerKey} open alert streams; close one first`);
+    }
+    // The slot is the connection's: freed however it ends.
+    response.raw.once('close', release);
     const lastEventId = requestHeader(request, 'last-event-id');
+    const resumeAfter = /^\d{1,15}$/.test(lastEventId ?? '') ? Number(lastEventId) : null;
     return new Observable<MessageEvent>((subscriber) => {
-      let closed = false;
-      let timer: NodeJS.Timeout | undefined;
-      let cursor = /^\d+$/.test(lastEventId ?? '') ? Number(lastEventId) : null;
       // A comment line on the response itself (Nest streams the events to it, too).
       const heartbeat = setInterval(() => response.raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
-      const poll = async () => {
-        try {
-          if (cursor === null) cursor = await this.alerts.lastSeq();
-          for (const { seq, alert } of await this.alerts.after(cursor, query.kind)) {
-            subscriber.next({ id: String(seq), type: alert.kind, data: alert });
-            cursor = seq;
-          }
-        } catch (error) {
-          subscriber.error(error);
-          return;
-        }
-        if (!closed) timer = setTimeout(poll, POLL_MS);
-      };
-      void poll();
+      const alerts = this.feed.stream(query.kind, resumeAfter).subscribe({
+        next: ({ seq, alert }) => subscriber.next({ id: String(seq), type: alert.kind, data: alert }),
+        error: (error) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
       return () => {
-        closed = true;
-        clearTimeout(timer);
         clearInterval(heartbeat);
+        alerts.unsubscribe();
+        release();
       };
     });
   }

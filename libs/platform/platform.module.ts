@@ -7,7 +7,7 @@ import { Clock } from './clock/clock';
 import { RedisConnection } from './redis/redis-connection';
 import { EVENT_STORE, READ_MODEL_SQL } from './tokens';
 import { ApiKeyRegistry } from './auth/api-keys';
-import { RateLimiter } from './auth/rate-limiter';
+import { RequestThrottle } from './auth/request-throttle';
 import { AuthGuard } from './auth/auth.guard';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { EventStore } from '../event-store/event-store';
@@ -42,8 +42,8 @@ export class PlatformModule {
       { provide: RedisConnection, useValue: resources.redis },
       { provide: ApiKeyRegistry, useValue: resources.apiKeys },
       { provide: SlaPolicyService, useValue: resources.slaPolicy },
-      // Off by default: a limit of 0 means unlimited.
-      { provide: RateLimiter, useValue: new RateLimiter(resources.config.rateLimitPerSecond) },
+      // Per-key rate limit and failed-authentication throttle, shared through Redis.
+      { provide: RequestThrottle, useClass: RequestThrottle },
     ];
     return {
       module: PlatformModule,

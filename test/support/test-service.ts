@@ -68,7 +68,8 @@ export async function startTestService(
 ): Promise<TestService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'casetrail-test-'));
   const id = randomUUID().replace(/-/g, '').slice(0, 10);
-  const redisPrefix = `ct-test-${id}`;
+  // `env.REDIS_PREFIX` lets two services share one (e.g. to test limits shared through Redis).
+  const redisPrefix = options.env?.REDIS_PREFIX ?? `ct-test-${id}`;
   const env: Record<string, string> = {
     PORT: '0',
     DATA_DIR: dataDir,

@@ -1,7 +1,7 @@
 /**
  * A token bucket per API key: `ratePerSecond` requests a second on average, bursts up to twice
- * that. Off when RATE_LIMIT_PER_SECOND is 0 or unset. In-process: with several API
- * processes each one enforces the limit on its own.
+ * that; a rate of 0 is unlimited. In-process: RequestThrottle keeps the buckets in Redis, shared
+ * by every API process, and uses this one only while Redis cannot be reached.
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();

@@ -23,8 +23,12 @@ export interface AppConfig {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** How often the SLA sweep arms imminent timers and re-creates those Redis lost (SLA_SWEEP_INTERVAL_MS). */
   readonly slaSweepIntervalMs: number;
-  /** Requests a second per API key (bursts of twice that); 0: unlimited (RATE_LIMIT_PER_SECOND). */
+  /** Requests a second per API key (bursts of twice that), shared by every API process through Redis; 0: unlimited (RATE_LIMIT_PER_SECOND). */
   readonly rateLimitPerSecond: number;
+  /** Failed authentications a minute per client address before 429 (AUTH_FAILURES_PER_MINUTE); 0: not throttled. */
+  readonly authFailuresPerMinute: number;
+  /** Open alert streams (SSE) per API key and API process (SSE_MAX_PER_KEY); 0: no cap. */
+  readonly sseMaxPerKey: number;
 }
 
 /** Configuration that cannot be used: every problem, each naming its variable. */
@@ -102,9 +106,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   const slaSweepIntervalMs = Number(sweepText);
   if (!/^\d+$/.test(sweepText) || slaSweepIntervalMs < 100) problems.push('SLA_SWEEP_INTERVAL_MS must be a whole number of milliseconds, at least 100');
 
-  const rateText = text('RATE_LIMIT_PER_SECOND') ?? '0';
+  const rateText = text('RATE_LIMIT_PER_SECOND') ?? '200';
   const rateLimitPerSecond = Number(rateText);
   if (!/^\d+$/.test(rateText)) problems.push('RATE_LIMIT_PER_SECOND must be a whole number (0: unlimited)');
+  const authFailuresText = text('AUTH_FAILURES_PER_MINUTE') ?? '20';
+  const authFailuresPerMinute = Number(authFailuresText);
+  if (!/^\d+$/.test(authFailuresText)) problems.push('AUTH_FAILURES_PER_MINUTE must be a whole number (0: not throttled)');
+  const sseText = text('SSE_MAX_PER_KEY') ?? '5';
+  const sseMaxPerKey = Number(sseText);
+  if (!/^\d+$/.test(sseText)) problems.push('SSE_MAX_PER_KEY must be a whole number (0: no cap)');
 
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = text('DATA_DIR') ?? './data';
@@ -124,6 +134,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     logLevel,
     slaSweepIntervalMs,
     rateLimitPerSecond,
+    authFailuresPerMinute,
+    sseMaxPerKey,
   };
 }
 

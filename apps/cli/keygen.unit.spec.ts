@@ -1,0 +1,32 @@
+import { hashApiKey, parseApiKeys } from '../../libs/platform/auth/api-keys';
+import { UsageError } from './args';
+import { keygenOutput } from './keygen';
+
+describe('keygen', () => {
+  it('prints a fresh 256-bit key, its hash and an entry a key file accepts', () => {
+    const a = keygenOutput({ name: 'ops-2', role: 'ops' });
+    const b = keygenOutput({ name: 'ops-2', role: 'ops' });
+    expect(a.key).not.toBe(b.key);
+    expect(a.key).toMatch(/^ct_key_[A-Za-z0-9_-]{43}$/);
+    const [keyLine, hashLine, entryLine] = a.stdout.trimEnd().split('\n');
+    expect(keyLine).toBe(`key ${a.key}`);
+    expect(hashLine).toBe(`keyHash ${hashApiKey(a.key)}`);
+    const entry = JSON.parse(entryLine);
+    expect(entry).toEqual({ name: 'ops-2', keyHash: hashApiKey(a.key), role: 'ops' });
+    expect(parseApiKeys([entry], 'f')).toEqual([entry]);
+    expect(keygenOutput({ name: 'portal', role: 'partner', partner: 'p-1' }).stdout).toContain('"partnerId":"p-1"');
+  });
+
+  it('without --name and --role the entry has placeholders a service refuses', () => {
+    const entry = JSON.parse(keygenOutput({}).stdout.trimEnd().split('\n')[2]);
+    expect(entry.name).toBe('<name>');
+    expect(() => parseApiKeys([entry], 'f')).toThrow('[0].role must be one of');
+  });
+
+  it('refuses inconsistent options', () => {
+    expect(() => keygenOutput({ name: 'x' })).toThrow(UsageError);
+    expect(() => keygenOutput({ name: 'x', role: 'boss' })).toThrow('--role must be one of');
+    expect(() => keygenOutput({ name: 'x', role: 'partner' })).toThrow('--partner is required with --role partner');
+    expect(() => keygenOutput({ name: 'x', role: 'ops', partner: 'p' })).toThrow('--partner is only for --role partner');
+  });
+});
