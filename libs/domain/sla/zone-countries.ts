@@ -38,3 +38,9 @@ export function timeZoneFitsCountry(timeZone: string, country: string, region?: 
   if (!countries || !placed.has(code)) return true;
   return countries.has(code) || (region !== undefined && countries.has(region.toUpperCase()));
 }
+
+/** The zones the table lists for a country, in its order (the main one first); [] when unknown. */
+export function timeZonesOf(country: string): readonly string[] {
+  const code = country.toUpperCase();
+  return [...zoneTable().byZone].filter(([, countries]) => countries.has(code)).map(([zone]) => zone);
+}
