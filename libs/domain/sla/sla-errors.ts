@@ -60,7 +60,8 @@ export class SlaPolicyVersionConflictError extends SlaPolicyError {
     readonly recordedHash: string,
     readonly fileHash: string,
   ) {
-    const message = `SLA policy version ${version} is already recorded with hash ${recordedHash}; ${source} has hash ${fileHash}: give the new policy a new version`;
+    const what = source === 'built-in' ? 'the built-in policy' : source;
+    const message = `SLA policy version ${version} is already recorded with hash ${recordedHash}; ${what} has hash ${fileHash}: give the new policy a new version`;
     super(source, [{ field: 'version', message }]);
     this.message = message;
     this.name = 'SlaPolicyVersionConflictError';
