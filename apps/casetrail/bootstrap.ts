@@ -55,6 +55,8 @@ export async function startService(
   let background: { stop(): Promise<void> } | null = null;
   let app: NestFastifyApplication | undefined;
   try {
+    // Pins the policy's version to its content (a reused version stops start-up) before any command.
+    await slaPolicy.record(deps.eventStore, (options.clock ?? new SystemClock()).nowIso(), logger);
     if (threaded) {
       background = await startBackgroundThread(config, logger, deps.connectThread?.());
       config = { ...config, role: 'api', backgroundThread: true };

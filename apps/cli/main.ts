@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { caseStream, eventsInRange, ExportedEvent, streamEvents, streamExists, TimeRange } from '../../libs/audit/event-export';
 import { describeOutcome, verifyEventStore } from '../../libs/audit/integrity';
 import { previewClocks } from '../../libs/domain/sla/clock-calculator';
-import { isKnownCountry } from '../../libs/domain/sla/public-holidays';
+import { isKnownCountry, isKnownRegion } from '../../libs/domain/sla/public-holidays';
+import { timeZoneFitsCountry } from '../../libs/domain/sla/zone-countries';
 import { SlaPolicyError } from '../../libs/domain/sla/sla-errors';
 import { isKnownTimeZone } from '../../libs/domain/sla/zoned-time';
 import { ProjectionRebuilder, RebuildInProgressError, RebuildProgress, UnknownProjectionError } from '../../libs/projections/rebuild/projection-rebuilder';
@@ -22,7 +23,7 @@ commands:
   export --from <ISO> --to <ISO>      every event whose metadata.occurredAt is in [from, to), as NDJSON
   rebuild [projection]                rebuild one read model (${ALL_PROJECTIONS.map((p) => p.name).join(', ')}) or all of
                                       them from the first event beside the live tables, then switch over
-  preview --severity A|B|C --from <ISO> --time-zone <IANA> [--country XX]
+  preview --severity A|B|C --from <ISO> --time-zone <IANA> [--country XX [--region NSW]]
                                       the SLA clocks a case opened at <from> would get under the policy in force
   keygen [--name N --role R [--partner P]]
                                       a new API key and its hash, with an API_KEYS_FILE entry holding only the
@@ -203,7 +204,7 @@ function progressLine(p: RebuildProgress): string {
 }
 
 async function preview(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, ['severity', 'from', 'time-zone', 'country']);
+  const args = parseArgs(argv, ['severity', 'from', 'time-zone', 'country', 'region']);
   if (args.positional.length) throw new UsageError(`preview takes options only (got "${args.positional[0]}")`);
   const problems: string[] = [];
   const severity = args.options.get('severity');
@@ -220,11 +221,19 @@ async function preview(argv: string[]): Promise<number> {
   if (country !== undefined && !(/^[A-Za-z]{2}$/.test(country) && isKnownCountry(country))) {
     problems.push('--country must be an ISO 3166-1 alpha-2 code whose public holidays are known, such as FR');
   }
+  const region = args.options.get('region');
+  if (region !== undefined && (country === undefined || (isKnownCountry(country) && !isKnownRegion(country, region)))) {
+    problems.push(`--region must be a region of --country whose public holidays are known, such as NSW for AU, CA for US, BY for DE`);
+  }
+  if (timeZone !== undefined && country !== undefined && isKnownTimeZone(timeZone) && !timeZoneFitsCountry(timeZone, country, region)) {
+    problems.push(`--time-zone ${timeZone} is not a time zone of ${country.toUpperCase()}`);
+  }
   if (problems.length) throw new UsageError(problems.join('; '));
   const policy = SlaPolicyService.load(config().slaPolicyFile);
   const result = previewClocks(policy.calculator, severity as 'A' | 'B' | 'C', new Date(from).toISOString(), {
     timeZone: timeZone as string,
     country: country?.toUpperCase(),
+    region: region?.toUpperCase(),
   });
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   return 0;

@@ -74,8 +74,10 @@ function memoized(calculator: ClockCalculator): ClockCalculator {
   const cache = new Map<string, ClockDue>();
   return {
     policyVersion: calculator.policyVersion,
+    policyHash: calculator.policyHash,
+    publicHolidays: calculator.publicHolidays,
     clockFor(kind, severity, startedAt, location) {
-      const key = `${kind}|${severity}|${startedAt}|${location.timeZone}|${location.country ?? ''}`;
+      const key = `${kind}|${severity}|${startedAt}|${location.timeZone}|${location.country ?? ''}|${location.region ?? ''}`;
       let due = cache.get(key);
       if (!due) {
         due = calculator.clockFor(kind, severity, startedAt, location);

@@ -26,7 +26,8 @@ export class CaseActionHandler implements ICommandHandler<CaseActionCommand> {
       metadata,
       command,
       authorize: (state) => assertCaseVisible(metadata.principal, state, caseId),
-      context: () => ({ clocks: this.sla.calculator }),
+      // The case's own policy (the one in force for a new case): see SlaPolicyService.calculatorFor.
+      context: (state) => this.sla.contextFor(state),
     });
   }
 

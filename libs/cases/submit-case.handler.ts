@@ -7,6 +7,7 @@ import { Clock } from '../platform/clock/clock';
 import { DeciderCommandRunner, deterministicUuid } from '../platform/commanding/decider-command-runner';
 import { EVENT_STORE } from '../platform/tokens';
 import { SlaPolicyService } from '../sla/sla-policy.service';
+import { requireHolidayCountry } from '../domain/case/sla-location';
 import { caseStreamId } from './case-access';
 import { CaseOutcome, SubmitCaseCommand } from './case-commands';
 import { reserveCaseReference } from './case-reference';
@@ -21,6 +22,8 @@ export class SubmitCaseHandler implements ICommandHandler<SubmitCaseCommand> {
   ) {}
 
   async execute({ data, metadata }: SubmitCaseCommand): Promise<CaseOutcome> {
+    // Before the reference is reserved: a refused submission writes nothing (the decider checks it too).
+    requireHolidayCountry(data.contact, this.sla.calculator);
     // With an Idempotency-Key a retried submission targets the same case (and reference).
     const caseId = metadata.idempotencyKey
       ? deterministicUuid(`case\n${metadata.principal.name}\n${metadata.idempotencyKey}`)
@@ -31,7 +34,8 @@ export class SubmitCaseHandler implements ICommandHandler<SubmitCaseCommand> {
       streamId: caseStreamId(caseId),
       metadata,
       command: { type: 'SubmitCase', data: { ...data, caseId, reference, submittedBy: metadata.principal.name } },
-      context: () => ({ clocks: this.sla.calculator }),
+      // The case's own policy (the one in force for a new case): see SlaPolicyService.calculatorFor.
+      context: (state) => this.sla.contextFor(state),
     });
   }
 }

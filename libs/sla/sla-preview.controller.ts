@@ -4,7 +4,7 @@ import { previewClocks } from '../domain/sla/clock-calculator';
 import { SlaPolicyService } from './sla-policy.service';
 import { SlaPreviewQuery } from './dto/sla-preview.query';
 
-/** GET /v1/sla/preview: the clocks a case opened at `from` would get under the policy in force. */
+/** GET /v1/sla/preview: the clocks a case opened at `from` (in timeZone, country, region) would get under the policy in force. */
 @ApiTags('sla')
 @ApiBearerAuth()
 @Controller('v1/sla')
@@ -16,6 +16,7 @@ export class SlaPreviewController {
     return previewClocks(this.sla.calculator, query.severity, new Date(query.from).toISOString(), {
       timeZone: query.timeZone,
       country: query.country,
+      region: query.country ? query.region : undefined,
     });
   }
 }

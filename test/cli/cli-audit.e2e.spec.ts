@@ -41,12 +41,26 @@ describe('npm run cli -- (usage, preview)', () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
       policyVersion: 'default-2026-11',
+      policyHash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
       initialResponse: { dueAt: '2026-11-14T04:00:00.000Z', warnAt: '2026-11-14T03:45:00.000Z' },
       update: { dueAt: '2026-11-14T05:00:00.000Z', warnAt: '2026-11-14T04:30:00.000Z' },
     });
     // Business time in Paris with French holidays: Friday 16:30 (UTC+1) + 2 h is Monday 10:30.
     const b = await runCli(['preview', '--severity=B', '--from=2026-11-13T16:30:00+01:00', '--time-zone=Europe/Paris', '--country=FR'], {});
     expect(JSON.parse(b.stdout).initialResponse.dueAt).toBe('2026-11-16T09:30:00.000Z');
+  });
+
+  it("preview --region counts the region's holidays too (NSW Labour Day), and checks region and zone", async () => {
+    // Friday 2 October 2026 16:30 in Sydney + 2 business hours: Monday 10:30, or Tuesday 10:30 in NSW.
+    const base = ['preview', '--severity=B', '--from=2026-10-02T16:30:00+10:00', '--time-zone=Australia/Sydney', '--country=AU'];
+    expect(JSON.parse((await runCli(base, {})).stdout).initialResponse.dueAt).toBe('2026-10-04T23:30:00.000Z');
+    const nsw = await runCli([...base, '--region=NSW'], {});
+    expect(nsw.code).toBe(0);
+    expect(JSON.parse(nsw.stdout).initialResponse.dueAt).toBe('2026-10-05T23:30:00.000Z');
+    const bad = await runCli(['preview', '--severity=B', '--from=2026-10-02T16:30:00+10:00', '--time-zone=Australia/Sydney', '--country=FR', '--region=NSW'], {});
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--region must be a region of --country');
+    expect(bad.stderr).toContain('--time-zone Australia/Sydney is not a time zone of FR');
   });
 
   it('preview uses SLA_POLICY_FILE, and names every bad argument (exit 2)', async () => {

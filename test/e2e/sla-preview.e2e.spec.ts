@@ -12,6 +12,7 @@ describe('GET /v1/sla/preview', () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       policyVersion: 'default-2026-11',
+      policyHash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
       // 30 min on Friday, 1 h 30 on Monday (Paris is UTC+1 in November).
       initialResponse: { dueAt: '2026-11-16T09:30:00.000Z', warnAt: expect.any(String) },
       update: { dueAt: '2026-11-16T15:30:00.000Z', warnAt: expect.any(String) },

@@ -23,6 +23,8 @@ import { PRODUCTS, REQUEST_TYPES, SEVERITIES, SUBMITTER_ROLES } from '../../doma
 import type { Product, RequestType, Severity, SubmitterRole } from '../../domain/case/case.types';
 import { IsIanaTimeZone } from '../../platform/validation/is-iana-time-zone';
 import { IsHolidayCountry } from '../../platform/validation/is-holiday-country';
+import { IsHolidayRegion } from '../../platform/validation/is-holiday-region';
+import { IsTimeZoneOfCountry } from '../../platform/validation/is-time-zone-of-country';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 const ID_MESSAGE = '$property must be 1-100 letters, digits, ".", "_", ":" or "-"';
@@ -31,12 +33,21 @@ export class ContactDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
   @ApiProperty() @IsEmail({}, { message: 'contact.email must be an e-mail address' }) @MaxLength(320) email!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(/^\+?[0-9 ().-]{3,40}$/, { message: 'contact.phone must be a phone number' }) phone?: string;
-  @ApiProperty({ example: 'Europe/Paris' }) @IsIanaTimeZone() timeZone!: string;
-  @ApiPropertyOptional({ example: 'FR' })
+  @ApiProperty({ example: 'Europe/Paris', description: "The contact's IANA zone; checked against country where the tz database can tell" })
+  @IsIanaTimeZone()
+  @IsTimeZoneOfCountry()
+  timeZone!: string;
+  @ApiPropertyOptional({ example: 'FR', description: 'Required when the SLA policy closes on public holidays' })
   @IsOptional()
   @IsISO31661Alpha2({ message: 'contact.country must be an ISO 3166-1 alpha-2 country code such as FR' })
   @IsHolidayCountry()
   country?: string;
+  @ApiPropertyOptional({ example: 'NSW', description: "A region of country (state, province, Land) whose public holidays close the contact's business calendar too" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10)
+  @IsHolidayRegion()
+  region?: string;
 }
 
 export class AzureDto {

@@ -35,6 +35,13 @@ export type CaseSubmitted = CaseEventOf<
     readonly partnerAvailable24x7: boolean;
     readonly proposedSeverity: Severity | null;
     readonly attachments: readonly Attachment[];
+    /**
+     * The SLA policy in force at submission (version and content hash): every clock of the case
+     * is computed under it, whatever policy the service runs later. Absent on cases submitted
+     * before policies were pinned (their first clock's policy is theirs).
+     */
+    readonly policyVersion?: string;
+    readonly policyHash?: string;
   }
 >;
 
@@ -137,6 +144,8 @@ export type SlaClockStarted = CaseEventOf<
     readonly warnAt: string;
     readonly escalateAt: string;
     readonly policyVersion: string;
+    /** The policy's content hash; absent on clocks recorded before policies were pinned. */
+    readonly policyHash?: string;
     readonly calendar: '24x7' | 'business';
     readonly location: CalendarLocation;
     readonly cause: ClockStartCause;

@@ -38,6 +38,7 @@ function submitted({ data }: CaseSubmitted): Case {
     escalationCount: 0,
     lastEscalatedAt: null,
     clocksStarted: 0,
+    policy: data.policyVersion === undefined ? null : { version: data.policyVersion, hash: data.policyHash ?? null },
     sla: { policyVersion: null, initialResponse: null, nextUpdate: null },
   };
 }
@@ -106,6 +107,8 @@ function evolveExisting(state: Case, event: CaseEvent): Case {
       return {
         ...s,
         clocksStarted: s.clocksStarted + 1,
+        // A case from before policies were pinned runs under its first clock's policy.
+        policy: s.policy ?? { version: clock.policyVersion, hash: event.data.policyHash ?? null },
         sla: { ...s.sla, policyVersion: clock.policyVersion, [clock.clock]: clock },
       };
     }

@@ -40,6 +40,15 @@ export interface SlaClock {
   readonly stoppedAt?: string;
 }
 
+/**
+ * The SLA policy a case runs under: recorded at submission, or (cases submitted before policies
+ * were pinned) taken from its first clock, whose hash may then be unknown (null).
+ */
+export interface CasePolicy {
+  readonly version: string;
+  readonly hash: string | null;
+}
+
 /** What GET /v1/cases/{id} shows as `sla`: the latest clock of each kind. */
 export interface CaseSla {
   /** The policy version of the latest clock started; null before the first. */
@@ -85,6 +94,8 @@ export interface Case extends ProblemReport {
   readonly lastEscalatedAt: string | null;
   /** How many SlaClockStarted this case has: the n of the next clockId. */
   readonly clocksStarted: number;
+  /** The SLA policy every clock of this case is computed under; null until known (see CasePolicy). */
+  readonly policy: CasePolicy | null;
   readonly sla: CaseSla;
 }
 

@@ -31,8 +31,10 @@ export interface Contact {
   readonly phone?: string;
   /** IANA zone: business-time SLA clocks run in it. */
   readonly timeZone: string;
-  /** ISO 3166 country/region: whose public holidays close the business calendar. */
+  /** ISO 3166 country: whose public holidays close the business calendar. */
   readonly country?: string;
+  /** One of the country's regions (NSW, CA, BY...): its own public holidays close the calendar too. */
+  readonly region?: string;
 }
 
 /** Metadata only: the content lives elsewhere. */

@@ -7,6 +7,7 @@ import { isCoveredProduct, problemReportOf } from './case.types';
 import { eligibilityFailures } from './eligibility';
 import { routeSubmission } from './routing';
 import { assignSeverity } from './decide-severity';
+import { requireHolidayCountry } from './sla-location';
 
 /**
  * A submission is always recorded. Then: routed to its team (not a repair, or a product the
@@ -17,6 +18,7 @@ export function submit({ data }: SubmitCase, state: CaseState, context: CaseCont
   if (state !== null) {
     throw new IllegalStateError(`case ${data.caseId} was already submitted (${state.reference})`, { caseId: data.caseId });
   }
+  requireHolidayCountry(data.contact, context.clocks);
   const submitted: CaseSubmitted = {
     type: 'CaseSubmitted',
     // Fields picked one by one: whatever else the caller's object carries is not history.
@@ -34,6 +36,8 @@ export function submit({ data }: SubmitCase, state: CaseState, context: CaseCont
       partnerAvailable24x7: data.partnerAvailable24x7,
       proposedSeverity: data.proposedSeverity ?? null,
       attachments: data.attachments ?? [],
+      policyVersion: context.clocks.policyVersion,
+      policyHash: context.clocks.policyHash,
       at: context.now,
     },
   };

@@ -21,7 +21,8 @@ export function startClock(
   context: CaseContext,
   replacesClockId: string | null = null,
 ): SlaClockStarted {
-  const location = { timeZone: state.contact.timeZone, ...(state.contact.country ? { country: state.contact.country } : {}) };
+  const { timeZone, country, region } = state.contact;
+  const location = { timeZone, ...(country ? { country } : {}), ...(country && region ? { region } : {}) };
   const due = context.clocks.clockFor(kind, severity, startedAt, location);
   return {
     type: 'SlaClockStarted',
@@ -35,6 +36,7 @@ export function startClock(
       warnAt: due.warnAt,
       escalateAt: due.escalateAt,
       policyVersion: due.policyVersion,
+      policyHash: due.policyHash,
       calendar: due.calendar,
       location,
       cause,

@@ -2,14 +2,15 @@ import { IANAZone } from 'luxon';
 import { ValidationError } from '../shared/domain-errors';
 import { formatInstant, parseInstant } from './instant';
 import { DayInterval, WeeklyHours, parseWeeklyHours } from './opening-hours';
-import { isKnownCountry, isPublicHoliday } from './public-holidays';
-import { UnknownCountryError } from './sla-errors';
+import { isKnownCountry, isKnownRegion, isPublicHoliday } from './public-holidays';
+import { UnknownCountryError, UnknownRegionError } from './sla-errors';
 import { WeekDay, dayOfIsoDate, ianaZone, instantAt, localPosition, weekDayOf } from './zoned-time';
 
 /**
  * Where and when business time runs. `hours: '24x7'` is always open (real elapsed time, no
  * holidays); otherwise weekly wall-clock hours, minus the public holidays of `country` (none
- * when absent) and the explicit `closedDates` (YYYY-MM-DD, local dates).
+ * when absent) and of its `region` (a state, province or Land: NSW, CA, BY) when given, and the
+ * explicit `closedDates` (YYYY-MM-DD, local dates).
  */
 export type BusinessCalendarOptions =
   | { readonly timeZone: string; readonly hours: '24x7' }
@@ -17,6 +18,8 @@ export type BusinessCalendarOptions =
       readonly timeZone: string;
       readonly hours: WeeklyHours;
       readonly country?: string;
+      /** Only with `country`: one of its regions as date-holidays names them. */
+      readonly region?: string;
       readonly closedDates?: readonly string[];
     };
 
@@ -73,7 +76,9 @@ export function createBusinessCalendar(options: BusinessCalendarOptions): Busine
     closed.add(day);
   });
   if (options.country !== undefined && !isKnownCountry(options.country)) throw new UnknownCountryError(options.country);
-  return new ZonedCalendar(options.timeZone, zone, hours, closed, options.country);
+  const region = options.country === undefined ? undefined : options.region;
+  if (region !== undefined && !isKnownRegion(options.country!, region)) throw new UnknownRegionError(options.country!, region);
+  return new ZonedCalendar(options.timeZone, zone, hours, closed, options.country, region);
 }
 
 class ZonedCalendar implements BusinessCalendar {
@@ -86,6 +91,7 @@ class ZonedCalendar implements BusinessCalendar {
     private readonly week: ReadonlyMap<WeekDay, readonly DayInterval[]> | undefined,
     private readonly closed: ReadonlySet<number>,
     private readonly country: string | undefined,
+    private readonly region?: string,
   ) {}
 
   isOpen(instant: string): boolean {
@@ -168,7 +174,7 @@ class ZonedCalendar implements BusinessCalendar {
     if (spans) return spans;
     if (!this.week) {
       spans = [[instantAt(this.zone, day, 0), instantAt(this.zone, day + 1, 0)]];
-    } else if (this.closed.has(day) || (this.country !== undefined && isPublicHoliday(this.country, day))) {
+    } else if (this.closed.has(day) || (this.country !== undefined && isPublicHoliday(this.country, day, this.region))) {
       spans = [];
     } else {
       spans = (this.week.get(weekDayOf(day)) ?? [])

@@ -3,6 +3,7 @@ import { BusinessCalendar, createBusinessCalendar } from './business-calendar';
 import { formatInstant, parseInstant } from './instant';
 import { durationMs } from './iso-duration';
 import { SlaPolicy } from './policy';
+import { policyFingerprint } from './policy-fingerprint';
 import type { CalendarLocation, ClockCalculator, ClockDue, ClockKind, Severity } from './sla-clock';
 import { ianaZone } from './zoned-time';
 
@@ -11,10 +12,11 @@ type Target = { readonly ms: number } | { readonly businessDays: number };
 
 /**
  * The ClockCalculator of a policy. A 24x7 severity counts real time in UTC; a business severity
- * counts the business calendar of the case contact's zone and country. warnAt and escalateAt are
- * measured in the clock's own time too, so a business clock never warns or escalates at night.
+ * counts the business calendar of the case contact's zone, country and region. warnAt and
+ * escalateAt are measured in the clock's own time too, so a business clock never warns or
+ * escalates at night. `policyHash`: the hash the policy was recorded under (default: computed).
  */
-export function createClockCalculator(policy: SlaPolicy): ClockCalculator {
+export function createClockCalculator(policy: SlaPolicy, policyHash: string = policyFingerprint(policy)): ClockCalculator {
   const warnFraction = policy.warnAt;
   const escalateMs = fixedMs(policy.escalateAfterOverdue, 'escalateAfterOverdue');
   const targets = new Map<string, Target>();
@@ -25,15 +27,16 @@ export function createClockCalculator(policy: SlaPolicy): ClockCalculator {
   }
 
   const realTime = createBusinessCalendar({ timeZone: 'UTC', hours: '24x7' });
-  // Calendars memoise converted days; one per (zone, country) keeps that work across cases.
+  // Calendars memoise converted days; one per (zone, country, region) keeps that work across cases.
   const calendars = new Map<string, BusinessCalendar>();
   const businessCalendar = (location: CalendarLocation): BusinessCalendar => {
     const country = policy.businessCalendar.publicHolidays ? location.country : undefined;
-    const key = `${location.timeZone}|${country ?? ''}`;
+    const region = country !== undefined ? location.region : undefined;
+    const key = `${location.timeZone}|${country ?? ''}|${region ?? ''}`;
     let calendar = calendars.get(key);
     if (!calendar) {
       const { week, closedDates } = policy.businessCalendar;
-      calendar = createBusinessCalendar({ timeZone: location.timeZone, hours: week, closedDates, country });
+      calendar = createBusinessCalendar({ timeZone: location.timeZone, hours: week, closedDates, country, region });
       calendars.set(key, calendar);
     }
     return calendar;
@@ -41,6 +44,8 @@ export function createClockCalculator(policy: SlaPolicy): ClockCalculator {
 
   return {
     policyVersion: policy.version,
+    policyHash,
+    publicHolidays: policy.businessCalendar.publicHolidays,
     clockFor(kind: ClockKind, severity: Severity, startedAt: string, location: CalendarLocation): ClockDue {
       const severityPolicy = policy.severities[severity];
       if (!severityPolicy) throw new ValidationError(`unknown severity ${JSON.stringify(severity)} (expected A, B or C)`, 'severity');
@@ -55,6 +60,7 @@ export function createClockCalculator(policy: SlaPolicy): ClockCalculator {
       const span = calendar.businessTimeBetween(start, dueAt);
       return {
         policyVersion: policy.version,
+        policyHash,
         calendar: severityPolicy.calendar,
         startedAt: start,
         warnAt: calendar.addBusinessTime(start, Math.round(span * warnFraction)),
@@ -73,6 +79,7 @@ export interface ClockPreview {
 /** What GET /v1/sla/preview answers: the clocks a case opened at `from` would get. */
 export interface SlaPreview {
   readonly policyVersion: string;
+  readonly policyHash: string;
   readonly initialResponse: ClockPreview;
   /** The update clock as if it started at `from` too. */
   readonly update: ClockPreview;
@@ -83,6 +90,7 @@ export function previewClocks(calculator: ClockCalculator, severity: Severity, f
   const update = calculator.clockFor('nextUpdate', severity, from, location);
   return {
     policyVersion: calculator.policyVersion,
+    policyHash: calculator.policyHash,
     initialResponse: { dueAt: initial.dueAt, warnAt: initial.warnAt },
     update: { dueAt: update.dueAt, warnAt: update.warnAt },
   };

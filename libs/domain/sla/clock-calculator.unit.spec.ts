@@ -1,15 +1,18 @@
 import { createClockCalculator, previewClocks } from './clock-calculator';
 import { DEFAULT_SLA_POLICY, SlaPolicy } from './policy';
+import { policyFingerprint } from './policy-fingerprint';
 import { UnknownTimeZoneError } from './sla-errors';
 
 const calculator = createClockCalculator(DEFAULT_SLA_POLICY);
 const paris = { timeZone: 'Europe/Paris', country: 'FR' };
+const DEFAULT_HASH = policyFingerprint(DEFAULT_SLA_POLICY);
 
 describe('clock calculator (default policy)', () => {
   it('severity B opened Friday 16:30 Paris: initial response due Monday 10:30 Paris', () => {
     // 2026-11-13 is a normal week; Paris is UTC+1.
     expect(calculator.clockFor('initialResponse', 'B', '2026-11-13T15:30:00Z', paris)).toEqual({
       policyVersion: 'default-2026-11',
+      policyHash: DEFAULT_HASH,
       calendar: 'business',
       startedAt: '2026-11-13T15:30:00.000Z',
       warnAt: '2026-11-16T09:00:00.000Z', // 75% of the 2 h business span: Monday 10:00
@@ -35,6 +38,7 @@ describe('clock calculator (default policy)', () => {
   it('severity A is 24x7: PT1H from Saturday 03:00 is Saturday 04:00', () => {
     expect(calculator.clockFor('initialResponse', 'A', '2026-11-14T03:00:00Z', paris)).toEqual({
       policyVersion: 'default-2026-11',
+      policyHash: DEFAULT_HASH,
       calendar: '24x7',
       startedAt: '2026-11-14T03:00:00.000Z',
       warnAt: '2026-11-14T03:45:00.000Z',
@@ -115,6 +119,7 @@ describe('previewClocks', () => {
   it('gives both clocks as counted from `from`', () => {
     expect(previewClocks(calculator, 'B', '2026-11-13T15:30:00Z', paris)).toEqual({
       policyVersion: 'default-2026-11',
+      policyHash: DEFAULT_HASH,
       initialResponse: { dueAt: '2026-11-16T09:30:00.000Z', warnAt: '2026-11-16T09:00:00.000Z' },
       // Friday 16:30 + 1 business day = Monday 16:30; span 8 h, warns 6 h in: Monday 14:30.
       update: { dueAt: '2026-11-16T15:30:00.000Z', warnAt: '2026-11-16T13:30:00.000Z' },

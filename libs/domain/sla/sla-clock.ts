@@ -6,14 +6,20 @@
 export type Severity = 'A' | 'B' | 'C';
 export type ClockKind = 'initialResponse' | 'nextUpdate';
 
-/** Where business time is counted: the case contact's IANA zone and ISO 3166 country. */
+/**
+ * Where business time is counted: the case contact's IANA zone, ISO 3166 country and, optionally,
+ * the country's region (NSW, CA, BY...) whose own public holidays close the calendar too.
+ */
 export interface CalendarLocation {
   readonly timeZone: string;
   readonly country?: string;
+  readonly region?: string;
 }
 
 export interface ClockDue {
   readonly policyVersion: string;
+  /** The policy's content hash (policyFingerprint): what the version pins. */
+  readonly policyHash: string;
   /** '24x7' or 'business', as the policy said for this severity. */
   readonly calendar: '24x7' | 'business';
   readonly startedAt: string;
@@ -25,6 +31,9 @@ export interface ClockDue {
 
 export interface ClockCalculator {
   readonly policyVersion: string;
+  readonly policyHash: string;
+  /** Whether business calendars close on the contact's public holidays (then a case needs a country). */
+  readonly publicHolidays: boolean;
   /** The due instants of a clock of `kind` for `severity` that starts at `startedAt` (ISO-8601 UTC). */
   clockFor(kind: ClockKind, severity: Severity, startedAt: string, location: CalendarLocation): ClockDue;
 }

@@ -33,3 +33,37 @@ export class UnknownCountryError extends ValidationError {
     super(`unknown ISO 3166-1 country code ${JSON.stringify(country)} (expected e.g. "FR")`, 'country', { country });
   }
 }
+
+/** A region that date-holidays does not know for the country: its holidays would silently be missing. */
+export class UnknownRegionError extends ValidationError {
+  constructor(
+    readonly country: string,
+    readonly region: string,
+  ) {
+    super(`unknown region ${JSON.stringify(region)} of country ${JSON.stringify(country)} (expected e.g. "NSW" for AU, "CA" for US, "BY" for DE)`, 'region', {
+      country,
+      region,
+    });
+  }
+}
+
+/**
+ * A policy file whose `version` is already recorded with other content. Refusing to start is the
+ * only honest answer: that version would otherwise name two sets of rules, and an auditor
+ * replaying a clock could not tell which one it ran under. A SlaPolicyError, so start-up prints it
+ * as one line.
+ */
+export class SlaPolicyVersionConflictError extends SlaPolicyError {
+  constructor(
+    source: string,
+    readonly version: string,
+    readonly recordedHash: string,
+    readonly fileHash: string,
+  ) {
+    const what = source === 'built-in' ? 'the built-in policy' : source;
+    const message = `SLA policy version ${version} is already recorded with hash ${recordedHash}; ${what} has hash ${fileHash}: give the new policy a new version`;
+    super(source, [{ field: 'version', message }]);
+    this.message = message;
+    this.name = 'SlaPolicyVersionConflictError';
+  }
+}

@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO31661Alpha2, IsISO8601, IsOptional } from 'class-validator';
+import { IsIn, IsISO31661Alpha2, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsIanaTimeZone } from '../../platform/validation/is-iana-time-zone';
 import { IsHolidayCountry } from '../../platform/validation/is-holiday-country';
+import { IsHolidayRegion } from '../../platform/validation/is-holiday-region';
+import { IsTimeZoneOfCountry } from '../../platform/validation/is-time-zone-of-country';
 import { SEVERITIES } from '../../domain/case/case.types';
 import type { Severity } from '../../domain/case/case.types';
 
@@ -10,10 +12,16 @@ export class SlaPreviewQuery {
   @ApiProperty({ example: '2026-11-13T15:30:00Z' })
   @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 instant with an offset, e.g. 2026-11-13T16:30:00+01:00' })
   from!: string;
-  @ApiProperty({ example: 'Europe/Paris' }) @IsIanaTimeZone() timeZone!: string;
+  @ApiProperty({ example: 'Europe/Paris' }) @IsIanaTimeZone() @IsTimeZoneOfCountry() timeZone!: string;
   @ApiPropertyOptional({ example: 'FR' })
   @IsOptional()
   @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 country code such as FR' })
   @IsHolidayCountry()
   country?: string;
+  @ApiPropertyOptional({ example: 'NSW', description: 'A region of country: its public holidays count too' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10)
+  @IsHolidayRegion()
+  region?: string;
 }

@@ -20,14 +20,20 @@ export const HOURS: Record<ClockKind, Record<Severity, number>> = {
   nextUpdate: { A: 2, B: 8, C: 24 },
 };
 
+export const TEST_POLICY_HASH = 'sha256:test-policy-1';
+
 export const fakeClocks: ClockCalculator = {
   policyVersion: 'test-policy-1',
+  policyHash: TEST_POLICY_HASH,
+  // No holidays, so specs may submit contacts without a country (sla-location has its own spec).
+  publicHolidays: false,
   clockFor(kind, severity, startedAt): ClockDue {
     const start = Date.parse(startedAt);
     const span = HOURS[kind][severity] * HOUR;
     const iso = (ms: number) => new Date(ms).toISOString();
     return {
       policyVersion: 'test-policy-1',
+      policyHash: TEST_POLICY_HASH,
       calendar: severity === 'A' ? '24x7' : 'business',
       startedAt,
       warnAt: iso(start + 0.75 * span),
@@ -85,6 +91,8 @@ export function caseSubmitted(overrides: Partial<SubmitData> = {}, at = min(-30)
       azure: data.azure ?? null,
       proposedSeverity: data.proposedSeverity ?? null,
       attachments: data.attachments ?? [],
+      policyVersion: 'test-policy-1',
+      policyHash: TEST_POLICY_HASH,
       at,
     },
   };
@@ -124,6 +132,7 @@ export function clockStarted(
       warnAt: due.warnAt,
       escalateAt: due.escalateAt,
       policyVersion: 'test-policy-1',
+      policyHash: TEST_POLICY_HASH,
       calendar: due.calendar,
       location: LOCATION,
       cause,
