@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { uuidv7 } from '../ids/uuid-v7';
+import { idempotentId } from '../idempotency/idempotent-id';
 import { Inject, Injectable } from '@nestjs/common';
 import { Decider, DecideContext, DomainEvent, fold } from '../../domain/shared/decider';
 import { EventStore, NewEvent, RecordedEvent } from '../../event-store/event-store';
@@ -208,11 +208,10 @@ function toNewEvent(
   metadata: CommandMetadata,
 ): NewEvent {
   return {
-    // With an Idempotency-Key, a retried request derives the same ids, so the store ignores it.
+    // With an Idempotency-Key, a retried request derives the same ids, so the store ignores it
+    // (and another request with the key derives others, see idempotentId).
     // Otherwise time-ordered ids: the store's unique index on them grows like a sequence.
-    id: metadata.idempotencyKey
-      ? deterministicUuid(`${metadata.principal.name}\n${metadata.idempotencyKey}\n${streamId}\n${index}`)
-      : uuidv7(),
+    id: idempotentId(metadata, streamId, String(index)) ?? uuidv7(),
     type: event.type,
     data: event.data as Record<string, unknown>,
     metadata: {
@@ -224,13 +223,4 @@ function toNewEvent(
       expectedRevision: revision,
     },
   };
-}
-
-/** A name-based UUID (version 5 layout over SHA-1), stable for the same input. */
-export function deterministicUuid(name: string): string {
-  const hash = createHash('sha1').update(name).digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

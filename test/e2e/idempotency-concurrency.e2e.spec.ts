@@ -1,0 +1,235 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventStore, RecordedEvent } from '../../libs/event-store/event-store';
+import { PgSqlClient } from '../../libs/event-store/sql/pg-sql-client';
+import { EVENT_STORE } from '../../libs/platform/tokens';
+import { caseBody, expectProblem, history, submitCase, totalEvents, types, unique } from '../support/case-fixtures';
+import { testDatabaseUrl } from '../support/test-database';
+import { startTestService, TestResponse, TestService, withSearchPath } from '../support/test-service';
+
+type Store = 'embedded' | 'postgres';
+
+/**
+ * Where one test file's service keeps its data, kept across restarts of the service (and shared
+ * by two services at once on PostgreSQL, as two API processes would).
+ */
+function persistentStore(store: Store) {
+  const id = unique();
+  const dataDir = mkdtempSync(join(tmpdir(), 'casetrail-idem-'));
+  const schema = `ct_test_idem_${id}`;
+  const env: Record<string, string> =
+    store === 'postgres'
+      ? { EVENT_STORE: 'postgres', DATABASE_URL: withSearchPath(testDatabaseUrl(), schema) }
+      : { DATA_DIR: dataDir };
+  return {
+    async create() {
+      if (store !== 'postgres') return;
+      const admin = new PgSqlClient(testDatabaseUrl(), { max: 1 });
+      await admin.exec(`create schema ${schema}`);
+      await admin.close();
+    },
+    // startTestService's own store is replaced by this one (it still gives each service its own
+    // Redis prefix and temporary directory for its keys).
+    start: (): Promise<TestService> => startTestService({ env }),
+    async destroy() {
+      if (store === 'postgres') {
+        const admin = new PgSqlClient(testDatabaseUrl(), { max: 1 });
+        await admin.exec(`drop schema if exists ${schema} cascade`);
+        await admin.close();
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every event of the store (white-box: to count what a race really wrote). */
+async function allEvents(service: TestService): Promise<RecordedEvent[]> {
+  const store = service.service.app.get<symbol, EventStore>(EVENT_STORE, { strict: false });
+  const events: RecordedEvent[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const page = await store.readAll({ after, maxCount: 1000 });
+    events.push(...page.events);
+    if (page.events.length < 1000) return events;
+    after = page.checkpoint;
+  }
+}
+
+/** The CaseSubmitted events whose summary starts with `marker`. */
+async function submittedWith(service: TestService, marker: string): Promise<RecordedEvent[]> {
+  return (await allEvents(service)).filter((e) => e.type === 'CaseSubmitted' && String(e.data.summary).startsWith(marker));
+}
+
+function expectReplayOf(replay: TestResponse, first: TestResponse): void {
+  expect({ status: replay.status, body: replay.body, etag: replay.headers.get('etag') }).toEqual({
+    status: first.status,
+    body: first.body,
+    etag: first.headers.get('etag'),
+  });
+}
+
+describe.each<Store>(['embedded', 'postgres'])('Idempotency-Key is exactly once (%s store)', (store) => {
+  const data = persistentStore(store);
+  let service: TestService;
+  beforeAll(async () => {
+    await data.create();
+    service = await data.start();
+  }, 60_000);
+  afterAll(async () => {
+    await service?.close();
+    await data.destroy();
+  });
+
+  it('50 parallel identical submissions with one key: one case, and all 50 get the same 201, body and ETag', async () => {
+    const marker = `same-${unique()}`;
+    const body = caseBody({ proposedSeverity: 'B', summary: marker });
+    const key = `submit-${unique()}`;
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => service.request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } })),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(201));
+    const first = responses[0];
+    expect(first.body).toMatchObject({ caseId: expect.any(String), reference: expect.stringMatching(/^SR-/) });
+    for (const r of responses) expectReplayOf(r, first);
+    // All but the one that ran say they are replays.
+    expect(responses.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(49);
+
+    const stored = await submittedWith(service, marker);
+    expect(stored.map((e) => e.data.caseId)).toEqual([first.body.caseId]);
+    expect(types(await history(service, first.body.caseId))).toEqual(['CaseSubmitted', 'SeverityAssigned', 'SlaClockStarted']);
+  }, 60_000);
+
+  it('10 parallel submissions with one key and different bodies: one 201, nine 422, and the stored case is the 201', async () => {
+    const marker = `differ-${unique()}`;
+    const key = `submit-${unique()}`;
+    const eventsBefore = await totalEvents(service);
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        service.request('POST', '/v1/cases', { body: caseBody({ summary: `${marker}-${i}` }), headers: { 'idempotency-key': key } }),
+      ),
+    );
+    const created = responses.filter((r) => r.status === 201);
+    expect(created).toHaveLength(1);
+    const refused = responses.filter((r) => r.status !== 201);
+    expect(refused).toHaveLength(9);
+    for (const r of refused) expectProblem(r, 422);
+
+    const stored = await submittedWith(service, marker);
+    expect(stored).toHaveLength(1);
+    expect(stored[0].data).toMatchObject({ caseId: created[0].body.caseId, reference: created[0].body.reference, summary: `${marker}-${responses.indexOf(created[0])}` });
+    // Nothing else was written: the case's events only (the reference reservation and the case).
+    const caseEvents = await history(service, created[0].body.caseId);
+    expect(await totalEvents(service)).toBe(eventsBefore + caseEvents.length + 1);
+  }, 60_000);
+
+  it('an update and a resolution raced with one key on one case: one 2xx, one 422, and the 2xx is in the history', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { caseId } = await submitCase(service, { proposedSeverity: 'A' });
+      const key = `race-${unique()}`;
+      const [update, resolution] = await Promise.all([
+        service.request('POST', `/v1/cases/${caseId}/updates`, { body: { channel: 'email', summary: 'on it' }, headers: { 'idempotency-key': key } }),
+        service.request('POST', `/v1/cases/${caseId}/resolution`, { body: { summary: 'fixed' }, headers: { 'idempotency-key': key } }),
+      ]);
+      // Exactly one ran (201 for the update, 200 for the resolution); the other is a 422.
+      expect([update.status, resolution.status]).toEqual(update.status === 201 ? [201, 422] : [422, 200]);
+      expectProblem(update.status === 201 ? resolution : update, 422);
+
+      const after = types(await history(service, caseId));
+      if (update.status === 201) {
+        expect(after).toContain('UpdateSent');
+        expect(after).not.toContain('CaseResolved');
+      } else {
+        expect(after).toContain('CaseResolved');
+        expect(after).not.toContain('UpdateSent');
+      }
+    }
+  }, 60_000);
+
+  it('the same key on another route, or on another case, is a 422 and writes nothing', async () => {
+    const { caseId } = await submitCase(service);
+    const other = await submitCase(service);
+    const key = `route-${unique()}`;
+    const body = { reason: 'no answer from the engineer' };
+    const first = await service.request('POST', `/v1/cases/${caseId}/updates`, { body: { channel: 'email', summary: 'on it' }, headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(201);
+    const eventsBefore = await totalEvents(service);
+
+    expectProblem(await service.request('POST', `/v1/cases/${caseId}/escalations`, { body, headers: { 'idempotency-key': key } }), 422);
+    expectProblem(await service.request('POST', `/v1/cases/${other.caseId}/updates`, { body: { channel: 'email', summary: 'on it' }, headers: { 'idempotency-key': key } }), 422);
+    expectProblem(await service.request('POST', '/v1/cases', { body: caseBody(), headers: { 'idempotency-key': key } }), 422);
+    expect(await totalEvents(service)).toBe(eventsBefore);
+
+    // The same request again is still the first answer.
+    const again = await service.request('POST', `/v1/cases/${caseId}/updates`, { body: { channel: 'email', summary: 'on it' }, headers: { 'idempotency-key': key } });
+    expectReplayOf(again, first);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+  }, 60_000);
+
+  it('the key belongs to its principal: another key holder using the same Idempotency-Key runs its own request', async () => {
+    const key = `principal-${unique()}`;
+    const mine = await service.request('POST', '/v1/cases', { body: caseBody(), headers: { 'idempotency-key': key } });
+    const theirs = await service.request('POST', '/v1/cases', { key: 'manager', body: caseBody(), headers: { 'idempotency-key': key } });
+    expect([mine.status, theirs.status]).toEqual([201, 201]);
+    expect(theirs.body.caseId).not.toBe(mine.body.caseId);
+    expect(theirs.headers.get('idempotent-replayed')).toBeNull();
+  }, 60_000);
+
+  it('a refused command is refused again with the same key, even once the command would pass', async () => {
+    const { caseId } = await submitCase(service);
+    const key = `refused-${unique()}`;
+    const close = () => service.request('POST', `/v1/cases/${caseId}/closure`, { body: {}, headers: { 'idempotency-key': key } });
+    const refused = await close();
+    expectProblem(refused, 409);
+
+    // Resolved now: a new closure would pass, but this key already has its answer.
+    const resolved = await service.request('POST', `/v1/cases/${caseId}/resolution`, { body: { summary: 'fixed' } });
+    expect(resolved.status).toBe(200);
+    const replay = await close();
+    expectProblem(replay, 409);
+    expect(replay.body).toEqual(refused.body);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(types(await history(service, caseId))).not.toContain('CaseClosed');
+
+    // A new key runs the command.
+    const closed = await service.request('POST', `/v1/cases/${caseId}/closure`, { body: {}, headers: { 'idempotency-key': `${key}-2` } });
+    expect(closed.status).toBe(200);
+  }, 60_000);
+
+  it('after a restart of the service, a repeat gets the first answer and writes nothing', async () => {
+    const key = `restart-${unique()}`;
+    const body = caseBody({ summary: `restart-${unique()}` });
+    const first = await service.request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(201);
+    await service.close();
+    service = await data.start();
+
+    const eventsBefore = await totalEvents(service);
+    const replay = await service.request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } });
+    expectReplayOf(replay, first);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expectProblem(await service.request('POST', '/v1/cases', { body: { ...body, summary: 'another' }, headers: { 'idempotency-key': key } }), 422);
+    expect(await totalEvents(service)).toBe(eventsBefore);
+  }, 90_000);
+
+  if (store === 'postgres') {
+    it('two API processes on one database: 30 identical submissions spread over both run once, all get the same answer', async () => {
+      const second = await data.start();
+      try {
+        const marker = `two-${unique()}`;
+        const body = caseBody({ summary: marker });
+        const key = `two-${unique()}`;
+        const responses = await Promise.all(
+          Array.from({ length: 30 }, (_, i) => (i % 2 ? second : service).request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } })),
+        );
+        expect(responses.map((r) => r.status)).toEqual(Array(30).fill(201));
+        for (const r of responses) expectReplayOf(r, responses[0]);
+        expect(await submittedWith(service, marker)).toHaveLength(1);
+        const different = await second.request('POST', '/v1/cases', { body: { ...body, summary: `${marker}-other` }, headers: { 'idempotency-key': key } });
+        expectProblem(different, 422);
+      } finally {
+        await second.close();
+      }
+    }, 90_000);
+  }
+});
