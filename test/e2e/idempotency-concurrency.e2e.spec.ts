@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventStore, RecordedEvent } from '../../libs/event-store/event-store';
 import { PgSqlClient } from '../../libs/event-store/sql/pg-sql-client';
-import { EVENT_STORE } from '../../libs/platform/tokens';
+import type { SqlClient } from '../../libs/event-store/sql/sql-client';
+import { EVENT_STORE, READ_MODEL_SQL } from '../../libs/platform/tokens';
 import { caseBody, expectProblem, history, submitCase, totalEvents, types, unique } from '../support/case-fixtures';
 import { testDatabaseUrl } from '../support/test-database';
 import { startTestService, TestResponse, TestService, withSearchPath } from '../support/test-service';
@@ -194,6 +195,45 @@ describe.each<Store>(['embedded', 'postgres'])('Idempotency-Key is exactly once 
     // A new key runs the command.
     const closed = await service.request('POST', `/v1/cases/${caseId}/closure`, { body: {}, headers: { 'idempotency-key': `${key}-2` } });
     expect(closed.status).toBe(200);
+  }, 60_000);
+
+  it('a retry that takes over the claim of a run that crashed after storing its events gets the first answer and writes nothing', async () => {
+    const sql = service.service.app.get<symbol, SqlClient>(READ_MODEL_SQL, { strict: false });
+    // The run's events are stored, its answer is not, and its claim is past the lease: as if its
+    // process died between the append and recording the answer.
+    const crash = (key: string) =>
+      sql.query(
+        `update ct_idempotency set state = 'pending', status = null, response = null, etag = null, claimed_at = now() - interval '2 minutes' where key = $1`,
+        [key],
+      );
+
+    const submitKey = `crash-${unique()}`;
+    const body = caseBody({ proposedSeverity: 'A' });
+    const submitted = await service.request('POST', '/v1/cases', { body, headers: { 'idempotency-key': submitKey } });
+    expect(submitted.status).toBe(201);
+    const caseId = submitted.body.caseId;
+    await crash(submitKey);
+    const eventsBefore = await totalEvents(service);
+    const retried = await service.request('POST', '/v1/cases', { body, headers: { 'idempotency-key': submitKey } });
+    expectReplayOf(retried, submitted);
+    expect(await totalEvents(service)).toBe(eventsBefore);
+
+    // A command that could not run twice (a resolved case cannot be resolved again), with another
+    // command in between.
+    const resolveKey = `crash-${unique()}`;
+    const resolve = () => service.request('POST', `/v1/cases/${caseId}/resolution`, { body: { summary: 'fixed' }, headers: { 'idempotency-key': resolveKey } });
+    const resolved = await resolve();
+    expect(resolved.status).toBe(200);
+    await crash(resolveKey);
+    expect((await service.request('POST', `/v1/cases/${caseId}/reopening`, { body: { reason: 'not quite' } })).status).toBe(200);
+    const before = await history(service, caseId);
+    const retriedResolution = await resolve();
+    expectReplayOf(retriedResolution, resolved);
+    expect(await history(service, caseId)).toEqual(before);
+    // And that answer is now the key's.
+    const again = await resolve();
+    expectReplayOf(again, resolved);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
   }, 60_000);
 
   it('after a restart of the service, a repeat gets the first answer and writes nothing', async () => {

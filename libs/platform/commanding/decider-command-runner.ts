@@ -100,7 +100,11 @@ export class DeciderCommandRunner {
         const extra = request.context ? await request.context(state) : {};
         events = decider.decide(command, state, { ...extra, now } as X);
       } catch (error) {
-        if (fresh) throw error;
+        if (fresh) {
+          const earlier = await this.earlierRun(decider, streamId, metadata);
+          if (earlier) return earlier;
+          throw error;
+        }
         fresh = true;
         continue;
       }
@@ -109,7 +113,7 @@ export class DeciderCommandRunner {
           fresh = true;
           continue;
         }
-        return { state, events, revision, position: current.position };
+        return (await this.earlierRun(decider, streamId, metadata)) ?? { state, events, revision, position: current.position };
       }
       try {
         const result = await this.store.append(
@@ -120,7 +124,8 @@ export class DeciderCommandRunner {
         if (result.duplicate) {
           // A retried request (same Idempotency-Key): the stream holds the first answer's events.
           const stored = await this.current(decider, streamId, true);
-          return { state: stored.state, events, revision: result.nextRevision, position: result.position };
+          const earlier = await this.earlierRun(decider, streamId, metadata);
+          return earlier ?? { state: stored.state, events, revision: result.nextRevision, position: result.position };
         }
         const next = events.reduce(decider.evolve, state);
         this.remember(streamId, { decider, state: next, revision: result.nextRevision, position: result.position });
@@ -170,6 +175,35 @@ export class DeciderCommandRunner {
     };
     this.remember(streamId, entry);
     return entry;
+  }
+
+  /**
+   * A request with an Idempotency-Key whose events the stream already holds: its first run stored
+   * them, then its process died before the answer was recorded, and this retry took the key over.
+   * Deciding again on the state those events made would refuse it (a case is not submitted or
+   * resolved twice) or do nothing; the answer is what the first run did: its events, and the
+   * state and revision right after them. Only asked once a keyed command is refused or does
+   * nothing, so it costs a read of the stream there only.
+   */
+  private async earlierRun<E extends DomainEvent, S>(
+    decider: Pick<Decider<never, E, S>, 'evolve' | 'initialState'>,
+    streamId: string,
+    metadata: CommandMetadata,
+  ): Promise<CommandOutcome<S, E> | null> {
+    const firstId = idempotentId(metadata, streamId, '0');
+    if (!firstId) return null;
+    const recorded = await this.store.readStream(streamId);
+    const first = recorded.findIndex((e) => e.id === firstId);
+    if (first < 0) return null;
+    let last = first;
+    while (last + 1 < recorded.length && recorded[last + 1].id === idempotentId(metadata, streamId, String(last + 1 - first))) last++;
+    const upTo = recorded.slice(0, last + 1) as unknown as E[];
+    return {
+      state: fold(decider.evolve, decider.initialState(), upTo),
+      events: recorded.slice(first, last + 1).map((e) => ({ type: e.type, data: e.data }) as unknown as E),
+      revision: recorded[last].revision,
+      position: recorded[last].position,
+    };
   }
 
   /** Most recently used last; the oldest goes when the cache is full. */

@@ -33,10 +33,15 @@ const fingerprints = new WeakMap<object, string>();
 
 /**
  * How the service fingerprinted requests before, to recognise rows stored then: a client's retry
- * of such a request across the upgrade still gets its first answer.
+ * of such a request across the upgrade still gets its first answer. Undefined for a body that
+ * JSON.stringify cannot serialise (nested too deep): no such request was stored then.
  */
-export function legacyRequestHash(request: AuthenticatedRequest): string {
-  return sha256(`${request.method} ${request.originalUrl}\n${JSON.stringify(request.body ?? null)}`);
+export function legacyRequestHash(request: AuthenticatedRequest): string | undefined {
+  try {
+    return sha256(`${request.method} ${request.originalUrl}\n${JSON.stringify(request.body ?? null)}`);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
