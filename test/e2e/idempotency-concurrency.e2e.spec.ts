@@ -197,6 +197,31 @@ describe.each<Store>(['embedded', 'postgres'])('Idempotency-Key is exactly once 
     expect(closed.status).toBe(200);
   }, 60_000);
 
+  it('while a run holds the key (here: another process that is slow), a repeat waits for its answer and another request is a 422 at once', async () => {
+    const sql = service.service.app.get<symbol, SqlClient>(READ_MODEL_SQL, { strict: false });
+    const key = `slow-${unique()}`;
+    const body = caseBody({ summary: `slow-${unique()}` });
+    const first = await service.request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(201);
+    // Back to "claimed just now, no answer yet", as while another process runs the request.
+    await sql.query(`update ct_idempotency set state = 'pending', status = null, response = null, etag = null, claimed_at = now() where key = $1`, [key]);
+    const eventsBefore = await totalEvents(service);
+
+    const started = Date.now();
+    const repeat = service.request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } });
+    const other = await service.request('POST', '/v1/cases', { body: { ...body, summary: 'another' }, headers: { 'idempotency-key': key } });
+    expectProblem(other, 422);
+    // The repeat is still waiting; the other process stores its answer.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const answer = { ...first.body, note: 'stored by the other process' };
+    await sql.query(`update ct_idempotency set state = 'done', status = 201, response = $2, etag = '"41"' where key = $1`, [key, JSON.stringify(answer)]);
+    const replay = await repeat;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    expect({ status: replay.status, body: replay.body, etag: replay.headers.get('etag') }).toEqual({ status: 201, body: answer, etag: '"41"' });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(await totalEvents(service)).toBe(eventsBefore);
+  }, 60_000);
+
   it('a retry that takes over the claim of a run that crashed after storing its events gets the first answer and writes nothing', async () => {
     const sql = service.service.app.get<symbol, SqlClient>(READ_MODEL_SQL, { strict: false });
     // The run's events are stored, its answer is not, and its claim is past the lease: as if its
