@@ -182,8 +182,9 @@ export class DeciderCommandRunner {
    * them, then its process died before the answer was recorded, and this retry took the key over.
    * Deciding again on the state those events made would refuse it (a case is not submitted or
    * resolved twice) or do nothing; the answer is what the first run did: its events, and the
-   * state and revision right after them. Only asked once a keyed command is refused or does
-   * nothing, so it costs a read of the stream there only.
+   * state and revision right after them (also when deciding again wrote nothing because the
+   * store recognised the ids: the answer is the first run's, not today's state). Only asked when
+   * a keyed command is refused, does nothing or is a duplicate, so only those pay a stream read.
    */
   private async earlierRun<E extends DomainEvent, S>(
     decider: Pick<Decider<never, E, S>, 'evolve' | 'initialState'>,
