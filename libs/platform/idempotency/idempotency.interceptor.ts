@@ -38,7 +38,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
     const response = http.getResponse<FastifyReply>();
-    const key = requestHeader(request, 'idempotency-key');
+    // Trimmed, as commandMetadataFrom reads it for the derived ids.
+    const key = requestHeader(request, 'idempotency-key')?.trim();
     if (!key || request.method !== 'POST') return next.handle();
     if (key.length > 200) throw ProblemError.of(400, 'Idempotency-Key is longer than 200 characters', { errors: [{ field: 'Idempotency-Key', message: 'at most 200 characters' }] });
     return from(this.once(request, response, key, next));
