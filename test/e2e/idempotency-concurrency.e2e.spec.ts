@@ -294,6 +294,25 @@ describe.each<Store>(['embedded', 'postgres'])('Idempotency-Key is exactly once 
   }, 90_000);
 
   if (store === 'postgres') {
+    // (On one store only: it takes the 30 s that a repeat waits.)
+    it('a repeat waits at most 30 s for a run that neither answers nor is abandoned: then 409 with Retry-After, nothing written', async () => {
+      const sql = service.service.app.get<symbol, SqlClient>(READ_MODEL_SQL, { strict: false });
+      const key = `stuck-${unique()}`;
+      const body = caseBody();
+      expect((await service.request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } })).status).toBe(201);
+      // Claimed 20 s ago, no answer: within the 60 s lease the whole time the repeat waits.
+      await sql.query(`update ct_idempotency set state = 'pending', status = null, response = null, etag = null, claimed_at = now() - interval '20 seconds' where key = $1`, [key]);
+      const eventsBefore = await allEvents(service);
+      const started = Date.now();
+      const repeat = await service.request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } });
+      const waited = Date.now() - started;
+      expectProblem(repeat, 409);
+      expect(repeat.headers.get('retry-after')).toBe('1');
+      expect(waited).toBeGreaterThanOrEqual(29_000);
+      expect(waited).toBeLessThan(40_000);
+      expect(await writtenSince(service, eventsBefore)).toEqual([]);
+    }, 90_000);
+
     it('two API processes on one database: 30 identical submissions spread over both run once, all get the same answer', async () => {
       const second = await data.start();
       try {
