@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { caseDecider } from '../domain/case/case.decider';
 import { EventStore } from '../event-store/event-store';
 import { Clock } from '../platform/clock/clock';
-import { DeciderCommandRunner, deterministicUuid } from '../platform/commanding/decider-command-runner';
+import { DeciderCommandRunner } from '../platform/commanding/decider-command-runner';
+import { idempotentId } from '../platform/idempotency/idempotent-id';
 import { EVENT_STORE } from '../platform/tokens';
 import { SlaPolicyService } from '../sla/sla-policy.service';
 import { requireHolidayCountry } from '../domain/case/sla-location';
@@ -25,9 +26,7 @@ export class SubmitCaseHandler implements ICommandHandler<SubmitCaseCommand> {
     // Before the reference is reserved: a refused submission writes nothing (the decider checks it too).
     requireHolidayCountry(data.contact, this.sla.calculator);
     // With an Idempotency-Key a retried submission targets the same case (and reference).
-    const caseId = metadata.idempotencyKey
-      ? deterministicUuid(`case\n${metadata.principal.name}\n${metadata.idempotencyKey}`)
-      : randomUUID();
+    const caseId = idempotentId(metadata, 'case') ?? randomUUID();
     const reference = await reserveCaseReference(this.store, caseId, this.clock.nowIso(), metadata.principal.name);
     return this.runner.run({
       decider: caseDecider,

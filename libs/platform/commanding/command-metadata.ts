@@ -10,4 +10,9 @@ export interface CommandMetadata {
   readonly expectedRevision?: number;
   /** From Idempotency-Key: makes event ids deterministic, so a retried request writes nothing new. */
   readonly idempotencyKey?: string;
+  /**
+   * With an Idempotency-Key: the fingerprint of the request it is bound to (method, route,
+   * principal, body). Part of the derived ids, so two different requests can never share them.
+   */
+  readonly requestFingerprint?: string;
 }

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { uuidv7 } from '../ids/uuid-v7';
+import { idempotentId } from '../idempotency/idempotent-id';
 import { Inject, Injectable } from '@nestjs/common';
 import { Decider, DecideContext, DomainEvent, fold } from '../../domain/shared/decider';
 import { EventStore, NewEvent, RecordedEvent } from '../../event-store/event-store';
@@ -100,7 +100,11 @@ export class DeciderCommandRunner {
         const extra = request.context ? await request.context(state) : {};
         events = decider.decide(command, state, { ...extra, now } as X);
       } catch (error) {
-        if (fresh) throw error;
+        if (fresh) {
+          const earlier = await this.earlierRun(decider, streamId, metadata);
+          if (earlier) return earlier;
+          throw error;
+        }
         fresh = true;
         continue;
       }
@@ -109,7 +113,7 @@ export class DeciderCommandRunner {
           fresh = true;
           continue;
         }
-        return { state, events, revision, position: current.position };
+        return (await this.earlierRun(decider, streamId, metadata)) ?? { state, events, revision, position: current.position };
       }
       try {
         const result = await this.store.append(
@@ -120,7 +124,8 @@ export class DeciderCommandRunner {
         if (result.duplicate) {
           // A retried request (same Idempotency-Key): the stream holds the first answer's events.
           const stored = await this.current(decider, streamId, true);
-          return { state: stored.state, events, revision: result.nextRevision, position: result.position };
+          const earlier = await this.earlierRun(decider, streamId, metadata);
+          return earlier ?? { state: stored.state, events, revision: result.nextRevision, position: result.position };
         }
         const next = events.reduce(decider.evolve, state);
         this.remember(streamId, { decider, state: next, revision: result.nextRevision, position: result.position });
@@ -172,6 +177,36 @@ export class DeciderCommandRunner {
     return entry;
   }
 
+  /**
+   * A request with an Idempotency-Key whose events the stream already holds: its first run stored
+   * them, then its process died before the answer was recorded, and this retry took the key over.
+   * Deciding again on the state those events made would refuse it (a case is not submitted or
+   * resolved twice) or do nothing; the answer is what the first run did: its events, and the
+   * state and revision right after them (also when deciding again wrote nothing because the
+   * store recognised the ids: the answer is the first run's, not today's state). Only asked when
+   * a keyed command is refused, does nothing or is a duplicate, so only those pay a stream read.
+   */
+  private async earlierRun<E extends DomainEvent, S>(
+    decider: Pick<Decider<never, E, S>, 'evolve' | 'initialState'>,
+    streamId: string,
+    metadata: CommandMetadata,
+  ): Promise<CommandOutcome<S, E> | null> {
+    const firstId = idempotentId(metadata, streamId, '0');
+    if (!firstId) return null;
+    const recorded = await this.store.readStream(streamId);
+    const first = recorded.findIndex((e) => e.id === firstId);
+    if (first < 0) return null;
+    let last = first;
+    while (last + 1 < recorded.length && recorded[last + 1].id === idempotentId(metadata, streamId, String(last + 1 - first))) last++;
+    const upTo = recorded.slice(0, last + 1) as unknown as E[];
+    return {
+      state: fold(decider.evolve, decider.initialState(), upTo),
+      events: recorded.slice(first, last + 1).map((e) => ({ type: e.type, data: e.data }) as unknown as E),
+      revision: recorded[last].revision,
+      position: recorded[last].position,
+    };
+  }
+
   /** Most recently used last; the oldest goes when the cache is full. */
   private remember(streamId: string, entry: CachedStream<unknown>): void {
     this.cache.delete(streamId);
@@ -208,11 +243,10 @@ function toNewEvent(
   metadata: CommandMetadata,
 ): NewEvent {
   return {
-    // With an Idempotency-Key, a retried request derives the same ids, so the store ignores it.
+    // With an Idempotency-Key, a retried request derives the same ids, so the store ignores it
+    // (and another request with the key derives others, see idempotentId).
     // Otherwise time-ordered ids: the store's unique index on them grows like a sequence.
-    id: metadata.idempotencyKey
-      ? deterministicUuid(`${metadata.principal.name}\n${metadata.idempotencyKey}\n${streamId}\n${index}`)
-      : uuidv7(),
+    id: idempotentId(metadata, streamId, String(index)) ?? uuidv7(),
     type: event.type,
     data: event.data as Record<string, unknown>,
     metadata: {
@@ -224,13 +258,4 @@ function toNewEvent(
       expectedRevision: revision,
     },
   };
-}
-
-/** A name-based UUID (version 5 layout over SHA-1), stable for the same input. */
-export function deterministicUuid(name: string): string {
-  const hash = createHash('sha1').update(name).digest();
-  hash[6] = (hash[6] & 0x0f) | 0x50;
-  hash[8] = (hash[8] & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { AuthenticatedRequest } from '../auth/auth.guard';
 import { ProblemError } from '../http/problem';
 import { requestHeader } from '../http/request-headers';
+import { idempotentRequestFingerprint } from '../idempotency/request-fingerprint';
 import { CommandMetadata } from './command-metadata';
 
 /**
@@ -13,6 +14,7 @@ export function commandMetadataFrom(request: AuthenticatedRequest): CommandMetad
   const correlationId = headerValue(request, 'x-correlation-id') ?? randomUUID();
   return {
     principal: request.principal,
+    requestFingerprint: idempotentRequestFingerprint(request),
     correlationId,
     causationId: headerValue(request, 'x-request-id') ?? correlationId,
     expectedRevision: parseIfMatch(headerValue(request, 'if-match')),
