@@ -79,12 +79,13 @@ const REDIS_MESSAGES = [/^Connection is closed\.?$/, /Reached the max retries pe
  */
 export function asDependencyUnavailable(error: unknown, depth = 0): DependencyUnavailableError | null {
   if (error instanceof DependencyUnavailableError) return error;
-  if (!(error instanceof Error) || depth > 4) return null;
+  // Duck-typed: errors made in another realm (a vm context, a worker's) are not `instanceof Error`.
+  if (typeof error !== 'object' || error === null || depth > 4) return null;
   const rawCode = (error as { code?: unknown }).code;
   const code = typeof rawCode === 'string' ? rawCode : '';
-  const message = error.message ?? '';
+  const { message = '', name = '' } = error as { message?: string; name?: string };
   const wrap = (dependency: Dependency) => new DependencyUnavailableError(dependency, `${dependency} unavailable: ${message.split('\n')[0] || code}`, { cause: error });
-  if (error.name === 'MaxRetriesPerRequestError' || REDIS_MESSAGES.some((m) => m.test(message))) return wrap('redis');
+  if (name === 'MaxRetriesPerRequestError' || REDIS_MESSAGES.some((m) => m.test(message))) return wrap('redis');
   if (code && isPostgresUnavailableCode(code)) return wrap('postgres');
   if (POSTGRES_MESSAGES.some((m) => m.test(message))) return wrap('postgres');
   // Only `pg` hands raw socket errors to its callers; ioredis turns them into the errors above.
