@@ -14,7 +14,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<FastifyReply>();
     const body = toProblem(error);
-    if (body.status >= 500) {
+    if (body.status === 503) this.logger.event('warn', 'request met an unavailable dependency', { error: (error as Error)?.message }, 'Http');
+    else if (body.status >= 500) {
       this.logger.event('error', 'request failed', { error: (error as Error)?.message, stack: (error as Error)?.stack }, 'Http');
     }
     // An SSE stream writes to the raw response: once its headers are out, nothing can be sent.
