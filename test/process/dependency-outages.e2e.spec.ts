@@ -172,7 +172,8 @@ describe('role all on PostgreSQL: PostgreSQL stops and starts again under load',
     // Recovery on its own: commands are acknowledged again, the background work resumes.
     const before = load.acknowledged.length;
     await waitUntil(async () => load.acknowledged.length, (n) => n >= before + 15, 60_000);
-    await waitUntil(async () => (await call(url, 'GET', '/health')).status, (status) => status === 200, 60_000);
+    const healthy = await waitUntil(() => call(url, 'GET', '/health'), (answer) => answer.status === 200, 60_000);
+    expect(healthy.body).toMatchObject({ status: 'ok', role: 'all', backgroundThread: { status: 'running' } });
     await load.stop();
     expect(service.child.exitCode).toBeNull();
     expect(load.failures).toEqual([]);

@@ -86,6 +86,10 @@ export function asDependencyUnavailable(error: unknown, depth = 0): DependencyUn
   const { message = '', name = '' } = error as { message?: string; name?: string };
   const wrap = (dependency: Dependency) => new DependencyUnavailableError(dependency, `${dependency} unavailable: ${message.split('\n')[0] || code}`, { cause: error });
   if (name === 'MaxRetriesPerRequestError' || REDIS_MESSAGES.some((m) => m.test(message))) return wrap('redis');
+  // The EventStoreDB (KurrentDB) client's errors carry a `type` (not exercised by this repo's tests:
+  // they need an EventStoreDB server).
+  const type = (error as { type?: unknown }).type;
+  if (type === 'unavailable' || type === 'deadline-exceeded') return wrap('event-store');
   if (code && isPostgresUnavailableCode(code)) return wrap('postgres');
   if (POSTGRES_MESSAGES.some((m) => m.test(message))) return wrap('postgres');
   // Only `pg` hands raw socket errors to its callers; ioredis turns them into the errors above.
