@@ -47,7 +47,8 @@ export class PgSqlClient implements SqlClient {
   }
 
   /**
-   * The lock lives as long as its dedicated connection. `onLost` is called (once) if that
+   * The lock lives as long as its dedicated connection. Its key includes the schema: deployments
+   * (and test runs) sharing one database in separate schemas never wait on each other's locks. `onLost` is called (once) if that
    * connection ends (the server restarted, the network dropped): PostgreSQL has then released
    * the lock, another process may take over, and the holder must stop its work and try again.
    */
@@ -62,7 +63,7 @@ export class PgSqlClient implements SqlClient {
     };
     client.on('error', onError);
     try {
-      const { rows } = await client.query('select pg_try_advisory_lock(hashtextextended($1, 7)) as locked', [name]);
+      const { rows } = await client.query("select pg_try_advisory_lock(hashtextextended(current_schema() || ':' || $1, 7)) as locked", [name]);
       if (!rows[0].locked) {
         client.off('error', onError);
         client.release();
@@ -76,7 +77,7 @@ export class PgSqlClient implements SqlClient {
     return async () => {
       if (released) return;
       released = true;
-      if (!lost) await client.query('select pg_advisory_unlock(hashtextextended($1, 7))', [name]).catch(() => undefined);
+      if (!lost) await client.query("select pg_advisory_unlock(hashtextextended(current_schema() || ':' || $1, 7))", [name]).catch(() => undefined);
       client.off('error', onError);
       client.release(lost ?? undefined);
     };
