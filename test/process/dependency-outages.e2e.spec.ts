@@ -200,7 +200,6 @@ describe('role all on PostgreSQL: PostgreSQL stops and starts again under load',
       await sql.close();
     }
     const logs = service.output();
-    if (process.env.CT_DUMP_LOGS) writeFileSync(process.env.CT_DUMP_LOGS, logs);
     expect(logs).not.toContain('exiting');
     expect(logs).not.toContain('"level":"error","context":"Http"'); // no request failed unexpectedly
   }, 240_000);
