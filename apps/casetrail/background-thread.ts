@@ -8,6 +8,7 @@ import 'reflect-metadata';
 import { MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { AppConfig } from '../../libs/platform/config/app-config';
 import { startService } from './bootstrap';
+import { JsonLogger } from '../../libs/platform/logging/json-logger';
 
 export type BackgroundThreadMessage = { ready: true } | { failed: { name: string; message: string } } | { stopped: true };
 
@@ -18,8 +19,18 @@ async function run(): Promise<void> {
     { ...config, role: 'worker' },
     { listen: false, backgroundThread: false, embeddedPort: workerData.embeddedPort as MessagePort | undefined },
   );
+  let stopping = false;
+  // The embedded store's connection closed under it (its thread died and was restarted): this
+  // thread ends, and the HTTP thread starts a new one on a new connection (bootstrap.ts).
+  const embeddedPort = workerData.embeddedPort as MessagePort | undefined;
+  embeddedPort?.once('close', () => {
+    if (stopping) return;
+    new JsonLogger(config.logLevel).event('error', 'the background thread lost its connection to the embedded store; ending it', {}, 'Startup');
+    process.exit(1);
+  });
   port.on('message', (message: unknown) => {
     if (message !== 'stop') return;
+    stopping = true;
     void service
       .close()
       .catch(() => undefined)

@@ -15,6 +15,7 @@ import { connectDependencies } from './startup/connect-dependencies';
 import { SlaPolicyService } from '../../libs/sla/sla-policy.service';
 import { createHttpAdapter } from '../../libs/platform/http/http-adapter';
 import type { BackgroundThreadMessage } from './background-thread';
+import { backgroundThreadStatus } from '../../libs/platform/health/background-status';
 
 export interface RunningService {
   readonly app: INestApplication;
@@ -58,7 +59,7 @@ export async function startService(
     // Pins the policy's version to its content (a reused version stops start-up) before any command.
     await slaPolicy.record(deps.eventStore, (options.clock ?? new SystemClock()).nowIso(), logger);
     if (threaded) {
-      background = await startBackgroundThread(config, logger, deps.connectThread?.());
+      background = await startBackgroundThread(config, logger, deps.connectThread);
       config = { ...config, role: 'api', backgroundThread: true };
     }
     app = await NestFactory.create<NestFastifyApplication>(
@@ -113,47 +114,102 @@ export async function startService(
 
 const BACKGROUND_THREAD_ENTRY = join(__dirname, 'background-thread.js');
 
+/** Restart back-off of the background thread: 1 s doubling to 30 s; reset once it ran a minute. */
+const RESTART_MIN_MS = 1000;
+const RESTART_MAX_MS = 30_000;
+const STABLE_AFTER_MS = 60_000;
+
 /**
  * Starts the background role in a worker thread and waits until it runs. If it fails to start,
- * so does the service (with its error); if it dies later, the process exits with an error so that
- * its supervisor restarts it: an API without projections and timers would be silently wrong.
+ * so does the service (with its error). If it stops later (an error it did not survive, or the
+ * embedded store's connection it uses closed), it is started again with a back-off, on a new
+ * connection (`connect`), and resumes from its checkpoints; meanwhile the API keeps serving and
+ * GET /health reports the thread as restarting. The process itself only ends on a signal.
  */
-async function startBackgroundThread(config: AppConfig, logger: JsonLogger, embeddedPort?: MessagePort): Promise<{ stop(): Promise<void> }> {
-  const worker = new Worker(BACKGROUND_THREAD_ENTRY, {
-    workerData: { config, embeddedPort },
-    transferList: embeddedPort ? [embeddedPort] : [],
-  });
+async function startBackgroundThread(
+  config: AppConfig,
+  logger: JsonLogger,
+  connect?: () => MessagePort,
+): Promise<{ stop(): Promise<void> }> {
   let stopping = false;
-  await new Promise<void>((resolve, reject) => {
-    const onMessage = (message: BackgroundThreadMessage) => {
-      if ('ready' in message) resolve();
-      if ('failed' in message) reject(Object.assign(new Error(message.failed.message), { name: message.failed.name }));
-    };
-    worker.on('message', onMessage);
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the background thread exited during start-up (code ${code})`)));
-  }).catch(async (error) => {
-    stopping = true;
-    await worker.terminate();
-    throw error;
-  });
-  worker.on('exit', (code) => {
-    if (stopping) return;
-    logger.event('error', 'the background thread stopped; exiting', { code }, 'Startup');
-    process.exit(1);
-  });
-  worker.on('error', (error) => logger.event('error', 'background thread error', { error: error.message }, 'Startup'));
+  let worker: Worker | null = null;
+  let restarts = 0;
+  let delay = RESTART_MIN_MS;
+  let restartTimer: NodeJS.Timeout | null = null;
+
+  const spawn = async (): Promise<Worker> => {
+    const embeddedPort = connect?.();
+    const thread = new Worker(BACKGROUND_THREAD_ENTRY, {
+      workerData: { config, embeddedPort },
+      transferList: embeddedPort ? [embeddedPort] : [],
+    });
+    let lastError: Error | null = null;
+    thread.on('error', (error) => {
+      lastError = error;
+      logger.event('error', 'background thread error', { error: error.message, stack: error.stack }, 'Startup');
+    });
+    await new Promise<void>((resolve, reject) => {
+      thread.on('message', (message: BackgroundThreadMessage) => {
+        if ('ready' in message) resolve();
+        if ('failed' in message) reject(Object.assign(new Error(message.failed.message), { name: message.failed.name }));
+      });
+      thread.once('exit', (code) => reject(lastError ?? new Error(`the background thread exited during start-up (code ${code})`)));
+    }).catch(async (error) => {
+      await thread.terminate();
+      throw error;
+    });
+    const startedAt = Date.now();
+    thread.once('exit', (code) => {
+      if (stopping || worker !== thread) return;
+      worker = null;
+      if (Date.now() - startedAt >= STABLE_AFTER_MS) delay = RESTART_MIN_MS;
+      const why = (lastError as Error | null)?.message ?? `exit code ${code}`;
+      logger.event('error', 'the background thread stopped; restarting it', { code, error: why, restartInMs: delay }, 'Startup');
+      backgroundThreadStatus.set({ status: 'restarting', restarts, since: new Date().toISOString(), lastError: why });
+      scheduleRestart();
+    });
+    return thread;
+  };
+
+  const scheduleRestart = () => {
+    restartTimer = setTimeout(() => {
+      restartTimer = null;
+      if (stopping) return;
+      restarts++;
+      spawn().then(
+        (thread) => {
+          if (stopping) return void thread.terminate();
+          worker = thread;
+          logger.event('info', 'the background thread runs again', { restarts }, 'Startup');
+          backgroundThreadStatus.set({ status: 'running', restarts, since: new Date().toISOString() });
+        },
+        (error: Error) => {
+          delay = Math.min(delay * 2, RESTART_MAX_MS);
+          logger.event('error', 'the background thread could not start again; retrying', { error: error.message, restartInMs: delay }, 'Startup');
+          backgroundThreadStatus.set({ status: 'restarting', restarts, since: new Date().toISOString(), lastError: error.message });
+          scheduleRestart();
+        },
+      );
+    }, delay);
+  };
+
+  worker = await spawn();
+  backgroundThreadStatus.set({ status: 'running', restarts, since: new Date().toISOString() });
   return {
     stop: async () => {
       if (stopping) return;
       stopping = true;
+      if (restartTimer) clearTimeout(restartTimer);
+      const thread = worker;
+      backgroundThreadStatus.set(null);
+      if (!thread) return;
       const stopped = new Promise<void>((resolve) => {
-        worker.on('message', (message: BackgroundThreadMessage) => 'stopped' in message && resolve());
-        worker.once('exit', () => resolve());
+        thread.on('message', (message: BackgroundThreadMessage) => 'stopped' in message && resolve());
+        thread.once('exit', () => resolve());
       });
-      worker.postMessage('stop');
+      thread.postMessage('stop');
       await stopped;
-      await worker.terminate();
+      await thread.terminate();
     },
   };
 }

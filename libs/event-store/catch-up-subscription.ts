@@ -18,6 +18,8 @@ export interface CatchUpSubscriptionOptions {
   readonly minReadIntervalMs?: number;
   /** Called when a read or the handler fails; the subscription retries after a back-off. */
   readonly onError?: (error: unknown) => void;
+  /** Called when a read and its handling succeed again after a failure. */
+  readonly onRecovered?: () => void;
 }
 
 /**
@@ -91,9 +93,11 @@ export class CatchUpSubscription {
           }
           await this.options.handle(page.events);
           this.checkpointValue = page.checkpoint;
+          if (failures > 0) this.options.onRecovered?.();
           failures = 0;
           if (page.events.length === batchSize) continue;
         }
+        if (failures > 0) this.options.onRecovered?.();
         failures = 0;
         // Caught up: let appends gather for a moment, then wait for a signal or the poll interval.
         const gather = minInterval - (performance.now() - readAt);

@@ -76,6 +76,33 @@ describe('ProjectionRunner on PostgreSQL: one active instance per projection, th
     await sqlB.close();
   }, 30_000);
 
+  it('a runner whose connections the database ends (its lock with them) stops, takes the lock again and resumes: no gap, no duplicate', async () => {
+    const sqlC = new PgSqlClient(url('runner-c'));
+    const lines: string[] = [];
+    const c = new ProjectionRunner(store, sqlC, [seen], new JsonLogger('info', (line) => lines.push(line)), { pollIntervalMs: 20, suffix: '_c' });
+    await sqlC.exec(seen.schema('_c'));
+    await c.start();
+    const countC = async () => Number((await admin.query<{ n: string }>(`select count(*)::text as n from ${schema}.seen_events_c`))[0].n);
+    const total = async () => Number((await admin.query<{ n: string }>(`select count(*)::text as n from ${schema}.ct_events`))[0].n);
+    const waitForAll = async () => {
+      const deadline = Date.now() + 20_000;
+      while ((await countC()) < (await total()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      return [await countC(), await total()];
+    };
+    await append(10);
+    const [projected, stored] = await waitForAll();
+    expect(projected).toBe(stored);
+
+    // As a restart of PostgreSQL does to this process: every one of its sessions ends (57P01).
+    await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'runner-c'`);
+    await append(10);
+    const [after, storedAfter] = await waitForAll();
+    expect(after).toBe(storedAfter);
+    expect(lines.some((line) => line.includes('lost their lock'))).toBe(true);
+    await c.stop();
+    await sqlC.close();
+  }, 30_000);
+
   it('a large batch is applied by each projection in its own transaction; a failure of one redelivers it without duplicating the other', async () => {
     // Two projections of one group; "flaky" fails once in the middle of its first large batch.
     let failures = 0;

@@ -3,6 +3,7 @@ import { compareCheckpoints } from '../event-store/checkpoint';
 import { Checkpoint, EventStore, RecordedEvent } from '../event-store/event-store';
 import { SqlClient, SqlExecutor } from '../event-store/sql/sql-client';
 import { JsonLogger } from '../platform/logging/json-logger';
+import { asDependencyUnavailable } from '../platform/health/dependency-unavailable';
 import { Projection } from './projection';
 import { PROJECTION_CHECKPOINTS_SQL, ProjectionProgress, saveProjectionCheckpoints } from './projection-checkpoints';
 
@@ -23,6 +24,8 @@ export class ProjectionRunner {
   private standbyTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private takingOver: Promise<void> | null = null;
+  /** The error being retried (its message), false while all is well: logged once, not per retry. */
+  private failing: string | false = false;
 
   constructor(
     private readonly store: EventStore,
@@ -42,6 +45,7 @@ export class ProjectionRunner {
     await this.migrate();
     await this.takeOver();
     // Standbys retry now and then: when the active process dies, its lock goes with its connection.
+    // After a lost lock (the database restarted), the same timer takes it again.
     this.standbyTimer = setInterval(() => void this.takeOver(), 2000);
     this.standbyTimer.unref();
   }
@@ -81,21 +85,32 @@ export class ProjectionRunner {
   }
 
   private takeOver(): Promise<void> {
-    this.takingOver ??= this.tryTakeOver().finally(() => (this.takingOver = null));
+    this.takingOver ??= this.tryTakeOver()
+      .catch((error) => this.failed('projections could not start; retrying', error))
+      .finally(() => (this.takingOver = null));
     return this.takingOver;
   }
 
   private async tryTakeOver(): Promise<void> {
     if (this.stopped || this.subscription) return;
-    const group = this.projections.map((p) => this.key(p)).join(',');
-    const release = await this.sql.tryExclusiveLock(`projections:${group}`).catch(() => null);
+    const group = this.group;
+    const release = await this.sql.tryExclusiveLock(`projections:${group}`, (error) => void this.lockLost(error)).catch((error) => {
+      this.failed('projections could not take their lock; retrying', error);
+      return null;
+    });
     if (!release) return;
     if (this.stopped) {
       await release();
       return;
     }
     // Start at the least advanced projection; the others skip what they already have.
-    const stored = await this.checkpoints();
+    let stored: Map<string, Checkpoint | null>;
+    try {
+      stored = await this.checkpoints();
+    } catch (error) {
+      await release();
+      throw error;
+    }
     const from = [...stored.values()].reduce<Checkpoint | null | undefined>(
       (min, c) => (min === undefined || compareCheckpoints(c, min) < 0 ? c : min),
       undefined,
@@ -106,10 +121,45 @@ export class ProjectionRunner {
       batchSize: this.options.batchSize ?? 1000,
       pollIntervalMs: this.options.pollIntervalMs ?? 100,
       handle: (events) => this.handleBatch(events),
-      onError: (error) =>
-        this.logger.event('error', 'projection batch failed; retrying', { projections: group, error: (error as Error).message }, 'Projections'),
+      onError: (error) => this.failed('projection batch failed; retrying', error),
+      onRecovered: () => this.recovered(),
     }).start();
+    this.failing = false;
     this.logger.event('info', 'projections running', { projections: group, from }, 'Projections');
+  }
+
+  /**
+   * The lock's connection ended (the database restarted): another process may hold the lock now,
+   * so this one stops projecting; the standby timer takes the lock again once the database is
+   * back, and the subscription resumes from the stored checkpoints.
+   */
+  private async lockLost(error: Error): Promise<void> {
+    const subscription = this.subscription;
+    const release = this.release;
+    if (!subscription) return;
+    this.subscription = null;
+    this.release = null;
+    this.failed('projections lost their lock with its connection; stopped until they can take it again', error);
+    await subscription.stop();
+    await release?.();
+  }
+
+  private get group(): string {
+    return this.projections.map((p) => this.key(p)).join(',');
+  }
+
+  /** One error line when a failure begins (and when it changes); the retries that follow are quiet. */
+  private failed(message: string, error: unknown): void {
+    const detail = (error as Error)?.message ?? String(error);
+    if (this.failing === detail) return;
+    this.failing = detail;
+    this.logger.event('error', message, { projections: this.group, error: detail, dependencyUnavailable: asDependencyUnavailable(error)?.dependency ?? null }, 'Projections');
+  }
+
+  private recovered(): void {
+    if (!this.failing) return;
+    this.failing = false;
+    this.logger.event('info', 'projections resumed', { projections: this.group }, 'Projections');
   }
 
   /**

@@ -4,6 +4,7 @@ import { CaseActionCommand, CaseAction } from '../cases/case-commands';
 import { IllegalStateError } from '../domain/shared/domain-errors';
 import { SYSTEM_PRINCIPAL } from '../platform/auth/principal';
 import { JsonLogger } from '../platform/logging/json-logger';
+import { asDependencyUnavailable, RETRY_AFTER_SECONDS } from '../platform/health/dependency-unavailable';
 import { RedisConnection } from '../platform/redis/redis-connection';
 import { SLA_TIMERS_QUEUE, SlaTimerJob, TIMER_ACTIONS, TimerAction } from './sla-timer-job';
 
@@ -45,7 +46,15 @@ export class SlaTimerWorker {
     this.worker.on('failed', (job, error) =>
       this.logger.event('error', 'SLA timer failed', { jobId: job?.id, attempts: job?.attemptsMade, error: error.message }, 'SlaTimers'),
     );
-    this.worker.on('error', (error) => this.logger.event('error', 'SLA timer worker error', { error: error.message }, 'SlaTimers'));
+    // While Redis is down the worker reports each reconnection attempt: one line per distinct
+    // error is enough (it reconnects by itself, and resumes taking jobs when Redis is back).
+    let lastError = '';
+    this.worker.on('error', (error) => {
+      if (error.message === lastError) return;
+      lastError = error.message;
+      this.logger.event('error', 'SLA timer worker error', { error: error.message }, 'SlaTimers');
+    });
+    this.worker.on('ready', () => (lastError = ''));
   }
 
   async stop(): Promise<void> {
@@ -67,6 +76,13 @@ export class SlaTimerWorker {
       this.logger.event('debug', 'SLA timer ran', { jobId: job.id, recorded: outcome.events.map((e) => e.type) }, 'SlaTimers');
     } catch (error) {
       const notBefore = error instanceof IllegalStateError ? (error.details.notBefore as string | undefined) : undefined;
+      // The database is down: try again a little later without using an attempt, so that a long
+      // outage cannot exhaust a timer's attempts (a failed job is never armed again).
+      const unavailable = asDependencyUnavailable(error);
+      if (unavailable && token) {
+        await job.moveToDelayed(Date.now() + RETRY_AFTER_SECONDS * 1000, token);
+        throw new DelayedError();
+      }
       if (!notBefore || !token) throw error;
       // Fired before its instant (clocks differ a little): wait until then, without using an attempt.
       await job.moveToDelayed(Date.parse(notBefore) + 1, token);

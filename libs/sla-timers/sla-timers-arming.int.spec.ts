@@ -162,6 +162,21 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
     expect(await armed(b, 'k2')).toEqual([]);
   });
 
+  it('a breach (or an escalation) recorded before the warning keeps the warning pending: the sweep arms it until it is recorded', async () => {
+    const base = 9000 * MINUTE;
+    clock.set(at(base));
+    const c = randomUUID();
+    await project([clockStarted(c, 'k1', at(base + 60 * MINUTE), at(base + 90 * MINUTE), at(base + 120 * MINUTE))]);
+    // After an outage the breach and the escalation ran first.
+    await project([event(c, 1, 'SlaBreached', { clockId: 'k1' }), event(c, 2, 'EscalatedToManager', { clockId: 'k1', automatic: true })]);
+    expect(await row(c, 'k1')).toEqual({ pending: ['warning'], next_at: new Date(at(base + 60 * MINUTE)) });
+    clock.set(at(base + 130 * MINUTE));
+    await sweep.sweep();
+    expect(await armed(c, 'k1')).toEqual(['warning']);
+    await project([event(c, 3, 'SlaWarningRaised', { clockId: 'k1' })]);
+    expect(await row(c, 'k1')).toEqual({ pending: [], next_at: null });
+  });
+
   it('converts a table of the earlier layout (one row per timer) once, keeping what was done', async () => {
     const s = '_earlier';
     await sql.exec(`create table sla_timers${s} (job_id text primary key, case_id text not null, clock_id text not null, action text not null,

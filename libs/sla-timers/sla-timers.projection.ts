@@ -118,11 +118,13 @@ export function slaTimersProjection(queue: TimerQueue | null): Projection {
           case 'SlaWarningRaised':
             done(d.caseId, d.clockId, ['warning']);
             break;
+          // A breach or an escalation does not make the warning pointless: a warning whose timer
+          // has not run yet (after an outage) is still owed, and recorded after them.
           case 'SlaBreached':
-            done(d.caseId, d.clockId, ['warning', 'breach']);
+            done(d.caseId, d.clockId, ['breach']);
             break;
           case 'EscalatedToManager':
-            if (d.automatic && d.clockId) done(d.caseId, d.clockId);
+            if (d.automatic && d.clockId) done(d.caseId, d.clockId, ['breach', 'escalation']);
             break;
           case 'UpdateSent':
             if (d.meetsClockId) done(d.caseId, d.meetsClockId);

@@ -17,6 +17,7 @@ const PAGE = 5000;
 export class SlaTimersSweep {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  private failing = false;
 
   constructor(
     private readonly sql: SqlClient,
@@ -38,8 +39,15 @@ export class SlaTimersSweep {
   /** One pass; returns how many jobs it re-created. Overlapping calls share one pass. */
   sweep(): Promise<number> {
     this.running ??= this.pass()
+      .then((armed) => {
+        if (this.failing) this.logger.event('info', 'SLA timer sweep resumed', {}, 'SlaTimers');
+        this.failing = false;
+        return armed;
+      })
       .catch((error) => {
-        this.logger.event('error', 'SLA timer sweep failed', { error: (error as Error).message }, 'SlaTimers');
+        // One line when the failures begin; the passes after it retry quietly until one succeeds.
+        if (!this.failing) this.logger.event('error', 'SLA timer sweep failed; retrying each pass', { error: (error as Error).message }, 'SlaTimers');
+        this.failing = true;
         return 0;
       })
       .finally(() => (this.running = null));

@@ -66,7 +66,15 @@ export async function connectDependencies(
       readModels = store.sql;
     } else if (config.eventStore === 'embedded') {
       closers.push(lockDataDir(config.dataDir));
-      const store = await createEmbeddedEventStore(join(config.dataDir, 'pglite')).catch((error: Error) => {
+      const store = await createEmbeddedEventStore(join(config.dataDir, 'pglite'), {
+        onRestart: (cause) =>
+          logger.event('error', "the embedded store's thread stopped and was started again on the same files", { cause: cause.message }, 'EmbeddedStore'),
+        // The files cannot be opened again: only a new process (its supervisor) can do better.
+        onUnrecoverable: (error) => {
+          logger.event('error', "the embedded store's thread stopped and cannot be started again; exiting", { error: error.message, dataDir: config.dataDir }, 'EmbeddedStore');
+          process.exit(1);
+        },
+      }).catch((error: Error) => {
         throw new DependencyError(`The embedded store in ${config.dataDir} cannot be opened (${reason(error)}): check that the folder is writable`);
       });
       closers.push(() => store.close());

@@ -115,7 +115,12 @@ function evolveExisting(state: Case, event: CaseEvent): Case {
     case 'SlaWarningRaised':
       return {
         ...s,
-        sla: withClock(s.sla, event.data.clockId, (clock) => ({ ...clock, state: 'warning', warnedAt: clock.warnAt })),
+        // A warning recorded late (after an outage), after the breach, leaves the clock breached.
+        sla: withClock(s.sla, event.data.clockId, (clock) => ({
+          ...clock,
+          state: clock.state === 'running' ? 'warning' : clock.state,
+          warnedAt: clock.warnAt,
+        })),
       };
     case 'SlaBreached':
       return {

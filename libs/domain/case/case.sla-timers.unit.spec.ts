@@ -71,9 +71,43 @@ describe('RaiseSlaWarning', () => {
     given([...history, caseResolved(['initialResponse-1'], min(-6))]).when(warn()).thenNothing();
   });
 
-  it('a breached clock records nothing (the warning came too late to matter)', () => {
-    const late = severityACase(-90);
-    given([...late.history, slaBreached(late.clock)]).when(warn()).thenNothing();
+  describe('a warning recorded late (its timer ran after the breach, e.g. after a Redis outage)', () => {
+    const late = severityACase(-90); // warned at -45, due at -30: both passed unrecorded
+    const breached = [...late.history, slaBreached(late.clock, { at: min(-1) })];
+
+    it('is still recorded once, after the breach, with its true instant (warnAt) and the time recorded (at)', () => {
+      given(breached).when(warn()).then([slaWarningRaised(late.clock, { at: NOW })]);
+      expect(late.clock.data.warnAt).toBe(min(-45));
+    });
+
+    it('leaves the clock breached, with warnedAt its warnAt', () => {
+      expect(stateAfter([...breached, slaWarningRaised(late.clock, { at: NOW })]).sla.initialResponse).toMatchObject({
+        state: 'breached',
+        breachedAt: late.clock.data.dueAt,
+        warnedAt: late.clock.data.warnAt,
+      });
+    });
+
+    it('exactly once: a second warning timer after it records nothing', () => {
+      given([...breached, slaWarningRaised(late.clock, { at: NOW })]).when(warn()).thenNothing();
+    });
+
+    it('a breach after a warning that was recorded before it does not bring a second warning', () => {
+      given([...late.history, slaWarningRaised(late.clock), slaBreached(late.clock)]).when(warn()).thenNothing();
+    });
+
+    it('the breach timer ran first without a warning, then the warning: both facts are there once', () => {
+      given(late.history).when(breach()).thenMatches([{ type: 'SlaBreached' }]);
+      given(breached).when(warn()).thenMatches([{ type: 'SlaWarningRaised', data: expect.objectContaining({ warnAt: min(-45), at: NOW }) }]);
+    });
+
+    it('a breached clock answered since (late update) is owed no warning', () => {
+      given([...breached, updateSent('initialResponse-1', { at: min(-0.5) })]).when(warn()).thenNothing();
+    });
+
+    it('a breached clock of a resolved case is owed no warning', () => {
+      given([...breached, caseResolved(['initialResponse-1'], min(-0.5))]).when(warn()).thenNothing();
+    });
   });
 
   it('a timer firing before warnAt is refused so that the scheduler retries', () => {

@@ -23,9 +23,17 @@ function notBefore(clock: SlaClock, instant: string, now: string, what: string):
 
 const isUnanswered = (clock: SlaClock): boolean => clock.metAt === undefined && clock.stoppedAt === undefined;
 
+/**
+ * The warning of a clock that reached its warnAt unanswered is owed, exactly once (warnedAt), even
+ * when it is recorded late: after an outage the breach job may run first, and the warning still
+ * comes after it (the clock then stays 'breached'). The event's `warnAt` is the instant the clock
+ * became at risk; its `at` is when the warning was recorded (later than warnAt when it was late).
+ * An answered (met) or stopped clock is owed nothing any more.
+ */
 export function raiseSlaWarning(state: Case, { data }: RaiseSlaWarning, { now }: CaseContext): CaseEvent[] {
   const clock = findClock(state, data.clockId);
-  if (!clock || clock.state !== 'running' || !isUnanswered(clock)) return [];
+  if (!clock || clock.warnedAt !== undefined || !isUnanswered(clock)) return [];
+  if (clock.state !== 'running' && clock.state !== 'breached') return [];
   notBefore(clock, clock.warnAt, now, 'the warning');
   return [
     {

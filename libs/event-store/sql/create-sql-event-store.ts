@@ -1,11 +1,11 @@
 import type { MessagePort } from 'node:worker_threads';
 import { PgSqlClient } from './pg-sql-client';
-import { PgliteSqlClient } from './pglite-sql-client';
+import { PgliteRecovery, PgliteSqlClient } from './pglite-sql-client';
 import { SqlEventStore } from './sql-event-store';
 
 /** The embedded store: PGlite with files under `dataDir` (in memory when undefined). */
-export async function createEmbeddedEventStore(dataDir: string | undefined): Promise<SqlEventStore> {
-  const sql = await PgliteSqlClient.open(dataDir);
+export async function createEmbeddedEventStore(dataDir: string | undefined, recovery: PgliteRecovery = {}): Promise<SqlEventStore> {
+  const sql = await PgliteSqlClient.open(dataDir, recovery);
   const store = new SqlEventStore('embedded', sql, `the embedded store in ${dataDir ?? 'memory'}`);
   await store.migrate();
   return store;

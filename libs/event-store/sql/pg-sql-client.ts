@@ -7,7 +7,9 @@ export class PgSqlClient implements SqlClient {
   readonly concurrentTransactions = true;
 
   constructor(connectionString: string, options: { schema?: string; max?: number } = {}) {
-    const config: PoolConfig = { connectionString, max: options.max ?? 20 };
+    // A server that does not answer (a dropped network) fails a connect in 10 s instead of never;
+    // a stopped one refuses at once. Either way the next query tries a new connection.
+    const config: PoolConfig = { connectionString, max: options.max ?? 20, connectionTimeoutMillis: 10_000, keepAlive: true };
     if (options.schema) config.options = `-c search_path=${options.schema}`;
     this.pool = new Pool(config);
     // An idle client that loses its connection must not crash the process; the next query reconnects.
@@ -20,16 +22,23 @@ export class PgSqlClient implements SqlClient {
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A checked-out client whose connection ends emits 'error' (with or without a query in
+    // flight); without a listener that would crash the process. The statement in flight fails
+    // on its own, and the broken client is destroyed instead of going back to the pool.
+    let lost: Error | null = null;
+    const onError = (error: Error) => (lost ??= error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work({ query: async (sql, params = []) => (await client.query(sql, params)).rows });
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (!lost) await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(lost ?? undefined);
     }
   }
 
@@ -37,25 +46,40 @@ export class PgSqlClient implements SqlClient {
     await this.pool.query(sql);
   }
 
-  async tryExclusiveLock(name: string): Promise<(() => Promise<void>) | null> {
+  /**
+   * The lock lives as long as its dedicated connection. Its key includes the schema: deployments
+   * (and test runs) sharing one database in separate schemas never wait on each other's locks. `onLost` is called (once) if that
+   * connection ends (the server restarted, the network dropped): PostgreSQL has then released
+   * the lock, another process may take over, and the holder must stop its work and try again.
+   */
+  async tryExclusiveLock(name: string, onLost?: (error: Error) => void): Promise<(() => Promise<void>) | null> {
     const client = await this.pool.connect();
+    let lost: Error | null = null;
+    let released = false;
+    const onError = (error: Error) => {
+      if (lost) return;
+      lost = error;
+      if (!released) onLost?.(error);
+    };
+    client.on('error', onError);
     try {
-      const { rows } = await client.query('select pg_try_advisory_lock(hashtextextended($1, 7)) as locked', [name]);
+      const { rows } = await client.query("select pg_try_advisory_lock(hashtextextended(current_schema() || ':' || $1, 7)) as locked", [name]);
       if (!rows[0].locked) {
+        client.off('error', onError);
         client.release();
         return null;
       }
     } catch (error) {
-      client.release();
+      client.off('error', onError);
+      client.release(lost ?? (error as Error));
       throw error;
     }
-    // If the connection dies, PostgreSQL drops the lock too: another process can then take over.
-    let released = false;
     return async () => {
       if (released) return;
       released = true;
-      await client.query('select pg_advisory_unlock(hashtextextended($1, 7))', [name]).catch(() => undefined);
-      client.release();
+      if (!lost) await client.query("select pg_advisory_unlock(hashtextextended(current_schema() || ':' || $1, 7))", [name]).catch(() => undefined);
+      client.off('error', onError);
+      client.release(lost ?? undefined);
     };
   }
 

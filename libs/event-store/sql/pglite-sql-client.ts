@@ -1,6 +1,7 @@
 import { MessageChannel, MessagePort, Worker } from 'node:worker_threads';
 import { SqlClient, SqlExecutor } from './sql-client';
 import { PGLITE_THREAD_SOURCE } from './pglite-thread';
+import { DependencyUnavailableError } from '../../platform/health/dependency-unavailable';
 
 interface Reply {
   readonly id?: number;
@@ -37,47 +38,36 @@ export class PgliteSqlClient implements SqlClient {
   private readonly pending = new Map<number, { resolve: (rows: Record<string, unknown>[]) => void; reject: (error: Error) => void }>();
   private failure: Error | null = null;
   private closed = false;
+  /** The owner: restarts its thread when it dies (see reopen). */
+  private restarting: Promise<void> | null = null;
 
   private constructor(
     /** Where statements go: the PGlite thread itself (owner) or a port it serves. */
-    private readonly endpoint: Worker | MessagePort,
+    private endpoint: Worker | MessagePort,
     /** The thread, for the owner only. */
-    private readonly worker: Worker | null,
+    private worker: Worker | null,
+    private readonly recovery: PgliteRecovery = {},
   ) {
-    endpoint.on('message', (reply: Reply) => this.settle(reply));
+    this.bind(endpoint, worker);
+  }
+
+  private bind(endpoint: Worker | MessagePort, worker: Worker | null): void {
+    endpoint.on('message', (reply: Reply) => {
+      if (this.endpoint === endpoint) this.settle(reply);
+    });
     if (worker) {
-      worker.on('error', (error) => this.fail(error));
-      worker.on('exit', (code) => this.fail(new Error(`the embedded store's thread exited (code ${code})`)));
+      worker.on('error', (error) => this.lost(worker, error));
+      worker.on('exit', (code) => this.lost(worker, new Error(`the embedded store's thread exited (code ${code})`)));
     } else {
-      endpoint.on('close', () => this.fail(new Error("the embedded store's connection closed")));
+      endpoint.on('close', () => this.fail(unavailable("the embedded store's connection closed")));
     }
   }
 
   /** `dataDir` undefined means in memory (tests); otherwise files under that folder. */
-  static async open(dataDir?: string): Promise<PgliteSqlClient> {
-    const worker = new Worker(PGLITE_THREAD_SOURCE, {
-      eval: true,
-      // Resolved here, where node_modules is known; the thread's own base would be the cwd.
-      workerData: { dataDir, module: require.resolve('@electric-sql/pglite') },
-    });
-    await new Promise<void>((resolve, reject) => {
-      const onMessage = (reply: Reply) => {
-        if (!reply.ready && !reply.fatal) return;
-        worker.off('message', onMessage);
-        worker.off('error', reject);
-        if (reply.ready) resolve();
-        else {
-          void worker.terminate();
-          reject(new PgliteError(reply.fatal!));
-        }
-      };
-      worker.on('message', onMessage);
-      worker.once('error', reject);
-    });
-    worker.unref();
-    return new PgliteSqlClient(worker, worker);
+  static async open(dataDir?: string, recovery: PgliteRecovery = {}): Promise<PgliteSqlClient> {
+    const worker = await startThread(dataDir);
+    return new PgliteSqlClient(worker, worker, { ...recovery, dataDir });
   }
-
   /** A client on a port from `connect()` (in the thread the port was sent to). */
   static attach(port: MessagePort): PgliteSqlClient {
     port.unref();
@@ -159,4 +149,81 @@ export class PgliteSqlClient implements SqlClient {
     for (const waiter of this.pending.values()) waiter.reject(error);
     this.pending.clear();
   }
+
+  /**
+   * The owner's PGlite thread died (a WASM abort, an out-of-memory): what was in flight fails as
+   * unavailable (503), and a thread on files (DATA_DIR) is started again on the same folder,
+   * which PostgreSQL's own recovery makes consistent; statements then work again. Other threads'
+   * connections closed with it: they connect again (the background thread is restarted). An
+   * in-memory database cannot come back, and a folder that fails to open five times in a row is
+   * given up: `onUnrecoverable`.
+   */
+  private lost(worker: Worker, error: Error): void {
+    if (this.worker !== worker || this.closed || this.failure) return;
+    this.fail(unavailable(`the embedded store's thread stopped (${error.message})`, error));
+    if (this.restarting) return;
+    const { dataDir, onRestart, onUnrecoverable } = this.recovery;
+    if (dataDir === undefined) {
+      onUnrecoverable?.(error);
+      return;
+    }
+    this.restarting = (async () => {
+      let last: Error = error;
+      for (let attempt = 1; attempt <= 5 && !this.closed; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+        try {
+          const thread = await startThread(dataDir);
+          if (this.closed) return void thread.terminate();
+          this.worker = thread;
+          this.endpoint = thread;
+          this.bind(thread, thread);
+          this.failure = null;
+          onRestart?.(error);
+          return;
+        } catch (failure) {
+          last = failure as Error;
+        }
+      }
+      if (!this.closed) onUnrecoverable?.(last);
+    })().finally(() => (this.restarting = null));
+  }
+}
+
+/** What the owner does when its PGlite thread dies (see PgliteSqlClient.lost). */
+export interface PgliteRecovery {
+  /** Set by open(): where the files are (undefined: in memory, which cannot come back). */
+  readonly dataDir?: string;
+  /** The thread runs again on the same files; `cause`: why it had stopped. */
+  readonly onRestart?: (cause: Error) => void;
+  /** It cannot be brought back: the caller decides (the service exits so its supervisor restarts it). */
+  readonly onUnrecoverable?: (error: Error) => void;
+}
+
+function unavailable(message: string, cause?: Error): DependencyUnavailableError {
+  return new DependencyUnavailableError('embedded-store', message, { cause });
+}
+
+/** Starts a PGlite thread on `dataDir` (in memory when undefined) and waits until it is ready. */
+async function startThread(dataDir: string | undefined): Promise<Worker> {
+  const worker = new Worker(PGLITE_THREAD_SOURCE, {
+    eval: true,
+    // Resolved here, where node_modules is known; the thread's own base would be the cwd.
+    workerData: { dataDir, module: require.resolve('@electric-sql/pglite') },
+  });
+  await new Promise<void>((resolve, reject) => {
+    const onMessage = (reply: Reply) => {
+      if (!reply.ready && !reply.fatal) return;
+      worker.off('message', onMessage);
+      worker.off('error', reject);
+      if (reply.ready) resolve();
+      else {
+        void worker.terminate();
+        reject(new PgliteError(reply.fatal!));
+      }
+    };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+  });
+  worker.unref();
+  return worker;
 }

@@ -13,9 +13,10 @@ export interface SqlClient {
   /**
    * Tries to take a lock held for as long as this process keeps it (PostgreSQL: a session advisory
    * lock on a dedicated connection), so only one process runs a given projection. Returns its
-   * release function, or null when another process holds it.
+   * release function, or null when another process holds it. `onLost`: the lock was lost with
+   * its connection (the holder must stop the work it guards and take the lock again).
    */
-  tryExclusiveLock(name: string): Promise<(() => Promise<void>) | null>;
+  tryExclusiveLock(name: string, onLost?: (error: Error) => void): Promise<(() => Promise<void>) | null>;
   close(): Promise<void>;
 }
 

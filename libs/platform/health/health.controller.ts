@@ -6,6 +6,7 @@ import { SqlClient } from '../../event-store/sql/sql-client';
 import { EVENT_STORE, READ_MODEL_SQL } from '../tokens';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Public } from '../auth/public.decorator';
+import { backgroundThreadStatus } from './background-status';
 
 interface DependencyHealth {
   status: 'up' | 'down';
@@ -36,11 +37,14 @@ export class HealthController {
       readModels: { kind: this.config.eventStore === 'embedded' ? 'embedded' : 'postgres', ...readModels },
       redis,
     };
-    const up = [eventStore, readModels, redis].every((d) => d.status === 'up');
+    // Role `all`: the background thread's state too (restarting after it stopped is degraded).
+    const backgroundThread = backgroundThreadStatus.get();
+    const up = [eventStore, readModels, redis].every((d) => d.status === 'up') && (backgroundThread?.status ?? 'running') === 'running';
     response.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({
       status: up ? 'ok' : 'degraded',
       role: this.config.backgroundThread ? 'all' : this.config.role,
       dependencies,
+      ...(backgroundThread ? { backgroundThread } : {}),
     });
   }
 }

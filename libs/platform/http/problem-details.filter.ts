@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { DomainError } from '../../domain/shared/domain-errors';
 import { WrongExpectedRevisionError } from '../../event-store/event-store.errors';
 import { JsonLogger } from '../logging/json-logger';
+import { asDependencyUnavailable } from '../health/dependency-unavailable';
 import { Problem, ProblemError, problem } from './problem';
 
 /** Turns every error into application/problem+json; anything unexpected is logged and is a 500. */
@@ -13,7 +14,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<FastifyReply>();
     const body = toProblem(error);
-    if (body.status >= 500) {
+    if (body.status === 503) this.logger.event('warn', 'request met an unavailable dependency', { error: (error as Error)?.message }, 'Http');
+    else if (body.status >= 500) {
       this.logger.event('error', 'request failed', { error: (error as Error)?.message, stack: (error as Error)?.stack }, 'Http');
     }
     // An SSE stream writes to the raw response: once its headers are out, nothing can be sent.
@@ -25,6 +27,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 /** Answers with `body` as application/problem+json. */
 export function sendProblem(response: FastifyReply, body: Problem): void {
   // With the charset, as Express's res.send() labelled it.
+  if (typeof body.retryAfter === 'number') response.header('Retry-After', String(body.retryAfter));
   response.status(body.status).type('application/problem+json; charset=utf-8').send(JSON.stringify(body));
 }
 
@@ -39,6 +42,9 @@ export function toProblem(error: unknown): Problem {
     const field = (error as { field?: string }).field;
     return problem(status, error.message, field ? { errors: [{ field, message: error.message }] } : {});
   }
+  // A lost database or Redis connection: 503 with Retry-After, never a 500.
+  const unavailable = asDependencyUnavailable(error);
+  if (unavailable) return unavailable.toProblem();
   if (error instanceof WrongExpectedRevisionError) {
     return problem(409, 'the case changed while this command ran; retry it');
   }

@@ -15,9 +15,14 @@ export class RedisConnection {
   /** A new client. `forWorker`: BullMQ workers need `maxRetriesPerRequest: null` (they block). */
   client(options: { forWorker?: boolean } = {}): Redis {
     const redisOptions: RedisOptions = {
+      // A command waits through at most 3 reconnection attempts, then fails ("max retries per
+      // request"): a request that needs Redis answers 503 instead of hanging while it is down.
       maxRetriesPerRequest: options.forWorker ? null : 3,
       enableReadyCheck: true,
       lazyConnect: false,
+      // Reconnect forever, every 2 s at most: Redis coming back is noticed within that time, and
+      // BullMQ's workers and queues resume on the same clients.
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     };
     const client = new Redis(this.url, redisOptions);
     // Errors surface through commands and the health check; an unhandled 'error' event would crash.
