@@ -74,6 +74,9 @@ function memoized(calculator: ClockCalculator): ClockCalculator {
   const cache = new Map<string, ClockDue>();
   return {
     policyVersion: calculator.policyVersion,
+    caseRules: calculator.caseRules,
+    clockTimeBetween: (...args) => calculator.clockTimeBetween(...args),
+    addClockTime: (...args) => calculator.addClockTime(...args),
     clockFor(kind, severity, startedAt, location) {
       const key = `${kind}|${severity}|${startedAt}|${location.timeZone}|${location.country ?? ''}`;
       let due = cache.get(key);
