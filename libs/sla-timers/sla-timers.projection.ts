@@ -127,7 +127,7 @@ export function slaTimersProjection(queue: TimerQueue | null): Projection {
           `select t.case_id, t.clock_id, t.clock_event_id, t.warn_at, t.due_at, t.escalate_at, t.resume_at, t.generation, t.pending, t.next_at
              from sla_clock_timers${s} t
             where (t.case_id, t.clock_id) in (select case_id, clock_id from json_to_recordset($1::json) as k(case_id text, clock_id text))
-               or t.case_id = any($2)`,
+               or (t.case_id = any($2) and t.next_at is not null)`,
           [JSON.stringify([...wanted.values()]), [...endedCases]],
         );
         for (const row of found) rows.set(key(row.case_id, row.clock_id), row);
@@ -135,16 +135,20 @@ export function slaTimersProjection(queue: TimerQueue | null): Projection {
       const created = new Set<string>();
       const changed = new Set<string>();
       const armed = new Set<string>();
-      const update = (caseId: string, clockId: string | null | undefined, change: (row: ClockTimersRow) => void) => {
+      const update = (caseId: string, clockId: string | null | undefined, change: (row: ClockTimersRow) => boolean | void) => {
         if (!clockId) return;
         const k = key(caseId, clockId);
         const row = rows.get(k);
         if (!row) return; // a clock started before this table existed, or a timer already gone
-        change(row);
+        if (change(row) === false) return;
         if (!created.has(k)) changed.add(k);
       };
       const done = (caseId: string, clockId: string | null | undefined, actions: readonly TimerAction[] = TIMER_ACTIONS) =>
-        update(caseId, clockId, (row) => (row.pending = row.pending.filter((action) => !actions.includes(action))));
+        update(caseId, clockId, (row) => {
+          const pending = row.pending.filter((action) => !actions.includes(action));
+          if (pending.length === row.pending.length) return false; // nothing left to take off: no write
+          row.pending = pending;
+        });
       const create = (row: ClockTimersRow) => {
         const k = key(row.case_id, row.clock_id);
         if (rows.has(k) && !created.has(k)) return; // already in the table (a redelivered event): left as it is
