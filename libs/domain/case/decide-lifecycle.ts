@@ -3,13 +3,12 @@ import { CaseEvent } from './case.events';
 import { replayCase as replay } from './case.evolve';
 import { requireOpen, requireStatus, requireWorkedCase } from './case.guards';
 import { CaseState, liveClocks } from './case.state';
-import { UpdateChannel } from './case.types';
 import { catchUpBreaches, pauseClock, pendingClockKind, resumeClock, startClock } from './sla-clocks';
 
 // Updates, resolution, closure and reopening, with what each does to the SLA clocks.
 
 /** An update answers the live clock (after recording a breach its timer missed) and starts the next. */
-export function logUpdate({ data }: Pick<LogUpdate, 'data'> | { data: Omit<LogUpdate['data'], 'channel'> & { channel?: UpdateChannel } }, state: CaseState, context: CaseContext): CaseEvent[] {
+export function logUpdate({ data }: Pick<LogUpdate, 'data'>, state: CaseState, context: CaseContext): CaseEvent[] {
   const open = requireOpen(state, 'log an update');
   const breaches = catchUpBreaches(open, context.now, false);
   const beforeUpdate = replay(open, breaches);
@@ -20,7 +19,7 @@ export function logUpdate({ data }: Pick<LogUpdate, 'data'> | { data: Omit<LogUp
       type: 'UpdateSent',
       data: {
         caseId: open.caseId,
-        channel: data.channel ?? 'email',
+        channel: data.channel,
         summary: data.summary,
         by: data.by,
         initialResponse: open.initialResponseAt === null,
