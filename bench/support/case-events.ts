@@ -76,6 +76,9 @@ function memoized(calculator: ClockCalculator): ClockCalculator {
     policyVersion: calculator.policyVersion,
     policyHash: calculator.policyHash,
     publicHolidays: calculator.publicHolidays,
+    caseRules: calculator.caseRules,
+    clockTimeBetween: (...args) => calculator.clockTimeBetween(...args),
+    addClockTime: (...args) => calculator.addClockTime(...args),
     clockFor(kind, severity, startedAt, location) {
       const key = `${kind}|${severity}|${startedAt}|${location.timeZone}|${location.country ?? ''}|${location.region ?? ''}`;
       let due = cache.get(key);

@@ -15,6 +15,10 @@ interface CaseRow extends Record<string, unknown> {
   engineer_id: string | null;
   manager_id: string | null;
   sla: string;
+  triaged: boolean;
+  proposed_severity: string | null;
+  triaged_at: string | null;
+  triaged_by: string | null;
   next_due_at: Date | string | null;
   submitted_at: Date | string;
   updated_at: Date | string;
@@ -40,6 +44,7 @@ export class CaseListService {
     if (filters.partnerId) add('partner_id = ?', filters.partnerId);
     if (filters.product) add('product = ?', filters.product);
     if (filters.sla) add('sla = ?', filters.sla);
+    if (filters.triaged) add('triaged = ?', filters.triaged === 'true');
     if (filters.cursor) {
       const [submittedAt, caseId] = decodeCursor(filters.cursor);
       params.push(submittedAt, caseId);
@@ -47,7 +52,8 @@ export class CaseListService {
     }
     const limit = filters.limit ?? 50;
     const rows = await this.sql.query<CaseRow>(
-      `select case_id, reference, status, severity, partner_id, customer_id, product, engineer_id, manager_id, sla,
+      `select case_id, reference, status, severity, partner_id, customer_id, product, engineer_id, manager_id, sla, triaged,
+              state->>'proposedSeverity' as proposed_severity, state->>'triagedAt' as triaged_at, state->>'triagedBy' as triaged_by,
               next_due_at, submitted_at, updated_at, revision::text as revision, state->>'summary' as summary
          from rm_cases ${where.length ? `where ${where.join(' and ')}` : ''}
         order by submitted_at desc, case_id desc
@@ -66,6 +72,10 @@ function summary(row: CaseRow) {
     reference: row.reference,
     status: row.status,
     severity: row.severity,
+    proposedSeverity: row.proposed_severity,
+    triaged: row.triaged,
+    triagedAt: row.triaged_at,
+    triagedBy: row.triaged_by,
     partnerId: row.partner_id,
     customerId: row.customer_id,
     product: row.product,

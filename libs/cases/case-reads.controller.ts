@@ -16,6 +16,9 @@ import { CaseListService } from './case-list.query';
 import { CaseListQuery } from './dto/case-list.query';
 import { ReadConsistency } from '../projections/read-consistency';
 import { CaseIdParam } from './dto/case-id.param';
+import { SlaPolicyService } from '../sla/sla-policy.service';
+import { PausedTime } from '../domain/case/sla-as-of';
+import { locationOf } from '../domain/case/sla-clocks';
 
 class AsOfQuery {
   @IsISO8601({ strict: true }, { message: 'asOf must be an ISO-8601 instant, e.g. 2026-11-23T10:00:00Z' })
@@ -36,7 +39,13 @@ export class CaseReadsController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly cases: CaseListService,
     private readonly consistency: ReadConsistency,
+    private readonly sla: SlaPolicyService,
   ) {}
+
+  /** Paused time is counted in the clock's own calendar (business time on a business clock). */
+  private pausedTime(state: Case): PausedTime {
+    return (clock, from, to) => Math.max(0, this.sla.calculator.clockTimeBetween(clock.severity, from, to, locationOf(state)));
+  }
 
   /** The case list (a projection: `consistentWith` waits for a command's effect). Partners see their own. */
   @Get()
@@ -54,7 +63,7 @@ export class CaseReadsController {
   async get(@Param() { id }: CaseIdParam, @Req() request: AuthenticatedRequest) {
     const { state, revision } = await this.runner.load(caseDecider, caseStreamId(id));
     assertCaseVisible(request.principal, state, id);
-    return caseView(state as Case, revision, this.clock.nowIso());
+    return caseView(state as Case, revision, this.clock.nowIso(), this.pausedTime(state as Case));
   }
 
   @Get(':id/history')
@@ -80,6 +89,6 @@ export class CaseReadsController {
     const past = events.filter((e) => Date.parse(e.metadata.occurredAt) <= Date.parse(instant));
     const state = fold(caseDecider.evolve, null, past as unknown as CaseEvent[]);
     if (!state) throw caseNotFound(id);
-    return { asOf: instant, ...caseView(state, past.length - 1, instant) };
+    return { asOf: instant, ...caseView(state, past.length - 1, instant, this.pausedTime(state)) };
   }
 }

@@ -1,5 +1,5 @@
 import { Case, SlaClock } from '../domain/case/case.state';
-import { slaAsOf } from '../domain/case/sla-as-of';
+import { ClockAsOf, PausedTime, slaAsOf } from '../domain/case/sla-as-of';
 
 export interface ClockView {
   clockId: string;
@@ -17,19 +17,31 @@ export interface ClockView {
   breachedAt?: string;
   escalatedAt?: string;
   stoppedAt?: string;
+  /** What the system had recorded by the instant (`state` is what was true then). */
+  recordedState: SlaClock['state'];
+  pausedAt?: string;
+  pauseReason?: string;
+  autoResumeAt?: string;
+  /** Total time it stood still, in its own calendar (ISO-8601 duration). */
+  pausedFor?: string;
 }
 
 /**
  * The case as GET /v1/cases/{id} and /state?asOf= show it. The SLA clocks are evaluated at
  * `instant`: a running clock past its dueAt reads `breached` even if the timer has not fired yet.
  */
-export function caseView(state: Case, revision: number, instant: string) {
-  const sla = slaAsOf(state, instant);
+export function caseView(state: Case, revision: number, instant: string, pausedTime?: PausedTime) {
+  const sla = slaAsOf(state, instant, pausedTime);
   return {
     caseId: state.caseId,
     reference: state.reference,
     status: state.status,
     severity: state.severity,
+    proposedSeverity: state.proposedSeverity ?? null,
+    triaged: (state.triagedAt ?? null) !== null,
+    triagedAt: state.triagedAt ?? null,
+    triagedBy: state.triagedBy ?? null,
+    triageDueAt: state.triageDueAt ?? null,
     severityLowered: state.severityLowered,
     partnerId: state.partnerId,
     customerId: state.customerId,
@@ -62,6 +74,10 @@ export function caseView(state: Case, revision: number, instant: string) {
     lastUpdateAt: state.lastUpdateAt,
     updateCount: state.updateCount,
     escalationCount: state.escalationCount,
+    awaitingPartner: state.awaitingPartner ?? null,
+    lastPartnerReplyAt: state.lastPartnerReplyAt ?? null,
+    /** Every breach recorded on the case: facts kept through restarts, resolutions and reopenings. */
+    slaBreaches: state.slaBreaches ?? [],
     sla: {
       policyVersion: sla.policyVersion,
       initialResponse: sla.initialResponse && clockView(sla.initialResponse),
@@ -71,6 +87,7 @@ export function caseView(state: Case, revision: number, instant: string) {
   };
 }
 
-function clockView(clock: SlaClock): ClockView {
-  return { ...clock };
+function clockView(clock: ClockAsOf): ClockView {
+  const { pauses: _pauses, pausedMs: _pausedMs, ...shown } = clock;
+  return shown;
 }

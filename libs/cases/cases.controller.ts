@@ -11,7 +11,9 @@ import { CaseAction, CaseActionCommand, CaseOutcome, SubmitCaseCommand } from '.
 import {
   AssignEngineerDto,
   AssignSeverityDto,
+  AwaitingPartnerDto,
   EmptyDto,
+  PartnerReplyDto,
   LogUpdateDto,
   PartnerAvailabilityDto,
   ReasonDto,
@@ -50,6 +52,7 @@ export class CasesController {
       ...(state.routedTo ? { routedTo: state.routedTo } : {}),
       ...(state.rejectionReason ? { rejectionReason: state.rejectionReason, rejectionMessage: state.rejectionMessage } : {}),
       ...(state.severity ? { severity: state.severity, lowered: state.severityLowered } : {}),
+      ...(state.status === 'open' ? { proposedSeverity: state.proposedSeverity, triagedAt: state.triagedAt, triagedBy: state.triagedBy } : {}),
     });
   }
 
@@ -62,6 +65,8 @@ export class CasesController {
       caseId: id,
       severity: outcome.state!.severity,
       lowered: outcome.events.some((e) => e.type === 'SeverityLowered'),
+      triagedAt: outcome.state!.triagedAt ?? null,
+      triagedBy: outcome.state!.triagedBy ?? null,
     });
   }
 
@@ -142,6 +147,42 @@ export class CasesController {
   async reopen(@Param() { id }: CaseIdParam, @Body() body: ReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
     const outcome = await this.run(id, { type: 'ReopenCase', data: { ...body, by: request.principal.name } }, request);
     return commandResponse(response, outcome, { caseId: id, status: outcome.state!.status });
+  }
+
+  /** Staff wait on the partner: the summary goes out as an update, the next-update clock starts paused. */
+  @Post(':id/awaiting-partner')
+  @HttpCode(200)
+  @Roles(...STAFF)
+  async awaitingPartner(@Param() { id }: CaseIdParam, @Body() body: AwaitingPartnerDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
+    const outcome = await this.run(id, { type: 'AwaitPartner', data: { ...body, by: request.principal.name } }, request);
+    return commandResponse(response, outcome, { caseId: id, status: outcome.state!.status, ...this.pauseOf(outcome) });
+  }
+
+  /** The partner's answer (or staff recording it): a paused clock resumes. */
+  @Post(':id/partner-replies')
+  @HttpCode(201)
+  @Roles(...STAFF, 'partner')
+  async partnerReply(@Param() { id }: CaseIdParam, @Body() body: PartnerReplyDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
+    const outcome = await this.run(id, { type: 'RecordPartnerReply', data: { ...body, by: request.principal.name } }, request);
+    return commandResponse(response, outcome, { caseId: id, status: outcome.state!.status, ...this.pauseOf(outcome) });
+  }
+
+  @Post(':id/resumption')
+  @HttpCode(200)
+  @Roles(...STAFF)
+  async resumption(@Param() { id }: CaseIdParam, @Body() _body: EmptyDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
+    const outcome = await this.run(id, { type: 'ResumeClock', data: { by: request.principal.name } }, request);
+    return commandResponse(response, outcome, { caseId: id, status: outcome.state!.status, ...this.pauseOf(outcome) });
+  }
+
+  /** The next-update clock after a pause or resume: its state and (moved) due instant. */
+  private pauseOf(outcome: CaseOutcome) {
+    const clock = outcome.state?.sla.nextUpdate;
+    const resumed = outcome.events.find((e) => e.type === 'SlaClockResumed');
+    return {
+      nextUpdate: clock ? { clockId: clock.clockId, state: clock.state, dueAt: clock.dueAt, pausedAt: clock.pausedAt ?? null } : null,
+      ...(resumed?.type === 'SlaClockResumed' ? { pausedFor: resumed.data.pausedFor } : {}),
+    };
   }
 
   private run(caseId: string, action: CaseAction, request: AuthenticatedRequest): Promise<CaseOutcome> {

@@ -13,6 +13,8 @@ const COMMAND_OF: Record<TimerAction, (clockId: string) => CaseAction> = {
   warning: (clockId) => ({ type: 'RaiseSlaWarning', data: { clockId } }),
   breach: (clockId) => ({ type: 'RecordSlaBreach', data: { clockId } }),
   escalation: (clockId) => ({ type: 'EscalateOverdue', data: { clockId } }),
+  'auto-resume': (clockId) => ({ type: 'AutoResumeClock', data: { clockId } }),
+  triage: () => ({ type: 'RaiseTriageAlert', data: {} }),
 };
 
 /**

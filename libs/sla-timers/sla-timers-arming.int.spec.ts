@@ -216,4 +216,45 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
     await sql.exec(slaTimersProjection(queue).schema(s));
     expect(await sql.query(`select count(*)::int as n from sla_clock_timers${s}`)).toEqual([{ n: 2 }]);
   });
+
+  it('a paused clock keeps only its auto-resume timer; resumed, its three timers come back at the moved instants as jobs of a new generation', async () => {
+    const base = 10_000 * MINUTE;
+    clock.set(at(base));
+    const c = randomUUID();
+    const job = (action: string, generation: number) =>
+      `${prefix}:${SLA_TIMERS_QUEUE}:${timerJobId(c, 'n2', action as 'warning', generation)}`;
+    await project([
+      clockStarted(c, 'n2', at(base + 2 * MINUTE), at(base + 4 * MINUTE), at(base + 10 * MINUTE)),
+      event(c, 1, 'SlaClockPaused', { clockId: 'n2', autoResumeAt: at(base + 3 * MINUTE) }),
+    ]);
+    expect(await row(c, 'n2')).toEqual({ pending: ['auto-resume'], next_at: new Date(at(base + 3 * MINUTE)) });
+    expect(await armed(c, 'n2')).toEqual([]);
+    expect(await redis.exists(job('auto-resume', 1))).toBe(1);
+
+    // Resumed a minute later: every instant one minute later, generation 2.
+    await project([event(c, 2, 'SlaClockResumed', { clockId: 'n2', warnAt: at(base + 3 * MINUTE), dueAt: at(base + 5 * MINUTE), escalateAt: at(base + 11 * MINUTE) })]);
+    expect(await row(c, 'n2')).toEqual({ pending: ['warning', 'breach', 'escalation'], next_at: new Date(at(base + 3 * MINUTE)) });
+    expect([await redis.exists(job('warning', 2)), await redis.exists(job('breach', 2)), await redis.exists(job('escalation', 2))]).toEqual([1, 1, 0]);
+    expect(Date.parse((await queue.queue.getJob(timerJobId(c, 'n2', 'breach', 2)))!.data.runAt)).toBe(Date.parse(at(base + 5 * MINUTE)));
+
+    // Redis loses them: the sweep re-creates the same generation's jobs.
+    await redis.del(job('warning', 2), job('breach', 2));
+    expect(await sweep.sweep()).toBe(2);
+    expect([await redis.exists(job('warning', 2)), await redis.exists(job('breach', 2))]).toEqual([1, 1]);
+
+    await project([event(c, 3, 'CaseResolved', {})]);
+    expect(await row(c, 'n2')).toEqual({ pending: [], next_at: null });
+  });
+
+  it("an open case's triage timer is a row of its own, done once staff triage", async () => {
+    const base = 20_000 * MINUTE;
+    clock.set(at(base));
+    const c = randomUUID();
+    await project([event(c, 0, 'CaseSubmitted', { triageDueAt: at(base + 30 * MINUTE) })]);
+    expect(await row(c, 'triage')).toEqual({ pending: ['triage'], next_at: new Date(at(base + 30 * MINUTE)) });
+    await project([event(c, 3, 'SeverityAssigned', { severity: 'B', triage: false })]);
+    expect((await row(c, 'triage')).pending).toEqual(['triage']);
+    await project([event(c, 4, 'SeverityAssigned', { severity: 'C', triage: true })]);
+    expect(await row(c, 'triage')).toEqual({ pending: [], next_at: null });
+  });
 });

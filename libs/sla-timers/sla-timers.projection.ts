@@ -1,36 +1,58 @@
 import { RecordedEvent } from '../event-store/event-store';
 import { SqlExecutor } from '../event-store/sql/sql-client';
 import { Projection } from '../projections/projection';
-import { SlaTimerJob, TIMER_ACTIONS, TimerAction } from './sla-timer-job';
+import { CLOCK_ACTIONS, SlaTimerJob, TIMER_ACTIONS, TimerAction, TRIAGE_TIMER } from './sla-timer-job';
 import { TimerQueue } from './timer-queue';
 
 /** A clock's pending timers, as the sla_clock_timers table holds them. */
 export interface ClockTimersRow extends Record<string, unknown> {
   case_id: string;
+  /** The clock's id, or TRIAGE_TIMER for the case's triage timer. */
   clock_id: string;
   clock_event_id: string;
   /** ISO text when written; the database drivers read timestamptz back as Date. */
   warn_at: string | Date;
   due_at: string | Date;
   escalate_at: string | Date;
+  /** While the clock is paused: when it resumes by itself. */
+  resume_at?: string | Date | null;
+  /** Pauses and resumptions so far (part of the job ids: see SlaTimerJob.generation). */
+  generation?: number;
   /** The actions not yet done. */
   pending: TimerAction[];
   /** When the first pending one is due; null once none is pending. */
   next_at: string | Date | null;
 }
 
-const RUN_AT_COLUMN: Record<TimerAction, 'warn_at' | 'due_at' | 'escalate_at'> = { warning: 'warn_at', breach: 'due_at', escalation: 'escalate_at' };
+type RunAtColumn = 'warn_at' | 'due_at' | 'escalate_at' | 'resume_at';
+// The triage timer's row holds its instant in every column.
+const RUN_AT_COLUMN: Record<TimerAction, RunAtColumn> = {
+  warning: 'warn_at',
+  breach: 'due_at',
+  escalation: 'escalate_at',
+  'auto-resume': 'resume_at',
+  triage: 'due_at',
+};
 
 /** The row's pending timers as jobs. */
 export function pendingJobs(row: ClockTimersRow): SlaTimerJob[] {
-  return row.pending.map((action) => ({
-    caseId: row.case_id,
-    clockId: row.clock_id,
-    action,
-    runAt: new Date(row[RUN_AT_COLUMN[action]]).toISOString(),
-    clockEventId: row.clock_event_id,
-  }));
+  return row.pending.flatMap((action) => {
+    const at = row[RUN_AT_COLUMN[action]];
+    if (at === null || at === undefined) return [];
+    return [
+      {
+        caseId: row.case_id,
+        clockId: row.clock_id,
+        action,
+        runAt: new Date(at).toISOString(),
+        clockEventId: row.clock_event_id,
+        ...(row.generation ? { generation: row.generation } : {}),
+      },
+    ];
+  });
 }
+
+const nextAt = (row: ClockTimersRow): string | null => pendingJobs(row).map((job) => job.runAt).sort()[0] ?? null;
 
 /**
  * The SLA scheduler, run as a projection so its progress is checkpointed like any other: each
@@ -39,6 +61,8 @@ export function pendingJobs(row: ClockTimersRow): SlaTimerJob[] {
  * closed) take it off the row's pending list. One row per clock, not per timer: an update meets
  * one clock and starts the next, and this table was the embedded store's largest write per
  * command with three rows (and their index entries) each time (BENCHMARKS.md).
+ * A paused clock's row holds only its auto-resume timer; a resumed one gets its three timers back
+ * at the moved instants, as jobs of a new generation. An open case's triage timer is a row of its own.
  * Timers due within the arming horizon (see TimerQueue) become BullMQ jobs at once, before the
  * batch's transaction commits, so a crash between the two only re-adds jobs with the same ids;
  * the sweep arms the later ones from the table as they come due, and re-creates lost jobs.
@@ -59,6 +83,8 @@ export function slaTimersProjection(queue: TimerQueue | null): Projection {
         next_at timestamptz,
         primary key (case_id, clock_id)
       );
+      alter table sla_clock_timers${s} add column if not exists resume_at timestamptz;
+      alter table sla_clock_timers${s} add column if not exists generation integer not null default 0;
       -- The sweep's walk: clocks with a pending timer, in the order they come due.
       create index if not exists sla_clock_timers_next${s} on sla_clock_timers${s} (next_at, case_id, clock_id) where next_at is not null;
       -- Tables of the earlier layout (one row per timer) are converted once.
@@ -76,45 +102,90 @@ export function slaTimersProjection(queue: TimerQueue | null): Projection {
       end $$;
     `,
     async apply(tx: SqlExecutor, events: RecordedEvent[], s: string): Promise<void> {
-      // The batch is worked out in memory, in event order, then written in at most three
-      // statements. Taking actions off a list commutes, so the operations on rows of earlier
-      // batches are merged as they come: one per clock, and one for the cases whose clocks all end.
-      const started: ClockTimersRow[] = [];
-      const byClock = new Map<string, { case_id: string; clock_id: string; actions: Set<TimerAction> }>();
-      const ended = new Set<string>();
-      const done = (caseId: string, clockId: string | null, actions: readonly TimerAction[] = TIMER_ACTIONS) => {
-        // Clocks started earlier in this batch are updated here; earlier batches' rows in the table.
-        for (const row of started) {
-          if (row.case_id === caseId && (clockId === null || row.clock_id === clockId)) {
-            row.pending = row.pending.filter((action) => !actions.includes(action));
-          }
+      // The batch is worked out in memory, in event order: the rows it changes are read once,
+      // changed as the events say, then written in at most two statements (rows new in this
+      // batch, rows of earlier batches).
+      const key = (caseId: string, clockId: string) => `${caseId}\n${clockId}`;
+      const wanted = new Map<string, { case_id: string; clock_id: string }>();
+      const endedCases = new Set<string>();
+      for (const event of events) {
+        const d = event.data as Record<string, any>;
+        const want = (clockId: string | null | undefined) => clockId && wanted.set(key(d.caseId, clockId), { case_id: d.caseId, clock_id: clockId });
+        switch (event.type) {
+          case 'SlaClockStarted': want(d.replacesClockId); break;
+          case 'SlaWarningRaised': case 'SlaBreached': case 'SlaClockPaused': case 'SlaClockResumed': want(d.clockId); break;
+          case 'EscalatedToManager': if (d.automatic) want(d.clockId); break;
+          case 'UpdateSent': want(d.meetsClockId); break;
+          case 'SeverityAssigned': if (d.triage === true) want(TRIAGE_TIMER); break;
+          case 'TriageAtRisk': want(TRIAGE_TIMER); break;
+          case 'CaseResolved': case 'CaseClosed': endedCases.add(d.caseId); break;
         }
-        if (clockId === null) {
-          ended.add(caseId);
-          return;
-        }
-        const key = `${caseId}\n${clockId}`;
-        const entry = byClock.get(key) ?? { case_id: caseId, clock_id: clockId, actions: new Set<TimerAction>() };
-        for (const action of actions) entry.actions.add(action);
-        byClock.set(key, entry);
+      }
+      const rows = new Map<string, ClockTimersRow>();
+      if (wanted.size || endedCases.size) {
+        const found = await tx.query<ClockTimersRow>(
+          `select t.case_id, t.clock_id, t.clock_event_id, t.warn_at, t.due_at, t.escalate_at, t.resume_at, t.generation, t.pending, t.next_at
+             from sla_clock_timers${s} t
+            where (t.case_id, t.clock_id) in (select case_id, clock_id from json_to_recordset($1::json) as k(case_id text, clock_id text))
+               or (t.case_id = any($2) and t.next_at is not null)`,
+          [JSON.stringify([...wanted.values()]), [...endedCases]],
+        );
+        for (const row of found) rows.set(key(row.case_id, row.clock_id), row);
+      }
+      const created = new Set<string>();
+      const changed = new Set<string>();
+      const armed = new Set<string>();
+      const update = (caseId: string, clockId: string | null | undefined, change: (row: ClockTimersRow) => boolean | void) => {
+        if (!clockId) return;
+        const k = key(caseId, clockId);
+        const row = rows.get(k);
+        if (!row) return; // a clock started before this table existed, or a timer already gone
+        if (change(row) === false) return;
+        if (!created.has(k)) changed.add(k);
+      };
+      const done = (caseId: string, clockId: string | null | undefined, actions: readonly TimerAction[] = TIMER_ACTIONS) =>
+        update(caseId, clockId, (row) => {
+          const pending = row.pending.filter((action) => !actions.includes(action));
+          if (pending.length === row.pending.length) return false; // nothing left to take off: no write
+          row.pending = pending;
+        });
+      const create = (row: ClockTimersRow) => {
+        const k = key(row.case_id, row.clock_id);
+        if (rows.has(k) && !created.has(k)) return; // already in the table (a redelivered event): left as it is
+        rows.set(k, row);
+        created.add(k);
+        armed.add(k);
       };
       for (const event of events) {
         const d = event.data as Record<string, any>;
         switch (event.type) {
-          case 'SlaClockStarted': {
+          case 'CaseSubmitted':
+            if (d.triageDueAt) {
+              const at = d.triageDueAt;
+              create({ case_id: d.caseId, clock_id: TRIAGE_TIMER, clock_event_id: event.id, warn_at: at, due_at: at, escalate_at: at, resume_at: null, generation: 0, pending: ['triage'], next_at: null });
+            }
+            break;
+          case 'SeverityAssigned':
+            if (d.triage === true) done(d.caseId, TRIAGE_TIMER);
+            break;
+          case 'TriageAtRisk':
+            done(d.caseId, TRIAGE_TIMER);
+            break;
+          case 'SlaClockStarted':
             if (d.replacesClockId) done(d.caseId, d.replacesClockId);
-            started.push({
+            create({
               case_id: d.caseId,
               clock_id: d.clockId,
               clock_event_id: event.id,
               warn_at: d.warnAt,
               due_at: d.dueAt,
               escalate_at: d.escalateAt,
-              pending: [...TIMER_ACTIONS],
+              resume_at: null,
+              generation: 0,
+              pending: [...CLOCK_ACTIONS],
               next_at: null,
             });
             break;
-          }
           case 'SlaWarningRaised':
             done(d.caseId, d.clockId, ['warning']);
             break;
@@ -129,42 +200,53 @@ export function slaTimersProjection(queue: TimerQueue | null): Projection {
           case 'UpdateSent':
             if (d.meetsClockId) done(d.caseId, d.meetsClockId);
             break;
+          case 'SlaClockPaused':
+            // A paused clock has no warning, breach or escalation to wait for: only its auto-resume.
+            update(d.caseId, d.clockId, (row) => {
+              row.pending = ['auto-resume'];
+              row.resume_at = d.autoResumeAt;
+              row.generation = (row.generation ?? 0) + 1;
+              row.clock_event_id = event.id;
+              armed.add(key(d.caseId, d.clockId));
+            });
+            break;
+          case 'SlaClockResumed':
+            // Its three timers again, at the moved instants (the decider ignores what is already recorded).
+            update(d.caseId, d.clockId, (row) => {
+              row.warn_at = d.warnAt;
+              row.due_at = d.dueAt;
+              row.escalate_at = d.escalateAt;
+              row.resume_at = null;
+              row.pending = [...CLOCK_ACTIONS];
+              row.generation = (row.generation ?? 0) + 1;
+              row.clock_event_id = event.id;
+              armed.add(key(d.caseId, d.clockId));
+            });
+            break;
           case 'CaseResolved':
           case 'CaseClosed':
-            done(d.caseId, null);
+            for (const row of rows.values()) if (row.case_id === d.caseId) done(row.case_id, row.clock_id);
             break;
         }
       }
-      // Rows of earlier batches first (this batch's new rows carry their own pending list).
-      if (byClock.size) {
-        await tx.query(
-          `update sla_clock_timers${s} t
-              set pending = array(select a from unnest(t.pending) a where a <> all(d.actions)),
-                  next_at = (select min(case a when 'warning' then t.warn_at when 'breach' then t.due_at else t.escalate_at end)
-                               from unnest(t.pending) a where a <> all(d.actions))
-             from json_to_recordset($1::json) as d(case_id text, clock_id text, actions text[])
-            where t.case_id = d.case_id and t.clock_id = d.clock_id and t.next_at is not null`,
-          [JSON.stringify([...byClock.values()].map((e) => ({ ...e, actions: [...e.actions] })))],
-        );
-      }
-      if (ended.size) {
-        await tx.query(`update sla_clock_timers${s} set pending = '{}', next_at = null where case_id = any($1) and next_at is not null`, [[...ended]]);
-      }
-      for (const row of started) {
-        row.next_at = pendingJobs(row).map((job) => job.runAt).sort()[0] ?? null;
-      }
-      if (started.length) {
-        await tx.query(
-          `insert into sla_clock_timers${s} (case_id, clock_id, clock_event_id, warn_at, due_at, escalate_at, pending, next_at)
-           select case_id, clock_id, clock_event_id, warn_at, due_at, escalate_at, pending, next_at
-             from json_to_recordset($1::json) as x(case_id text, clock_id text, clock_event_id text, warn_at timestamptz,
-                                                     due_at timestamptz, escalate_at timestamptz, pending text[], next_at timestamptz)
-           on conflict (case_id, clock_id) do nothing`,
-          [JSON.stringify(started)],
-        );
-      }
+      for (const k of [...created, ...changed]) rows.get(k)!.next_at = nextAt(rows.get(k)!);
+      const write = (keys: Set<string>, onConflict: string) =>
+        keys.size === 0
+          ? Promise.resolve()
+          : tx.query(
+              `insert into sla_clock_timers${s} (case_id, clock_id, clock_event_id, warn_at, due_at, escalate_at, resume_at, generation, pending, next_at)
+               select case_id, clock_id, clock_event_id, warn_at, due_at, escalate_at, resume_at, generation, pending, next_at
+                 from json_to_recordset($1::json) as x(case_id text, clock_id text, clock_event_id text, warn_at timestamptz, due_at timestamptz,
+                                                       escalate_at timestamptz, resume_at timestamptz, generation integer, pending text[], next_at timestamptz)
+               on conflict (case_id, clock_id) ${onConflict}`,
+              [JSON.stringify([...keys].map((k) => rows.get(k)))],
+            );
+      await write(changed, `do update set clock_event_id = excluded.clock_event_id, warn_at = excluded.warn_at, due_at = excluded.due_at,
+                                escalate_at = excluded.escalate_at, resume_at = excluded.resume_at, generation = excluded.generation,
+                                pending = excluded.pending, next_at = excluded.next_at`);
+      await write(created, 'do nothing');
       // A rebuild (suffix) only recomputes the table: the live scheduler owns the jobs.
-      if (queue && s === '') await queue.scheduleImminent(started.flatMap(pendingJobs));
+      if (queue && s === '') await queue.scheduleImminent([...armed].flatMap((k) => pendingJobs(rows.get(k)!)));
     },
   };
 }

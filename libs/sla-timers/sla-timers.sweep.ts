@@ -60,7 +60,7 @@ export class SlaTimersSweep {
     let armed = 0;
     for (;;) {
       const rows = await this.sql.query<ClockTimersRow>(
-        `select case_id, clock_id, clock_event_id, warn_at, due_at, escalate_at, pending, next_at from sla_clock_timers
+        `select case_id, clock_id, clock_event_id, warn_at, due_at, escalate_at, resume_at, generation, pending, next_at from sla_clock_timers
           where next_at is not null and next_at <= $4::timestamptz and (next_at, case_id, clock_id) > ($1::timestamptz, $2, $3)
           order by next_at, case_id, clock_id limit ${PAGE}`,
         [...after, end.toISOString()],
@@ -68,7 +68,7 @@ export class SlaTimersSweep {
       if (rows.length === 0) break;
       const last = rows[rows.length - 1];
       after = [new Date(last.next_at!).toISOString(), last.case_id, last.clock_id];
-      const due = this.queue.imminent(rows.flatMap(pendingJobs), end).map((job) => ({ job, id: timerJobId(job.caseId, job.clockId, job.action) }));
+      const due = this.queue.imminent(rows.flatMap(pendingJobs), end).map((job) => ({ job, id: timerJobId(job.caseId, job.clockId, job.action, job.generation) }));
       const missing = await this.queue.missing(due.map((d) => d.id));
       const jobs = due.filter((d) => missing.has(d.id)).map((d) => d.job);
       await this.queue.schedule(jobs);

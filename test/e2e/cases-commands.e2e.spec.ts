@@ -32,7 +32,9 @@ describe('case commands over HTTP (embedded store)', () => {
   afterAll(() => service.close());
 
   describe('POST /v1/cases', () => {
-    it('opens a case without a severity: 201, reference, revision 0, string position, ETag, and the history names the actor', async () => {
+    // Adapted (issue 19): a case without a proposed severity now has its initial-response clock
+    // from submission, under the policy's untriaged severity (B), and is untriaged.
+    it('opens a case without a proposed severity: 201, reference, revision 2, string position, ETag, the history names the actor, and the clock runs from submission under the untriaged severity', async () => {
       const correlationId = `corr-${unique()}`;
       const response = await service.request('POST', '/v1/cases', { body: caseBody(), headers: { 'x-correlation-id': correlationId } });
       expect(response.status).toBe(201);
@@ -40,27 +42,38 @@ describe('case commands over HTTP (embedded store)', () => {
         caseId: expect.stringMatching(/^[0-9a-f-]{36}$/),
         reference: expect.stringMatching(/^SR-\d{6}-[0-9A-HJKMNP-TV-Z]{6}$/),
         status: 'open',
-        revision: 0,
+        severity: 'B',
+        lowered: false,
+        proposedSeverity: null,
+        triagedAt: null,
+        triagedBy: null,
+        revision: 2,
         position: expect.any(String),
       });
       const entries = await expectAnswerMatchesHistory(service, response, response.body.caseId);
-      expect(types(entries)).toEqual(['CaseSubmitted']);
+      expect(types(entries)).toEqual(['CaseSubmitted', 'SeverityAssigned', 'SlaClockStarted']);
       expect(entries[0].data).toMatchObject({ partnerId: 'p-contoso', customerId: null, product: 'office365', proposedSeverity: null, submittedBy: 'support-1' });
       expect(entries[0].metadata).toMatchObject({ actor: 'support-1', correlationId, occurredAt: expect.any(String) });
+      expect(entries[1].data).toMatchObject({ severity: 'B', by: 'system', triage: false });
+      expect(entries[2].data).toMatchObject({ clock: 'initialResponse', severity: 'B', startedAt: entries[0].data.at, cause: 'case-submitted' });
 
       const view = await getCase(service, response.body.caseId);
       expect(view).toMatchObject({
         caseId: response.body.caseId,
         reference: response.body.reference,
         status: 'open',
-        severity: null,
+        severity: 'B',
+        proposedSeverity: null,
+        triaged: false,
+        triagedAt: null,
+        triagedBy: null,
         partnerId: 'p-contoso',
         customerId: null,
         product: 'office365',
         engineerId: null,
         managerId: null,
-        revision: 0,
-        sla: { policyVersion: null, initialResponse: null, nextUpdate: null },
+        revision: 2,
+        sla: { policyVersion: 'default-2026-11', initialResponse: { state: 'running', startedAt: entries[0].data.at }, nextUpdate: null },
       });
     });
 
@@ -146,22 +159,29 @@ describe('case commands over HTTP (embedded store)', () => {
   });
 
   describe('severity and partner availability', () => {
-    it('POST /severity assigns it; A without 24x7 gives B with lowered: true; the running clock restarts from its original start', async () => {
+    // Adapted (issue 19): the case has its clock from submission (untriaged B); the first
+    // POST /severity is the triage and restarts that clock from the submission.
+    it('POST /severity assigns it (the first is the triage); A without 24x7 gives B with lowered: true; the running clock restarts from its original start', async () => {
       const { caseId } = await submitCase(service, { partnerAvailable24x7: false });
+      const submitted = await history(service, caseId);
+      const first = submitted[2].data;
+      expect(first).toMatchObject({ clock: 'initialResponse', severity: 'B', startedAt: submitted[0].data.at });
       const c = await command(service, caseId, 'severity', { severity: 'C', reason: 'one user, workaround exists' });
-      expect(c.body).toMatchObject({ caseId, severity: 'C', lowered: false });
+      expect(c.body).toMatchObject({ caseId, severity: 'C', lowered: false, triagedBy: 'support-1', triagedAt: expect.any(String) });
       let entries = await expectAnswerMatchesHistory(service, c, caseId);
-      expect(types(entries).slice(1)).toEqual(['SeverityAssigned', 'SlaClockStarted']);
-      const first = entries[2].data;
+      expect(types(entries).slice(3)).toEqual(['SeverityAssigned', 'SlaClockStarted']);
+      expect(entries[3].data).toMatchObject({ severity: 'C', previousSeverity: 'B', triage: true });
+      expect(entries[4].data).toMatchObject({ severity: 'C', replacesClockId: first.clockId, startedAt: first.startedAt, cause: 'severity-changed' });
+      const triaged = entries[4].data;
 
       const a = await command(service, caseId, 'severity', { severity: 'A', reason: 'now everyone is down' });
-      expect(a.body).toMatchObject({ caseId, severity: 'B', lowered: true });
+      expect(a.body).toMatchObject({ caseId, severity: 'B', lowered: true, triagedAt: c.body.triagedAt });
       entries = await expectAnswerMatchesHistory(service, a, caseId);
-      expect(types(entries).slice(3)).toEqual(['SeverityAssigned', 'SeverityLowered', 'SlaClockStarted']);
-      expect(entries[3].data).toMatchObject({ severity: 'A', previousSeverity: 'C', reason: 'now everyone is down', by: 'support-1' });
-      const restarted = entries[5].data;
-      expect(restarted).toMatchObject({ severity: 'B', replacesClockId: first.clockId, startedAt: first.startedAt, cause: 'severity-changed' });
-      expect(restarted.clockId).not.toBe(first.clockId);
+      expect(types(entries).slice(5)).toEqual(['SeverityAssigned', 'SeverityLowered', 'SlaClockStarted']);
+      expect(entries[5].data).toMatchObject({ severity: 'A', previousSeverity: 'C', reason: 'now everyone is down', by: 'support-1', triage: false });
+      const restarted = entries[7].data;
+      expect(restarted).toMatchObject({ severity: 'B', replacesClockId: triaged.clockId, startedAt: first.startedAt, cause: 'severity-changed' });
+      expect(restarted.clockId).not.toBe(triaged.clockId);
       expect((await getCase(service, caseId)).sla.initialResponse).toMatchObject({ clockId: restarted.clockId, severity: 'B', startedAt: first.startedAt });
     });
 

@@ -63,7 +63,8 @@ describe('concurrent case commands over HTTP (embedded store)', () => {
     expect(responses.map((r) => r.status)).toEqual(Array(PARALLEL).fill(201));
     expect(new Set(responses.map((r) => r.body.caseId)).size).toBe(PARALLEL);
     expect(new Set(responses.map((r) => r.body.reference)).size).toBe(PARALLEL);
-    for (const r of responses) expect((await history(service, r.body.caseId)).map((e) => e.type)).toEqual(['CaseSubmitted']);
+    // Adapted (issue 19): an open case records its untriaged severity and clock at submission.
+    for (const r of responses) expect((await history(service, r.body.caseId)).map((e) => e.type)).toEqual(['CaseSubmitted', 'SeverityAssigned', 'SlaClockStarted']);
   });
 
   it('a repeated Idempotency-Key racing itself creates one case', async () => {

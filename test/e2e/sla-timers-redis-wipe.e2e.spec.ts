@@ -15,7 +15,7 @@ describe('a Redis wipe loses no SLA timer', () => {
     const dir = mkdtempSync(join(tmpdir(), 'casetrail-policy-'));
     const policyFile = join(dir, 'policy.json');
     // Long enough that the wipe happens while every timer is still pending.
-    writeFileSync(policyFile, JSON.stringify({ ...secondsPolicy('wipe'), severities: Object.fromEntries(['A', 'B', 'C'].map((s) => [s, { calendar: '24x7', initialResponse: 'PT6S', update: 'PT6S' }])) }));
+    writeFileSync(policyFile, JSON.stringify({ ...secondsPolicy('wipe'), autoResumeAfter: 'PT5S', severities: Object.fromEntries(['A', 'B', 'C'].map((s) => [s, { calendar: '24x7', initialResponse: 'PT6S', update: 'PT6S' }])) }));
     service = await startTestService({ env: { SLA_POLICY_FILE: policyFile, REDIS_URL, SLA_SWEEP_INTERVAL_MS: '1000' } });
   });
   afterAll(() => service.close());
@@ -50,4 +50,33 @@ describe('a Redis wipe loses no SLA timer', () => {
       expect(types.filter((t) => t === type)).toHaveLength(1);
     }
   }, 40_000);
+
+  it('FLUSHDB while a clock is paused: its auto-resume comes back, it resumes once, and its moved breach fires once', async () => {
+    const caseId = (await service.request('POST', '/v1/cases', { body: submission() })).body.caseId;
+    const waiting = await service.request('POST', `/v1/cases/${caseId}/awaiting-partner`, { body: { reason: 'third-party', summary: 'Waiting on the carrier' } });
+    expect(waiting.status).toBe(200);
+    const clockId = waiting.body.nextUpdate.clockId;
+    const autoResume = `${service.redisPrefix}:sla-timers:${caseId}.${clockId}.g1.auto-resume`;
+
+    const redis = new Redis(REDIS_URL);
+    try {
+      await waitUntil(() => redis.exists(autoResume), (n) => n === 1);
+      await redis.flushdb();
+      await waitUntil(() => redis.exists(autoResume), (n) => n === 1);
+    } finally {
+      redis.disconnect();
+    }
+
+    type Entry = { type: string; data: Record<string, any> };
+    const read = async () => (await service.request<Entry[]>('GET', `/v1/cases/${caseId}/history`)).body;
+    await waitUntil(read, (events) => events.some((e) => e.type === 'SlaBreached' && e.data.clockId === clockId), 25_000);
+    await new Promise((r) => setTimeout(r, 2500));
+    const events = await read();
+    const resumed = events.filter((e) => e.type === 'SlaClockResumed');
+    expect(resumed).toHaveLength(1);
+    expect(resumed[0].data).toMatchObject({ clockId, cause: 'auto-resume' });
+    const breaches = events.filter((e) => e.type === 'SlaBreached' && e.data.clockId === clockId);
+    expect(breaches).toHaveLength(1);
+    expect(breaches[0].data.dueAt).toBe(resumed[0].data.dueAt);
+  }, 45_000);
 });

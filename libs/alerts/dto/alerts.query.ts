@@ -7,10 +7,10 @@ export class AlertsQuery {
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'since must be an ISO-8601 instant' })
   since?: string;
-  @ApiPropertyOptional({ enum: ['warning', 'breach', 'escalation'] })
+  @ApiPropertyOptional({ enum: ['warning', 'breach', 'escalation', 'paused', 'resumed'] })
   @IsOptional()
-  @IsIn(['warning', 'breach', 'escalation'], { message: 'kind must be one of warning, breach, escalation' })
-  kind?: 'warning' | 'breach' | 'escalation';
+  @IsIn(['warning', 'breach', 'escalation', 'paused', 'resumed'], { message: 'kind must be one of warning, breach, escalation, paused, resumed' })
+  kind?: 'warning' | 'breach' | 'escalation' | 'paused' | 'resumed';
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
   @Type(() => Number)
@@ -25,8 +25,8 @@ export class AlertsQuery {
 }
 
 export class AlertStreamQuery {
-  @ApiPropertyOptional({ enum: ['warning', 'breach', 'escalation'] })
+  @ApiPropertyOptional({ enum: ['warning', 'breach', 'escalation', 'paused', 'resumed'] })
   @IsOptional()
-  @IsIn(['warning', 'breach', 'escalation'], { message: 'kind must be one of warning, breach, escalation' })
-  kind?: 'warning' | 'breach' | 'escalation';
+  @IsIn(['warning', 'breach', 'escalation', 'paused', 'resumed'], { message: 'kind must be one of warning, breach, escalation, paused, resumed' })
+  kind?: 'warning' | 'breach' | 'escalation' | 'paused' | 'resumed';
 }

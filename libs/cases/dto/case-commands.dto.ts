@@ -1,5 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { AWAITING_PARTNER_REASONS } from '../../domain/case/case.events';
+import type { AwaitingPartnerReason } from '../../domain/case/case.events';
 import { SEVERITIES, UPDATE_CHANNELS } from '../../domain/case/case.types';
 import type { Severity, UpdateChannel } from '../../domain/case/case.types';
 
@@ -32,6 +35,23 @@ export class SeverityACallDto {
 }
 
 export class ResolutionDto {
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(5000) summary!: string;
+}
+
+/** POST /v1/cases/{id}/awaiting-partner: what staff need from the partner, sent as an update. */
+export class AwaitingPartnerDto {
+  @ApiProperty({ enum: AWAITING_PARTNER_REASONS })
+  @IsIn(AWAITING_PARTNER_REASONS as unknown as string[], { message: `reason must be one of ${AWAITING_PARTNER_REASONS.join(', ')}` })
+  reason!: AwaitingPartnerReason;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(5000) summary!: string;
+  @ApiPropertyOptional({ enum: UPDATE_CHANNELS, default: 'email' })
+  @IsOptional()
+  @IsIn(UPDATE_CHANNELS as unknown as string[], { message: 'channel must be one of email, phone, portal' })
+  channel?: UpdateChannel;
+}
+
+/** POST /v1/cases/{id}/partner-replies. */
+export class PartnerReplyDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(5000) summary!: string;
 }
 

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PRODUCTS, SEVERITIES } from '../../domain/case/case.types';
 
-const STATUSES = ['open', 'routed', 'rejected', 'resolved', 'closed'];
+const STATUSES = ['open', 'awaiting-partner', 'routed', 'rejected', 'resolved', 'closed'];
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
 /** GET /v1/cases filters (api.md), cursor pagination and read-your-writes. */
@@ -14,6 +14,10 @@ export class CaseListQuery {
   @ApiPropertyOptional() @IsOptional() @Matches(ID, { message: 'partnerId must be a partner id' }) partnerId?: string;
   @ApiPropertyOptional({ enum: PRODUCTS }) @IsOptional() @IsIn(PRODUCTS as unknown as string[], { message: `product must be one of ${PRODUCTS.join(', ')}` }) product?: string;
   @ApiPropertyOptional({ enum: ['at-risk', 'breached'] }) @IsOptional() @IsIn(['at-risk', 'breached'], { message: 'sla must be at-risk or breached' }) sla?: 'at-risk' | 'breached';
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'false: the triage queue (cases whose severity staff have not decided yet)' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'triaged must be true or false' })
+  triaged?: 'true' | 'false';
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
   @Type(() => Number)

@@ -11,6 +11,7 @@ import {
   UpdateChannel,
 } from './case.types';
 import { TransferCandidate } from './next-engineer';
+import type { AwaitingPartnerReason } from './case.events';
 
 type Command<T extends string, D extends object> = { readonly type: T; readonly data: D };
 
@@ -83,12 +84,27 @@ export type ResolveCase = Command<'ResolveCase', { readonly summary: string; rea
 export type CloseCase = Command<'CloseCase', { readonly by: string }>;
 export type ReopenCase = Command<'ReopenCase', { readonly reason: string; readonly by: string }>;
 
+/** Staff wait on the partner: `summary` goes out as an update; the next-update clock starts paused. */
+export type AwaitPartner = Command<
+  'AwaitPartner',
+  { readonly reason: AwaitingPartnerReason; readonly summary: string; readonly channel?: UpdateChannel; readonly by: string }
+>;
+/** The partner answered (or staff record its answer): a paused clock resumes. */
+export type RecordPartnerReply = Command<'RecordPartnerReply', { readonly summary: string; readonly by: string }>;
+/** Staff stop waiting on the partner: the paused clock resumes. */
+export type ResumeClock = Command<'ResumeClock', { readonly by: string }>;
+
 /** Timer commands: issued by the system when a clock's warnAt / dueAt / escalateAt arrives. */
 export type RaiseSlaWarning = Command<'RaiseSlaWarning', { readonly clockId: string }>;
 export type RecordSlaBreach = Command<'RecordSlaBreach', { readonly clockId: string }>;
 export type EscalateOverdue = Command<'EscalateOverdue', { readonly clockId: string }>;
 
-export type SlaTimerCommand = RaiseSlaWarning | RecordSlaBreach | EscalateOverdue;
+/** The policy's autoResumeAfter passed on a paused clock. */
+export type AutoResumeClock = Command<'AutoResumeClock', { readonly clockId: string }>;
+/** The policy's triageWithin passed since submission. */
+export type RaiseTriageAlert = Command<'RaiseTriageAlert', Record<string, never>>;
+
+export type SlaTimerCommand = RaiseSlaWarning | RecordSlaBreach | EscalateOverdue | AutoResumeClock | RaiseTriageAlert;
 
 export type CaseCommand =
   | SubmitCase
@@ -101,4 +117,7 @@ export type CaseCommand =
   | ResolveCase
   | CloseCase
   | ReopenCase
+  | AwaitPartner
+  | RecordPartnerReply
+  | ResumeClock
   | SlaTimerCommand;

@@ -12,12 +12,18 @@
  * raise the severity: that takes a new AssignSeverity.
  *
  * SLA clocks (SlaClockStarted, ids `${kind}-${n}`, due instants from context.clocks):
- * - the initial-response clock starts from now when the open case first gets a severity (if an
- *   update was already sent before any severity, the next-update clock starts instead);
+ * - the initial-response clock starts at submission, under the proposed severity (after the 24x7
+ *   rule) or the policy's untriaged severity; staff's first AssignSeverity is the triage (recorded
+ *   on the case) and follows the severity-change rule. (Cases submitted before this had no clock
+ *   until their first severity, which started one from then: still folded and decided that way.)
  * - each update answers the live clock (met, or answered late if breached) and starts a
  *   next-update clock from the update's time;
- * - resolution/closure stops live clocks; reopening starts one from the reopening time
- *   (initial response if the case was never answered, next update otherwise).
+ * - resolution/closure stops live clocks (recording first a breach a timer missed: breaches are
+ *   facts); reopening a never-answered case resumes its initial-response clock with the time it
+ *   had left (SlaClockResumed), otherwise starts a next-update clock from the reopening;
+ * - waiting on the partner (AwaitPartner) pauses the next-update clock; a reply, staff or the
+ *   auto-resume timer resume it with its instants moved by the paused clock time (see
+ *   decide-partner-wait.ts). A paused clock never warns, breaches or escalates.
  * SEVERITY-CHANGE RULE: when the effective severity changes, each clock still running (or at
  * warning) is restarted under the new severity counted from its ORIGINAL startedAt: a new
  * SlaClockStarted with a new clockId, the same startedAt, new due/warn/escalate instants and
@@ -39,6 +45,7 @@ import { close, logUpdate, reopen, resolve } from './decide-lifecycle';
 import { assignSeverity, setPartnerAvailability } from './decide-severity';
 import { submit } from './decide-submission';
 import { escalateOverdue, raiseSlaWarning, recordSlaBreach } from './sla-timers';
+import { autoResume, awaitPartner, raiseTriageAlert, recordPartnerReply, resume } from './decide-partner-wait';
 
 export function decideCase(command: CaseCommand, state: CaseState, context: CaseContext): CaseEvent[] {
   switch (command.type) {
@@ -70,6 +77,16 @@ export function decideCase(command: CaseCommand, state: CaseState, context: Case
       return recordSlaBreach(requireWorkedCase(state, 'record an SLA breach'), command, context);
     case 'EscalateOverdue':
       return escalateOverdue(requireWorkedCase(state, 'escalate an overdue update'), command, context);
+    case 'AwaitPartner':
+      return awaitPartner(command, state, context);
+    case 'RecordPartnerReply':
+      return recordPartnerReply(command, state, context);
+    case 'ResumeClock':
+      return resume(command, state, context);
+    case 'AutoResumeClock':
+      return autoResume(command, state, context);
+    case 'RaiseTriageAlert':
+      return raiseTriageAlert(state, context);
   }
 }
 

@@ -42,6 +42,11 @@ export type CaseSubmitted = CaseEventOf<
      */
     readonly policyVersion?: string;
     readonly policyHash?: string;
+    /**
+     * An open case not triaged by then raises an at-risk alert (policy triageWithin). Absent on
+     * routed and rejected cases and on cases submitted before triage existed.
+     */
+    readonly triageDueAt?: string;
   }
 >;
 
@@ -65,10 +70,20 @@ export type SeverityAssigned = CaseEventOf<
     readonly previousSeverity: Severity | null;
     readonly reason: string;
     readonly by: string;
+    /**
+     * true: staff deciding the severity for the first time (the triage). false: the partner's
+     * proposal or the policy's untriaged severity at submission, or a later change. Absent on
+     * events written before triage existed (see evolve).
+     */
+    readonly triage?: boolean;
   }
 >;
 
 export const NOT_AVAILABLE_24X7 = 'partner not available 24x7';
+/** The reason of the SeverityAssigned that records the partner's proposal at submission. */
+export const PROPOSED_AT_SUBMISSION = 'proposed at submission';
+/** The reason of the SeverityAssigned that records the policy's untriaged severity (no proposal). */
+export const UNTRIAGED_DEFAULT = 'untriaged: the policy default until staff triage';
 
 export type SeverityLowered = CaseEventOf<
   'SeverityLowered',
@@ -128,8 +143,17 @@ export type TransferredOnSeverityACall = CaseEventOf<
   }
 >;
 
-/** Why a clock started: the first severity, an update, a severity change (restart), a reopening. */
-export type ClockStartCause = 'severity-assigned' | 'update-sent' | 'severity-changed' | 'case-reopened';
+/**
+ * Why a clock started: the submission (second wave: every open case has a clock from submission),
+ * the first severity (cases submitted before that), an update, a severity change (restart), a reopening.
+ */
+export type ClockStartCause = 'case-submitted' | 'severity-assigned' | 'update-sent' | 'severity-changed' | 'case-reopened';
+
+/** An interval during which a clock stood still (paused, or its case resolved), counted into its due. */
+export interface ClockPause {
+  readonly from: string;
+  readonly to: string;
+}
 
 export type SlaClockStarted = CaseEventOf<
   'SlaClockStarted',
@@ -151,7 +175,72 @@ export type SlaClockStarted = CaseEventOf<
     readonly cause: ClockStartCause;
     /** The clock this one replaces (severity change); null otherwise. */
     readonly replacesClockId: string | null;
+    /**
+     * On a restart of a clock that stood still before: those intervals, already counted into
+     * dueAt/warnAt/escalateAt (in this clock's calendar). Absent: none.
+     */
+    readonly pauses?: readonly ClockPause[];
+    /** Their total in this clock's calendar (ms), with `pauses`. */
+    readonly pausedMs?: number;
   }
+>;
+
+/** Why staff wait on the partner. */
+export const AWAITING_PARTNER_REASONS = ['information-requested', 'reproduction-requested', 'customer-approval', 'third-party'] as const;
+export type AwaitingPartnerReason = (typeof AWAITING_PARTNER_REASONS)[number];
+
+/** Staff now wait on the partner: status awaiting-partner (the summary went out as an UpdateSent). */
+export type AwaitingPartner = CaseEventOf<
+  'AwaitingPartner',
+  { readonly reason: AwaitingPartnerReason; readonly summary: string; readonly by: string; readonly autoResumeAt: string }
+>;
+
+/** The partner answered (or staff recorded its answer): the wait, if any, ends. */
+export type PartnerReplied = CaseEventOf<'PartnerReplied', { readonly summary: string; readonly by: string }>;
+
+/** A clock stands still from pausedAt: no warning, breach, reminder or escalation until resumed. */
+export type SlaClockPaused = CaseEventOf<
+  'SlaClockPaused',
+  {
+    readonly clock: ClockKind;
+    readonly clockId: string;
+    readonly reason: AwaitingPartnerReason;
+    readonly pausedAt: string;
+    /** When it resumes by itself (policy autoResumeAfter, real time). */
+    readonly autoResumeAt: string;
+    readonly by: string;
+  }
+>;
+
+/** Why a clock resumed: the partner's reply, staff, the auto-resume timer, a reopening (of a never-answered case). */
+export type ClockResumeCause = 'partner-replied' | 'staff' | 'auto-resume' | 'case-reopened';
+
+/**
+ * A clock runs again; its due, warning and escalation instants move later by exactly the clock
+ * time it stood still (`pausedMs`, counted in its own calendar between pausedAt and resumedAt).
+ */
+export type SlaClockResumed = CaseEventOf<
+  'SlaClockResumed',
+  {
+    readonly clock: ClockKind;
+    readonly clockId: string;
+    readonly cause: ClockResumeCause;
+    readonly pausedAt: string;
+    readonly resumedAt: string;
+    readonly pausedMs: number;
+    /** pausedMs as an ISO-8601 duration. */
+    readonly pausedFor: string;
+    readonly dueAt: string;
+    readonly warnAt: string;
+    readonly escalateAt: string;
+    readonly by: string;
+  }
+>;
+
+/** A case still untriaged at triageDueAt: an at-risk alert for the dispatchers. */
+export type TriageAtRisk = CaseEventOf<
+  'TriageAtRisk',
+  { readonly clock: 'triage'; readonly severity: Severity | null; readonly triageDueAt: string; readonly submittedAt: string }
 >;
 
 export type SlaWarningRaised = CaseEventOf<
@@ -215,7 +304,12 @@ export type CaseEvent =
   | UpdateReminderSent
   | CaseResolved
   | CaseClosed
-  | CaseReopened;
+  | CaseReopened
+  | AwaitingPartner
+  | PartnerReplied
+  | SlaClockPaused
+  | SlaClockResumed
+  | TriageAtRisk;
 
 export type CaseEventType = CaseEvent['type'];
 
@@ -237,4 +331,9 @@ export const CASE_EVENT_TYPES: readonly CaseEventType[] = [
   'CaseResolved',
   'CaseClosed',
   'CaseReopened',
+  'AwaitingPartner',
+  'PartnerReplied',
+  'SlaClockPaused',
+  'SlaClockResumed',
+  'TriageAtRisk',
 ];

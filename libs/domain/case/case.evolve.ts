@@ -1,5 +1,5 @@
 import { fold } from '../shared/decider';
-import { CaseEvent, CaseSubmitted, SlaClockStarted } from './case.events';
+import { CaseEvent, CaseSubmitted, PROPOSED_AT_SUBMISSION, SeverityAssigned, SlaClockPaused, SlaClockResumed, SlaClockStarted } from './case.events';
 import { Case, CaseSla, CaseState, SlaClock } from './case.state';
 import { problemReportOf } from './case.types';
 
@@ -18,6 +18,14 @@ function submitted({ data }: CaseSubmitted): Case {
     ...problemReportOf(data),
     attachments: data.attachments,
     severity: null,
+    proposedSeverity: data.proposedSeverity,
+    triagedAt: null,
+    triagedBy: null,
+    triageDueAt: data.triageDueAt ?? null,
+    triageAtRiskAt: null,
+    awaitingPartner: null,
+    lastPartnerReplyAt: null,
+    slaBreaches: [],
     severityLowered: false,
     partnerAvailable24x7: data.partnerAvailable24x7,
     engineerId: null,
@@ -44,8 +52,41 @@ function submitted({ data }: CaseSubmitted): Case {
 }
 
 function clockFrom({ data }: SlaClockStarted): SlaClock {
-  const { clockId, clock, severity, startedAt, dueAt, warnAt, escalateAt, policyVersion, calendar } = data;
-  return { clockId, clock, severity, state: 'running', startedAt, dueAt, warnAt, escalateAt, policyVersion, calendar };
+  const { clockId, clock, severity, startedAt, dueAt, warnAt, escalateAt, policyVersion, calendar, pauses, pausedMs } = data;
+  return {
+    clockId,
+    clock,
+    severity,
+    state: 'running',
+    startedAt,
+    dueAt,
+    warnAt,
+    escalateAt,
+    policyVersion,
+    calendar,
+    ...(pauses?.length ? { pauses, pausedMs: pausedMs ?? 0 } : {}),
+  };
+}
+
+/** A staff severity decision on a stream written before `triage` existed: anything but the submission's proposal. */
+const isTriage = ({ data }: SeverityAssigned): boolean => data.triage ?? data.reason !== PROPOSED_AT_SUBMISSION;
+
+function paused(clock: SlaClock, { data }: SlaClockPaused): SlaClock {
+  return { ...clock, state: 'paused', pausedAt: data.pausedAt, pauseReason: data.reason, autoResumeAt: data.autoResumeAt };
+}
+
+/** Runs again with its instants moved; a warning or breach recorded before stays recorded. */
+function resumed(clock: SlaClock, { data }: SlaClockResumed): SlaClock {
+  const { pausedAt: _p, pauseReason: _r, autoResumeAt: _a, stoppedAt: _s, ...rest } = clock;
+  return {
+    ...rest,
+    state: clock.breachedAt !== undefined ? 'breached' : clock.warnedAt !== undefined ? 'warning' : 'running',
+    dueAt: data.dueAt,
+    warnAt: data.warnAt,
+    escalateAt: data.escalateAt,
+    pauses: [...(clock.pauses ?? []), { from: data.pausedAt, to: data.resumedAt }],
+    pausedMs: (clock.pausedMs ?? 0) + data.pausedMs,
+  };
 }
 
 /** Applies `change` to the current clock with that id (whichever slot holds it). */
@@ -58,7 +99,8 @@ function withClock(sla: CaseSla, clockId: string | null, change: (clock: SlaCloc
 function stopLiveClocks(sla: CaseSla, at: string): CaseSla {
   const stop = (clock: SlaClock | null): SlaClock | null => {
     if (!clock || clock.metAt !== undefined || clock.stoppedAt !== undefined) return clock;
-    return { ...clock, state: clock.state === 'breached' ? 'breached' : 'stopped', stoppedAt: at };
+    const { pausedAt: _p, pauseReason: _r, autoResumeAt: _a, ...rest } = clock;
+    return { ...rest, state: clock.state === 'breached' ? 'breached' : 'stopped', stoppedAt: at };
   };
   return { ...sla, initialResponse: stop(sla.initialResponse), nextUpdate: stop(sla.nextUpdate) };
 }
@@ -73,8 +115,15 @@ function evolveExisting(state: Case, event: CaseEvent): Case {
       return { ...s, status: 'routed', routedTo: event.data.team, routingReason: event.data.reason };
     case 'CaseRejected':
       return { ...s, status: 'rejected', rejectionReason: event.data.reason, rejectionMessage: event.data.message };
-    case 'SeverityAssigned':
-      return { ...s, severity: event.data.severity, severityLowered: false };
+    case 'SeverityAssigned': {
+      const triaged = (s.triagedAt ?? null) === null && isTriage(event); // ?? : states stored before triage existed
+      return {
+        ...s,
+        severity: event.data.severity,
+        severityLowered: false,
+        ...(triaged ? { triagedAt: at, triagedBy: event.data.by } : {}),
+      };
+    }
     case 'SeverityLowered':
       return { ...s, severity: event.data.to, severityLowered: true };
     case 'PartnerAvailabilityChanged':
@@ -130,6 +179,16 @@ function evolveExisting(state: Case, event: CaseEvent): Case {
           state: 'breached',
           breachedAt: event.data.breachedAt,
         })),
+        slaBreaches: [
+          ...(s.slaBreaches ?? []),
+          {
+            clockId: event.data.clockId,
+            clock: event.data.clock,
+            severity: event.data.severity,
+            dueAt: event.data.dueAt,
+            recordedAt: at,
+          },
+        ],
       };
     case 'UpdateReminderSent':
       return s;
@@ -139,15 +198,38 @@ function evolveExisting(state: Case, event: CaseEvent): Case {
         status: 'resolved',
         resolvedAt: at,
         resolutionSummary: event.data.summary,
+        awaitingPartner: null,
         sla: stopLiveClocks(s.sla, at),
       };
     case 'CaseClosed':
-      return { ...s, status: 'closed', closedAt: at, sla: stopLiveClocks(s.sla, at) };
+      return { ...s, status: 'closed', closedAt: at, awaitingPartner: null, sla: stopLiveClocks(s.sla, at) };
     case 'CaseReopened':
       // resolvedAt/closedAt describe the current status; the earlier ones remain in the history.
       return { ...s, status: 'open', reopenedAt: at, resolvedAt: null, resolutionSummary: null, closedAt: null };
+    case 'AwaitingPartner':
+      return {
+        ...s,
+        status: 'awaiting-partner',
+        awaitingPartner: { reason: event.data.reason, since: at, autoResumeAt: event.data.autoResumeAt },
+      };
+    case 'PartnerReplied':
+      return { ...s, ...endWait(s), lastPartnerReplyAt: at };
+    case 'SlaClockPaused':
+      return { ...s, sla: withClock(s.sla, event.data.clockId, (clock) => paused(clock, event)) };
+    case 'SlaClockResumed': {
+      const sla = withClock(s.sla, event.data.clockId, (clock) => resumed(clock, event));
+      return event.data.cause === 'case-reopened' ? { ...s, sla } : { ...s, ...endWait(s), sla };
+    }
+    case 'TriageAtRisk':
+      return { ...s, triageAtRiskAt: at };
   }
 }
+
+/** The wait on the partner ends: an awaiting case is open again. */
+const endWait = (state: Case): Pick<Case, 'status' | 'awaitingPartner'> => ({
+  status: state.status === 'awaiting-partner' ? 'open' : state.status,
+  awaitingPartner: null,
+});
 
 export function evolveCase(state: CaseState, event: CaseEvent): CaseState {
   if (state === null) return event.type === 'CaseSubmitted' ? submitted(event) : null;

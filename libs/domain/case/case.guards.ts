@@ -1,5 +1,5 @@
 import { IllegalStateError, NotFoundError } from '../shared/domain-errors';
-import { Case, CaseState, CaseStatus } from './case.state';
+import { ACTIVE_STATUSES, Case, CaseState, CaseStatus } from './case.state';
 
 /** A case that exists and is worked here (not routed elsewhere, not rejected). */
 export function requireWorkedCase(state: CaseState, action: string): Case {
@@ -29,5 +29,6 @@ export function requireStatus(state: Case, allowed: readonly CaseStatus[], actio
   return state;
 }
 
+/** Open, including while staff wait on the partner (awaiting-partner). */
 export const requireOpen = (state: CaseState, action: string): Case =>
-  requireStatus(requireWorkedCase(state, action), ['open'], action);
+  requireStatus(requireWorkedCase(state, action), ACTIVE_STATUSES, action);

@@ -68,10 +68,31 @@ describe('CloseCase', () => {
 });
 
 describe('ReopenCase', () => {
-  it('a resolved case never answered reopens with a new initial-response clock from now', () => {
+  it('a resolved case never answered resumes its initial-response clock with the time it had left (never a fresh window)', () => {
+    // Started 10:30 before NOW-30min, due at +90min; resolved at -5min (95 min left); reopened at NOW.
     given([...openCase('B').history, caseResolved(['initialResponse-1'])])
       .when(reopen)
-      .then([reopened('resolved'), clockStarted('initialResponse', 2, 'B', NOW, { cause: 'case-reopened' })]);
+      .then([
+        reopened('resolved'),
+        {
+          type: 'SlaClockResumed',
+          data: {
+            caseId: CASE_ID,
+            clock: 'initialResponse',
+            clockId: 'initialResponse-1',
+            cause: 'case-reopened',
+            pausedAt: min(-5),
+            resumedAt: NOW,
+            pausedMs: 5 * 60_000,
+            pausedFor: 'PT5M',
+            dueAt: min(95),
+            warnAt: min(65),
+            escalateAt: min(155),
+            by: AGENT,
+            at: NOW,
+          },
+        },
+      ]);
   });
 
   it('a closed case already answered reopens with a next-update clock from now', () => {

@@ -36,7 +36,11 @@ describe('a case records the SLA policy it was submitted under', () => {
     spec(caseDecider, context)
       .given([])
       .when(submitCase())
-      .thenMatches([{ type: 'CaseSubmitted', data: { policyVersion: 'test-policy-1', policyHash: TEST_POLICY_HASH } }]);
+      .thenMatches([
+        { type: 'CaseSubmitted', data: { policyVersion: 'test-policy-1', policyHash: TEST_POLICY_HASH } },
+        { type: 'SeverityAssigned' },
+        { type: 'SlaClockStarted', data: { policyVersion: 'test-policy-1', policyHash: TEST_POLICY_HASH } },
+      ]);
   });
 
   it('given a submitted case, its state carries that policy', () => {
@@ -100,7 +104,8 @@ describe('holidays where the contact is', () => {
 
   it('given a policy without public holidays, a contact without country is accepted', () => {
     const { country: _c, ...noCountry } = CONTACT;
-    spec(caseDecider, context).given([]).when(submitCase({ contact: noCountry })).thenMatches([{ type: 'CaseSubmitted' }]);
+    spec(caseDecider, context).given([]).when(submitCase({ contact: noCountry }))
+      .thenMatches([{ type: 'CaseSubmitted' }, { type: 'SeverityAssigned' }, { type: 'SlaClockStarted', data: { location: { timeZone: 'Europe/Paris' } } }]);
   });
 
   it("the contact's region goes into each clock's location", () => {

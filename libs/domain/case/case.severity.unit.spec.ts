@@ -37,11 +37,12 @@ const availability = (available24x7: boolean): SetPartnerAvailability => ({
   type: 'SetPartnerAvailability',
   data: { available24x7, by: PARTNER },
 });
-const assigned = (severity: Severity, previousSeverity: Severity | null, reason = 'customer impact reassessed') =>
-  severityAssigned(severity, { previousSeverity, at: NOW, reason });
+// The first staff severity is the triage; later ones are changes (the fixtures' histories were triaged by staff).
+const assigned = (severity: Severity, previousSeverity: Severity | null, reason = 'customer impact reassessed', triage = previousSeverity === null) =>
+  severityAssigned(severity, { previousSeverity, at: NOW, reason, triage });
 const stateAfter = (events: CaseEvent[]): Case => events.reduce(caseDecider.evolve, caseDecider.initialState()) as Case;
 
-describe('AssignSeverity: first severity of an open case', () => {
+describe('AssignSeverity: first severity of a case submitted before clocks started at submission (old streams)', () => {
   const submitted = [caseSubmitted()];
 
   it('records the severity with who and why and starts the initial-response clock from now', () => {

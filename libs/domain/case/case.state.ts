@@ -1,4 +1,5 @@
 import type { ClockKind } from '../sla/sla-clock';
+import type { AwaitingPartnerReason, ClockPause } from './case.events';
 import {
   Attachment,
   AzureDetails,
@@ -11,14 +12,19 @@ import {
 } from './case.types';
 import { EligibilityReason } from './eligibility';
 
-export type CaseStatus = 'open' | 'routed' | 'rejected' | 'resolved' | 'closed';
+/** awaiting-partner: open, and staff wait on the partner (the next-update clock is paused). */
+export type CaseStatus = 'open' | 'awaiting-partner' | 'routed' | 'rejected' | 'resolved' | 'closed';
+
+/** Statuses in which a case is being worked (commands on an open case are allowed). */
+export const ACTIVE_STATUSES: readonly CaseStatus[] = ['open', 'awaiting-partner'];
 
 /**
  * A clock's recorded state. 'breached' stays 'breached' when a late update finally answers it
  * (metAt is then set): a late answer is not a met objective. 'stopped' is a clock that was still
  * running when the case was resolved or closed (a breached one keeps 'breached' and gets stoppedAt).
+ * 'paused': staff wait on the partner; it never warns, breaches or escalates until resumed.
  */
-export type SlaClockState = 'running' | 'met' | 'warning' | 'breached' | 'stopped';
+export type SlaClockState = 'running' | 'met' | 'warning' | 'breached' | 'stopped' | 'paused';
 
 export interface SlaClock {
   readonly clockId: string;
@@ -38,6 +44,24 @@ export interface SlaClock {
   readonly breachedAt?: string;
   readonly escalatedAt?: string;
   readonly stoppedAt?: string;
+  /** While paused: since when, why, and when it resumes by itself. */
+  readonly pausedAt?: string;
+  readonly pauseReason?: AwaitingPartnerReason;
+  readonly autoResumeAt?: string;
+  /** Intervals it stood still (paused, or its case resolved) and was resumed; counted into its instants. */
+  readonly pauses?: readonly ClockPause[];
+  /** Their total in the clock's own calendar (ms). */
+  readonly pausedMs?: number;
+}
+
+/** A breach once recorded: a fact that no resolution, closure, reopening or restart erases. */
+export interface SlaBreachRecord {
+  readonly clockId: string;
+  readonly clock: ClockKind;
+  readonly severity: Severity;
+  readonly dueAt: string;
+  /** When the system recorded it (the SlaBreached event's `at`). */
+  readonly recordedAt: string;
 }
 
 /**
@@ -69,7 +93,21 @@ export interface Case extends ProblemReport {
   readonly submittedBy: string;
   readonly azure: AzureDetails | null;
   readonly attachments: readonly Attachment[];
+  /** The severity the clocks run under (proposed, untriaged default, or triaged). */
   readonly severity: Severity | null;
+  /** What the partner proposed at submission (null: none). */
+  readonly proposedSeverity: Severity | null;
+  /** When and by whom staff first decided the severity (the triage); null: untriaged. */
+  readonly triagedAt: string | null;
+  readonly triagedBy: string | null;
+  /** An untriaged case raises an at-risk alert at this instant; null on cases from before triage. */
+  readonly triageDueAt: string | null;
+  readonly triageAtRiskAt: string | null;
+  /** Set while staff wait on the partner (status awaiting-partner). */
+  readonly awaitingPartner: { readonly reason: AwaitingPartnerReason; readonly since: string; readonly autoResumeAt: string } | null;
+  readonly lastPartnerReplyAt: string | null;
+  /** Every breach recorded on the case, in order (kept when its clock is replaced or the case reopens). */
+  readonly slaBreaches: readonly SlaBreachRecord[];
   /** true when the current severity is the result of lowering A to B (partner not 24x7). */
   readonly severityLowered: boolean;
   readonly partnerAvailable24x7: boolean;

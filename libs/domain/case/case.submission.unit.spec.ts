@@ -12,6 +12,7 @@ import {
   context,
   severityAssigned,
   severityLowered,
+  openedSubmission,
   submitCase,
 } from './testing/case.fixtures';
 
@@ -20,14 +21,14 @@ const submitted = (overrides = {}) => caseSubmitted(overrides, NOW);
 const routed = (team: RoutingTeam, reason: string): CaseRouted => ({ type: 'CaseRouted', data: { caseId: CASE_ID, team, reason, at: NOW } });
 
 describe('SubmitCase', () => {
-  it('opens an eligible repair of a covered product: CaseSubmitted only', () => {
-    given().when(submitCase()).then([submitted()]);
+  it('opens an eligible repair of a covered product without a proposed severity: its clock starts at submission under the untriaged severity', () => {
+    given().when(submitCase()).then(openedSubmission({}, NOW));
   });
 
   it('normalises absent optional fields to null / [] in the recorded submission', () => {
     given()
       .when(submitCase({ customerId: undefined, azure: undefined, proposedSeverity: undefined, attachments: undefined }))
-      .thenMatches([{ data: { customerId: null, azure: null, proposedSeverity: null, attachments: [] } }]);
+      .thenMatches([{ data: { customerId: null, azure: null, proposedSeverity: null, attachments: [] } }, {}, {}]);
   });
 
   it('refuses a second submission of the same case', () => {
@@ -68,7 +69,7 @@ describe('routing of what is not a repair of a covered product', () => {
 describe('eligibility (repair of a covered product)', () => {
   const azure = { subscriptionId: 'sub-1', accessId: 'acc-1', contractId: 'ctr-1' };
   const rejected = (reason: string) => [{ type: 'CaseSubmitted' }, { type: 'CaseRejected', data: { reason } }];
-  const accepted = [{ type: 'CaseSubmitted' }];
+  const accepted = [{ type: 'CaseSubmitted' }, { type: 'SeverityAssigned' }, { type: 'SlaClockStarted' }];
 
   describe('azure identifiers', () => {
     it.each([
@@ -191,23 +192,26 @@ describe('eligibility (repair of a covered product)', () => {
   });
 });
 
-describe('proposed severity at submission', () => {
-  const by = { by: PARTNER, at: NOW, reason: 'proposed at submission' };
+describe('proposed severity at submission (not a triage: the vendor decides the severity)', () => {
+  const by = { by: PARTNER, at: NOW, reason: 'proposed at submission', triage: false };
+  const triageDueAt = '2026-11-23T10:30:00.000Z';
+  const opened = (overrides = {}) => ({ ...submitted(overrides), data: { ...submitted(overrides).data, triageDueAt } });
+  const fromSubmission = { cause: 'case-submitted' as const };
 
-  it('is assigned and starts the initial-response clock from now', () => {
+  it('is assigned and starts the initial-response clock at submission', () => {
     given()
       .when(submitCase({ proposedSeverity: 'B' }))
       .then([
-        submitted({ proposedSeverity: 'B' }),
+        opened({ proposedSeverity: 'B' }),
         severityAssigned('B', by),
-        clockStarted('initialResponse', 1, 'B', NOW),
+        clockStarted('initialResponse', 1, 'B', NOW, fromSubmission),
       ]);
   });
 
   it('A with a 24x7 partner stays A, its clock counted in 24x7', () => {
     given()
       .when(submitCase({ proposedSeverity: 'A' }))
-      .then([submitted({ proposedSeverity: 'A' }), severityAssigned('A', by), clockStarted('initialResponse', 1, 'A', NOW)]);
+      .then([opened({ proposedSeverity: 'A' }), severityAssigned('A', by), clockStarted('initialResponse', 1, 'A', NOW, fromSubmission)]);
   });
 
   it('A without a 24x7 partner is lowered to B and the clock runs under B', () => {
@@ -215,10 +219,10 @@ describe('proposed severity at submission', () => {
     given()
       .when(cmd)
       .then([
-        submitted({ proposedSeverity: 'A', partnerAvailable24x7: false }),
+        opened({ proposedSeverity: 'A', partnerAvailable24x7: false }),
         severityAssigned('A', by),
         severityLowered({ by: PARTNER, at: NOW }),
-        clockStarted('initialResponse', 1, 'B', NOW),
+        clockStarted('initialResponse', 1, 'B', NOW, fromSubmission),
       ]);
   });
 });

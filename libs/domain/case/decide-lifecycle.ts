@@ -3,12 +3,12 @@ import { CaseEvent } from './case.events';
 import { replayCase as replay } from './case.evolve';
 import { requireOpen, requireStatus, requireWorkedCase } from './case.guards';
 import { CaseState, liveClocks } from './case.state';
-import { catchUpBreaches, pendingClockKind, startClock } from './sla-clocks';
+import { catchUpBreaches, pauseClock, pendingClockKind, resumeClock, startClock } from './sla-clocks';
 
 // Updates, resolution, closure and reopening, with what each does to the SLA clocks.
 
 /** An update answers the live clock (after recording a breach its timer missed) and starts the next. */
-export function logUpdate({ data }: LogUpdate, state: CaseState, context: CaseContext): CaseEvent[] {
+export function logUpdate({ data }: Pick<LogUpdate, 'data'>, state: CaseState, context: CaseContext): CaseEvent[] {
   const open = requireOpen(state, 'log an update');
   const breaches = catchUpBreaches(open, context.now, false);
   const beforeUpdate = replay(open, breaches);
@@ -30,7 +30,12 @@ export function logUpdate({ data }: LogUpdate, state: CaseState, context: CaseCo
   ];
   if (open.severity === null) return events;
   const afterUpdate = replay(open, events);
-  return [...events, startClock(afterUpdate, 'nextUpdate', open.severity, context.now, 'update-sent', context)];
+  const next = startClock(afterUpdate, 'nextUpdate', open.severity, context.now, 'update-sent', context);
+  // While staff wait on the partner, another update does not end the wait: the next clock is paused too.
+  const wait = open.awaitingPartner;
+  if (!wait) return [...events, next];
+  const pause = { reason: wait.reason, pausedAt: context.now, autoResumeAt: wait.autoResumeAt };
+  return [...events, next, pauseClock(open, next.data, pause, data.by, context.now)];
 }
 
 export function resolve({ data }: ResolveCase, state: CaseState, { now }: CaseContext): CaseEvent[] {
@@ -40,9 +45,10 @@ export function resolve({ data }: ResolveCase, state: CaseState, { now }: CaseCo
   return [...breaches, { type: 'CaseResolved', data: { caseId: open.caseId, summary: data.summary, by: data.by, stoppedClockIds, at: now } }];
 }
 
+/** Like resolving, closing first records any breach a timer missed (a resolved case's clocks are stopped, so normally none). */
 export function close({ data }: CloseCase, state: CaseState, { now }: CaseContext): CaseEvent[] {
   const resolved = requireStatus(requireWorkedCase(state, 'close'), ['resolved'], 'close');
-  return [{ type: 'CaseClosed', data: { caseId: resolved.caseId, by: data.by, at: now } }];
+  return [...catchUpBreaches(resolved, now, false), { type: 'CaseClosed', data: { caseId: resolved.caseId, by: data.by, at: now } }];
 }
 
 export function reopen({ data }: ReopenCase, state: CaseState, context: CaseContext): CaseEvent[] {
@@ -59,5 +65,11 @@ export function reopen({ data }: ReopenCase, state: CaseState, context: CaseCont
   };
   if (done.severity === null) return [reopened];
   const open = replay(done, [reopened]);
+  // Never answered: the initial-response clock resumes with the time it had left (the time spent
+  // resolved or closed does not count, the time before does); a breach it had stays recorded.
+  const initial = open.sla.initialResponse;
+  if (open.initialResponseAt === null && initial && initial.metAt === undefined && initial.stoppedAt !== undefined) {
+    return [reopened, resumeClock(open, initial, initial.stoppedAt, 'case-reopened', data.by, context)];
+  }
   return [reopened, startClock(open, pendingClockKind(open), done.severity, context.now, 'case-reopened', context)];
 }

@@ -2,7 +2,7 @@ import { CaseContext, SetPartnerAvailability } from './case.commands';
 import { CaseEvent, NOT_AVAILABLE_24X7, SeverityLowered } from './case.events';
 import { replayCase as replay } from './case.evolve';
 import { requireOpen } from './case.guards';
-import { Case, CaseState } from './case.state';
+import { ACTIVE_STATUSES, Case, CaseState } from './case.state';
 import { Severity } from './case.types';
 import { catchUpBreaches, pendingClockKind, restartRunningClocks, startClock } from './sla-clocks';
 
@@ -16,31 +16,40 @@ export function lowered(state: Case, by: string, at: string): SeverityLowered {
  * if someone already answered); a later change restarts running clocks (restartRunningClocks).
  * Overdue clocks are recorded as breached before anything moves.
  */
-export function followSeverityChange(before: Case, changes: CaseEvent[], context: CaseContext): CaseEvent[] {
+export function followSeverityChange(before: Case, changes: CaseEvent[], context: CaseContext, by: string): CaseEvent[] {
   const after = replay(before, changes);
-  if (after.severity === before.severity || after.severity === null || after.status !== 'open') return changes;
+  if (after.severity === before.severity || after.severity === null || !ACTIVE_STATUSES.includes(after.status)) return changes;
   if (before.severity === null) {
+    // Only on cases submitted before every open case got a clock at submission.
     return [...changes, startClock(after, pendingClockKind(after), after.severity, context.now, 'severity-assigned', context)];
   }
   const breaches = catchUpBreaches(before, context.now, true);
-  const restarts = restartRunningClocks(replay(after, breaches), context);
+  const restarts = restartRunningClocks(replay(after, breaches), context, by);
   return [...breaches, ...changes, ...restarts];
 }
 
-/**
- * AssignSeverity (and a proposed severity at submission): the request is recorded as asked;
- * A without a 24x7 partner is then lowered to B by a SeverityLowered (so `lowered` is derivable
- * from the history and from state.severityLowered). Clocks follow the effective severity only.
- */
-export function assignSeverity(state: Case, severity: Severity, reason: string, by: string, context: CaseContext): CaseEvent[] {
+/** The severity as asked, then A without a 24x7 partner lowered to B (SeverityLowered). */
+export function severityEvents(state: Case, severity: Severity, reason: string, by: string, triage: boolean, now: string): CaseEvent[] {
   const changes: CaseEvent[] = [
     {
       type: 'SeverityAssigned',
-      data: { caseId: state.caseId, severity, previousSeverity: state.severity, reason, by, at: context.now },
+      data: { caseId: state.caseId, severity, previousSeverity: state.severity, reason, by, triage, at: now },
     },
   ];
-  if (severity === 'A' && !state.partnerAvailable24x7) changes.push(lowered(state, by, context.now));
-  return followSeverityChange(state, changes, context);
+  if (severity === 'A' && !state.partnerAvailable24x7) changes.push(lowered(state, by, now));
+  return changes;
+}
+
+/**
+ * AssignSeverity by staff: the vendor decides the severity. The first one is the triage
+ * (`triage: true`, recorded as triagedAt/triagedBy), even when it confirms the severity the case
+ * already runs under. The request is recorded as asked; A without a 24x7 partner is then lowered
+ * to B by a SeverityLowered (so `lowered` is derivable from the history and from
+ * state.severityLowered). Clocks follow the effective severity only (the severity-change rule).
+ */
+export function assignSeverity(state: Case, severity: Severity, reason: string, by: string, context: CaseContext): CaseEvent[] {
+  const triage = (state.triagedAt ?? null) === null;
+  return followSeverityChange(state, severityEvents(state, severity, reason, by, triage, context.now), context, by);
 }
 
 export function setPartnerAvailability({ data }: SetPartnerAvailability, state: CaseState, context: CaseContext): CaseEvent[] {
@@ -53,5 +62,5 @@ export function setPartnerAvailability({ data }: SetPartnerAvailability, state: 
     },
   ];
   if (!data.available24x7 && open.severity === 'A') changes.push(lowered(open, data.by, context.now));
-  return followSeverityChange(open, changes, context);
+  return followSeverityChange(open, changes, context, data.by);
 }

@@ -1,18 +1,19 @@
 import { IllegalStateError } from '../shared/domain-errors';
 import { CaseContext, SubmitCase } from './case.commands';
-import { CaseEvent, CaseSubmitted } from './case.events';
-import { evolveCase } from './case.evolve';
+import { CaseEvent, CaseSubmitted, PROPOSED_AT_SUBMISSION, UNTRIAGED_DEFAULT } from './case.events';
+import { evolveCase, replayCase } from './case.evolve';
 import { Case, CaseState } from './case.state';
-import { isCoveredProduct, problemReportOf } from './case.types';
+import { isCoveredProduct, problemReportOf, SYSTEM_ACTOR } from './case.types';
 import { eligibilityFailures } from './eligibility';
 import { routeSubmission } from './routing';
-import { assignSeverity } from './decide-severity';
 import { requireHolidayCountry } from './sla-location';
+import { severityEvents } from './decide-severity';
+import { startClock } from './sla-clocks';
 
 /**
  * A submission is always recorded. Then: routed to its team (not a repair, or a product the
- * programme does not cover), or rejected as out of scope (eligibility), or open, with the
- * proposed severity assigned as AssignSeverity would.
+ * programme does not cover), or rejected as out of scope (eligibility), or open, with its
+ * initial-response clock running from the submission.
  */
 export function submit({ data }: SubmitCase, state: CaseState, context: CaseContext): CaseEvent[] {
   if (state !== null) {
@@ -58,7 +59,24 @@ export function submit({ data }: SubmitCase, state: CaseState, context: CaseCont
     ];
   }
 
-  const proposed = submitted.data.proposedSeverity;
-  if (proposed === null) return [submitted];
-  return [submitted, ...assignSeverity(opened, proposed, 'proposed at submission', data.submittedBy, context)];
+  // Open: the initial-response clock starts now, at submission, under the proposed severity
+  // (after the 24x7 rule) or the policy's untriaged severity. Neither is a triage: staff decide
+  // the severity later with AssignSeverity, and an untriaged case raises an alert at triageDueAt.
+  const rules = context.clocks.caseRules;
+  const recorded: CaseSubmitted = {
+    ...submitted,
+    data: { ...submitted.data, triageDueAt: new Date(Date.parse(context.now) + rules.triageWithinMs).toISOString() },
+  };
+  const proposed = recorded.data.proposedSeverity;
+  const severity = severityEvents(
+    opened,
+    proposed ?? rules.untriagedSeverity,
+    proposed ? PROPOSED_AT_SUBMISSION : UNTRIAGED_DEFAULT,
+    proposed ? data.submittedBy : SYSTEM_ACTOR,
+    false,
+    context.now,
+  );
+  const withSeverity = replayCase(evolveCase(null, recorded) as Case, severity);
+  const clock = startClock(withSeverity, 'initialResponse', withSeverity.severity!, context.now, 'case-submitted', context);
+  return [recorded, ...severity, clock];
 }

@@ -40,6 +40,29 @@ describe('slaAsOf: the SLA as it truly stood at an instant, even if a timer fire
 
   it('a recorded breach is unchanged', () => {
     const breached = stateAfter([caseSubmitted({}, min(-60)), severityAssigned('A', { at: min(-60) }), clock, slaBreached(clock)]);
-    expect(slaAsOf(breached, min(60)).initialResponse).toEqual(breached.sla.initialResponse);
+    expect(slaAsOf(breached, min(60)).initialResponse).toEqual({ ...breached.sla.initialResponse, recordedState: 'breached' });
+  });
+});
+
+describe('state (what was true) and recordedState (what the system had recorded by then)', () => {
+  const clock = clockStarted('initialResponse', 1, 'A', min(-60));
+  const running = stateAfter([caseSubmitted({}, min(-60)), severityAssigned('A', { at: min(-60) }), clock]);
+
+  it('a late timer: true state breached, recorded state still running', () => {
+    expect(slaAsOf(running, min(5)).initialResponse).toMatchObject({ state: 'breached', recordedState: 'running' });
+  });
+
+  it('once recorded, both say breached', () => {
+    const breached = stateAfter([caseSubmitted({}, min(-60)), severityAssigned('A', { at: min(-60) }), clock, slaBreached(clock)]);
+    expect(slaAsOf(breached, min(5)).initialResponse).toMatchObject({ state: 'breached', recordedState: 'breached' });
+  });
+
+  it('a paused clock stays paused past its due, with pausedFor counted up to the instant in the given calendar', () => {
+    const paused = {
+      ...running,
+      sla: { ...running.sla, initialResponse: { ...running.sla.initialResponse!, state: 'paused' as const, pausedAt: min(-30), pausedMs: 600_000 } },
+    };
+    expect(slaAsOf(paused, min(60)).initialResponse).toMatchObject({ state: 'paused', recordedState: 'paused', pausedFor: 'PT1H40M' });
+    expect(slaAsOf(paused, min(60), () => 0).initialResponse).toMatchObject({ pausedFor: 'PT10M' });
   });
 });

@@ -68,6 +68,7 @@ export function recordSlaBreach(state: Case, { data }: RecordSlaBreach, { now }:
 export function escalateOverdue(state: Case, { data }: EscalateOverdue, { now }: CaseContext): CaseEvent[] {
   const clock = findClock(state, data.clockId);
   if (!clock || !isUnanswered(clock) || clock.escalatedAt !== undefined) return [];
+  if (clock.state === 'paused') return []; // waiting on the partner: nothing is overdue
   if (state.engineerId === null || state.managerId === null) return [];
   notBefore(clock, clock.escalateAt, now, 'the escalation');
   const breach = clock.state === 'breached' ? [] : breachEvents(state, clock, 'catch-up', true, now);

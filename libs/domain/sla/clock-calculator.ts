@@ -2,7 +2,7 @@ import { ValidationError } from '../shared/domain-errors';
 import { BusinessCalendar, createBusinessCalendar } from './business-calendar';
 import { formatInstant, parseInstant } from './instant';
 import { durationMs } from './iso-duration';
-import { SlaPolicy } from './policy';
+import { SLA_POLICY_DEFAULTS, SlaPolicy } from './policy';
 import { policyFingerprint } from './policy-fingerprint';
 import type { CalendarLocation, ClockCalculator, ClockDue, ClockKind, Severity } from './sla-clock';
 import { ianaZone } from './zoned-time';
@@ -42,10 +42,29 @@ export function createClockCalculator(policy: SlaPolicy, policyHash: string = po
     return calendar;
   };
 
+  const calendarOf = (severity: Severity, location: CalendarLocation): BusinessCalendar => {
+    const severityPolicy = policy.severities[severity];
+    if (!severityPolicy) throw new ValidationError(`unknown severity ${JSON.stringify(severity)} (expected A, B or C)`, 'severity');
+    return severityPolicy.calendar === '24x7' ? realTime : businessCalendar(location);
+  };
+  const caseRules = {
+    untriagedSeverity: policy.untriagedSeverity ?? SLA_POLICY_DEFAULTS.untriagedSeverity,
+    triageWithinMs: fixedMs(policy.triageWithin ?? SLA_POLICY_DEFAULTS.triageWithin, 'triageWithin'),
+    autoResumeAfterMs: fixedMs(policy.autoResumeAfter ?? SLA_POLICY_DEFAULTS.autoResumeAfter, 'autoResumeAfter'),
+  };
+
   return {
     policyVersion: policy.version,
     policyHash,
     publicHolidays: policy.businessCalendar.publicHolidays,
+    caseRules,
+    clockTimeBetween(severity, from, to, location): number {
+      return calendarOf(severity, location).businessTimeBetween(from, to);
+    },
+    addClockTime(severity, instant, ms, location): string {
+      const start = formatInstant(parseInstant(instant, 'instant'));
+      return ms === 0 ? start : calendarOf(severity, location).addBusinessTime(start, ms);
+    },
     clockFor(kind: ClockKind, severity: Severity, startedAt: string, location: CalendarLocation): ClockDue {
       const severityPolicy = policy.severities[severity];
       if (!severityPolicy) throw new ValidationError(`unknown severity ${JSON.stringify(severity)} (expected A, B or C)`, 'severity');

@@ -126,3 +126,31 @@ describe('previewClocks', () => {
     });
   });
 });
+
+describe('clock-calendar time: how long a paused clock stood still, and moving its instants by it', () => {
+  const paris = { timeZone: 'Europe/Paris', country: 'FR' };
+  // Friday 2026-12-04 15:00 Paris to Monday 2026-12-07 11:00 Paris.
+  const from = '2026-12-04T14:00:00.000Z';
+  const to = '2026-12-07T10:00:00.000Z';
+
+  it('24x7 (A): plain elapsed time', () => {
+    expect(calculator.clockTimeBetween('A', from, to, paris)).toBe(68 * 3_600_000);
+    expect(calculator.addClockTime('A', '2026-12-04T16:00:00.000Z', 68 * 3_600_000, paris)).toBe('2026-12-07T12:00:00.000Z');
+  });
+
+  it('business (B, C): only open hours count (Fri 15-17 and Mon 9-11: 4 h), and adding them skips closed time', () => {
+    expect(calculator.clockTimeBetween('B', from, to, paris)).toBe(4 * 3_600_000);
+    expect(calculator.clockTimeBetween('C', from, to, paris)).toBe(4 * 3_600_000);
+    // Monday 15:00 Paris + 4 business hours = Tuesday 11:00 Paris.
+    expect(calculator.addClockTime('B', '2026-12-07T14:00:00.000Z', 4 * 3_600_000, paris)).toBe('2026-12-08T10:00:00.000Z');
+    expect(calculator.addClockTime('B', '2026-12-07T14:00:00.000Z', 0, paris)).toBe('2026-12-07T14:00:00.000Z');
+  });
+
+  it('a public holiday does not count (Christmas in France)', () => {
+    expect(calculator.clockTimeBetween('B', '2026-12-24T16:00:00.000Z', '2026-12-28T09:00:00.000Z', paris)).toBe(3_600_000);
+  });
+
+  it("carries the policy's case rules (defaults when the file had none)", () => {
+    expect(calculator.caseRules).toEqual({ untriagedSeverity: 'B', triageWithinMs: 30 * 60_000, autoResumeAfterMs: 5 * 24 * 3_600_000 });
+  });
+});

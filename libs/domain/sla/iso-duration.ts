@@ -18,3 +18,13 @@ export function durationMs(text: unknown): number | string {
   if (ms <= 0) return `${text} must be a positive duration`;
   return ms;
 }
+
+/** A length in ms as an ISO-8601 duration in hours, minutes and seconds ("PT26H30M", "PT0S"). */
+export function isoDurationOf(ms: number): string {
+  const total = Math.max(0, Math.round(ms));
+  const hours = Math.floor(total / 3_600_000);
+  const minutes = Math.floor((total % 3_600_000) / 60_000);
+  const seconds = (total % 60_000) / 1000;
+  const parts = `${hours ? `${hours}H` : ''}${minutes ? `${minutes}M` : ''}${seconds ? `${seconds}S` : ''}`;
+  return `PT${parts || '0S'}`;
+}

@@ -35,7 +35,16 @@ export interface SlaPolicy {
   readonly escalateAfterOverdue: IsoDuration;
   readonly businessCalendar: BusinessCalendarPolicy;
   readonly severities: Readonly<Record<Severity, SeverityPolicy>>;
+  /** The severity an open case's first clock runs under when the partner proposed none (optional in the file; B). */
+  readonly untriagedSeverity: Severity;
+  /** How long (real time) a case may stay untriaged before an at-risk alert (optional; PT30M). */
+  readonly triageWithin: IsoDuration;
+  /** How long (real time) a clock may stay paused waiting on the partner before it resumes by itself (optional; P5D). */
+  readonly autoResumeAfter: IsoDuration;
 }
+
+/** Defaults of the optional policy fields added in the second wave (files written before lack them). */
+export const SLA_POLICY_DEFAULTS = { untriagedSeverity: 'B', triageWithin: 'PT30M', autoResumeAfter: 'P5D' } as const;
 
 const businessWeek = ['09:00-17:00'];
 
@@ -54,6 +63,7 @@ export const DEFAULT_SLA_POLICY: SlaPolicy = deepFreeze({
     B: { calendar: 'business', initialResponse: 'PT2H', update: { businessDays: 1 } },
     C: { calendar: 'business', initialResponse: 'PT4H', update: { businessDays: 3 } },
   },
+  ...SLA_POLICY_DEFAULTS,
 });
 
 const SEVERITIES: readonly Severity[] = ['A', 'B', 'C'];
@@ -67,7 +77,13 @@ export function parseSlaPolicy(raw: unknown, source: string): SlaPolicy {
   const problems: SlaPolicyProblem[] = [];
   const fail = (field: string, message: string) => problems.push({ field, message });
 
-  const root = object(raw, '(root)', ['version', 'warnAt', 'escalateAfterOverdue', 'businessCalendar', 'severities'], [], fail);
+  const root = object(
+    raw,
+    '(root)',
+    ['version', 'warnAt', 'escalateAfterOverdue', 'businessCalendar', 'severities'],
+    ['untriagedSeverity', 'triageWithin', 'autoResumeAfter'],
+    fail,
+  );
   if (root) {
     // A missing field was reported once by object(); the checks below only judge present values.
     if (root.version !== undefined && (typeof root.version !== 'string' || root.version.trim() === '')) {
@@ -79,6 +95,11 @@ export function parseSlaPolicy(raw: unknown, source: string): SlaPolicy {
     duration(root.escalateAfterOverdue, 'escalateAfterOverdue', fail);
     if (root.businessCalendar !== undefined) checkCalendar(root.businessCalendar, fail);
     if (root.severities !== undefined) checkSeverities(root.severities, fail);
+    if (root.untriagedSeverity !== undefined && !SEVERITIES.includes(root.untriagedSeverity as Severity)) {
+      fail('untriagedSeverity', `must be "A", "B" or "C", got ${JSON.stringify(root.untriagedSeverity)}`);
+    }
+    duration(root.triageWithin, 'triageWithin', fail);
+    duration(root.autoResumeAfter, 'autoResumeAfter', fail);
   }
   if (problems.length > 0) throw new SlaPolicyError(source, problems);
 
@@ -90,6 +111,9 @@ export function parseSlaPolicy(raw: unknown, source: string): SlaPolicy {
     escalateAfterOverdue: valid.escalateAfterOverdue,
     businessCalendar: { ...valid.businessCalendar, closedDates: valid.businessCalendar.closedDates ?? [] },
     severities: valid.severities,
+    untriagedSeverity: valid.untriagedSeverity ?? SLA_POLICY_DEFAULTS.untriagedSeverity,
+    triageWithin: valid.triageWithin ?? SLA_POLICY_DEFAULTS.triageWithin,
+    autoResumeAfter: valid.autoResumeAfter ?? SLA_POLICY_DEFAULTS.autoResumeAfter,
   });
 }
 

@@ -31,8 +31,19 @@ describe('SLA policy', () => {
         B: { calendar: 'business', initialResponse: 'PT2H', update: { businessDays: 1 } },
         C: { calendar: 'business', initialResponse: 'PT4H', update: { businessDays: 3 } },
       },
+      untriagedSeverity: 'B',
+      triageWithin: 'PT30M',
+      autoResumeAfter: 'P5D',
     });
     expect(Object.isFrozen(DEFAULT_SLA_POLICY.severities.B.update)).toBe(true);
+  });
+
+  it('takes the second-wave fields when given, and judges them like the rest', () => {
+    const policy = parseSlaPolicy({ ...valid(), untriagedSeverity: 'C', triageWithin: 'PT15M', autoResumeAfter: 'P2D' }, FILE);
+    expect(policy).toMatchObject({ untriagedSeverity: 'C', triageWithin: 'PT15M', autoResumeAfter: 'P2D' });
+    expect(() => parseSlaPolicy({ ...valid(), untriagedSeverity: 'D', triageWithin: 'soon', autoResumeAfter: 'P1M' }, FILE)).toThrow(
+      /untriagedSeverity: must be "A", "B" or "C", got "D".*triageWithin: must be an ISO-8601 duration.*autoResumeAfter: P1M uses years or months/s,
+    );
   });
 
   it('accepts a valid file, defaulting closedDates, and leaves the input unfrozen', () => {

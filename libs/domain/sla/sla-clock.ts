@@ -36,4 +36,22 @@ export interface ClockCalculator {
   readonly publicHolidays: boolean;
   /** The due instants of a clock of `kind` for `severity` that starts at `startedAt` (ISO-8601 UTC). */
   clockFor(kind: ClockKind, severity: Severity, startedAt: string, location: CalendarLocation): ClockDue;
+  /**
+   * Clock-calendar time (ms) between two instants for a clock of `severity`: plain elapsed time on
+   * a 24x7 clock, business time elapsed on a business clock. How long a paused clock stood still.
+   */
+  clockTimeBetween(severity: Severity, from: string, to: string, location: CalendarLocation): number;
+  /** `instant` plus `ms` of that clock's calendar time: moves a due instant later by paused time. */
+  addClockTime(severity: Severity, instant: string, ms: number, location: CalendarLocation): string;
+  /** The policy's case rules (second wave): untriaged severity, triage alert and auto-resume limits. */
+  readonly caseRules: CaseRules;
+}
+
+export interface CaseRules {
+  /** The severity an open case's clock runs under while nobody proposed or triaged one. */
+  readonly untriagedSeverity: Severity;
+  /** Real time a case may stay untriaged before an at-risk alert. */
+  readonly triageWithinMs: number;
+  /** Real time a clock may stay paused (waiting on the partner) before it resumes by itself. */
+  readonly autoResumeAfterMs: number;
 }

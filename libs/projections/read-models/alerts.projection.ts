@@ -2,12 +2,18 @@ import { RecordedEvent } from '../../event-store/event-store';
 import { SqlExecutor } from '../../event-store/sql/sql-client';
 import { Projection } from '../projection';
 
-export type AlertKind = 'warning' | 'breach' | 'escalation';
+/** paused/resumed: a clock stood still waiting on the partner, then ran again with its due moved. */
+export type AlertKind = 'warning' | 'breach' | 'escalation' | 'paused' | 'resumed';
+export const ALERT_KINDS: readonly AlertKind[] = ['warning', 'breach', 'escalation', 'paused', 'resumed'];
 
 const KIND_OF: Record<string, AlertKind> = {
   SlaWarningRaised: 'warning',
+  // A case left untriaged past the policy's triageWithin: at risk (clock "triage").
+  TriageAtRisk: 'warning',
   SlaBreached: 'breach',
   EscalatedToManager: 'escalation',
+  SlaClockPaused: 'paused',
+  SlaClockResumed: 'resumed',
 };
 
 export const isAlertEvent = (event: RecordedEvent): boolean => event.type in KIND_OF;
@@ -24,7 +30,7 @@ export function alertOf(event: RecordedEvent, context: { reference?: string | nu
     severity: (d.severity as string | undefined) ?? context.severity ?? null,
     clockId: (d.clockId as string | null | undefined) ?? null,
     clock: (d.clock as string | undefined) ?? null,
-    dueAt: (d.dueAt as string | undefined) ?? null,
+    dueAt: (d.dueAt as string | undefined) ?? (d.triageDueAt as string | undefined) ?? null,
     engineerId: (d.engineerId as string | null | undefined) ?? null,
     managerId: (d.managerId as string | null | undefined) ?? null,
     reason: (d.reason as string | undefined) ?? null,

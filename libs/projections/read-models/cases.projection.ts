@@ -51,6 +51,10 @@ export const casesProjection: Projection = {
         alter table rm_cases${s} alter column state type json using state::json;
       end if;
     end $$;
+    -- Second wave: the triage queue (GET /v1/cases?triaged=false). Rows projected before it have
+    -- no triage facts in their state; \`cli rebuild cases\` recomputes them from the events.
+    alter table rm_cases${s} add column if not exists triaged boolean not null default false;
+    create index if not exists rm_cases_triage${s} on rm_cases${s} (triaged, submitted_at desc, case_id desc) where not triaged;
     create index if not exists rm_cases_list${s} on rm_cases${s} (submitted_at desc, case_id desc);
     create index if not exists rm_cases_status${s} on rm_cases${s} (status, severity, submitted_at desc, case_id desc);
     create index if not exists rm_cases_engineer${s} on rm_cases${s} (engineer_id, submitted_at desc, case_id desc);
@@ -92,6 +96,7 @@ export const casesProjection: Projection = {
           engineer_id: c.engineerId,
           manager_id: c.managerId,
           sla: slaFlag(c),
+          triaged: (c.triagedAt ?? null) !== null,
           next_due_at: due,
           submitted_at: c.submittedAt,
           updated_at: c.updatedAt,
@@ -101,15 +106,15 @@ export const casesProjection: Projection = {
       });
     await tx.query(
       `insert into rm_cases${s} (case_id, reference, status, severity, partner_id, customer_id, product, engineer_id, manager_id,
-                                 sla, next_due_at, submitted_at, updated_at, revision, state)
+                                 sla, triaged, next_due_at, submitted_at, updated_at, revision, state)
        select case_id, reference, status, severity, partner_id, customer_id, product, engineer_id, manager_id,
-              sla, next_due_at, submitted_at, updated_at, revision, state
+              sla, triaged, next_due_at, submitted_at, updated_at, revision, state
          from json_to_recordset($1::json) as x(case_id text, reference text, status text, severity text, partner_id text,
-              customer_id text, product text, engineer_id text, manager_id text, sla text, next_due_at timestamptz,
+              customer_id text, product text, engineer_id text, manager_id text, sla text, triaged boolean, next_due_at timestamptz,
               submitted_at timestamptz, updated_at timestamptz, revision bigint, state json)
        on conflict (case_id) do update set reference = excluded.reference, status = excluded.status, severity = excluded.severity,
          partner_id = excluded.partner_id, customer_id = excluded.customer_id, product = excluded.product,
-         engineer_id = excluded.engineer_id, manager_id = excluded.manager_id, sla = excluded.sla,
+         engineer_id = excluded.engineer_id, manager_id = excluded.manager_id, sla = excluded.sla, triaged = excluded.triaged,
          next_due_at = excluded.next_due_at, submitted_at = excluded.submitted_at, updated_at = excluded.updated_at,
          revision = excluded.revision, state = excluded.state`,
       [JSON.stringify(changed)],

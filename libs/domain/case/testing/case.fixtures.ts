@@ -27,6 +27,10 @@ export const fakeClocks: ClockCalculator = {
   policyHash: TEST_POLICY_HASH,
   // No holidays, so specs may submit contacts without a country (sla-location has its own spec).
   publicHolidays: false,
+  caseRules: { untriagedSeverity: 'B', triageWithinMs: 30 * MINUTE, autoResumeAfterMs: 5 * 24 * HOUR },
+  // 24x7 arithmetic for every severity, like clockFor below.
+  clockTimeBetween: (_severity, from, to) => Date.parse(to) - Date.parse(from),
+  addClockTime: (_severity, instant, ms) => new Date(Date.parse(instant) + ms).toISOString(),
   clockFor(kind, severity, startedAt): ClockDue {
     const start = Date.parse(startedAt);
     const span = HOURS[kind][severity] * HOUR;
@@ -98,11 +102,35 @@ export function caseSubmitted(overrides: Partial<SubmitData> = {}, at = min(-30)
   };
 }
 
+/** `triage` absent: as written before triage existed (a staff severity then counts as the triage). */
 export function severityAssigned(
   severity: Severity,
-  { previousSeverity = null as Severity | null, at = min(-30), by = AGENT, reason = 'triage' } = {},
+  { previousSeverity = null as Severity | null, at = min(-30), by = AGENT, reason = 'triage', triage = undefined as boolean | undefined } = {},
 ): CaseEvent {
-  return { type: 'SeverityAssigned', data: { caseId: CASE_ID, severity, previousSeverity, reason, by, at } };
+  return {
+    type: 'SeverityAssigned',
+    data: { caseId: CASE_ID, severity, previousSeverity, reason, by, ...(triage === undefined ? {} : { triage }), at },
+  };
+}
+
+/** What a submission records when the case opens (second wave): triageDueAt = at + 30 min (fakeClocks). */
+export function openedSubmission(overrides: Partial<SubmitData> = {}, at = min(-30)): CaseEvent[] {
+  const submitted = caseSubmitted(overrides, at);
+  const proposed = submitted.data.proposedSeverity;
+  const triageDueAt = new Date(Date.parse(at) + 30 * MINUTE).toISOString();
+  const severity = proposed ?? 'B';
+  const lowered = severity === 'A' && !submitted.data.partnerAvailable24x7;
+  return [
+    { ...submitted, data: { ...submitted.data, triageDueAt } },
+    severityAssigned(severity, {
+      at,
+      by: proposed ? submitted.data.submittedBy : 'system',
+      reason: proposed ? 'proposed at submission' : 'untriaged: the policy default until staff triage',
+      triage: false,
+    }),
+    ...(lowered ? [severityLowered({ at, by: submitted.data.submittedBy })] : []),
+    clockStarted('initialResponse', 1, lowered ? 'B' : severity, at, { cause: 'case-submitted' }),
+  ];
 }
 
 export function severityLowered({ at = min(-30), by = AGENT } = {}): CaseEvent {
