@@ -129,6 +129,12 @@ describe('hostile input (embedded store)', () => {
     expect(response.status).toBe(201);
   });
 
+  it('an engineer id or manager id of null is a 400 (it used to be stored, and stalled the projections)', async () => {
+    const body = { name: 'N', email: 'n@example.com', timeZone: 'Europe/Paris' };
+    expectProblem(await writesNothing(() => service.request('POST', '/v1/engineers', { key: 'admin', body: { ...body, engineerId: null } })), 400, ['engineerId']);
+    expectProblem(await writesNothing(() => service.request('POST', '/v1/engineers', { key: 'admin', body: { ...body, managerId: null } })), 400, ['managerId']);
+  });
+
   describe('dates: only calendar date-times that are real instants', () => {
     it.each(['2026-W05-3', '2026-035', '2026-02-30T10:00:00Z', '2026-01-01T24:00:00Z', '1'])('asOf, from and since refuse %s', async (value) => {
       const q = encodeURIComponent(value);
