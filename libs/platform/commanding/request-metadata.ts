@@ -2,16 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { AuthenticatedRequest } from '../auth/auth.guard';
 import { ProblemError } from '../http/problem';
-import { assertBoundedHeaders, requestHeader } from '../http/request-headers';
+import { requestHeader } from '../http/request-headers';
 import { CommandMetadata } from './command-metadata';
+import { assertBoundedHeaders } from '../http/request-headers';
 
 /**
  * A command's metadata from its HTTP request: the principal, a correlation id (X-Correlation-Id,
- * else a new one), the If-Match revision and the Idempotency-Key. Those headers are bounded
- * (assertBoundedHeaders(): the HTTP adapter refuses them before any route runs; checked again here,
- * since they go into every event).
+ * else a new one), the If-Match revision and the Idempotency-Key.
  */
 export function commandMetadataFrom(request: AuthenticatedRequest): CommandMetadata {
+  // Bounded (the HTTP adapter refuses them before any route runs); again here: they go into every event.
   assertBoundedHeaders(request.headers);
   const correlationId = headerValue(request, 'x-correlation-id') ?? randomUUID();
   return {
