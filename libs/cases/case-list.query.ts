@@ -94,11 +94,29 @@ function encodeCursor(submittedAt: string, caseId: string): string {
   return Buffer.from(JSON.stringify([submittedAt, caseId])).toString('base64url');
 }
 
+/** What encodeCursor() makes: an instant as toISOString() writes it, and a case id. */
+const CURSOR_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const CURSOR_CASE_ID = /^[A-Za-z0-9-]{1,100}$/;
+
+/**
+ * A cursor is only what encodeCursor() made: checked in full here, since a hand-made one that
+ * merely looks right (`Date.parse` reads "1" as 2001) would reach PostgreSQL and fail there.
+ */
 function decodeCursor(cursor: string): [string, string] {
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && !Number.isNaN(Date.parse(value[0])) && typeof value[1] === 'string') {
-      return [value[0], value[1]];
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2) {
+      const [submittedAt, caseId] = value as unknown[];
+      if (
+        typeof submittedAt === 'string' &&
+        CURSOR_INSTANT.test(submittedAt) &&
+        !Number.isNaN(Date.parse(submittedAt)) &&
+        new Date(submittedAt).toISOString() === submittedAt &&
+        typeof caseId === 'string' &&
+        CURSOR_CASE_ID.test(caseId)
+      ) {
+        return [submittedAt, caseId];
+      }
     }
   } catch {
     /* fall through */

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { IsISO8601 } from 'class-validator';
+import { IsCalendarInstant } from '../platform/validation/is-instant';
 import type { AuthenticatedRequest } from '../platform/auth/auth.guard';
 import { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../platform/tokens';
@@ -21,7 +21,7 @@ import { PausedTime } from '../domain/case/sla-as-of';
 import { locationOf } from '../domain/case/sla-clocks';
 
 class AsOfQuery {
-  @IsISO8601({ strict: true }, { message: 'asOf must be an ISO-8601 instant, e.g. 2026-11-23T10:00:00Z' })
+  @IsCalendarInstant({ message: 'asOf must be an ISO-8601 instant, e.g. 2026-11-23T10:00:00Z' })
   asOf!: string;
 }
 

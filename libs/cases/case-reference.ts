@@ -11,9 +11,8 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
  * reserving it in a stream of its own (`no_stream`): a rare collision takes the next candidate.
  */
 export async function reserveCaseReference(store: EventStore, caseId: string, now: string, actor: string): Promise<string> {
-  const date = now.slice(2, 10).replace(/-/g, '');
   for (let attempt = 0; attempt < 20; attempt++) {
-    const reference = `SR-${date}-${code(`${caseId}:${attempt}`)}`;
+    const reference = candidateReference(caseId, now, attempt);
     const streamId = `reference-${reference}`;
     try {
       await store.append(
@@ -37,6 +36,11 @@ export async function reserveCaseReference(store: EventStore, caseId: string, no
     }
   }
   throw new Error('could not reserve a unique case reference');
+}
+
+/** The reference a case would get at its `attempt`-th try (0: the first); reserving decides. */
+export function candidateReference(caseId: string, now: string, attempt = 0): string {
+  return `SR-${now.slice(2, 10).replace(/-/g, '')}-${code(`${caseId}:${attempt}`)}`;
 }
 
 function code(seed: string): string {

@@ -4,6 +4,7 @@ import { EventStore } from '../event-store/event-store';
 import { ProblemError } from '../platform/http/problem';
 import { EVENT_STORE } from '../platform/tokens';
 import { ProjectionRunner } from './projection-runner';
+import { isPosition } from '../platform/validation/is-position';
 
 /** How long a `consistentWith` read waits for the projections before answering 503. */
 const MAX_WAIT_MS = 5000;
@@ -22,7 +23,7 @@ export class ReadConsistency {
   async waitFor(request: FastifyRequest, projections: string[]): Promise<void> {
     const raw = (request.query as Record<string, unknown>).consistentWith;
     if (raw === undefined) return;
-    if (typeof raw !== 'string' || !/^\d{1,20}$/.test(raw)) {
+    if (!isPosition(raw)) {
       throw ProblemError.of(400, 'consistentWith must be a position returned by a command', {
         errors: [{ field: 'consistentWith', message: 'must be a decimal position' }],
       });

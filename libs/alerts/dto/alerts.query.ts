@@ -1,11 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsCalendarInstant } from '../../platform/validation/is-instant';
+import { IsPosition } from '../../platform/validation/is-position';
 
 export class AlertsQuery {
   @ApiPropertyOptional({ description: 'ISO-8601: only alerts that happened at or after this instant' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'since must be an ISO-8601 instant' })
+  @IsCalendarInstant({ message: 'since must be an ISO-8601 instant such as 2026-11-23T10:00:00Z' })
   since?: string;
   @ApiPropertyOptional({ enum: ['warning', 'breach', 'escalation', 'paused', 'resumed'] })
   @IsOptional()
@@ -20,7 +22,7 @@ export class AlertsQuery {
   limit?: number;
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(/^\d{1,20}$/, { message: 'consistentWith must be a decimal position' })
+  @IsPosition({ message: 'consistentWith must be a decimal position' })
   consistentWith?: string;
 }
 

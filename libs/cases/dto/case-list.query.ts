@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PRODUCTS, SEVERITIES } from '../../domain/case/case.types';
+import { IsPosition } from '../../platform/validation/is-position';
 
 const STATUSES = ['open', 'awaiting-partner', 'routed', 'rejected', 'resolved', 'closed'];
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
@@ -28,6 +29,6 @@ export class CaseListQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
   @ApiPropertyOptional({ description: 'A command position: wait until the list includes its effect' })
   @IsOptional()
-  @Matches(/^\d{1,20}$/, { message: 'consistentWith must be a decimal position' })
+  @IsPosition({ message: 'consistentWith must be a decimal position' })
   consistentWith?: string;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsEmail, IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { ENGINEER_AVAILABILITIES } from '../../domain/engineer/engineer.types';
 import type { EngineerAvailability } from '../../domain/engineer/engineer.types';
 import { IsIanaTimeZone } from '../../platform/validation/is-iana-time-zone';
@@ -8,7 +8,8 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
 export class RegisterEngineerDto {
   @ApiPropertyOptional({ description: 'Chosen by the service when absent' })
-  @IsOptional()
+  // Absent, not null: IsOptional() would let null through, to be stored as the engineer's id.
+  @ValidateIf((_, value) => value !== undefined)
   @Matches(ID, { message: 'engineerId must be 1-100 letters, digits, ".", "_", ":" or "-"' })
   engineerId?: string;
 
@@ -16,7 +17,7 @@ export class RegisterEngineerDto {
   @ApiProperty() @IsEmail({}, { message: 'email must be an e-mail address' }) @MaxLength(320) email!: string;
 
   @ApiPropertyOptional({ description: 'Absent: this engineer is a manager' })
-  @IsOptional()
+  @ValidateIf((_, value) => value !== undefined)
   @Matches(ID, { message: 'managerId must be an engineer id' })
   managerId?: string;
 

@@ -5,12 +5,15 @@ import { ProblemError } from '../http/problem';
 import { requestHeader } from '../http/request-headers';
 import { idempotentRequestFingerprint } from '../idempotency/request-fingerprint';
 import { CommandMetadata } from './command-metadata';
+import { assertBoundedHeaders } from '../http/request-headers';
 
 /**
  * A command's metadata from its HTTP request: the principal, a correlation id (X-Correlation-Id,
  * else a new one), the If-Match revision and the Idempotency-Key.
  */
 export function commandMetadataFrom(request: AuthenticatedRequest): CommandMetadata {
+  // Bounded (the HTTP adapter refuses them before any route runs); again here: they go into every event.
+  assertBoundedHeaders(request.headers);
   const correlationId = headerValue(request, 'x-correlation-id') ?? randomUUID();
   return {
     principal: request.principal,

@@ -1,11 +1,15 @@
 import { parse as parseQueryString } from 'node:querystring';
-import type { Transform } from 'node:stream';
+import { PassThrough, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import helmet from '@fastify/helmet';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { answerClientError } from './client-error';
 import { parseJsonBody } from './json-body';
 import { ProblemError } from './problem';
 import { sendProblem, toProblem } from './problem-details.filter';
+import { assertBoundedHeaders } from './request-headers';
+import { assertStorableInput } from './unstorable-strings';
 
 /** Largest accepted JSON body; a larger one is a 413. */
 const JSON_BODY_LIMIT = 64 * 1024;
@@ -45,9 +49,68 @@ export function createHttpAdapter(): FastifyAdapter {
     return503OnClosing: false,
     // A URL that cannot be decoded is refused by Fastify's router before Nest sees the request.
     frameworkErrors: (error: FastifyError, _request: unknown, reply: FastifyReply) => sendProblem(reply, toProblem(error)),
+    // What Node's HTTP parser refuses before there is a request (a head over 16 KB: 431, a
+    // malformed request line or header: 400) is answered with problem+json too.
+    clientErrorHandler: answerClientError,
   });
-  registerBodyParsers(adapter.getInstance());
+  const fastify = adapter.getInstance();
+  registerSecurityHeaders(fastify);
+  registerInputChecks(fastify);
+  registerBodyParsers(fastify);
   return adapter;
+}
+
+/**
+ * Helmet's security headers on every answer. The API's Content-Security-Policy allows nothing
+ * (it serves JSON, never a page); the Swagger UI under /docs gets what its page needs (its own
+ * scripts and styles, inline styles, data: images), without upgrade-insecure-requests, so that it
+ * also loads over plain HTTP from another host.
+ */
+function registerSecurityHeaders(fastify: FastifyInstance): void {
+  void fastify.register(helmet, {
+    global: true,
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+  });
+  fastify.addHook('onSend', async (request, reply) => {
+    if (/^\/docs(?:[/?.-]|$)/i.test(request.url)) reply.header('content-security-policy', DOCS_CSP);
+  });
+}
+
+const DOCS_CSP = [
+  "default-src 'self'",
+  "base-uri 'self'",
+  "font-src 'self' data:",
+  "form-action 'self'",
+  "frame-ancestors 'self'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "script-src 'self'",
+  "script-src-attr 'none'",
+  "style-src 'self' 'unsafe-inline'",
+].join('; ');
+
+/**
+ * Input refused at the edge, before authentication and any route: the bounded headers
+ * (assertBoundedHeaders()), and strings that could not be stored anywhere in the body, query
+ * string or path parameters (assertStorableInput()).
+ */
+function registerInputChecks(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    try {
+      assertBoundedHeaders(request.headers);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  });
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    try {
+      assertStorableInput(request);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  });
 }
 
 /** The media types whose bodies are read (registerBodyParsers()). */
@@ -61,15 +124,28 @@ const INFLATE: Record<string, () => Transform> = { gzip: createGunzip, deflate: 
  * form body is inflated first, and the limits apply to the inflated body.
  */
 function registerBodyParsers(fastify: FastifyInstance): void {
-  fastify.addHook('preParsing', (request, _reply, payload, done) => {
+  fastify.addHook('preParsing', (request, reply, payload, done) => {
     const encoding = request.headers['content-encoding']?.toLowerCase() ?? 'identity';
     if (encoding === 'identity' || !READ_TYPES.test(request.headers['content-type'] ?? '')) return done(null, payload);
     const inflate = INFLATE[encoding];
     if (!inflate) return done(ProblemError.of(415, `unsupported content encoding "${encoding}"`));
-    // Fastify checks Content-Length against the bytes received, which are the compressed ones.
-    const inflated = Object.assign(inflate(), { receivedEncodedLength: 0 });
-    payload.on('data', (chunk: Buffer) => (inflated.receivedEncodedLength += chunk.length));
-    done(null, payload.pipe(inflated));
+    // Fastify reads `body` (and checks Content-Length against receivedEncodedLength, the bytes
+    // received, which are the compressed ones). A body that is not what its encoding says is a
+    // 400. The inflating stream always has a listener for its errors: Fastify stops listening
+    // once it has refused the body (over the limit: 413), and an error nobody listens to would
+    // stop the process.
+    const inflater = inflate();
+    const body = Object.assign(new PassThrough(), { receivedEncodedLength: 0 });
+    inflater.on('error', () => body.destroy(ProblemError.of(400, `the body is not valid ${encoding} data`)));
+    body.on('error', () => undefined);
+    payload.on('data', (chunk: Buffer) => (body.receivedEncodedLength += chunk.length));
+    // Once answered (or the connection is gone), nothing more is inflated.
+    reply.raw.once('close', () => {
+      payload.unpipe(inflater);
+      inflater.destroy();
+    });
+    payload.pipe(inflater).pipe(body);
+    done(null, body);
   });
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: JSON_BODY_LIMIT }, (_request, body, done) => {

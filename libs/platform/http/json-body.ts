@@ -3,6 +3,13 @@ import { ProblemError } from './problem';
 const FIRST_NON_WHITESPACE = /^[\x20\x09\x0a\x0d]*([^\x20\x09\x0a\x0d]|$)/;
 
 /**
+ * The deepest nesting of objects and arrays a body may have. Far beyond any request of the API
+ * (3 levels), and far below what would overflow the stack of the code that walks a parsed body
+ * (validation, transformation): 64 KB of `[` is 65,536 levels.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/**
  * An application/json body read the way the service has always read it (Express's body-parser,
  * strict): an empty body is `{}`; anything but an object or an array at the top, or JSON.parse
  * failing, is a 400 "malformed JSON: <what JSON.parse says>". A UTF-8 byte order mark is skipped.
@@ -15,11 +22,33 @@ export function parseJsonBody(body: Buffer): unknown {
   if (text.length === 0) return {};
   const first = FIRST_NON_WHITESPACE.exec(text)?.[1];
   if (first !== '{' && first !== '[') throw malformed(strictViolation(text, first || undefined));
+  if (nestingDepthExceeds(text, MAX_JSON_DEPTH)) {
+    throw ProblemError.of(400, `the JSON body is nested deeper than ${MAX_JSON_DEPTH} levels`, {
+      errors: [{ field: 'body', message: `must not nest objects and arrays deeper than ${MAX_JSON_DEPTH} levels` }],
+    });
+  }
   try {
     return JSON.parse(text);
   } catch (error) {
     throw malformed((error as Error).message);
   }
+}
+
+/** Whether the brackets of `text` (outside strings) nest deeper than `max`; one pass, before parsing. */
+function nestingDepthExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
 }
 
 function malformed(message: string): ProblemError {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO31661Alpha2, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsISO31661Alpha2, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsCalendarInstant } from '../../platform/validation/is-instant';
 import { IsIanaTimeZone } from '../../platform/validation/is-iana-time-zone';
 import { IsHolidayCountry } from '../../platform/validation/is-holiday-country';
 import { IsHolidayRegion } from '../../platform/validation/is-holiday-region';
@@ -10,7 +11,7 @@ import type { Severity } from '../../domain/case/case.types';
 export class SlaPreviewQuery {
   @ApiProperty({ enum: SEVERITIES }) @IsIn(SEVERITIES as unknown as string[], { message: 'severity must be one of A, B, C' }) severity!: Severity;
   @ApiProperty({ example: '2026-11-13T15:30:00Z' })
-  @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 instant with an offset, e.g. 2026-11-13T16:30:00+01:00' })
+  @IsCalendarInstant({ message: 'from must be an ISO-8601 instant with an offset, e.g. 2026-11-13T16:30:00+01:00' })
   from!: string;
   @ApiProperty({ example: 'Europe/Paris' }) @IsIanaTimeZone() @IsTimeZoneOfCountry() timeZone!: string;
   @ApiPropertyOptional({ example: 'FR' })
