@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseInterceptors
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
+import { idempotentId } from '../platform/idempotency/idempotent-id';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../platform/auth/roles.decorator';
 import type { AuthenticatedRequest } from '../platform/auth/auth.guard';
@@ -28,8 +29,10 @@ export class EngineersController {
   @HttpCode(201)
   @Roles('admin')
   async register(@Body() body: RegisterEngineerDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
-    const { engineerId = randomUUID(), ...data } = body;
-    const outcome = await this.commands.execute(new RegisterEngineerCommand(engineerId, data, commandMetadataFrom(request)));
+    const metadata = commandMetadataFrom(request);
+    // With an Idempotency-Key a retry (even one taking over a crashed run) registers the same engineer.
+    const { engineerId = idempotentId(metadata, 'engineer') ?? randomUUID(), ...data } = body;
+    const outcome = await this.commands.execute(new RegisterEngineerCommand(engineerId, data, metadata));
     return commandResponse(response, outcome, { engineerId });
   }
 
