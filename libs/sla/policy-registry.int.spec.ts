@@ -2,10 +2,8 @@ import { DEFAULT_SLA_POLICY, SlaPolicy } from '../domain/sla/policy';
 import { policyFingerprint } from '../domain/sla/policy-fingerprint';
 import { SlaPolicyVersionConflictError } from '../domain/sla/sla-errors';
 import { EventStore } from '../event-store/event-store';
-import { randomUUID } from 'node:crypto';
-import { createEmbeddedEventStore, createPostgresEventStore } from '../event-store/sql/create-sql-event-store';
-import { PgSqlClient } from '../event-store/sql/pg-sql-client';
-import { testDatabaseUrl } from '../../test/support/test-database';
+import { createEmbeddedEventStore } from '../event-store/sql/create-sql-event-store';
+import { createSchemaEventStore } from '../../test/support/test-database';
 import { ProblemError } from '../platform/http/problem';
 import { SLA_POLICY_RECORDED, SLA_POLICY_STREAM, SlaPolicyRegistry } from './policy-registry';
 import { SlaPolicyService } from './sla-policy.service';
@@ -26,20 +24,7 @@ const stores: Array<[string, () => Promise<{ store: EventStore; cleanup: () => P
     const store = await createEmbeddedEventStore(undefined);
     return { store, cleanup: () => store.close() };
   }],
-  ['postgres', async () => {
-    const schema = `ct_test_pol_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-    const admin = new PgSqlClient(testDatabaseUrl(), { max: 1 });
-    await admin.exec(`create schema ${schema}`);
-    const store = await createPostgresEventStore(testDatabaseUrl(), { schema, poolSize: 8 });
-    return {
-      store,
-      cleanup: async () => {
-        await store.close();
-        await admin.exec(`drop schema ${schema} cascade`);
-        await admin.close();
-      },
-    };
-  }],
+  ['postgres', () => createSchemaEventStore('ct_test_pol', 8)],
 ];
 
 describe.each(stores)('SLA policies recorded with their content hash (%s)', (_name, open) => {

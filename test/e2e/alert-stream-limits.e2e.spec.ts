@@ -5,12 +5,7 @@ import { AlertFeedService } from '../../libs/alerts/alert-feed.service';
 import { AlertsQueryService } from '../../libs/alerts/alerts.query';
 import { engineerWithManager, secondsPolicy, submission, waitUntil } from '../support/case-requests';
 import { startTestService, TestService, TEST_KEYS, TestKey } from '../support/test-service';
-
-interface SseEvent {
-  id: string;
-  event: string;
-  data: any;
-}
+import { SseEvent, takeSseEvents } from '../support/sse';
 
 /** An open SSE connection whose events are collected in the background. */
 async function openStream(service: TestService, key: TestKey, query = '', headers: Record<string, string> = {}) {
@@ -29,13 +24,9 @@ async function openStream(service: TestService, key: TestKey, query = '', header
         const { value, done } = await reader.read();
         if (done) return;
         buffer += decoder.decode(value, { stream: true });
-        let split: number;
-        while ((split = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, split);
-          buffer = buffer.slice(split + 2);
-          const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim();
-          if (field('data')) events.push({ id: field('id')!, event: field('event')!, data: JSON.parse(field('data')!) });
-        }
+        const taken = takeSseEvents(buffer);
+        events.push(...taken.events);
+        buffer = taken.rest;
       }
     })().catch(() => undefined); // aborted
   }

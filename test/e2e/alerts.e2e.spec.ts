@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestService, TestService, TEST_KEYS } from '../support/test-service';
 import { engineerWithManager, secondsPolicy, submission, waitUntil } from '../support/case-requests';
+import { SseEvent, takeSseEvents } from '../support/sse';
 
 const SECRET = 'webhook-secret-for-tests';
 
@@ -43,19 +44,15 @@ async function readSse(url: string, count: number, headers: Record<string, strin
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
-  const events: Array<{ id: string; event: string; data: any }> = [];
+  const events: SseEvent[] = [];
   const deadline = Date.now() + 20_000;
   while (events.length < count && Date.now() < deadline) {
     const { value, done } = await reader.read();
     if (done) break;
     buffer += decoder.decode(value, { stream: true });
-    let split: number;
-    while ((split = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, split);
-      buffer = buffer.slice(split + 2);
-      const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim();
-      if (field('data')) events.push({ id: field('id')!, event: field('event')!, data: JSON.parse(field('data')!) });
-    }
+    const taken = takeSseEvents(buffer);
+    events.push(...taken.events);
+    buffer = taken.rest;
   }
   controller.abort();
   return events;
