@@ -45,6 +45,8 @@ export class CaseListService {
     if (filters.product) add('product = ?', filters.product);
     if (filters.sla) add('sla = ?', filters.sla);
     if (filters.triaged) add('triaged = ?', filters.triaged === 'true');
+    // The triage queue: routed and rejected cases never get a severity to triage, so they are not in it.
+    if (filters.triaged === 'false') where.push(`status not in ('routed', 'rejected')`);
     if (filters.cursor) {
       const [submittedAt, caseId] = decodeCursor(filters.cursor);
       params.push(submittedAt, caseId);

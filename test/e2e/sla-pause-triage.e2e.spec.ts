@@ -50,11 +50,15 @@ describe('SLA clocks with real timers: from submission, paused while awaiting th
     expect(triageAlert.data.triageDueAt).toBe(plus(submittedAt, 2000));
     expect(triageAlert.metadata.actor).toBe('system');
 
+    // A routed case has no severity to triage: it never joins the queue.
+    const routed = await service.request('POST', '/v1/cases', { body: caseBody({ requestType: 'billing' }) });
+    expect(routed.body.status).toBe('routed');
     const queue = await waitUntil(
-      () => service.request('GET', '/v1/cases?triaged=false&limit=200'),
+      () => service.request('GET', `/v1/cases?triaged=false&limit=200&consistentWith=${routed.body.position}`),
       (r) => r.body.items?.some((c: any) => c.caseId === caseId),
     );
     expect(queue.body.items.every((c: any) => c.triaged === false)).toBe(true);
+    expect(queue.body.items.some((c: any) => c.caseId === routed.body.caseId)).toBe(false);
     const alerts = await waitUntil(
       () => service.request('GET', '/v1/alerts?kind=warning', { key: 'ops' }),
       (r) => r.body.items?.some((a: any) => a.caseId === caseId && a.eventType === 'TriageAtRisk'),
