@@ -9,8 +9,14 @@ export interface CatchUpSubscriptionOptions {
    */
   readonly handle: (events: RecordedEvent[]) => Promise<void>;
   readonly batchSize?: number;
-  /** How often to look for events written by other processes. */
+  /** How often to look for events written by other processes when nothing wakes us (default 100 ms). */
   readonly pollIntervalMs?: number;
+  /**
+   * The poll while the store's wake-ups across processes work (`wakesAcrossProcesses`; default
+   * 1 s): a fallback for a lost hint (a process that died between its commit and its NOTIFY), so
+   * it delays such an event by at most this, and costs an idle subscriber one read a second.
+   */
+  readonly fallbackPollIntervalMs?: number;
   /**
    * The shortest time between two reads when caught up (default 10 ms): under a stream of appends
    * the subscription then takes them in batches instead of one read (and transaction) per append.
@@ -24,7 +30,8 @@ export interface CatchUpSubscriptionOptions {
 
 /**
  * A catch-up subscription to all events: reads pages after its checkpoint, hands them to the
- * consumer, and waits for an in-process append signal or the poll interval when it is caught up.
+ * consumer, and waits for an append signal (of this process, or of others where the store relays
+ * them) or the poll interval when it is caught up.
  * It works on every adapter because it only uses `readAll`, whose order never skips an event.
  */
 export class CatchUpSubscription {
@@ -33,6 +40,7 @@ export class CatchUpSubscription {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private signalled = false;
+  private lastSignalAt = Number.NEGATIVE_INFINITY;
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -62,7 +70,21 @@ export class CatchUpSubscription {
     await this.loop;
   }
 
+  /**
+   * The usual poll, or the slow fallback while wake-ups across processes work. Not for a while
+   * after a wake-up, though: on PostgreSQL a woken read may not see the event yet (an older
+   * transaction, one that notifies nobody, still holds the visibility horizon back: see the
+   * schema), and then only the poll finds it. So the fallback applies to an idle store only.
+   */
+  private pollInterval(): number {
+    const poll = this.options.pollIntervalMs ?? 100;
+    const fallback = this.options.fallbackPollIntervalMs ?? 1000;
+    if (!this.store.wakesAcrossProcesses?.()) return poll;
+    return performance.now() - this.lastSignalAt < fallback ? Math.min(poll, fallback) : fallback;
+  }
+
   private signal(): void {
+    this.lastSignalAt = performance.now();
     this.signalled = true;
     this.wake?.();
   }
@@ -102,7 +124,7 @@ export class CatchUpSubscription {
         // Caught up: let appends gather for a moment, then wait for a signal or the poll interval.
         const gather = minInterval - (performance.now() - readAt);
         if (gather > 0) await new Promise((resolve) => setTimeout(resolve, gather));
-        await this.idle(this.options.pollIntervalMs ?? 100);
+        await this.idle(this.pollInterval());
       } catch (error) {
         ahead = null;
         this.options.onError?.(error);

@@ -32,8 +32,28 @@ export class ProjectionRunner {
     private readonly sql: SqlClient,
     private readonly projections: Projection[],
     private readonly logger: JsonLogger,
-    private readonly options: { batchSize?: number; pollIntervalMs?: number; suffix?: string } = {},
+    private readonly options: { batchSize?: number; pollIntervalMs?: number; fallbackPollIntervalMs?: number; suffix?: string } = {},
   ) {}
+
+  /**
+   * Resolves when a projection of any process may have advanced (a 'projected' signal, see
+   * SqlSignals) or after `pollMs`, or `notifiedPollMs` while those signals arrive: the waits of
+   * `consistentWith` reads are woken instead of polling the checkpoints.
+   */
+  waitForProgress(pollMs: number, notifiedPollMs: number): Promise<void> {
+    const signals = this.sql.signals;
+    const ms = signals?.healthy('projected') ? notifiedPollMs : pollMs;
+    return new Promise((resolve) => {
+      let unsubscribe: (() => void) | undefined;
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        unsubscribe?.();
+        resolve();
+      }
+      unsubscribe = signals?.subscribe('projected', done);
+    });
+  }
 
   /** Creates the tables (also for API-only processes, which read them). */
   async migrate(): Promise<void> {
@@ -120,7 +140,12 @@ export class ProjectionRunner {
       from,
       batchSize: this.options.batchSize ?? 1000,
       pollIntervalMs: this.options.pollIntervalMs ?? 100,
-      handle: (events) => this.handleBatch(events),
+      fallbackPollIntervalMs: this.options.fallbackPollIntervalMs,
+      handle: async (events) => {
+        await this.handleBatch(events);
+        // Committed: wake the `consistentWith` reads waiting in any process.
+        this.sql.signals?.publish('projected');
+      },
       onError: (error) => this.failed('projection batch failed; retrying', error),
       onRecovered: () => this.recovered(),
     }).start();

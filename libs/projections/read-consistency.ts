@@ -38,7 +38,8 @@ export class ReadConsistency {
       if (Date.now() > deadline) {
         throw ProblemError.of(503, `the read models have not reached position ${raw} within ${MAX_WAIT_MS / 1000} s; retry`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 15));
+      // Woken when a projection commits a batch (any process); the poll is the fallback.
+      await this.runner.waitForProgress(15, 250);
     }
   }
 }
