@@ -1,4 +1,13 @@
 import { Checkpoint, EventStore, AllEventsPage, RecordedEvent } from './event-store';
+import { compareCheckpoints } from './checkpoint';
+
+/**
+ * After a wake-up whose read found nothing although the store holds more (an older transaction
+ * still hides it), the read is repeated every `minReadIntervalMs` this many times at most (~200 ms
+ * at the default 10 ms), then the poll takes over: a transaction left open does not make a
+ * subscriber spin.
+ */
+const MAX_HIDDEN_RETRIES = 20;
 
 export interface CatchUpSubscriptionOptions {
   /** Resume after this checkpoint (null: from the first event). The consumer stores checkpoints itself. */
@@ -83,6 +92,12 @@ export class CatchUpSubscription {
     return performance.now() - this.lastSignalAt < fallback ? Math.min(poll, fallback) : fallback;
   }
 
+  /** Whether the store holds events after our checkpoint that its reads do not return yet. */
+  private async storedBeyondCheckpoint(): Promise<boolean> {
+    if (!this.store.headCheckpoint) return false;
+    return compareCheckpoints(await this.store.headCheckpoint(), this.checkpointValue) > 0;
+  }
+
   private signal(): void {
     this.lastSignalAt = performance.now();
     this.signalled = true;
@@ -92,6 +107,7 @@ export class CatchUpSubscription {
   private async run(): Promise<void> {
     const batchSize = this.options.batchSize ?? 500;
     let failures = 0;
+    let hiddenRetries = 0;
     const minInterval = this.options.minReadIntervalMs ?? 10;
     // While catching up (full pages), the next page is read while the handler applies this one:
     // the store and the handler then work at the same time instead of taking turns. The read-ahead
@@ -101,6 +117,7 @@ export class CatchUpSubscription {
     while (this.running) {
       try {
         const readAt = performance.now();
+        const woken = this.signalled || hiddenRetries > 0;
         this.signalled = false;
         const page: AllEventsPage =
           ahead && ahead.after === this.checkpointValue
@@ -124,6 +141,13 @@ export class CatchUpSubscription {
         // Caught up: let appends gather for a moment, then wait for a signal or the poll interval.
         const gather = minInterval - (performance.now() - readAt);
         if (gather > 0) await new Promise((resolve) => setTimeout(resolve, gather));
+        // A wake-up whose read found nothing: the event may be stored but not readable yet (see
+        // pollInterval). Look again soon, a bounded number of times, rather than at the next poll.
+        if (page.events.length === 0 && woken && hiddenRetries < MAX_HIDDEN_RETRIES && (await this.storedBeyondCheckpoint())) {
+          hiddenRetries++;
+          continue;
+        }
+        hiddenRetries = 0;
         await this.idle(this.pollInterval());
       } catch (error) {
         ahead = null;
