@@ -174,6 +174,7 @@ describe("wake-ups across threads: the embedded store's ports", () => {
       await waitUntil(() => onBackground.seen.includes('FromMain'), WOKEN_WITHIN_MS, "the main thread's append on the background port");
       await background.append(stream, [event('FromBackground')], 'any');
       await waitUntil(() => onMain.seen.includes('FromBackground'), WOKEN_WITHIN_MS, "the background port's append on the main thread");
+      await waitUntil(() => onBackground.seen.includes('FromBackground'), WOKEN_WITHIN_MS, "the background port's own append");
       expect(onBackground.seen).toEqual(['FromMain', 'FromBackground']);
       expect(onMain.seen).toEqual(['FromMain', 'FromBackground']);
     } finally {
