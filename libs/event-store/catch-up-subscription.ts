@@ -3,11 +3,11 @@ import { compareCheckpoints } from './checkpoint';
 
 /**
  * After a wake-up whose read found nothing although the store holds more (an older transaction
- * still hides it), the read is repeated every `minReadIntervalMs` this many times at most (~200 ms
+ * still hides it), the read is repeated every `minReadIntervalMs` this many times at most (~500 ms
  * at the default 10 ms), then the poll takes over: a transaction left open does not make a
  * subscriber spin.
  */
-const MAX_HIDDEN_RETRIES = 20;
+const MAX_HIDDEN_RETRIES = 50;
 
 export interface CatchUpSubscriptionOptions {
   /** Resume after this checkpoint (null: from the first event). The consumer stores checkpoints itself. */

@@ -7,6 +7,8 @@ import { PgSignals } from './pg-signals';
 import { PgSqlClient } from './pg-sql-client';
 import { PgliteSqlClient } from './pglite-sql-client';
 import { SqlEventStore } from './sql-event-store';
+import { ProjectionRunner } from '../../projections/projection-runner';
+import { JsonLogger } from '../../platform/logging/json-logger';
 
 /**
  * Appends wake subscribers of OTHER store instances (other processes: their own pools and LISTEN
@@ -111,6 +113,51 @@ describe('wake-ups across processes: PostgreSQL LISTEN/NOTIFY', () => {
       expect(watcher.seen).toEqual(['WhileDown', 'AfterReconnect']);
     } finally {
       await watcher.stop();
+    }
+  });
+
+  it('a woken read that cannot see the event yet (an older transaction still open) looks again soon, not at the next poll', async () => {
+    const stream = `hidden-${randomUUID()}`;
+    const watcher = await watch(reader, stream);
+    const older = new PgSqlClient(testDatabaseUrl(), { schema, max: 1, notifications: false });
+    try {
+      await waitUntil(() => reader.wakesAcrossProcesses(), WOKEN_WITHIN_MS, 'the LISTEN connection');
+      let commit!: () => void;
+      const committed = older.transaction(async (tx) => {
+        // This transaction takes its id before the append's: until it ends, readers may not pass it.
+        await tx.query('select pg_current_xact_id()');
+        await new Promise<void>((resolve) => (commit = resolve));
+      });
+      await waitUntil(() => commit !== undefined, WOKEN_WITHIN_MS, 'the older transaction');
+      await writer.append(stream, [event('Hidden')], 'any');
+      // Woken now, the subscription reads nothing: the event is stored but hidden by `older`.
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(watcher.seen).toEqual([]);
+      const endedAt = performance.now();
+      commit();
+      await committed;
+      await waitUntil(() => watcher.seen.includes('Hidden'), WOKEN_WITHIN_MS, 'the event once the older transaction ended');
+      expect(performance.now() - endedAt).toBeLessThan(WOKEN_WITHIN_MS);
+    } finally {
+      await watcher.stop();
+      await older.close();
+    }
+  });
+
+  it('consistentWith waits (ProjectionRunner.waitForProgress) are woken by another process\'s projection progress', async () => {
+    const apiSide = new PgSqlClient(testDatabaseUrl(), { schema, max: 2 });
+    const workerSide = new PgSqlClient(testDatabaseUrl(), { schema, max: 2 });
+    try {
+      const runner = new ProjectionRunner(reader, apiSide, [], new JsonLogger('error', () => undefined));
+      await runner.waitForProgress(30_000, 30_000); // the first wait opens the LISTEN connection (and is woken by it)
+      await waitUntil(() => apiSide.signals!.healthy('projected'), WOKEN_WITHIN_MS, 'the LISTEN connection');
+      const startedAt = performance.now();
+      const waited = runner.waitForProgress(30_000, 30_000);
+      workerSide.signals!.publish('projected');
+      await waited;
+      expect(performance.now() - startedAt).toBeLessThan(WOKEN_WITHIN_MS);
+    } finally {
+      await Promise.all([apiSide.close(), workerSide.close()]);
     }
   });
 
