@@ -36,23 +36,42 @@ export class ProjectionRunner {
   ) {}
 
   /**
-   * Resolves when a projection of any process may have advanced (a 'projected' signal, see
-   * SqlSignals) or after `pollMs`, or `notifiedPollMs` while those signals arrive: the waits of
-   * `consistentWith` reads are woken instead of polling the checkpoints.
+   * Watches for projection progress in any process (a 'projected' signal, see SqlSignals), so
+   * that `consistentWith` reads are woken instead of polling the checkpoints. Subscribed from the
+   * start: a batch committed while the caller was checking is not missed. `next(pollMs,
+   * notifiedPollMs)` resolves at once if progress was signalled since the previous call, else at
+   * the next signal or after the poll (`notifiedPollMs` while signals arrive: a fallback).
    */
-  waitForProgress(pollMs: number, notifiedPollMs: number): Promise<void> {
+  watchProgress(): { next(pollMs: number, notifiedPollMs: number): Promise<void>; close(): void } {
     const signals = this.sql.signals;
-    const ms = signals?.healthy('projected') ? notifiedPollMs : pollMs;
-    return new Promise((resolve) => {
-      let unsubscribe: (() => void) | undefined;
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        unsubscribe?.();
-        resolve();
-      }
-      unsubscribe = signals?.subscribe('projected', done);
+    let signalled = false;
+    let wake: (() => void) | null = null;
+    const unsubscribe = signals?.subscribe('projected', () => {
+      signalled = true;
+      wake?.();
     });
+    return {
+      next: (pollMs, notifiedPollMs) => {
+        if (signalled) {
+          signalled = false;
+          return Promise.resolve();
+        }
+        return new Promise<void>((resolve) => {
+          const timer = setTimeout(done, signals?.healthy('projected') ? notifiedPollMs : pollMs);
+          function done() {
+            clearTimeout(timer);
+            wake = null;
+            signalled = false;
+            resolve();
+          }
+          wake = done;
+        });
+      },
+      close: () => {
+        wake?.();
+        unsubscribe?.();
+      },
+    };
   }
 
   /** Creates the tables (also for API-only processes, which read them). */
