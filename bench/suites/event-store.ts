@@ -203,7 +203,8 @@ async function open(task: SuiteTask, store: StoreName, size: number): Promise<Do
 
 async function openOurs(schema: string): Promise<Door & { store: SqlEventStore }> {
   await createSchema(schema);
-  const store: SqlEventStore = await createPostgresEventStore(benchDatabaseUrl(), { schema, poolSize: POOL });
+  // EVENT_NOTIFICATIONS=off: appends send no NOTIFY (to measure what the wake-ups cost appends).
+  const store: SqlEventStore = await createPostgresEventStore(benchDatabaseUrl(), { schema, poolSize: POOL, notifications: process.env.EVENT_NOTIFICATIONS !== 'off' });
   return {
     store,
     async append(stream, events, inStream) {

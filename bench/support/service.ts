@@ -40,6 +40,8 @@ export async function startBenchService(env: Record<string, string>): Promise<Ru
       REDIS_URL: benchRedisUrl(),
       // The benchmarks measure the service, not the per-key rate limit (on by default).
       RATE_LIMIT_PER_SECOND: '0',
+      // EVENT_NOTIFICATIONS=off in the bench's environment: measure the service without wake-ups.
+      ...(process.env.EVENT_NOTIFICATIONS ? { EVENT_NOTIFICATIONS: process.env.EVENT_NOTIFICATIONS } : {}),
       ...env,
     },
     [],

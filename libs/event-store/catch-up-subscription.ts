@@ -1,4 +1,13 @@
 import { Checkpoint, EventStore, AllEventsPage, RecordedEvent } from './event-store';
+import { compareCheckpoints } from './checkpoint';
+
+/**
+ * After a wake-up whose read found nothing although the store holds more (an older transaction
+ * still hides it), the read is repeated every `minReadIntervalMs` this many times at most (~500 ms
+ * at the default 10 ms), then the poll takes over: a transaction left open does not make a
+ * subscriber spin.
+ */
+const MAX_HIDDEN_RETRIES = 50;
 
 export interface CatchUpSubscriptionOptions {
   /** Resume after this checkpoint (null: from the first event). The consumer stores checkpoints itself. */
@@ -9,8 +18,14 @@ export interface CatchUpSubscriptionOptions {
    */
   readonly handle: (events: RecordedEvent[]) => Promise<void>;
   readonly batchSize?: number;
-  /** How often to look for events written by other processes. */
+  /** How often to look for events written by other processes when nothing wakes us (default 100 ms). */
   readonly pollIntervalMs?: number;
+  /**
+   * The poll while the store's wake-ups across processes work (`wakesAcrossProcesses`; default
+   * 1 s): a fallback for a lost hint (a process that died between its commit and its NOTIFY), so
+   * it delays such an event by at most this, and costs an idle subscriber one read a second.
+   */
+  readonly fallbackPollIntervalMs?: number;
   /**
    * The shortest time between two reads when caught up (default 10 ms): under a stream of appends
    * the subscription then takes them in batches instead of one read (and transaction) per append.
@@ -24,7 +39,8 @@ export interface CatchUpSubscriptionOptions {
 
 /**
  * A catch-up subscription to all events: reads pages after its checkpoint, hands them to the
- * consumer, and waits for an in-process append signal or the poll interval when it is caught up.
+ * consumer, and waits for an append signal (of this process, or of others where the store relays
+ * them) or the poll interval when it is caught up.
  * It works on every adapter because it only uses `readAll`, whose order never skips an event.
  */
 export class CatchUpSubscription {
@@ -33,6 +49,7 @@ export class CatchUpSubscription {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private signalled = false;
+  private lastSignalAt = Number.NEGATIVE_INFINITY;
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -62,7 +79,27 @@ export class CatchUpSubscription {
     await this.loop;
   }
 
+  /**
+   * The usual poll, or the slow fallback while wake-ups across processes work. Not for a while
+   * after a wake-up, though: on PostgreSQL a woken read may not see the event yet (an older
+   * transaction, one that notifies nobody, still holds the visibility horizon back: see the
+   * schema), and then only the poll finds it. So the fallback applies to an idle store only.
+   */
+  private pollInterval(): number {
+    const poll = this.options.pollIntervalMs ?? 100;
+    const fallback = this.options.fallbackPollIntervalMs ?? 1000;
+    if (!this.store.wakesAcrossProcesses?.()) return poll;
+    return performance.now() - this.lastSignalAt < fallback ? Math.min(poll, fallback) : fallback;
+  }
+
+  /** Whether the store holds events after our checkpoint that its reads do not return yet. */
+  private async storedBeyondCheckpoint(): Promise<boolean> {
+    if (!this.store.headCheckpoint) return false;
+    return compareCheckpoints(await this.store.headCheckpoint(), this.checkpointValue) > 0;
+  }
+
   private signal(): void {
+    this.lastSignalAt = performance.now();
     this.signalled = true;
     this.wake?.();
   }
@@ -70,6 +107,7 @@ export class CatchUpSubscription {
   private async run(): Promise<void> {
     const batchSize = this.options.batchSize ?? 500;
     let failures = 0;
+    let hiddenRetries = 0;
     const minInterval = this.options.minReadIntervalMs ?? 10;
     // While catching up (full pages), the next page is read while the handler applies this one:
     // the store and the handler then work at the same time instead of taking turns. The read-ahead
@@ -79,6 +117,7 @@ export class CatchUpSubscription {
     while (this.running) {
       try {
         const readAt = performance.now();
+        const woken = this.signalled || hiddenRetries > 0;
         this.signalled = false;
         const page: AllEventsPage =
           ahead && ahead.after === this.checkpointValue
@@ -102,7 +141,14 @@ export class CatchUpSubscription {
         // Caught up: let appends gather for a moment, then wait for a signal or the poll interval.
         const gather = minInterval - (performance.now() - readAt);
         if (gather > 0) await new Promise((resolve) => setTimeout(resolve, gather));
-        await this.idle(this.options.pollIntervalMs ?? 100);
+        // A wake-up whose read found nothing: the event may be stored but not readable yet (see
+        // pollInterval). Look again soon, a bounded number of times, rather than at the next poll.
+        if (page.events.length === 0 && woken && hiddenRetries < MAX_HIDDEN_RETRIES && (await this.storedBeyondCheckpoint())) {
+          hiddenRetries++;
+          continue;
+        }
+        hiddenRetries = 0;
+        await this.idle(this.pollInterval());
       } catch (error) {
         ahead = null;
         this.options.onError?.(error);

@@ -117,8 +117,17 @@ export interface EventStore {
    * PostgreSQL an older open transaction delays them): lets a reader wait until it has it all.
    */
   headCheckpoint?(): Promise<Checkpoint | null>;
-  /** Calls `listener` soon after new events may be readable (a hint; subscribers still poll). */
+  /**
+   * Calls `listener` soon after new events may be readable: appends of this store instance, and
+   * where the adapter can, of other threads and processes (PostgreSQL LISTEN/NOTIFY, the embedded
+   * store's thread ports). A hint: subscribers still poll, as a fallback.
+   */
   onAppended(listener: () => void): () => void;
+  /**
+   * True while appends made elsewhere (other processes or threads) reach `onAppended` listeners:
+   * subscribers then need only a slow fallback poll. Absent or false: they poll at their usual rate.
+   */
+  wakesAcrossProcesses?(): boolean;
   /**
    * Recomputes every stream's hash chain (stores that keep one; the others leave this undefined).
    * Streams through the events in pages: memory stays constant whatever the store's size.

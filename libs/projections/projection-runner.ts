@@ -32,8 +32,47 @@ export class ProjectionRunner {
     private readonly sql: SqlClient,
     private readonly projections: Projection[],
     private readonly logger: JsonLogger,
-    private readonly options: { batchSize?: number; pollIntervalMs?: number; suffix?: string } = {},
+    private readonly options: { batchSize?: number; pollIntervalMs?: number; fallbackPollIntervalMs?: number; suffix?: string } = {},
   ) {}
+
+  /**
+   * Watches for projection progress in any process (a 'projected' signal, see SqlSignals), so
+   * that `consistentWith` reads are woken instead of polling the checkpoints. Subscribed from the
+   * start: a batch committed while the caller was checking is not missed. `next(pollMs,
+   * notifiedPollMs)` resolves at once if progress was signalled since the previous call, else at
+   * the next signal or after the poll (`notifiedPollMs` while signals arrive: a fallback).
+   */
+  watchProgress(): { next(pollMs: number, notifiedPollMs: number): Promise<void>; close(): void } {
+    const signals = this.sql.signals;
+    let signalled = false;
+    let wake: (() => void) | null = null;
+    const unsubscribe = signals?.subscribe('projected', () => {
+      signalled = true;
+      wake?.();
+    });
+    return {
+      next: (pollMs, notifiedPollMs) => {
+        if (signalled) {
+          signalled = false;
+          return Promise.resolve();
+        }
+        return new Promise<void>((resolve) => {
+          const timer = setTimeout(done, signals?.healthy('projected') ? notifiedPollMs : pollMs);
+          function done() {
+            clearTimeout(timer);
+            wake = null;
+            signalled = false;
+            resolve();
+          }
+          wake = done;
+        });
+      },
+      close: () => {
+        wake?.();
+        unsubscribe?.();
+      },
+    };
+  }
 
   /** Creates the tables (also for API-only processes, which read them). */
   async migrate(): Promise<void> {
@@ -120,7 +159,12 @@ export class ProjectionRunner {
       from,
       batchSize: this.options.batchSize ?? 1000,
       pollIntervalMs: this.options.pollIntervalMs ?? 100,
-      handle: (events) => this.handleBatch(events),
+      fallbackPollIntervalMs: this.options.fallbackPollIntervalMs,
+      handle: async (events) => {
+        await this.handleBatch(events);
+        // Committed: wake the `consistentWith` reads waiting in any process.
+        this.sql.signals?.publish('projected');
+      },
       onError: (error) => this.failed('projection batch failed; retrying', error),
       onRecovered: () => this.recovered(),
     }).start();

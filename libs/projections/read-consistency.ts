@@ -35,11 +35,17 @@ export class ReadConsistency {
       });
     }
     const deadline = Date.now() + MAX_WAIT_MS;
-    while (!(await this.runner.hasReached(checkpoint, projections))) {
-      if (Date.now() > deadline) {
-        throw ProblemError.of(503, `the read models have not reached position ${raw} within ${MAX_WAIT_MS / 1000} s; retry`);
+    // Woken when a projection commits a batch (any process); the poll is the fallback.
+    const progress = this.runner.watchProgress();
+    try {
+      while (!(await this.runner.hasReached(checkpoint, projections))) {
+        if (Date.now() > deadline) {
+          throw ProblemError.of(503, `the read models have not reached position ${raw} within ${MAX_WAIT_MS / 1000} s; retry`);
+        }
+        await progress.next(15, 250);
       }
-      await new Promise((resolve) => setTimeout(resolve, 15));
+    } finally {
+      progress.close();
     }
   }
 }

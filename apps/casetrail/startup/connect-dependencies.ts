@@ -56,11 +56,13 @@ export async function connectDependencies(
       logger.event('error', `REDIS MISCONFIGURED: maxmemory-policy is "${policy}"; BullMQ timers can be evicted and SLA actions lost. Set maxmemory-policy noeviction.`, { maxmemoryPolicy: policy }, 'Startup');
     }
 
+    // Wake-ups across processes and threads (EVENT_NOTIFICATIONS); off: everything polls.
+    const notifications = config.eventNotifications !== false;
     let eventStore: EventStore;
     let readModels: SqlClient;
     let connectThread: (() => MessagePort) | undefined;
     if (config.eventStore === 'embedded' && options.embeddedPort) {
-      const store = attachEmbeddedEventStore(options.embeddedPort, config.dataDir);
+      const store = attachEmbeddedEventStore(options.embeddedPort, config.dataDir, { notifications });
       closers.push(() => store.close());
       eventStore = store;
       readModels = store.sql;
@@ -74,7 +76,7 @@ export async function connectDependencies(
           logger.event('error', "the embedded store's thread stopped and cannot be started again; exiting", { error: error.message, dataDir: config.dataDir }, 'EmbeddedStore');
           process.exit(1);
         },
-      }).catch((error: Error) => {
+      }, { notifications }).catch((error: Error) => {
         throw new DependencyError(`The embedded store in ${config.dataDir} cannot be opened (${reason(error)}): check that the folder is writable`);
       });
       closers.push(() => store.close());
@@ -83,13 +85,13 @@ export async function connectDependencies(
       connectThread = () => (store.sql as PgliteSqlClient).connect();
     } else {
       const databaseUrl = config.databaseUrl as string;
-      readModels = new PgSqlClient(databaseUrl);
+      readModels = new PgSqlClient(databaseUrl, { notifications });
       closers.push(() => readModels.close());
       await readModels.query('select 1').catch((error: Error) => {
         throw new DependencyError(`PostgreSQL is unreachable at ${redactUrl(databaseUrl)} (${reason(error)}): ${HOW_TO_START.postgres}`);
       });
       if (config.eventStore === 'postgres') {
-        const store: SqlEventStore = await createPostgresEventStore(databaseUrl);
+        const store: SqlEventStore = await createPostgresEventStore(databaseUrl, { notifications });
         closers.push(() => store.close());
         eventStore = store;
       } else {

@@ -1,12 +1,15 @@
 import { Pool, PoolConfig } from 'pg';
 import { SqlClient, SqlExecutor } from './sql-client';
+import { PgSignals } from './pg-signals';
 
 /** A `pg` connection pool behind the SqlClient interface; `schema` sets the search_path. */
 export class PgSqlClient implements SqlClient {
   readonly pool: Pool;
   readonly concurrentTransactions = true;
+  /** LISTEN/NOTIFY wake-ups (absent when `notifications: false`: EVENT_NOTIFICATIONS=off). */
+  readonly signals?: PgSignals;
 
-  constructor(connectionString: string, options: { schema?: string; max?: number } = {}) {
+  constructor(connectionString: string, options: { schema?: string; max?: number; notifications?: boolean } = {}) {
     // A server that does not answer (a dropped network) fails a connect in 10 s instead of never;
     // a stopped one refuses at once. Either way the next query tries a new connection.
     const config: PoolConfig = { connectionString, max: options.max ?? 20, connectionTimeoutMillis: 10_000, keepAlive: true };
@@ -14,6 +17,9 @@ export class PgSqlClient implements SqlClient {
     this.pool = new Pool(config);
     // An idle client that loses its connection must not crash the process; the next query reconnects.
     this.pool.on('error', () => undefined);
+    if (options.notifications !== false) {
+      this.signals = new PgSignals(this.pool, { ...config, keepAliveInitialDelayMillis: 10_000 });
+    }
   }
 
   async query<R extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
@@ -84,6 +90,7 @@ export class PgSqlClient implements SqlClient {
   }
 
   async close(): Promise<void> {
+    await this.signals?.close();
     await this.pool.end();
   }
 }

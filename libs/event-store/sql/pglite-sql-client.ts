@@ -1,5 +1,5 @@
 import { MessageChannel, MessagePort, Worker } from 'node:worker_threads';
-import { SqlClient, SqlExecutor } from './sql-client';
+import { SqlClient, SqlExecutor, SqlSignals } from './sql-client';
 import { PGLITE_THREAD_SOURCE } from './pglite-thread';
 import { DependencyUnavailableError } from '../../platform/health/dependency-unavailable';
 
@@ -9,6 +9,8 @@ interface Reply {
   readonly error?: { message: string; [field: string]: string };
   readonly ready?: boolean;
   readonly fatal?: { message: string };
+  /** Another thread published this topic (SqlSignals). */
+  readonly signal?: string;
 }
 
 /** An error PGlite raised, with PostgreSQL's fields (code, detail, constraint...) kept. */
@@ -40,6 +42,13 @@ export class PgliteSqlClient implements SqlClient {
   private closed = false;
   /** The owner: restarts its thread when it dies (see reopen). */
   private restarting: Promise<void> | null = null;
+  private readonly topicListeners = new Map<string, Set<() => void>>();
+  /**
+   * Wake-ups between the threads of this process, relayed by the PGlite thread (absent when
+   * `notifications: false`). In-process messages are not lost while the thread lives; after a
+   * restart every listener is woken once.
+   */
+  readonly signals?: SqlSignals;
 
   private constructor(
     /** Where statements go: the PGlite thread itself (owner) or a port it serves. */
@@ -47,13 +56,34 @@ export class PgliteSqlClient implements SqlClient {
     /** The thread, for the owner only. */
     private worker: Worker | null,
     private readonly recovery: PgliteRecovery = {},
+    notifications = true,
   ) {
     this.bind(endpoint, worker);
+    if (notifications) {
+      this.signals = {
+        publish: (topic) => {
+          this.fire(topic);
+          if (!this.failure && !this.closed) this.endpoint.postMessage({ op: 'signal', topic });
+        },
+        subscribe: (topic, listener) => {
+          let set = this.topicListeners.get(topic);
+          if (!set) {
+            this.topicListeners.set(topic, (set = new Set()));
+            if (!this.failure && !this.closed) this.endpoint.postMessage({ op: 'listen', topic });
+          }
+          set.add(listener);
+          return () => set.delete(listener);
+        },
+        healthy: () => !this.failure && !this.closed,
+      };
+    }
   }
 
   private bind(endpoint: Worker | MessagePort, worker: Worker | null): void {
     endpoint.on('message', (reply: Reply) => {
-      if (this.endpoint === endpoint) this.settle(reply);
+      if (this.endpoint !== endpoint) return;
+      if (reply.signal !== undefined) this.fire(reply.signal);
+      else this.settle(reply);
     });
     if (worker) {
       worker.on('error', (error) => this.lost(worker, error));
@@ -63,15 +93,28 @@ export class PgliteSqlClient implements SqlClient {
     }
   }
 
-  /** `dataDir` undefined means in memory (tests); otherwise files under that folder. */
-  static async open(dataDir?: string, recovery: PgliteRecovery = {}): Promise<PgliteSqlClient> {
+  /**
+   * `dataDir` undefined means in memory (tests); otherwise files under that folder.
+   * `notifications: false` (EVENT_NOTIFICATIONS=off): no wake-ups between threads (`signals` absent).
+   */
+  static async open(dataDir?: string, recovery: PgliteRecovery = {}, options: { notifications?: boolean } = {}): Promise<PgliteSqlClient> {
     const worker = await startThread(dataDir);
-    return new PgliteSqlClient(worker, worker, { ...recovery, dataDir });
+    return new PgliteSqlClient(worker, worker, { ...recovery, dataDir }, options.notifications !== false);
   }
   /** A client on a port from `connect()` (in the thread the port was sent to). */
-  static attach(port: MessagePort): PgliteSqlClient {
+  static attach(port: MessagePort, options: { notifications?: boolean } = {}): PgliteSqlClient {
     port.unref();
-    return new PgliteSqlClient(port, null);
+    return new PgliteSqlClient(port, null, {}, options.notifications !== false);
+  }
+
+  private fire(topic: string): void {
+    for (const listener of this.topicListeners.get(topic) ?? []) {
+      try {
+        listener();
+      } catch {
+        // one listener's failure does not keep the others asleep
+      }
+    }
   }
 
   /** A new connection to this database for another thread of the process: send it the port (transferList). */
@@ -178,6 +221,11 @@ export class PgliteSqlClient implements SqlClient {
           this.endpoint = thread;
           this.bind(thread, thread);
           this.failure = null;
+          // The new thread knows no subscriptions: listen again, and wake everyone once.
+          for (const topic of this.topicListeners.keys()) {
+            thread.postMessage({ op: 'listen', topic });
+            this.fire(topic);
+          }
           onRestart?.(error);
           return;
         } catch (failure) {

@@ -5,7 +5,9 @@
  *
  * Messages in: { id, op: 'query' | 'exec' | 'begin' | 'commit' | 'rollback' | 'close', sql?, params?, tx? },
  * and { op: 'connect', port }: another thread's MessagePort, served like the parent's (its own
- * transactions; 'close' from it only ends that port).
+ * transactions; 'close' from it only ends that port). Wake-ups between threads (SqlSignals):
+ * { op: 'listen', topic } subscribes the port to a topic, { op: 'signal', topic } sends
+ * { signal: topic } to every OTHER port subscribed to it (no reply to either).
  * Messages out: { id, rows? } on success, { id, error: { message, ...fields } } on failure, and
  * { ready: true } or { fatal } once at start. A transaction's statements go to the queue of its
  * `tx`: PGlite holds its only connection for the transaction until 'commit' or 'rollback' comes.
@@ -13,6 +15,8 @@
 export const PGLITE_THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ROLLBACK = Symbol('rollback');
+/** topic -> the ports listening to it (SqlSignals across the process's threads). */
+const topics = new Map();
 
 function errorOf(error) {
   const out = { message: error && error.message ? error.message : String(error) };
@@ -71,6 +75,7 @@ function serve(db, port, owner) {
   // The other thread is gone (it closed its port or ended): roll back what it left open, or the
   // connection would stay held by a transaction nobody finishes.
   port.on('close', () => {
+    for (const listening of topics.values()) listening.delete(port);
     for (const queue of transactions.values()) {
       const rollback = { op: 'rollback' };
       if (queue.wake) queue.wake(rollback);
@@ -90,6 +95,15 @@ function serve(db, port, owner) {
       return;
     }
     switch (message.op) {
+      case 'listen': {
+        if (!topics.has(message.topic)) topics.set(message.topic, new Set());
+        return void topics.get(message.topic).add(port);
+      }
+      case 'signal':
+        for (const other of topics.get(message.topic) || []) {
+          if (other !== port) other.postMessage({ signal: message.topic });
+        }
+        return;
       case 'begin':
         return begin(message.id, message.tx);
       case 'query':

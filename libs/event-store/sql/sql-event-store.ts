@@ -62,6 +62,8 @@ const EVENT_COLUMNS = `e.global_position::text as position_text, e.tx_id::text a
 export class SqlEventStore implements EventStore {
   private readonly notifier = new AppendNotifier();
   private readonly appends: GroupCommit;
+  /** Appends of other processes and threads wake this store's listeners too (from the first onAppended). */
+  private remoteAppends: (() => void) | null = null;
 
   constructor(
     readonly kind: 'embedded' | 'postgres',
@@ -74,7 +76,12 @@ export class SqlEventStore implements EventStore {
      */
     appendConcurrency = sql.concurrentTransactions ? DEFAULT_APPEND_CONCURRENCY : 1,
   ) {
-    this.appends = new GroupCommit(sql, appendConcurrency, () => this.notifier.notify());
+    this.appends = new GroupCommit(sql, appendConcurrency, () => {
+      // Once subscribed to the signal, publishing it wakes this store's listeners too.
+      if (!this.remoteAppends) this.notifier.notify();
+      // After the commit, for the other processes and threads (see PgSignals: why not in ct_append).
+      this.sql.signals?.publish('appended');
+    });
   }
 
   async migrate(): Promise<void> {
@@ -215,7 +222,12 @@ export class SqlEventStore implements EventStore {
   }
 
   onAppended(listener: () => void): () => void {
+    this.remoteAppends ??= this.sql.signals?.subscribe('appended', () => this.notifier.notify()) ?? null;
     return this.notifier.subscribe(listener);
+  }
+
+  wakesAcrossProcesses(): boolean {
+    return this.sql.signals?.healthy('appended') ?? false;
   }
 
   async ping(): Promise<void> {

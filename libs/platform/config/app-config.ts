@@ -29,6 +29,11 @@ export interface AppConfig {
   readonly authFailuresPerMinute: number;
   /** Open alert streams (SSE) per API key and API process (SSE_MAX_PER_KEY); 0: no cap. */
   readonly sseMaxPerKey: number;
+  /**
+   * Wake-ups across processes and threads on append and on projection progress (PostgreSQL
+   * LISTEN/NOTIFY, the embedded store's thread ports); false: poll only (EVENT_NOTIFICATIONS=off).
+   */
+  readonly eventNotifications?: boolean;
 }
 
 /** Configuration that cannot be used: every problem, each naming its variable. */
@@ -116,6 +121,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   const sseMaxPerKey = Number(sseText);
   if (!/^\d+$/.test(sseText)) problems.push('SSE_MAX_PER_KEY must be a whole number (0: no cap)');
 
+  const notificationsText = (text('EVENT_NOTIFICATIONS') ?? 'on').toLowerCase();
+  if (!['on', 'off'].includes(notificationsText)) problems.push('EVENT_NOTIFICATIONS must be on or off');
+
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = text('DATA_DIR') ?? './data';
   return {
@@ -136,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     rateLimitPerSecond,
     authFailuresPerMinute,
     sseMaxPerKey,
+    eventNotifications: notificationsText === 'on',
   };
 }
 

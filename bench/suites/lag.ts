@@ -1,0 +1,229 @@
+/**
+ * Suite 7: append-to-read-model lag across two processes. `node dist/apps/casetrail/main.js
+ * --role api` and `--role worker` run on PostgreSQL (one schema per run): the API appends, the
+ * worker's projections read. One client submits cases over HTTP one after another (a random
+ * 0-20 ms pause between them, so that the commands do not fall in step with a poll) and, after
+ * each, reads the case list with `?consistentWith=<position>` (read-your-writes). Measured:
+ * - projection lag: from the command's 201 to the moment the `cases` projection's checkpoint
+ *   covers its event, seen by sampling ct_projections on a connection of the suite's own (a
+ *   round trip apart, ~1 ms); clamped at 0 when the projection beat the response;
+ * - read-your-writes: the consistentWith GET's duration.
+ * Both with EVENT_NOTIFICATIONS=off (poll only: projections every 100 ms, consistentWith every
+ * 15 ms) and on (LISTEN/NOTIFY wake-ups), alternating off/on in one run.
+ */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+import { compareCheckpoints } from '../../libs/event-store/checkpoint';
+import { request } from '../support/http-load';
+import { log, Metric } from '../support/metrics';
+import { benchDatabaseUrl, createSchema, dropSchema, withSearchPath } from '../support/pg';
+import { benchRedisUrl, deleteKeysPrefixed } from '../support/redis';
+import { bearer, benchDataDir } from '../support/service';
+import { percentile, sizeLabel, sleep } from '../support/stats';
+import { redisPrefix, schemaName, SuiteTask } from '../support/suite';
+
+const SUITE = '7. Append-to-read-model lag, two processes';
+const MAIN_JS = resolve(__dirname, '../../apps/casetrail/main.js');
+
+type Mode = 'off' | 'on';
+
+interface RunResult {
+  projection: number[];
+  readYourWrites: number[];
+}
+
+export async function lagSuite(task: SuiteTask): Promise<Metric[]> {
+  const commands = task.quick ? 150 : 400;
+  const pairs = task.quick ? 1 : 2;
+  const results: Record<Mode, RunResult> = { off: { projection: [], readYourWrites: [] }, on: { projection: [], readYourWrites: [] } };
+  for (let pair = 0; pair < pairs; pair++) {
+    for (const mode of ['off', 'on'] as const) {
+      const r = await runOnce(task, mode, pair, commands);
+      results[mode].projection.push(...r.projection);
+      results[mode].readYourWrites.push(...r.readYourWrites);
+    }
+  }
+  const size = sizeLabel(commands * pairs);
+  const note = `Lag: --role api and --role worker processes on PostgreSQL; ${commands} case submissions per run, one at a time with 0-20 ms pauses, ${pairs} off/on pair(s) alternating; off = EVENT_NOTIFICATIONS=off (poll only), on = LISTEN/NOTIFY wake-ups. Projection lag: 201 → the cases checkpoint covers the event (sampled ~1 ms apart). Read-your-writes: GET /v1/cases?consistentWith=<position>.`;
+  const metrics: Metric[] = [];
+  for (const [measure, label] of [['projection', 'projection lag'], ['readYourWrites', 'read-your-writes GET']] as const) {
+    const summary = { off: stats(results.off[measure]), on: stats(results.on[measure]) };
+    for (const p of ['p50', 'p99'] as const) {
+      metrics.push(
+        { suite: SUITE, key: `lag.${measure}.${p}|off`, label: `${label} ${p}, notifications off (poll)`, unit: 'ms', size, value: summary.off[p], note },
+        { suite: SUITE, key: `lag.${measure}.${p}|on`, label: `${label} ${p}, notifications on`, unit: 'ms', size, value: summary.on[p], note },
+        {
+          suite: SUITE, key: `lag.${measure}.${p}|ratio`, label: `${label} ${p}: off / on`, unit: 'x', size,
+          value: summary.on[p] ? summary.off[p] / summary.on[p] : null,
+        },
+      );
+    }
+  }
+  return metrics;
+}
+
+function stats(values: number[]): { p50: number; p99: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+}
+
+async function runOnce(task: SuiteTask, mode: Mode, pair: number, commands: number): Promise<RunResult> {
+  const scope = `lag ${mode} #${pair + 1}`;
+  const schema = schemaName(task, 'lag', mode, pair);
+  const prefix = redisPrefix(task, 'lag', mode, pair);
+  const data = benchDataDir();
+  await createSchema(schema);
+  const databaseUrl = withSearchPath(benchDatabaseUrl(), schema);
+  const apiPort = 20000 + Math.floor(Math.random() * 20000);
+  const env = {
+    EVENT_STORE: 'postgres',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: benchRedisUrl(),
+    REDIS_PREFIX: prefix,
+    DATA_DIR: data.dir,
+    API_KEYS_FILE: data.apiKeysFile,
+    LOG_LEVEL: 'error',
+    RATE_LIMIT_PER_SECOND: '0',
+    EVENT_NOTIFICATIONS: mode,
+  };
+  // One after the other: two processes migrating a fresh schema at once can collide on
+  // `create table if not exists` (PostgreSQL's catalog race), which is not what this measures.
+  const worker = startProcess('worker', { ...env, PORT: String(apiPort + 1) });
+  let api: ServiceProcess | null = null;
+  const sampler = new Client({ connectionString: databaseUrl });
+  try {
+    await healthy(`http://127.0.0.1:${apiPort + 1}`, worker);
+    api = startProcess('api', { ...env, PORT: String(apiPort) });
+    const baseUrl = `http://127.0.0.1:${apiPort}`;
+    await healthy(baseUrl, api);
+    await sampler.connect();
+    const auth = bearer('support');
+    // Warm-up: the worker's projections are running and both processes have their connections.
+    for (let i = 0; i < 10; i++) {
+      const r = await request(baseUrl, auth, 'POST', '/v1/cases', submission(i));
+      if (r.status !== 201) throw new Error(`warm-up submission: ${r.status} ${JSON.stringify(r.body)}`);
+      const g = await request(baseUrl, auth, 'GET', `/v1/cases?limit=1&consistentWith=${r.body.position}`);
+      if (g.status !== 200) throw new Error(`warm-up read: ${g.status} ${JSON.stringify(g.body)}`);
+    }
+
+    // Samples of the cases projection's checkpoint: (time, checkpoint) at each change.
+    const samples: Array<{ at: number; checkpoint: string }> = [];
+    let sampling = true;
+    const sampling$ = (async () => {
+      let last = '';
+      while (sampling) {
+        const { rows } = await sampler.query<{ checkpoint: string | null }>("select checkpoint from ct_projections where name = 'cases'");
+        const at = performance.now();
+        const checkpoint = rows[0]?.checkpoint ?? '';
+        if (checkpoint && checkpoint !== last) samples.push({ at, checkpoint });
+        last = checkpoint;
+      }
+    })();
+
+    const acks: Array<{ at: number; position: string }> = [];
+    const readYourWrites: number[] = [];
+    for (let i = 0; i < commands; i++) {
+      await sleep(Math.random() * 20);
+      const r = await request(baseUrl, auth, 'POST', '/v1/cases', submission(100 + i));
+      const at = performance.now();
+      if (r.status !== 201) throw new Error(`submission: ${r.status} ${JSON.stringify(r.body)}`);
+      acks.push({ at, position: String(r.body.position) });
+      const g = await request(baseUrl, auth, 'GET', `/v1/cases?limit=1&consistentWith=${r.body.position}`);
+      if (g.status !== 200) throw new Error(`consistentWith read: ${g.status} ${JSON.stringify(g.body)}`);
+      readYourWrites.push(performance.now() - at);
+    }
+    sampling = false;
+    await sampling$;
+
+    const { rows } = await sampler.query<{ position: string; tx: string }>(
+      'select global_position::text as position, tx_id::text as tx from ct_events where global_position = any($1::bigint[])',
+      [acks.map((a) => a.position)],
+    );
+    const checkpointOf = new Map(rows.map((r) => [r.position, `${r.tx}:${r.position}`]));
+    const projection: number[] = [];
+    for (const ack of acks) {
+      const checkpoint = checkpointOf.get(ack.position);
+      const reached = samples.find((s) => compareCheckpoints(s.checkpoint, checkpoint!) >= 0);
+      if (!checkpoint || !reached) throw new Error(`the projection never reached position ${ack.position}`);
+      projection.push(Math.max(0, reached.at - ack.at));
+    }
+    const p = stats(projection);
+    const g = stats(readYourWrites);
+    log(scope, `projection lag p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms; read-your-writes GET p50 ${g.p50.toFixed(1)} ms, p99 ${g.p99.toFixed(1)} ms (${samples.length} checkpoint changes seen)`);
+    return { projection, readYourWrites };
+  } finally {
+    await sampler.end().catch(() => undefined);
+    await Promise.all([api?.stop(), worker.stop()]);
+    await deleteKeysPrefixed(prefix);
+    await dropSchema(schema);
+    data.remove();
+  }
+}
+
+interface ServiceProcess {
+  readonly output: () => string;
+  readonly exitCode: () => number | null;
+  stop(): Promise<void>;
+}
+
+function startProcess(role: 'api' | 'worker', env: Record<string, string>): ServiceProcess {
+  const child = spawn(process.execPath, [MAIN_JS, '--role', role], {
+    env: { PATH: process.env.PATH ?? '', ...(process.env.NODE_PATH ? { NODE_PATH: process.env.NODE_PATH } : {}), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: process.cwd(),
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    if (output.length < 20_000) output += chunk.toString();
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  return {
+    output: () => output,
+    exitCode: () => child.exitCode,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const stopped = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
+      if (!stopped) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}
+
+async function healthy(baseUrl: string, service: ServiceProcess): Promise<void> {
+  const started = performance.now();
+  for (;;) {
+    if (service.exitCode() !== null) throw new Error(`the service exited with ${service.exitCode()}: ${service.output().slice(-2000)}`);
+    try {
+      const response = await fetch(`${baseUrl}/health`);
+      if (response.status === 200) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (performance.now() - started > 60_000) throw new Error(`not healthy after 60 s: ${service.output().slice(-2000)}`);
+    await sleep(50);
+  }
+}
+
+function submission(i: number): Record<string, unknown> {
+  return {
+    partnerId: `p-${String(i % 50).padStart(4, '0')}`,
+    customerId: `c-${String(i).padStart(5, '0')}`,
+    product: 'office365',
+    requestType: 'repair',
+    submitterRole: 'delegated-admin',
+    topic: 'Exchange Online',
+    feature: 'Mail flow',
+    symptom: 'Mail cannot be sent or received',
+    summary: `Mail failures at customer ${i}`,
+    details: 'Since 09:00 nobody in the tenant can send or receive mail.',
+    serviceUnavailable: false,
+    usersAffected: 10 + i,
+    contact: { name: `Contact ${i}`, email: `contact${i}@partner.example`, phone: '+33 1 23 45 67 89', timeZone: 'Europe/Paris', country: 'FR' },
+    partnerAvailable24x7: true,
+  };
+}
