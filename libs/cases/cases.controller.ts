@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiCommandHeaders, ApiProblems, COMMAND_PROBLEMS } from '../platform/openapi/api-problems.decorator';
 import {
   AssignmentResultDto,
@@ -37,6 +37,23 @@ import { SubmitCaseDto } from './dto/submit-case.dto';
 
 const STAFF = ['support', 'manager'] as const;
 
+const SUBMIT_EXAMPLE = {
+  partnerId: 'p-contoso',
+  product: 'office365',
+  requestType: 'repair',
+  submitterRole: 'admin',
+  topic: 'Exchange Online',
+  feature: 'Mail flow',
+  symptom: 'Mail cannot be sent or received',
+  summary: 'Widespread mail send/receive failures',
+  details: 'Since 09:00 nobody in the tenant can send or receive mail.',
+  serviceUnavailable: true,
+  usersAffected: 250,
+  contact: { name: 'Jo Contoso', email: 'jo@contoso.example', timeZone: 'Europe/Paris', country: 'FR' },
+  partnerAvailable24x7: true,
+  proposedSeverity: 'B',
+};
+
 /** Every command answers the case's new revision as its ETag (send it back as If-Match). */
 const ETAG = { ETag: { description: 'The new revision of the case, e.g. "4"', schema: { type: 'string' as const } } };
 
@@ -52,6 +69,7 @@ export class CasesController {
   @ApiCreatedResponse({ type: SubmitCaseResultDto, description: 'Submitted (or recorded as rejected or routed)', headers: ETAG })
   @ApiProblems(...[400, 401, 403, 409, 422, 429, 503])
   @ApiCommandHeaders({ ifMatch: false })
+  @ApiBody({ type: SubmitCaseDto, examples: { repair: { summary: 'A partner reports an outage', value: SUBMIT_EXAMPLE } } })
   @Post()
   @HttpCode(201)
   @Roles(...STAFF, 'partner')
