@@ -16,6 +16,9 @@ import { ChangeEngineerAvailabilityCommand, RegisterEngineerCommand } from './en
 import { EngineersQuery } from './engineers.query';
 import { EngineerIdParam } from './dto/engineer-id.param';
 
+/** Every command answers the engineer's new revision as its ETag (send it back as If-Match). */
+const ETAG = { ETag: { description: 'The new revision of the engineer, e.g. "2"', schema: { type: 'string' as const } } };
+
 @ApiTags('engineers')
 @ApiBearerAuth()
 @Controller('v1/engineers')
@@ -29,7 +32,7 @@ export class EngineersController {
 
   @Post()
   @ApiOperation({ summary: 'Register an engineer', description: 'Without engineerId the service chooses one (derived from the Idempotency-Key when there is one).' })
-  @ApiCreatedResponse({ type: RegisterEngineerResultDto, description: 'Registered' })
+  @ApiCreatedResponse({ type: RegisterEngineerResultDto, description: 'Registered', headers: ETAG })
   @ApiProblems(400, 401, 403, 409, 422, 429, 503)
   @ApiCommandHeaders({ ifMatch: false })
   @HttpCode(201)
@@ -44,7 +47,7 @@ export class EngineersController {
 
   @Post(':engineerId/availability')
   @ApiOperation({ summary: "Change an engineer's availability" })
-  @ApiOkResponse({ type: EngineerAvailabilityResultDto, description: 'The availability in force' })
+  @ApiOkResponse({ type: EngineerAvailabilityResultDto, description: 'The availability in force', headers: ETAG })
   @ApiProblems(...COMMAND_PROBLEMS)
   @ApiCommandHeaders({ ifMatch: true })
   @HttpCode(200)
