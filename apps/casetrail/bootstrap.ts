@@ -5,7 +5,8 @@ import { MessagePort, Worker } from 'node:worker_threads';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
+import { buildOpenApiDocument } from '../../libs/platform/openapi/openapi-document';
 import { AppConfig } from '../../libs/platform/config/app-config';
 import { JsonLogger } from '../../libs/platform/logging/json-logger';
 import { Clock, SystemClock } from '../../libs/platform/clock/clock';
@@ -87,15 +88,7 @@ export async function startService(
       await app.init();
       return { app, url: '', close };
     }
-    const document = SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Casetrail')
-        .setDescription('Event-sourced partner support cases with SLA timers')
-        .setVersion('1')
-        .addBearerAuth()
-        .build(),
-    );
+    const document = buildOpenApiDocument(app);
     SwaggerModule.setup('docs', app, document);
     // No enableShutdownHooks(): main.ts handles SIGTERM/SIGINT and closes once (two closes would
     // run every shutdown hook twice).

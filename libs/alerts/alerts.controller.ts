@@ -1,5 +1,7 @@
 import { Controller, Get, MessageEvent, Query, Req, Res, Sse } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, READ_PROBLEMS } from '../platform/openapi/api-problems.decorator';
+import { AlertListDto } from './dto/alert.responses';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
 import { CurrentPrincipal } from '../platform/auth/current-principal.decorator';
@@ -29,6 +31,9 @@ export class AlertsController {
 
   /** SLA alerts, newest first. */
   @Get()
+  @ApiOperation({ summary: 'List SLA alerts', description: 'Warnings, breaches, escalations, pauses and resumptions, newest first.' })
+  @ApiOkResponse({ type: AlertListDto, description: 'The alerts' })
+  @ApiProblems(...READ_PROBLEMS)
   async list(@Query() query: AlertsQuery, @Req() request: FastifyRequest) {
     await this.consistency.waitFor(request, ['alerts']);
     return { items: await this.alerts.list(query) };
@@ -42,6 +47,11 @@ export class AlertsController {
    * streams per key and process (429 beyond).
    */
   @Sse('stream')
+  @ApiOperation({ summary: 'Stream SLA alerts (server-sent events)', description: 'Each event: `id` the alert sequence, `event` its kind, `data` the alert (as in the list). Reconnect with Last-Event-ID to resume.' })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this alert sequence', schema: { type: 'string', pattern: '^[0-9]{1,15}$' } })
+  @ApiOkResponse({ description: 'An endless text/event-stream of alerts', content: { 'text/event-stream': { schema: { type: 'string' } } } })
+  @ApiProblems(...READ_PROBLEMS)
   stream(
     @Query() query: AlertStreamQuery,
     @Req() request: FastifyRequest,

@@ -1,5 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, READ_PROBLEMS } from '../platform/openapi/api-problems.decorator';
+import { CaseAsOfDto, CaseHistoryEntryDto, CaseListPageDto, CaseViewDto } from './dto/case.responses';
 import { IsCalendarInstant } from '../platform/validation/is-instant';
 import type { AuthenticatedRequest } from '../platform/auth/auth.guard';
 import { EventStore } from '../event-store/event-store';
@@ -21,6 +23,7 @@ import { PausedTime } from '../domain/case/sla-as-of';
 import { locationOf } from '../domain/case/sla-clocks';
 
 class AsOfQuery {
+  @ApiProperty({ description: 'The instant to show the case at (ISO-8601 with an offset)', example: '2026-11-23T10:00:00Z' })
   @IsCalendarInstant({ message: 'asOf must be an ISO-8601 instant, e.g. 2026-11-23T10:00:00Z' })
   asOf!: string;
 }
@@ -49,6 +52,9 @@ export class CaseReadsController {
 
   /** The case list (a projection: `consistentWith` waits for a command's effect). Partners see their own. */
   @Get()
+  @ApiOperation({ summary: 'List cases', description: 'Newest first, filtered, paginated by cursor. A partner key sees its own cases. `consistentWith` (a command\'s `position`) waits until the list shows that command.' })
+  @ApiOkResponse({ type: CaseListPageDto, description: 'A page of cases' })
+  @ApiProblems(...READ_PROBLEMS)
   async list(@Query() query: CaseListQuery, @Req() request: AuthenticatedRequest) {
     const principal = request.principal;
     if (principal.role === 'partner') {
@@ -60,6 +66,9 @@ export class CaseReadsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read a case', description: 'Always current: folded from its stream. The SLA clocks are evaluated now.' })
+  @ApiOkResponse({ type: CaseViewDto, description: 'The case' })
+  @ApiProblems(...READ_PROBLEMS, 404)
   async get(@Param() { id }: CaseIdParam, @Req() request: AuthenticatedRequest) {
     const { state, revision } = await this.runner.load(caseDecider, caseStreamId(id));
     assertCaseVisible(request.principal, state, id);
@@ -67,6 +76,9 @@ export class CaseReadsController {
   }
 
   @Get(':id/history')
+  @ApiOperation({ summary: "Read a case's events", description: 'Every event of the case, in order, with its metadata.' })
+  @ApiOkResponse({ type: [CaseHistoryEntryDto], description: 'The events of the case' })
+  @ApiProblems(...READ_PROBLEMS, 404)
   async history(@Param() { id }: CaseIdParam, @Req() request: AuthenticatedRequest) {
     const { state, events } = await this.runner.load(caseDecider, caseStreamId(id));
     assertCaseVisible(request.principal, state, id);
@@ -81,6 +93,9 @@ export class CaseReadsController {
   }
 
   @Get(':id/state')
+  @ApiOperation({ summary: 'Read a case as it stood at an instant', description: 'Every event that had happened by `asOf`; the clocks evaluated at that instant.' })
+  @ApiOkResponse({ type: CaseAsOfDto, description: 'The case at asOf' })
+  @ApiProblems(...READ_PROBLEMS, 404)
   async asOf(@Param() { id }: CaseIdParam, @Query() { asOf }: AsOfQuery, @Req() request: AuthenticatedRequest) {
     const events = await this.store.readStream(caseStreamId(id));
     assertCaseVisible(request.principal, fold(caseDecider.evolve, null, events as unknown as CaseEvent[]), id);

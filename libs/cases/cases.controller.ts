@@ -1,6 +1,18 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCommandHeaders, ApiProblems, COMMAND_PROBLEMS } from '../platform/openapi/api-problems.decorator';
+import {
+  AssignmentResultDto,
+  CaseStatusResultDto,
+  EscalationResultDto,
+  PartnerAvailabilityResultDto,
+  PauseResultDto,
+  SeverityACallResultDto,
+  SeverityResultDto,
+  SubmitCaseResultDto,
+  UpdateResultDto,
+} from './dto/case.responses';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../platform/auth/auth.guard';
 import { Roles } from '../platform/auth/roles.decorator';
@@ -25,6 +37,26 @@ import { SubmitCaseDto } from './dto/submit-case.dto';
 
 const STAFF = ['support', 'manager'] as const;
 
+const SUBMIT_EXAMPLE = {
+  partnerId: 'p-contoso',
+  product: 'office365',
+  requestType: 'repair',
+  submitterRole: 'admin',
+  topic: 'Exchange Online',
+  feature: 'Mail flow',
+  symptom: 'Mail cannot be sent or received',
+  summary: 'Widespread mail send/receive failures',
+  details: 'Since 09:00 nobody in the tenant can send or receive mail.',
+  serviceUnavailable: true,
+  usersAffected: 250,
+  contact: { name: 'Jo Contoso', email: 'jo@contoso.example', timeZone: 'Europe/Paris', country: 'FR' },
+  partnerAvailable24x7: true,
+  proposedSeverity: 'B',
+};
+
+/** Every command answers the case's new revision as its ETag (send it back as If-Match). */
+const ETAG = { ETag: { description: 'The new revision of the case, e.g. "4"', schema: { type: 'string' as const } } };
+
 /** The case commands of api.md. Each answers the new revision (and ETag) and the global position. */
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -33,6 +65,11 @@ const STAFF = ['support', 'manager'] as const;
 export class CasesController {
   constructor(private readonly commands: CommandBus) {}
 
+  @ApiOperation({ summary: 'Submit a case', description: 'Records the submission; eligibility is judged and recorded (a rejected or routed case is still a 201).' })
+  @ApiCreatedResponse({ type: SubmitCaseResultDto, description: 'Submitted (or recorded as rejected or routed)', headers: ETAG })
+  @ApiProblems(...[400, 401, 403, 409, 422, 429, 503])
+  @ApiCommandHeaders({ ifMatch: false })
+  @ApiBody({ type: SubmitCaseDto, examples: { repair: { summary: 'A partner reports an outage', value: SUBMIT_EXAMPLE } } })
   @Post()
   @HttpCode(201)
   @Roles(...STAFF, 'partner')
@@ -56,6 +93,10 @@ export class CasesController {
     });
   }
 
+  @ApiOperation({ summary: 'Assign the severity (triage)', description: 'Staff decide the severity; A is lowered to B when the partner is not available 24x7.' })
+  @ApiOkResponse({ type: SeverityResultDto, description: 'The severity in force', headers: ETAG })
+  @ApiProblems(...COMMAND_PROBLEMS)
+  @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/severity')
   @HttpCode(200)
   @Roles(...STAFF)
@@ -70,6 +111,10 @@ export class CasesController {
     });
   }
 
+  @ApiOperation({ summary: "Set the partner's 24x7 availability" })
+  @ApiOkResponse({ type: PartnerAvailabilityResultDto, description: 'The availability and the severity in force', headers: ETAG })
+  @ApiProblems(...COMMAND_PROBLEMS)
+  @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/partner-availability')
   @HttpCode(200)
   @Roles(...STAFF, 'partner')
@@ -83,6 +128,10 @@ export class CasesController {
     });
   }
 
+  @ApiOperation({ summary: 'Assign an engineer' })
+  @ApiOkResponse({ type: AssignmentResultDto, description: 'Assigned', headers: ETAG })
+  @ApiProblems(...COMMAND_PROBLEMS)
+  @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/assignment')
   @HttpCode(200)
   @Roles(...STAFF)
@@ -91,6 +140,10 @@ export class CasesController {
     return commandResponse(response, outcome, { caseId: id, engineerId: outcome.state!.engineerId, managerId: outcome.state!.managerId });
   }
 
+  @ApiOperation({ summary: 'Log an update sent to the partner', description: 'The first update is the initial response (it meets that clock); each restarts the next-update clock.' })
+  @ApiCreatedResponse({ type: UpdateResultDto, description: 'Logged', headers: ETAG })
+  @ApiProblems(...COMMAND_PROBLEMS)
+  @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/updates')
   @HttpCode(201)
   @Roles(...STAFF)
@@ -103,6 +156,10 @@ export class CasesController {
     });
   }
 
+  @ApiOperation({ summary: 'Escalate the case to the manager' })
+  @ApiCreatedResponse({ type: EscalationResultDto, description: 'Escalated', headers: ETAG })
+  @ApiProblems(...COMMAND_PROBLEMS)
+  @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/escalations')
   @HttpCode(201)
   @Roles(...STAFF, 'partner')
@@ -111,6 +168,10 @@ export class CasesController {
     return commandResponse(response, outcome, { caseId: id, managerId: outcome.state!.managerId });
   }
 
+  @ApiOperation({ summary: 'Record a severity-A call (transfers the case to an on-shift engineer)' })
+  @ApiCreatedResponse({ type: SeverityACallResultDto, description: 'Recorded, with the transfer', headers: ETAG })
+  @ApiProblems(...COMMAND_PROBLEMS)
+  @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/severity-a-calls')
   @HttpCode(201)
   @Roles(...STAFF, 'partner')
@@ -125,6 +186,10 @@ export class CasesController {
     });
   }
 
+  @ApiOperation({ summary: 'Resolve the case' })
+  @ApiOkResponse({ type: CaseStatusResultDto, description: 'Resolved', headers: ETAG })
+  @ApiProblems(...COMMAND_PROBLEMS)
+  @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/resolution')
   @HttpCode(200)
   @Roles(...STAFF)
@@ -133,6 +198,10 @@ export class CasesController {
     return commandResponse(response, outcome, { caseId: id, status: outcome.state!.status });
   }
 
+  @ApiOperation({ summary: 'Close the case' })
+  @ApiOkResponse({ type: CaseStatusResultDto, description: 'Closed', headers: ETAG })
+  @ApiProblems(...COMMAND_PROBLEMS)
+  @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/closure')
   @HttpCode(200)
   @Roles(...STAFF)
@@ -141,6 +210,10 @@ export class CasesController {
     return commandResponse(response, outcome, { caseId: id, status: outcome.state!.status });
   }
 
+  @ApiOperation({ summary: 'Reopen the case' })
+  @ApiOkResponse({ type: CaseStatusResultDto, description: 'Reopened', headers: ETAG })
+  @ApiProblems(...COMMAND_PROBLEMS)
+  @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/reopening')
   @HttpCode(200)
   @Roles(...STAFF)
@@ -150,6 +223,10 @@ export class CasesController {
   }
 
   /** Staff wait on the partner: the summary goes out as an update, the next-update clock starts paused. */
+  @ApiOperation({ summary: 'Wait on the partner (pauses the next-update clock)' })
+  @ApiOkResponse({ type: PauseResultDto, description: 'Awaiting the partner; the clock paused', headers: ETAG })
+  @ApiProblems(...COMMAND_PROBLEMS)
+  @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/awaiting-partner')
   @HttpCode(200)
   @Roles(...STAFF)
@@ -159,6 +236,10 @@ export class CasesController {
   }
 
   /** The partner's answer (or staff recording it): a paused clock resumes. */
+  @ApiOperation({ summary: "Record the partner's reply (resumes a paused clock)" })
+  @ApiCreatedResponse({ type: PauseResultDto, description: 'Recorded; the clock resumed', headers: ETAG })
+  @ApiProblems(...COMMAND_PROBLEMS)
+  @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/partner-replies')
   @HttpCode(201)
   @Roles(...STAFF, 'partner')
@@ -167,6 +248,10 @@ export class CasesController {
     return commandResponse(response, outcome, { caseId: id, status: outcome.state!.status, ...this.pauseOf(outcome) });
   }
 
+  @ApiOperation({ summary: 'Resume the next-update clock' })
+  @ApiOkResponse({ type: PauseResultDto, description: 'Resumed', headers: ETAG })
+  @ApiProblems(...COMMAND_PROBLEMS)
+  @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/resumption')
   @HttpCode(200)
   @Roles(...STAFF)

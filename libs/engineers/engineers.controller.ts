@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCommandHeaders, ApiProblems, COMMAND_PROBLEMS, READ_PROBLEMS } from '../platform/openapi/api-problems.decorator';
+import { EngineerAvailabilityResultDto, EngineerListDto, RegisterEngineerResultDto } from './dto/engineer.responses';
 import { randomUUID } from 'node:crypto';
 import { idempotentId } from '../platform/idempotency/idempotent-id';
 import type { FastifyReply } from 'fastify';
@@ -14,6 +16,9 @@ import { ChangeEngineerAvailabilityCommand, RegisterEngineerCommand } from './en
 import { EngineersQuery } from './engineers.query';
 import { EngineerIdParam } from './dto/engineer-id.param';
 
+/** Every command answers the engineer's new revision as its ETag (send it back as If-Match). */
+const ETAG = { ETag: { description: 'The new revision of the engineer, e.g. "2"', schema: { type: 'string' as const } } };
+
 @ApiTags('engineers')
 @ApiBearerAuth()
 @Controller('v1/engineers')
@@ -26,6 +31,10 @@ export class EngineersController {
   ) {}
 
   @Post()
+  @ApiOperation({ summary: 'Register an engineer', description: 'Without engineerId the service chooses one (derived from the Idempotency-Key when there is one).' })
+  @ApiCreatedResponse({ type: RegisterEngineerResultDto, description: 'Registered', headers: ETAG })
+  @ApiProblems(400, 401, 403, 409, 422, 429, 503)
+  @ApiCommandHeaders({ ifMatch: false })
   @HttpCode(201)
   @Roles('admin')
   async register(@Body() body: RegisterEngineerDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
@@ -37,6 +46,10 @@ export class EngineersController {
   }
 
   @Post(':engineerId/availability')
+  @ApiOperation({ summary: "Change an engineer's availability" })
+  @ApiOkResponse({ type: EngineerAvailabilityResultDto, description: 'The availability in force', headers: ETAG })
+  @ApiProblems(...COMMAND_PROBLEMS)
+  @ApiCommandHeaders({ ifMatch: true })
   @HttpCode(200)
   @Roles('support', 'manager')
   async availability(
@@ -52,6 +65,9 @@ export class EngineersController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List engineers', description: 'With their availability and open cases by severity.' })
+  @ApiOkResponse({ type: EngineerListDto, description: 'The engineers' })
+  @ApiProblems(...READ_PROBLEMS)
   @Roles('support', 'manager', 'auditor')
   async list(@Req() request: AuthenticatedRequest) {
     await this.consistency.waitFor(request, ['engineers']);

@@ -125,7 +125,8 @@ interface Operation {
   body: Schema | null;
 }
 interface Schema {
-  type?: string;
+  type?: string | string[];
+  anyOf?: Schema[];
   enum?: unknown[];
   properties?: Record<string, Schema>;
   items?: Schema;
@@ -252,8 +253,11 @@ function objectFor(schema: Schema, components: Record<string, Schema>): fc.Arbit
   return fc.record(Object.fromEntries(properties.map(([name, property]) => [name, valueFor(property, components)])), { requiredKeys: [] });
 }
 
+/** OpenAPI 3.1: a nullable value is `type: [T, 'null']` or `anyOf: [S, {type: 'null'}]`; fuzz as T / S (null is in anyJson). */
 function resolve(schema: Schema | undefined, components: Record<string, Schema>): Schema | undefined {
-  if (schema?.$ref) return components[schema.$ref.split('/').pop()!];
+  if (schema?.anyOf) return resolve(schema.anyOf.find((s) => s.type !== 'null'), components);
+  if (schema?.$ref) return resolve(components[schema.$ref.split('/').pop()!], components);
+  if (Array.isArray(schema?.type)) return { ...schema, type: schema.type.find((t) => t !== 'null') };
   return schema;
 }
 

@@ -68,7 +68,7 @@ export class SubmitCaseDto {
   @Matches(ID, { message: ID_MESSAGE })
   partnerId!: string;
 
-  @ApiPropertyOptional({ nullable: true, description: "Absent or null: the partner's own subscription" })
+  @ApiPropertyOptional({ type: String, nullable: true, description: "Absent or null: the partner's own subscription", example: 'c-fabrikam' })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @Matches(ID, { message: ID_MESSAGE })

@@ -1,5 +1,8 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthDto } from './health.responses';
+import { ApiProblems } from '../openapi/api-problems.decorator';
 import { EventStore } from '../../event-store/event-store';
 import { RedisConnection } from '../redis/redis-connection';
 import { SqlClient } from '../../event-store/sql/sql-client';
@@ -15,6 +18,7 @@ interface DependencyHealth {
 }
 
 /** GET /health: no authentication; 200 when every dependency answers, 503 otherwise. */
+@ApiTags('ops')
 @Controller()
 export class HealthController {
   constructor(
@@ -26,6 +30,11 @@ export class HealthController {
 
   @Public()
   @Get('health')
+  @ApiOperation({ summary: 'Health of the service and its dependencies', description: 'No authentication.' })
+  @ApiOkResponse({ type: HealthDto, description: 'Every dependency answers' })
+  @ApiServiceUnavailableResponse({ type: HealthDto, description: 'A dependency (or the background thread) is down' })
+  // What the HTTP layer answers any request whose head it refuses.
+  @ApiProblems(400, 431)
   async health(@Res() response: FastifyReply): Promise<void> {
     const [eventStore, readModels, redis] = await Promise.all([
       probe(() => this.eventStore.ping()),

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject, OnModuleDestroy } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../openapi/api-problems.decorator';
 import { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
 import { SqlClient } from '../../event-store/sql/sql-client';
@@ -68,6 +69,10 @@ export class MetricsController implements OnModuleDestroy {
   }
 
   @Get('metrics')
+  @ApiOperation({ summary: 'Prometheus metrics' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } })
+  @ApiProblems(401, 403, 429)
   @Roles('ops')
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   async metrics(): Promise<string> {

@@ -1,5 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, READ_PROBLEMS } from '../../platform/openapi/api-problems.decorator';
+import { ProjectionStatusListDto, RebuildStartedDto } from './projections-admin.responses';
 import { IsIn } from 'class-validator';
 import { EventStore } from '../../event-store/event-store';
 import { SqlClient } from '../../event-store/sql/sql-client';
@@ -13,6 +15,7 @@ import { ProjectionRebuilder, RebuildProgress, RebuildResult } from '../rebuild/
 const NAMES = ALL_PROJECTIONS.map((p) => p.name);
 
 class ProjectionParam {
+  @ApiProperty({ enum: NAMES, description: 'The projection' })
   @IsIn(NAMES, { message: `name must be one of ${NAMES.join(', ')}` })
   name!: string;
 }
@@ -44,6 +47,9 @@ export class ProjectionsAdminController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Projection status', description: 'Checkpoints, events applied, and any rebuild with its progress.' })
+  @ApiOkResponse({ type: ProjectionStatusListDto, description: 'Every projection' })
+  @ApiProblems(...READ_PROBLEMS)
   async status() {
     const rows = await this.sql.query<{ name: string; checkpoint: string | null; position: string | null; events_applied: string; updated_at: Date }>(
       'select name, checkpoint, position, events_applied::text as events_applied, updated_at from ct_projections order by name',
@@ -61,6 +67,9 @@ export class ProjectionsAdminController {
   }
 
   @Post(':name/rebuild')
+  @ApiOperation({ summary: 'Rebuild a projection', description: 'Runs in the background beside the live tables, then switches over; progress in GET /v1/admin/projections.' })
+  @ApiAcceptedResponse({ type: RebuildStartedDto, description: 'The rebuild started' })
+  @ApiProblems(400, 401, 403, 409, 429, 503)
   @HttpCode(202)
   rebuild(@Param() { name }: ProjectionParam) {
     if (this.rebuilds.get(name)?.state === 'running') throw ProblemError.of(409, `a rebuild of ${name} is already running`);
