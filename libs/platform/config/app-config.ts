@@ -29,6 +29,10 @@ export interface AppConfig {
   readonly authFailuresPerMinute: number;
   /** Open alert streams (SSE) per API key and API process (SSE_MAX_PER_KEY); 0: no cap. */
   readonly sseMaxPerKey: number;
+  /** NODE_ENV=production: the service refuses to start on generated dev keys (API_KEYS_FILE required). */
+  readonly production: boolean;
+  /** GET /health/ready answers 503 past this projection lag, in processes running projections (READY_MAX_PROJECTION_LAG_SECONDS); 0: not checked. */
+  readonly readyMaxProjectionLagSeconds: number;
 }
 
 /** Configuration that cannot be used: every problem, each naming its variable. */
@@ -116,6 +120,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   const sseMaxPerKey = Number(sseText);
   if (!/^\d+$/.test(sseText)) problems.push('SSE_MAX_PER_KEY must be a whole number (0: no cap)');
 
+  const lagText = text('READY_MAX_PROJECTION_LAG_SECONDS') ?? '30';
+  const readyMaxProjectionLagSeconds = Number(lagText);
+  if (!/^\d+$/.test(lagText)) problems.push('READY_MAX_PROJECTION_LAG_SECONDS must be a whole number of seconds (0: not checked)');
+
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = text('DATA_DIR') ?? './data';
   return {
@@ -136,6 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     rateLimitPerSecond,
     authFailuresPerMinute,
     sseMaxPerKey,
+    production: text('NODE_ENV') === 'production',
+    readyMaxProjectionLagSeconds,
   };
 }
 
