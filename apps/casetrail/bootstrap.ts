@@ -1,16 +1,16 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { MessagePort, Worker } from 'node:worker_threads';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { buildOpenApiDocument } from '../../libs/platform/openapi/openapi-document';
-import { AppConfig } from '../../libs/platform/config/app-config';
+import { AppConfig, ConfigError } from '../../libs/platform/config/app-config';
 import { JsonLogger } from '../../libs/platform/logging/json-logger';
 import { Clock, SystemClock } from '../../libs/platform/clock/clock';
-import { ApiKeyRegistry, devApiKeys, loadApiKeysFile } from '../../libs/platform/auth/api-keys';
+import { ApiKeyRegistry, devApiKeys, devApiKeysFile, loadApiKeysFile } from '../../libs/platform/auth/api-keys';
 import { AppModule } from './app.module';
 import { connectDependencies } from './startup/connect-dependencies';
 import { SlaPolicyService } from '../../libs/sla/sla-policy.service';
@@ -208,6 +208,13 @@ async function startBackgroundThread(
 }
 
 function loadKeys(config: AppConfig, logger: JsonLogger): ApiKeyRegistry {
+  // Production never runs on generated keys: they would be printed in a log, and each replica
+  // would make its own.
+  if (config.production && (!config.apiKeysFile || resolve(config.apiKeysFile) === devApiKeysFile(config.dataDir))) {
+    throw new ConfigError([
+      `API_KEYS_FILE is required with NODE_ENV=production${config.apiKeysFile ? ` and must not be the generated dev keys file ${config.apiKeysFile}` : ''}: generated dev keys are refused (make keys with \`npm run cli -- keygen\`)`,
+    ]);
+  }
   if (config.apiKeysFile) return new ApiKeyRegistry(loadApiKeysFile(config.apiKeysFile));
   const dev = devApiKeys(config.dataDir);
   if (dev.created) {

@@ -15,26 +15,55 @@ import { parseArgs, parseInstantArg, UsageError } from './args';
 import { keygenOutput } from './keygen';
 import { CliDependencies, openCliDependencies } from './cli-dependencies';
 
-const USAGE = `usage: npm run cli -- <command> [options]   (or: node dist/apps/cli/main.js <command> ...)
+/** Each command's synopsis and what it does: `<command> --help` prints its entry, `--help` all of them. */
+const COMMANDS: Record<string, { synopsis: string[]; help: string }> = {
+  verify: {
+    synopsis: ['verify'],
+    help: "check every stream's hash chain; exit 1 naming the first broken event",
+  },
+  export: {
+    synopsis: ['export --case <id>', 'export --from <ISO> --to <ISO>'],
+    help: "the case's events (stream case-<id>), or every event whose metadata.occurredAt is in [from, to), as NDJSON on stdout",
+  },
+  rebuild: {
+    synopsis: ['rebuild [projection] [--batch-size N]'],
+    help: `rebuild one read model (${ALL_PROJECTIONS.map((p) => p.name).join(', ')}) or all of them from the first event beside the live tables, then switch over (--batch-size: events a page, default 2000)`,
+  },
+  preview: {
+    synopsis: ['preview --severity A|B|C --from <ISO> --time-zone <IANA> [--country XX [--region NSW]]'],
+    help: 'the SLA clocks a case opened at <from> would get under the policy in force',
+  },
+  keygen: {
+    synopsis: ['keygen [--name N --role R [--partner P]]', 'keys new [--name N --role R [--partner P]]'],
+    help: 'a new API key and its hash, with an API_KEYS_FILE entry holding only the hash; the key is shown only this once; needs no store',
+  },
+};
 
-commands:
-  verify                              check every stream's hash chain; exit 1 naming the first broken event
-  export --case <id>                  the case's events (stream case-<id>) as NDJSON on stdout
-  export --from <ISO> --to <ISO>      every event whose metadata.occurredAt is in [from, to), as NDJSON
-  rebuild [projection]                rebuild one read model (${ALL_PROJECTIONS.map((p) => p.name).join(', ')}) or all of
-                                      them from the first event beside the live tables, then switch over
-  preview --severity A|B|C --from <ISO> --time-zone <IANA> [--country XX [--region NSW]]
-                                      the SLA clocks a case opened at <from> would get under the policy in force
-  keygen [--name N --role R [--partner P]]
-                                      a new API key and its hash, with an API_KEYS_FILE entry holding only the
-                                      hash (also: keys new ...); the key is shown only this once
-  --help                              this text
-
-Same environment variables as the service (EVENT_STORE, DATA_DIR, DATABASE_URL,
+const FOOTER = `Same environment variables as the service (EVENT_STORE, DATA_DIR, DATABASE_URL,
 EVENTSTORE_CONNECTION_STRING, SLA_POLICY_FILE, ...). No command needs Redis.
 Exit status: 0 done, 1 failed (broken chain, unknown case, unreachable store, ...),
 2 bad usage or not supported by this store.
 `;
+
+const USAGE = `usage: npm run cli -- <command> [options]   (or: node dist/apps/cli/main.js <command> ...)
+
+commands:
+${Object.values(COMMANDS)
+  .map((c) => `${c.synopsis.map((s) => `  ${s}`).join('\n')}\n      ${c.help}`)
+  .join('\n')}
+  <command> --help
+      that command's usage
+  --help, -h
+      this text
+
+${FOOTER}`;
+
+const commandUsage = (name: string) => {
+  const c = COMMANDS[name];
+  return `usage: ${c.synopsis.map((s) => `npm run cli -- ${s}`).join('\n       ')}\n\n${c.help}\n\n${FOOTER}`;
+};
+
+const isHelp = (arg: string) => arg === '--help' || arg === '-h';
 
 /** Errors an operator fixes outside the code: one line, no stack trace, exit 1. */
 const OPERATOR_ERRORS = [ConfigError, DependencyError, SlaPolicyError, RebuildInProgressError];
@@ -44,6 +73,12 @@ const err = (line: string) => process.stderr.write(line + '\n');
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    // `--help` anywhere after a command: that command's usage on stdout, exit 0 (nothing runs).
+    const name = command === 'keys' ? 'keygen' : command;
+    if (name !== undefined && Object.hasOwn(COMMANDS, name) && rest.some(isHelp)) {
+      process.stdout.write(commandUsage(name));
+      return 0;
+    }
     switch (command) {
       case 'verify':
         return await verify(rest);
@@ -58,10 +93,16 @@ async function main(argv: string[]): Promise<number> {
       case 'keys':
         if (rest[0] !== 'new') throw new UsageError(`keys takes one subcommand, new (got "${rest[0] ?? ''}")`);
         return keygen(rest.slice(1));
-      case undefined:
       case 'help':
       case '--help':
       case '-h':
+        // Asked for: stdout, exit 0 (`help <command>`: that command's usage).
+        if (rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0])) process.stdout.write(commandUsage(rest[0]));
+        else if (rest[0] !== undefined) throw new UsageError(`no command "${rest[0]}"`);
+        else process.stdout.write(USAGE);
+        return 0;
+      case undefined:
+        // Not asked for: a usage error.
         process.stderr.write(USAGE);
         return 2;
       default:

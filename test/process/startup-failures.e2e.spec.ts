@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAIN_JS } from '../support/service-process';
+import { MAIN_JS, spawnService } from '../support/service-process';
+import { writeTestApiKeys } from '../support/test-service';
 
 /** Runs the built service with an environment and returns how it ended. */
 function start(env: Record<string, string>) {
@@ -42,5 +43,37 @@ describe('start-up refuses a missing dependency with one line naming it', () => 
     const { code, stderr } = start({ API_KEYS_FILE: file });
     expect(code).toBe(1);
     expect(stderr).toContain(`API keys file ${file} is invalid: [0].key must be a string of at least 16 characters; [0].role must be one of`);
+  });
+});
+
+describe('production mode (NODE_ENV=production) refuses generated dev keys', () => {
+  it('without API_KEYS_FILE: exit 1, one line naming the variable, and no key generated', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'casetrail-prod-'));
+    const { code, stderr } = start({ NODE_ENV: 'production', DATA_DIR: dataDir });
+    expect(code).toBe(1);
+    expect(stderr.split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^casetrail: invalid configuration: API_KEYS_FILE is required with NODE_ENV=production: generated dev keys are refused/);
+    expect(existsSync(join(dataDir, 'api-keys.json'))).toBe(false);
+  });
+
+  it('with API_KEYS_FILE pointing at the dev keys file a development run generated: refused too', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'casetrail-prod-'));
+    writeFileSync(join(dataDir, 'api-keys.json'), '[]');
+    const { code, stderr } = start({ NODE_ENV: 'production', DATA_DIR: dataDir, API_KEYS_FILE: join(dataDir, 'api-keys.json') });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^casetrail: invalid configuration: API_KEYS_FILE is required with NODE_ENV=production and must not be the generated dev keys file/);
+  });
+
+  it('with an API_KEYS_FILE of its own: starts, and the keys work', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'casetrail-prod-'));
+    const keysDir = mkdtempSync(join(tmpdir(), 'casetrail-prod-keys-'));
+    const service = await spawnService({ NODE_ENV: 'production', DATA_DIR: dataDir, API_KEYS_FILE: writeTestApiKeys(keysDir) });
+    try {
+      expect((await fetch(`${service.url}/health/ready`)).status).toBe(200);
+      expect((await fetch(`${service.url}/v1/engineers`)).status).toBe(401);
+      expect(existsSync(join(dataDir, 'api-keys.json'))).toBe(false);
+    } finally {
+      await service.stop();
+    }
   });
 });

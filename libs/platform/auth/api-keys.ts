@@ -118,8 +118,11 @@ export function loadApiKeysFile(file: string): ApiKeyEntry[] {
  * made (then they are printed once) and is empty otherwise. A file written by an older version
  * (plain `key` entries) is still read as it is.
  */
+/** Where dev mode keeps the keys it generated (their hashes). */
+export const devApiKeysFile = (dataDir: string): string => join(dataDir, 'api-keys.json');
+
 export function devApiKeys(dataDir: string): { file: string; keys: ApiKeyEntry[]; created: boolean; generated: GeneratedKey[] } {
-  const file = join(dataDir, 'api-keys.json');
+  const file = devApiKeysFile(dataDir);
   if (existsSync(file)) return { file, keys: loadApiKeysFile(file), created: false, generated: [] };
   mkdirSync(dataDir, { recursive: true });
   const generated: GeneratedKey[] = ROLES.map((role) => ({

@@ -34,6 +34,10 @@ export interface AppConfig {
    * LISTEN/NOTIFY, the embedded store's thread ports); false: poll only (EVENT_NOTIFICATIONS=off).
    */
   readonly eventNotifications?: boolean;
+  /** NODE_ENV=production: the service refuses to start on generated dev keys (API_KEYS_FILE required). */
+  readonly production: boolean;
+  /** GET /health/ready answers 503 past this projection lag, in processes running projections (READY_MAX_PROJECTION_LAG_SECONDS); 0: not checked. */
+  readonly readyMaxProjectionLagSeconds: number;
 }
 
 /** Configuration that cannot be used: every problem, each naming its variable. */
@@ -123,6 +127,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
 
   const notificationsText = (text('EVENT_NOTIFICATIONS') ?? 'on').toLowerCase();
   if (!['on', 'off'].includes(notificationsText)) problems.push('EVENT_NOTIFICATIONS must be on or off');
+  const lagText = text('READY_MAX_PROJECTION_LAG_SECONDS') ?? '30';
+  const readyMaxProjectionLagSeconds = Number(lagText);
+  if (!/^\d+$/.test(lagText)) problems.push('READY_MAX_PROJECTION_LAG_SECONDS must be a whole number of seconds (0: not checked)');
 
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = text('DATA_DIR') ?? './data';
@@ -145,6 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     authFailuresPerMinute,
     sseMaxPerKey,
     eventNotifications: notificationsText === 'on',
+    production: text('NODE_ENV') === 'production',
+    readyMaxProjectionLagSeconds,
   };
 }
 

@@ -10,14 +10,12 @@ import { EVENT_STORE, READ_MODEL_SQL } from '../tokens';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Public } from '../auth/public.decorator';
 import { backgroundThreadStatus } from './background-status';
+import { probe } from './dependency-probe';
 
-interface DependencyHealth {
-  status: 'up' | 'down';
-  detail?: string;
-  latencyMs?: number;
-}
-
-/** GET /health: no authentication; 200 when every dependency answers, 503 otherwise. */
+/**
+ * GET /health: no authentication; 200 when every dependency answers, 503 otherwise. (Probes use
+ * /health/live and /health/ready: readiness.controller.ts.)
+ */
 @ApiTags('ops')
 @Controller()
 export class HealthController {
@@ -56,22 +54,4 @@ export class HealthController {
       ...(backgroundThread ? { backgroundThread } : {}),
     });
   }
-}
-
-async function probe(check: () => Promise<unknown>): Promise<DependencyHealth> {
-  const started = performance.now();
-  try {
-    await withTimeout(check(), 2000);
-    return { status: 'up', latencyMs: Math.round((performance.now() - started) * 10) / 10 };
-  } catch (error) {
-    return { status: 'down', detail: (error as Error).message.split('\n')[0] };
-  }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms))),
-  ]).finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
+import { ReadinessController } from './readiness.controller';
 
-@Module({ controllers: [HealthController] })
+@Module({ controllers: [HealthController, ReadinessController] })
 export class HealthModule {}
