@@ -39,8 +39,6 @@ export function createHttpAdapter(logger?: JsonLogger): FastifyAdapter {
     // X-Request-Id when the client sent a valid one, else a new UUID (requestId()).
     requestIdHeader: false,
     genReqId: requestId,
-    // The access line is ours (registerAccessLog()); Fastify's own logger stays off.
-    disableRequestLogging: true,
     routerOptions: {
       // Express routes `/v1/cases/` as `/v1/cases` and `/V1/Cases` as well; parameters keep
       // their case either way.

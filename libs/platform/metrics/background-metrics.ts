@@ -9,6 +9,13 @@ type MetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 export type MetricsRequest = { metricsRequest: string };
 export type MetricsAnswer = { metricsAnswer: string; metrics: MetricsJson };
 
+/**
+ * prom-client's default gauges named like counters (`promtool check metrics`: "non-counter metrics
+ * should not have _total suffix"). Left out: each is the sum of its labelled gauge
+ * (nodejs_active_handles{type} ...), which stays.
+ */
+const MISNAMED = new Set(['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']);
+
 /** How long /metrics waits for the background thread (restarting, busy) before leaving it out. */
 const THREAD_TIMEOUT_MS = 2_000;
 
@@ -37,7 +44,7 @@ export function answerMetricsRequests(port: MessagePort): void {
 export async function mergedMetrics(registries: Registry[]): Promise<string> {
   const own = await Promise.all(registries.map((r) => r.getMetricsAsJSON() as Promise<MetricsJson>));
   const thread = source ? await source().catch(() => [] as MetricsJson) : [];
-  const all = [...own, thread].map((metrics) => metrics.map((m) => ({ ...m, aggregator: 'sum' as const })));
+  const all = [...own, thread].map((metrics) => metrics.filter((m) => !MISNAMED.has(m.name)).map((m) => ({ ...m, aggregator: 'sum' as const })));
   return AggregatorRegistry.aggregate(all).metrics();
 }
 
