@@ -118,6 +118,13 @@ describe('observability: access and domain log lines, Prometheus metrics', () =>
     expect(found[0]).toMatchObject({ domain: 'command', status: refused.status, keyName: 'support-1', streamId: expect.stringContaining(caseId) });
     expect(found[0].command).toEqual(expect.any(String));
     expect(sample(await metrics(), 'casetrail_command_duration_seconds_count', { command: found[0].command, outcome: 'refused' })).toBeGreaterThanOrEqual(1);
+
+    // A submission refused before its reference is reserved (a new case has no revision 3).
+    const stale = await service.request('POST', '/v1/cases', { body: submission(), headers: { 'if-match': '"3"', 'x-correlation-id': 'obs-refused-2' } });
+    expect(stale.status).toBe(412);
+    const submitLine = await waitUntil(async () => lines().filter((l) => l.msg === 'command refused' && l.correlationId === 'obs-refused-2'), (f) => f.length > 0);
+    expect(submitLine).toHaveLength(1);
+    expect(submitLine[0]).toMatchObject({ command: 'SubmitCase', status: 412 });
   });
 
   it('no log line carries the contact name, e-mail or phone', async () => {

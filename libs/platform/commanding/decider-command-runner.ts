@@ -76,24 +76,31 @@ export class DeciderCommandRunner {
       commandDuration.observe({ command: type, outcome: 'ok' }, (performance.now() - started) / 1000);
       return outcome;
     } catch (error) {
-      // A refusal (4xx: the rules, a stale If-Match, an unknown case) is a domain fact worth one
-      // line; a failure (5xx: a lost database) is logged where it is answered.
-      const problem = toProblem(error);
-      const outcome = problem.status < 500 ? 'refused' : 'failed';
-      commandDuration.observe({ command: type, outcome }, (performance.now() - started) / 1000);
-      if (outcome === 'refused') {
-        this.logger?.event('info', 'command refused', {
-          domain: 'command',
-          command: type,
-          streamId: request.streamId,
-          status: problem.status,
-          reason: problem.detail ?? problem.title,
-          keyName: request.metadata.principal?.name ?? null,
-          correlationId: request.metadata.correlationId,
-        }, 'Commands');
-      }
+      this.notRun(type, request.streamId, request.metadata, error, started);
       throw error;
     }
+  }
+
+  /**
+   * A command that did not run (also one refused before it reaches run(), e.g. a submission
+   * checked before its reference is reserved): observed as refused (4xx: the rules, a stale
+   * If-Match, an unknown case) with one domain log line, or as failed (5xx: a lost database,
+   * logged where it is answered).
+   */
+  notRun(type: string, streamId: string, metadata: CommandMetadata, error: unknown, started: number): void {
+    const problem = toProblem(error);
+    const outcome = problem.status < 500 ? 'refused' : 'failed';
+    commandDuration.observe({ command: type, outcome }, (performance.now() - started) / 1000);
+    if (outcome !== 'refused') return;
+    this.logger?.event('info', 'command refused', {
+      domain: 'command',
+      command: type,
+      streamId,
+      status: problem.status,
+      reason: problem.detail ?? problem.title,
+      keyName: metadata.principal?.name ?? null,
+      correlationId: metadata.correlationId,
+    }, 'Commands');
   }
 
   private async decideAndAppend<C, E extends DomainEvent, S, X extends DecideContext>(
