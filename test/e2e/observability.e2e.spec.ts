@@ -138,6 +138,17 @@ describe('observability: access and domain log lines, Prometheus metrics', () =>
     }
   });
 
+  it('casetrail_sse_connections counts open alert streams, up when one opens and down when it closes', async () => {
+    const open = async () => sample(await metrics(), 'casetrail_sse_connections');
+    const before = await open();
+    const abort = new AbortController();
+    const stream = await fetch(`${service.url}/v1/alerts/stream`, { headers: { authorization: `Bearer ${TEST_KEYS.ops}` }, signal: abort.signal });
+    expect(stream.status).toBe(200);
+    await waitUntil(open, (n) => n === before + 1);
+    abort.abort();
+    await waitUntil(open, (n) => n === before);
+  });
+
   it('GET /metrics has process, event loop, GC and HTTP metrics by route and status, and passes promtool', async () => {
     await service.request('GET', '/v1/cases');
     const text = await metrics();
