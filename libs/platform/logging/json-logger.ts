@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { LoggerService } from '@nestjs/common';
-import { destination as pinoDestination, Logger, pino, stdTimeFunctions } from 'pino';
+import { destination as pinoDestination, Logger, pino } from 'pino';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
@@ -37,7 +37,9 @@ export class JsonLogger implements LoggerService {
         level: minLevel,
         base: undefined,
         messageKey: 'msg',
-        timestamp: stdTimeFunctions.isoTime,
+        // The time is written by event(), after the context: lines keep the order they had
+        // before pino ({"level":"error","context":"Http",...}), which searches in logs rely on.
+        timestamp: false,
         formatters: { level: (label) => ({ level: label }) },
         redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       },
@@ -67,7 +69,8 @@ export class JsonLogger implements LoggerService {
   /** A log line with structured fields: logger.event('info', 'timer fired', {caseId}). */
   event(level: Level, msg: string, fields: Record<string, unknown> = {}, context?: string): void {
     if (!this.pino.isLevelEnabled(level)) return;
-    this.pino[level](context === undefined ? fields : { context, ...fields }, msg);
+    const time = new Date().toISOString();
+    this.pino[level](context === undefined ? { time, ...fields } : { context, time, ...fields }, msg);
   }
 
   private emit(level: Level, message: unknown, rest: unknown[]): void {

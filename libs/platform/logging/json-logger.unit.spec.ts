@@ -13,6 +13,8 @@ describe('JsonLogger (pino)', () => {
     const line = JSON.parse(lines[0]);
     expect(line).toMatchObject({ level: 'warn', context: 'Sla', msg: 'SLA breached', caseId: 'c-1', severity: 'A' });
     expect(line.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    // Level then context, side by side: what log searches (and test/process/dependency-outages) look for.
+    expect(lines[0]).toMatch(/^\{"level":"warn","context":"Sla","time":"/);
   });
 
   it('keeps the lines under its level, and serves Nest (message, context) and errors with their stack', () => {
