@@ -9,6 +9,7 @@ import { MessagePort, parentPort, workerData } from 'node:worker_threads';
 import type { AppConfig } from '../../libs/platform/config/app-config';
 import { startService } from './bootstrap';
 import { JsonLogger } from '../../libs/platform/logging/json-logger';
+import { answerMetricsRequests } from '../../libs/platform/metrics/background-metrics';
 
 export type BackgroundThreadMessage = { ready: true } | { failed: { name: string; message: string } } | { stopped: true };
 
@@ -36,6 +37,8 @@ async function run(): Promise<void> {
       .catch(() => undefined)
       .then(() => port.postMessage({ stopped: true } satisfies BackgroundThreadMessage));
   });
+  // This thread's metrics (projections, timers, webhooks) reach the HTTP thread's /metrics.
+  answerMetricsRequests(port);
   port.postMessage({ ready: true } satisfies BackgroundThreadMessage);
 }
 

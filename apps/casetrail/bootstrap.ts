@@ -17,6 +17,7 @@ import { SlaPolicyService } from '../../libs/sla/sla-policy.service';
 import { createHttpAdapter } from '../../libs/platform/http/http-adapter';
 import type { BackgroundThreadMessage } from './background-thread';
 import { backgroundThreadStatus } from '../../libs/platform/health/background-status';
+import { setBackgroundThread } from '../../libs/platform/metrics/background-metrics';
 
 export interface RunningService {
   readonly app: INestApplication;
@@ -74,7 +75,7 @@ export async function startService(
         apiKeys,
         slaPolicy,
       }),
-      createHttpAdapter(),
+      createHttpAdapter(logger),
       // The adapter registers the body parsers itself.
       { logger, abortOnError: false, bodyParser: false },
     );
@@ -155,6 +156,7 @@ async function startBackgroundThread(
     thread.once('exit', (code) => {
       if (stopping || worker !== thread) return;
       worker = null;
+      setBackgroundThread(null);
       if (Date.now() - startedAt >= STABLE_AFTER_MS) delay = RESTART_MIN_MS;
       const why = (lastError as Error | null)?.message ?? `exit code ${code}`;
       logger.event('error', 'the background thread stopped; restarting it', { code, error: why, restartInMs: delay }, 'Startup');
@@ -173,6 +175,7 @@ async function startBackgroundThread(
         (thread) => {
           if (stopping) return void thread.terminate();
           worker = thread;
+          setBackgroundThread(thread);
           logger.event('info', 'the background thread runs again', { restarts }, 'Startup');
           backgroundThreadStatus.set({ status: 'running', restarts, since: new Date().toISOString() });
         },
@@ -187,12 +190,14 @@ async function startBackgroundThread(
   };
 
   worker = await spawn();
+  setBackgroundThread(worker);
   backgroundThreadStatus.set({ status: 'running', restarts, since: new Date().toISOString() });
   return {
     stop: async () => {
       if (stopping) return;
       stopping = true;
       if (restartTimer) clearTimeout(restartTimer);
+      setBackgroundThread(null);
       const thread = worker;
       backgroundThreadStatus.set(null);
       if (!thread) return;

@@ -10,9 +10,11 @@ import { JsonLogger } from '../../libs/platform/logging/json-logger';
 const OPERATOR_ERRORS = [ConfigError, DependencyError, ApiKeysFileError, SlaPolicyError];
 
 async function main(): Promise<void> {
+  // Until the configuration is read (and if it cannot be), the default level.
+  let logger = new JsonLogger('info');
   try {
     const config = loadConfig();
-    const logger = new JsonLogger(config.logLevel);
+    logger = new JsonLogger(config.logLevel);
     // The process ends on a signal, or on an error nothing caught: its state is then unknown, and
     // its supervisor starts a fresh one. Either way one JSON line says why. (Lost dependencies
     // are not such errors: requests answer 503 and background work retries.)
@@ -29,7 +31,13 @@ async function main(): Promise<void> {
       logger.event('info', `stopping on ${signal}`, {}, 'Process');
       stopping = service
         .close()
-        .catch((error: Error) => process.stderr.write(`casetrail: shutdown: ${error.message}\n`))
+        .then(
+          () => logger.event('info', 'stopped', { signal }, 'Process'),
+          (error: Error) => {
+            process.stderr.write(`casetrail: shutdown: ${error.message}\n`);
+            logger.event('error', 'shutdown failed', { signal, error: error.message }, 'Process');
+          },
+        )
         .then(() => process.exit(0));
       return stopping;
     };
@@ -37,7 +45,13 @@ async function main(): Promise<void> {
     process.once('SIGINT', stop);
   } catch (error) {
     const known = OPERATOR_ERRORS.some((type) => error instanceof type);
+    // One line for the operator on stderr, and the same as JSON on stdout for the log shipper.
     process.stderr.write(`casetrail: ${known ? (error as Error).message : (error as Error).stack}\n`);
+    logger.event('error', 'start-up failed; exiting', {
+      error: (error as Error)?.message ?? String(error),
+      errorType: (error as Error)?.name,
+      ...(known ? {} : { stack: (error as Error)?.stack }),
+    }, 'Startup');
     process.exit(1);
   }
 }

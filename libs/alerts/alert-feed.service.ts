@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Observable, Subscriber } from 'rxjs';
 import { AppConfig, APP_CONFIG } from '../platform/config/app-config';
 import { JsonLogger } from '../platform/logging/json-logger';
+import { sseConnections, sseConnectionsTotal } from '../platform/metrics/command-metrics';
 import { AlertsQueryService, StoredAlert } from './alerts.query';
 
 /** How often the shared poll reads new alerts. */
@@ -64,7 +65,10 @@ export class AlertFeedService implements OnModuleDestroy {
    */
   reserve(keyName: string): (() => void) | null {
     const open = this.openPerKey.get(keyName) ?? 0;
-    if (this.config.sseMaxPerKey > 0 && open >= this.config.sseMaxPerKey) return null;
+    if (this.config.sseMaxPerKey > 0 && open >= this.config.sseMaxPerKey) {
+      sseConnectionsTotal.inc({ outcome: 'refused' });
+      return null;
+    }
     this.openPerKey.set(keyName, open + 1);
     let released = false;
     return () => {
@@ -86,10 +90,12 @@ export class AlertFeedService implements OnModuleDestroy {
         out,
       };
       this.connections.add(connection);
+      sseConnections.inc();
+      sseConnectionsTotal.inc({ outcome: 'opened' });
       this.ensurePolling();
       if (lastEventId !== null) void this.readBacklog(connection);
       return () => {
-        this.connections.delete(connection);
+        if (this.connections.delete(connection)) sseConnections.dec();
       };
     });
   }
@@ -99,6 +105,7 @@ export class AlertFeedService implements OnModuleDestroy {
     clearTimeout(this.timer);
     // Ends every stream, so that closing the HTTP server does not wait for them.
     for (const connection of this.connections) connection.out.complete();
+    sseConnections.dec(this.connections.size);
     this.connections.clear();
   }
 

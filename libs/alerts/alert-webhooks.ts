@@ -6,6 +6,7 @@ import { Projection } from '../projections/projection';
 import { alertOf, isAlertEvent } from '../projections/read-models/alerts.projection';
 import { RedisConnection } from '../platform/redis/redis-connection';
 import { JsonLogger } from '../platform/logging/json-logger';
+import { webhookDeliveriesTotal } from '../platform/metrics/command-metrics';
 
 export const ALERT_WEBHOOKS_QUEUE = 'alert-webhooks';
 
@@ -74,9 +75,16 @@ export class AlertWebhooks {
       prefix: this.redis.prefix,
       concurrency: 16,
     });
-    this.worker.on('failed', (job, error) =>
-      this.logger.event('warn', 'alert webhook delivery failed', { url: job?.data.url, alertId: job?.data.alertId, attempt: job?.attemptsMade, error: error.message }, 'Alerts'),
-    );
+    this.worker.on('completed', (job) => {
+      webhookDeliveriesTotal.inc({ outcome: 'delivered' });
+      this.logger.event('info', 'alert webhook delivered', { domain: 'notification', url: job.data.url, alertId: job.data.alertId, attempt: job.attemptsMade }, 'Alerts');
+    });
+    this.worker.on('failed', (job, error) => {
+      // BullMQ retries until the job's attempts are used up; then it stays failed.
+      const gaveUp = !!job && job.attemptsMade >= (job.opts.attempts ?? 1);
+      webhookDeliveriesTotal.inc({ outcome: gaveUp ? 'gave_up' : 'failed' });
+      this.logger.event(gaveUp ? 'error' : 'warn', gaveUp ? 'alert webhook delivery gave up' : 'alert webhook delivery failed', { domain: 'notification', url: job?.data.url, alertId: job?.data.alertId, attempt: job?.attemptsMade, error: error.message }, 'Alerts');
+    });
     this.worker.on('error', () => undefined);
   }
 

@@ -31,8 +31,7 @@ export class SubmitCaseHandler implements ICommandHandler<SubmitCaseCommand> {
   ) {}
 
   async execute({ data, metadata }: SubmitCaseCommand): Promise<CaseOutcome> {
-    // Before the reference is reserved: a refused submission writes nothing (the decider checks it too).
-    requireHolidayCountry(data.contact, this.sla.calculator);
+    const started = performance.now();
     // With an Idempotency-Key a retried submission targets the same case (and reference).
     const caseId = idempotentId(metadata, 'case') ?? randomUUID();
     const streamId = caseStreamId(caseId);
@@ -41,7 +40,14 @@ export class SubmitCaseHandler implements ICommandHandler<SubmitCaseCommand> {
       data: { ...data, caseId, reference, submittedBy: metadata.principal.name },
     });
     const now = this.clock.nowIso();
-    await this.refuseFirst(submission(candidateReference(caseId, now)), streamId, metadata, now);
+    try {
+      // Before the reference is reserved: a refused submission writes nothing (the decider checks it too).
+      requireHolidayCountry(data.contact, this.sla.calculator);
+      await this.refuseFirst(submission(candidateReference(caseId, now)), streamId, metadata, now);
+    } catch (error) {
+      this.runner.notRun('SubmitCase', streamId, metadata, error, started);
+      throw error;
+    }
     const reference = await reserveCaseReference(this.store, caseId, now, metadata.principal.name);
     return this.runner.run({
       decider: caseDecider,

@@ -216,14 +216,34 @@ export class ProjectionRunner {
    */
   private handleBatch(events: RecordedEvent[]): Promise<void> {
     if (events.length < PARALLEL_BATCH_SIZE || this.projections.length === 1 || !this.sql.concurrentTransactions) {
-      return this.sql.transaction((tx) => this.applyBatch(tx, events, this.projections));
+      return this.sql.transaction((tx) => this.applyBatch(tx, events, this.projections)).then((applied) => this.committed(applied));
     }
     return Promise.all(
-      this.projections.map((projection) => this.sql.transaction((tx) => this.applyBatch(tx, events, [projection]))),
+      this.projections.map((projection) =>
+        this.sql.transaction((tx) => this.applyBatch(tx, events, [projection])).then((applied) => this.committed(applied)),
+      ),
     ).then(() => undefined);
   }
 
-  private async applyBatch(tx: SqlExecutor, events: RecordedEvent[], projections: Projection[]): Promise<void> {
+  /** Runs each projection's afterCommit hook on what it just committed; a failing hook is logged, never retried. */
+  private committed(applied: Array<{ projection: Projection; events: RecordedEvent[] }>): void {
+    if (this.suffix) return;
+    for (const { projection, events } of applied) {
+      if (!projection.afterCommit) continue;
+      try {
+        projection.afterCommit(events, this.logger);
+      } catch (error) {
+        this.logger.event('error', 'projection afterCommit failed', { projection: projection.name, error: (error as Error)?.message }, 'Projections');
+      }
+    }
+  }
+
+  /** Applies the batch's new events to each projection; returns what each applied. */
+  private async applyBatch(
+    tx: SqlExecutor,
+    events: RecordedEvent[],
+    projections: Projection[],
+  ): Promise<Array<{ projection: Projection; events: RecordedEvent[] }>> {
     const names = projections.map((p) => this.key(p)).sort();
     // Lock the checkpoint rows (in name order: no deadlock with a rebuild's switch-over) and skip
     // what each one already covers: redelivery changes nothing. Missing rows (first run, or a
@@ -240,15 +260,18 @@ export class ProjectionRunner {
     }
     const stored = new Map(rows.map((r) => [r.name, r.checkpoint]));
     const progress: ProjectionProgress[] = [];
+    const applied: Array<{ projection: Projection; events: RecordedEvent[] }> = [];
     for (const projection of projections) {
       const name = this.key(projection);
       const checkpoint = stored.get(name) ?? null;
       const fresh = checkpoint === null ? events : events.filter((e) => compareCheckpoints(e.checkpoint, checkpoint) > 0);
       if (fresh.length === 0) continue;
       await projection.apply(tx, fresh, this.suffix);
+      applied.push({ projection, events: fresh });
       const last = fresh[fresh.length - 1];
       progress.push({ name, checkpoint: last.checkpoint, position: last.position, count: fresh.length });
     }
     await saveProjectionCheckpoints(tx, progress);
+    return applied;
   }
 }

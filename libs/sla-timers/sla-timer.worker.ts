@@ -6,6 +6,7 @@ import { SYSTEM_PRINCIPAL } from '../platform/auth/principal';
 import { JsonLogger } from '../platform/logging/json-logger';
 import { asDependencyUnavailable, RETRY_AFTER_SECONDS } from '../platform/health/dependency-unavailable';
 import { RedisConnection } from '../platform/redis/redis-connection';
+import { timerActionsTotal, timerLateness } from '../platform/metrics/command-metrics';
 import { SLA_TIMERS_QUEUE, SlaTimerJob, TIMER_ACTIONS, TimerAction } from './sla-timer-job';
 
 /** Each timer action is a command on the case, decided (and de-duplicated) by the case decider. */
@@ -45,9 +46,10 @@ export class SlaTimerWorker {
       stalledInterval: 5_000,
       maxStalledCount: 5,
     });
-    this.worker.on('failed', (job, error) =>
-      this.logger.event('error', 'SLA timer failed', { jobId: job?.id, attempts: job?.attemptsMade, error: error.message }, 'SlaTimers'),
-    );
+    this.worker.on('failed', (job, error) => {
+      timerActionsTotal.inc({ action: job?.data.action ?? 'unknown', outcome: 'failed' });
+      this.logger.event('error', 'SLA timer failed', { jobId: job?.id, action: job?.data.action, caseId: job?.data.caseId, attempts: job?.attemptsMade, error: error.message }, 'SlaTimers');
+    });
     // While Redis is down the worker reports each reconnection attempt: one line per distinct
     // error is enough (it reconnects by itself, and resumes taking jobs when Redis is back).
     let lastError = '';
@@ -67,6 +69,7 @@ export class SlaTimerWorker {
     const { caseId, clockId, action, clockEventId } = job.data;
     const toCommand = COMMAND_OF[action as TimerAction];
     if (!toCommand) throw new Error(`no handler for SLA timer job "${action}"`);
+    const startedAt = Date.now();
     try {
       const outcome = await this.commands.execute(
         new CaseActionCommand(caseId, toCommand(clockId), {
@@ -75,18 +78,26 @@ export class SlaTimerWorker {
           causationId: clockEventId,
         }),
       );
-      this.logger.event('debug', 'SLA timer ran', { jobId: job.id, recorded: outcome.events.map((e) => e.type) }, 'SlaTimers');
+      // One line and one count per run: what it recorded (nothing when the case moved on, or
+      // when a repeated job finds its work done) and how late it ran.
+      const latenessSeconds = Math.max(0, (startedAt - Date.parse(job.data.runAt)) / 1000);
+      const recorded = outcome.events.map((e) => e.type);
+      timerActionsTotal.inc({ action, outcome: recorded.length ? 'recorded' : 'nothing' });
+      if (Number.isFinite(latenessSeconds)) timerLateness.observe({ action }, latenessSeconds);
+      this.logger.event('info', 'SLA timer action', { domain: 'sla', action, caseId, clockId, jobId: job.id, recorded, latenessSeconds: Number.isFinite(latenessSeconds) ? latenessSeconds : null }, 'SlaTimers');
     } catch (error) {
       const notBefore = error instanceof IllegalStateError ? (error.details.notBefore as string | undefined) : undefined;
       // The database is down: try again a little later without using an attempt, so that a long
       // outage cannot exhaust a timer's attempts (a failed job is never armed again).
       const unavailable = asDependencyUnavailable(error);
       if (unavailable && token) {
+        timerActionsTotal.inc({ action, outcome: 'delayed' });
         await job.moveToDelayed(Date.now() + RETRY_AFTER_SECONDS * 1000, token);
         throw new DelayedError();
       }
       if (!notBefore || !token) throw error;
       // Fired before its instant (clocks differ a little): wait until then, without using an attempt.
+      timerActionsTotal.inc({ action, outcome: 'delayed' });
       await job.moveToDelayed(Date.parse(notBefore) + 1, token);
       throw new DelayedError();
     }

@@ -112,11 +112,17 @@ describe('ops alerts: feed, SSE stream, signed webhooks, metrics', () => {
     const response = await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${TEST_KEYS.ops}` } });
     expect(response.status).toBe(200);
     const text = await response.text();
-    expect(text).toMatch(/casetrail_sla_alerts\{kind="breach",severity="A"\} [1-9]/);
+    // A counter since issue 15 (it only grows): the alerts this process projected.
+    expect(text).toMatch(/casetrail_sla_alerts_total\{kind="breach",severity="A"\} [1-9]/);
     expect(text).toMatch(/casetrail_cases\{severity="A",status="open"\} [1-9]/);
     expect(text).toMatch(/casetrail_projection_lag_events\{projection="cases"\} \d+/);
     expect(text).toMatch(/casetrail_projection_lag_seconds\{projection="alerts"\} [\d.]+/);
     expect(text).toMatch(/casetrail_queue_jobs\{queue="sla-timers",state="completed"\} [1-9]/);
     expect(text).toMatch(/casetrail_command_duration_seconds_count\{command="SubmitCase",outcome="ok"\} [1-9]/);
+    // The webhook receiver above failed twice, then took the alert; one SSE client connected.
+    expect(text).toMatch(/casetrail_webhook_deliveries_total\{outcome="failed"\} [2-9]/);
+    expect(text).toMatch(/casetrail_webhook_deliveries_total\{outcome="delivered"\} [1-9]/);
+    expect(text).toMatch(/casetrail_sse_connections_total\{outcome="opened"\} [1-9]/);
+    expect(text).toMatch(/casetrail_sla_timer_actions_total\{action="breach",outcome="recorded"\} [1-9]/);
   });
 });

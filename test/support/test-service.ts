@@ -64,7 +64,13 @@ export interface TestService {
  * files running in parallel never share state.
  */
 export async function startTestService(
-  options: { store?: 'embedded' | 'postgres'; env?: Record<string, string>; clock?: Clock } = {},
+  options: {
+    store?: 'embedded' | 'postgres';
+    env?: Record<string, string>;
+    clock?: Clock;
+    /** The service's logger (default: errors only, on stdout); e.g. one that collects its lines. */
+    logger?: JsonLogger;
+  } = {},
 ): Promise<TestService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'casetrail-test-'));
   const id = randomUUID().replace(/-/g, '').slice(0, 10);
@@ -87,7 +93,7 @@ export async function startTestService(
     env.DATABASE_URL = withSearchPath(testDatabaseUrl(), schema);
   }
   Object.assign(env, options.env);
-  const service = await startService(loadConfig(env, []), { logger: new JsonLogger('error'), clock: options.clock });
+  const service = await startService(loadConfig(env, []), { logger: options.logger ?? new JsonLogger('error'), clock: options.clock });
   return {
     url: service.url,
     service,

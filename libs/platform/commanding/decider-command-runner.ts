@@ -1,6 +1,6 @@
 import { uuidv7 } from '../ids/uuid-v7';
 import { idempotentId } from '../idempotency/idempotent-id';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Decider, DecideContext, DomainEvent, fold } from '../../domain/shared/decider';
 import { EventStore, NewEvent, RecordedEvent } from '../../event-store/event-store';
 import { WrongExpectedRevisionError } from '../../event-store/event-store.errors';
@@ -9,6 +9,8 @@ import { ProblemError } from '../http/problem';
 import { EVENT_STORE } from '../tokens';
 import { CommandMetadata } from './command-metadata';
 import { commandDuration } from '../metrics/command-metrics';
+import { JsonLogger } from '../logging/json-logger';
+import { toProblem } from '../http/problem-details.filter';
 
 export interface CommandOutcome<S, E> {
   /** The aggregate's state after the command. */
@@ -63,6 +65,7 @@ export class DeciderCommandRunner {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly clock: Clock,
+    @Optional() private readonly logger?: JsonLogger,
   ) {}
 
   async run<C, E extends DomainEvent, S, X extends DecideContext>(request: CommandRequest<C, E, S, X>): Promise<CommandOutcome<S, E>> {
@@ -73,9 +76,31 @@ export class DeciderCommandRunner {
       commandDuration.observe({ command: type, outcome: 'ok' }, (performance.now() - started) / 1000);
       return outcome;
     } catch (error) {
-      commandDuration.observe({ command: type, outcome: 'refused' }, (performance.now() - started) / 1000);
+      this.notRun(type, request.streamId, request.metadata, error, started);
       throw error;
     }
+  }
+
+  /**
+   * A command that did not run (also one refused before it reaches run(), e.g. a submission
+   * checked before its reference is reserved): observed as refused (4xx: the rules, a stale
+   * If-Match, an unknown case) with one domain log line, or as failed (5xx: a lost database,
+   * logged where it is answered).
+   */
+  notRun(type: string, streamId: string, metadata: CommandMetadata, error: unknown, started: number): void {
+    const problem = toProblem(error);
+    const outcome = problem.status < 500 ? 'refused' : 'failed';
+    commandDuration.observe({ command: type, outcome }, (performance.now() - started) / 1000);
+    if (outcome !== 'refused') return;
+    this.logger?.event('info', 'command refused', {
+      domain: 'command',
+      command: type,
+      streamId,
+      status: problem.status,
+      reason: problem.detail ?? problem.title,
+      keyName: metadata.principal?.name ?? null,
+      correlationId: metadata.correlationId,
+    }, 'Commands');
   }
 
   private async decideAndAppend<C, E extends DomainEvent, S, X extends DecideContext>(

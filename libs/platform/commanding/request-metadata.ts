@@ -14,7 +14,9 @@ import { assertBoundedHeaders } from '../http/request-headers';
 export function commandMetadataFrom(request: AuthenticatedRequest): CommandMetadata {
   // Bounded (the HTTP adapter refuses them before any route runs); again here: they go into every event.
   assertBoundedHeaders(request.headers);
-  const correlationId = headerValue(request, 'x-correlation-id') ?? randomUUID();
+  // Without X-Correlation-Id, the request id (X-Request-Id or the one generated for it): the
+  // access line and the events then share it.
+  const correlationId = headerValue(request, 'x-correlation-id') ?? (request.id || randomUUID());
   return {
     principal: request.principal,
     requestFingerprint: idempotentRequestFingerprint(request),

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
 import { PassThrough, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
@@ -10,6 +12,8 @@ import { ProblemError } from './problem';
 import { sendProblem, toProblem } from './problem-details.filter';
 import { assertBoundedHeaders } from './request-headers';
 import { assertStorableInput } from './unstorable-strings';
+import type { JsonLogger } from '../logging/json-logger';
+import { httpRequestDuration } from '../metrics/command-metrics';
 
 /** Largest accepted JSON body; a larger one is a 413. */
 const JSON_BODY_LIMIT = 64 * 1024;
@@ -30,8 +34,11 @@ const MAX_PARAM_LENGTH = 16 * 1024;
  * (Express: 500s), nested form keys (`a[b]=1`) stay flat, and a body that cannot be read (too
  * large, malformed) closes the connection after the answer.
  */
-export function createHttpAdapter(): FastifyAdapter {
+export function createHttpAdapter(logger?: JsonLogger): FastifyAdapter {
   const adapter = new FastifyAdapter({
+    // X-Request-Id when the client sent a valid one, else a new UUID (requestId()).
+    requestIdHeader: false,
+    genReqId: requestId,
     routerOptions: {
       // Express routes `/v1/cases/` as `/v1/cases` and `/V1/Cases` as well; parameters keep
       // their case either way.
@@ -54,10 +61,52 @@ export function createHttpAdapter(): FastifyAdapter {
     clientErrorHandler: answerClientError,
   });
   const fastify = adapter.getInstance();
+  registerAccessLog(fastify, logger);
   registerSecurityHeaders(fastify);
   registerInputChecks(fastify);
   registerBodyParsers(fastify);
   return adapter;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The client's X-Request-Id if it is one the service accepts (request-headers.ts), else a new one. */
+function requestId(raw: IncomingMessage): string {
+  const header = raw.headers['x-request-id'];
+  return typeof header === 'string' && REQUEST_ID.test(header.trim()) ? header.trim() : randomUUID();
+}
+
+/**
+ * Every answer carries `X-Request-Id` (the client's or a new one), and every request ends with one
+ * access log line (method, route pattern, path without the query string, status, latency, API key
+ * name, request and correlation ids) and one observation of the HTTP duration histogram. The
+ * route label is the pattern (`/v1/cases/:id`), or "unmatched", so that its values stay few.
+ */
+function registerAccessLog(fastify: FastifyInstance, logger: JsonLogger | undefined): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions?.url ?? 'unmatched';
+    const status = reply.statusCode;
+    const latencyMs = reply.elapsedTime;
+    httpRequestDuration.observe({ method: request.method, route, status: String(status) }, latencyMs / 1000);
+    if (logger) {
+      const correlation = request.headers['x-correlation-id'];
+      logger.event('info', 'request', {
+        method: request.method,
+        route,
+        path: request.url.split('?')[0].slice(0, 512),
+        status,
+        latencyMs: Math.round(latencyMs * 100) / 100,
+        keyName: (request as { principal?: { name?: string } }).principal?.name ?? null,
+        requestId: request.id,
+        correlationId: typeof correlation === 'string' && REQUEST_ID.test(correlation.trim()) ? correlation.trim() : request.id,
+      }, 'Http');
+    }
+    done();
+  });
 }
 
 /**

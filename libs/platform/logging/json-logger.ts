@@ -1,17 +1,51 @@
+import { Writable } from 'node:stream';
 import { LoggerService } from '@nestjs/common';
+import { destination as pinoDestination, Logger, pino } from 'pino';
 
-const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
-type Level = keyof typeof LEVELS;
+type Level = 'debug' | 'info' | 'warn' | 'error';
 
 /**
- * Structured logs: one JSON object per line on stdout ({time, level, context, msg, ...fields}),
- * so a log shipper can index them. Also serves as Nest's logger.
+ * Personal data that never reaches a log line, wherever a caller put it: a case's contact (name,
+ * e-mail, phone), alone or nested up to three levels deep (fields, `case`, `data`, `alert`...).
+ */
+const PERSONAL_FIELDS = ['contact', 'contactName', 'contactEmail', 'contactPhone', 'email', 'phone'];
+export const REDACTED_PATHS = PERSONAL_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`, `*.*.*.${field}`]);
+
+/**
+ * Structured logs through pino: one JSON object per line ({level, time, context, msg, ...fields})
+ * on stdout, written synchronously (a fatal line is out before the process exits), with personal
+ * data redacted (REDACTED_PATHS). Also serves as Nest's logger. `write` replaces stdout (tests
+ * collect the lines).
  */
 export class JsonLogger implements LoggerService {
+  readonly pino: Logger;
+
   constructor(
-    private readonly minLevel: Level = 'info',
-    private readonly write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
-  ) {}
+    minLevel: Level = 'info',
+    write?: (line: string) => void,
+  ) {
+    const destination = write
+      ? new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            for (const line of chunk.toString('utf8').split('\n')) if (line) write(line);
+            done();
+          },
+        })
+      : pinoDestination({ dest: 1, sync: true });
+    this.pino = pino(
+      {
+        level: minLevel,
+        base: undefined,
+        messageKey: 'msg',
+        // The time is written by event(), after the context: lines keep the order they had
+        // before pino ({"level":"error","context":"Http",...}), which searches in logs rely on.
+        timestamp: false,
+        formatters: { level: (label) => ({ level: label }) },
+        redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      },
+      destination,
+    );
+  }
 
   log(message: unknown, ...rest: unknown[]): void {
     this.emit('info', message, rest);
@@ -28,11 +62,15 @@ export class JsonLogger implements LoggerService {
   verbose(message: unknown, ...rest: unknown[]): void {
     this.emit('debug', message, rest);
   }
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.emit('error', message, rest);
+  }
 
   /** A log line with structured fields: logger.event('info', 'timer fired', {caseId}). */
   event(level: Level, msg: string, fields: Record<string, unknown> = {}, context?: string): void {
-    if (LEVELS[level] < LEVELS[this.minLevel]) return;
-    this.write(JSON.stringify({ time: new Date().toISOString(), level, context, msg, ...fields }));
+    if (!this.pino.isLevelEnabled(level)) return;
+    const time = new Date().toISOString();
+    this.pino[level](context === undefined ? { time, ...fields } : { context, time, ...fields }, msg);
   }
 
   private emit(level: Level, message: unknown, rest: unknown[]): void {
@@ -46,6 +84,7 @@ export class JsonLogger implements LoggerService {
     } else if (typeof message === 'object' && message !== null) {
       Object.assign(fields, message);
       message = (message as { msg?: string }).msg ?? '';
+      delete fields.msg;
     }
     if (level === 'error' && typeof rest[0] === 'string') fields.stack = rest[0];
     this.event(level, String(message), fields, context);

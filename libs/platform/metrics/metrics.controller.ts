@@ -2,70 +2,62 @@ import { Controller, Get, Header, Inject, OnModuleDestroy } from '@nestjs/common
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../openapi/api-problems.decorator';
 import { Queue } from 'bullmq';
-import { Gauge } from 'prom-client';
+import { isMainThread } from 'node:worker_threads';
+import { Gauge, Registry } from 'prom-client';
 import { SqlClient } from '../../event-store/sql/sql-client';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Roles } from '../auth/roles.decorator';
 import { RedisConnection } from '../redis/redis-connection';
 import { READ_MODEL_SQL } from '../tokens';
-import { metricsRegistry } from './command-metrics';
+import { collectProcessMetrics, metricsRegistry } from './command-metrics';
+import { mergedMetrics } from './background-metrics';
 
 const QUEUES = ['sla-timers', 'alert-webhooks'];
 
 /**
  * GET /metrics (Prometheus text). Business gauges are read from the read models at scrape time,
- * so every process reports the same numbers; command latency is this process's own.
+ * so every process reports the same numbers (they live in this controller's own registry, so
+ * that the background thread never reports them twice); process, HTTP, command, timer, alert,
+ * delivery and SSE metrics are this process's own (both threads' in role `all`).
  */
 @ApiTags('ops')
 @ApiBearerAuth()
 @Controller()
 export class MetricsController implements OnModuleDestroy {
   private readonly queues: Queue[];
+  /** The gauges read at scrape time. */
+  private readonly scraped = new Registry();
 
   constructor(
     @Inject(READ_MODEL_SQL) sql: SqlClient,
     @Inject(APP_CONFIG) config: AppConfig,
     redis: RedisConnection,
   ) {
+    if (isMainThread) collectProcessMetrics();
     this.queues = QUEUES.map((name) => new Queue(name, { connection: redis.client(), prefix: redis.prefix }));
     const sqlEvents = config.eventStore !== 'eventstoredb';
     const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => Promise<void>) =>
-      new Gauge({ name, help, labelNames, registers: [metricsRegistry], async collect() { this.reset(); await collect(this); } });
-    replace('casetrail_sla_alerts', () =>
-      gauge('casetrail_sla_alerts', 'SLA alerts recorded, by kind (warning, breach, escalation) and severity', ['kind', 'severity'], async (g) => {
-        for (const r of await sql.query<{ kind: string; severity: string | null; n: string }>(
-          'select kind, severity, count(*)::text as n from rm_alerts group by kind, severity',
-        )) g.set({ kind: r.kind, severity: r.severity ?? 'none' }, Number(r.n));
-      }),
-    );
-    replace('casetrail_cases', () =>
-      gauge('casetrail_cases', 'Cases by severity and status', ['severity', 'status'], async (g) => {
-        for (const r of await sql.query<{ severity: string | null; status: string; n: string }>(
-          'select severity, status, count(*)::text as n from rm_cases group by severity, status',
-        )) g.set({ severity: r.severity ?? 'none', status: r.status }, Number(r.n));
-      }),
-    );
-    replace('casetrail_projection_lag_events', () =>
-      gauge('casetrail_projection_lag_events', 'Events stored but not yet processed, by projection', ['projection'], async (g) => {
-        if (!sqlEvents) return;
-        for (const r of await projectionLag(sql)) g.set({ projection: r.name }, Number(r.lag_events));
-      }),
-    );
-    replace('casetrail_projection_lag_seconds', () =>
-      gauge('casetrail_projection_lag_seconds', 'Age of the oldest event a projection has not processed', ['projection'], async (g) => {
-        if (!sqlEvents) return;
-        for (const r of await projectionLag(sql)) g.set({ projection: r.name }, Number(r.lag_seconds));
-      }),
-    );
+      new Gauge({ name, help, labelNames, registers: [this.scraped], async collect() { this.reset(); await collect(this); } });
+    gauge('casetrail_cases', 'Cases by severity and status', ['severity', 'status'], async (g) => {
+      for (const r of await sql.query<{ severity: string | null; status: string; n: string }>(
+        'select severity, status, count(*)::text as n from rm_cases group by severity, status',
+      )) g.set({ severity: r.severity ?? 'none', status: r.status }, Number(r.n));
+    });
+    gauge('casetrail_projection_lag_events', 'Events stored but not yet processed, by projection', ['projection'], async (g) => {
+      if (!sqlEvents) return;
+      for (const r of await projectionLag(sql)) g.set({ projection: r.name }, Number(r.lag_events));
+    });
+    gauge('casetrail_projection_lag_seconds', 'Age of the oldest event a projection has not processed', ['projection'], async (g) => {
+      if (!sqlEvents) return;
+      for (const r of await projectionLag(sql)) g.set({ projection: r.name }, Number(r.lag_seconds));
+    });
     const queues = this.queues;
-    replace('casetrail_queue_jobs', () =>
-      gauge('casetrail_queue_jobs', 'BullMQ jobs by queue and state', ['queue', 'state'], async (g) => {
-        for (const queue of queues) {
-          const counts = await queue.getJobCounts('delayed', 'waiting', 'active', 'failed', 'completed');
-          for (const [state, n] of Object.entries(counts)) g.set({ queue: queue.name, state }, n);
-        }
-      }),
-    );
+    gauge('casetrail_queue_jobs', 'BullMQ jobs by queue and state', ['queue', 'state'], async (g) => {
+      for (const queue of queues) {
+        const counts = await queue.getJobCounts('delayed', 'waiting', 'active', 'failed', 'completed');
+        for (const [state, n] of Object.entries(counts)) g.set({ queue: queue.name, state }, n);
+      }
+    });
   }
 
   @Get('metrics')
@@ -76,18 +68,12 @@ export class MetricsController implements OnModuleDestroy {
   @Roles('ops')
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   async metrics(): Promise<string> {
-    return metricsRegistry.metrics();
+    return mergedMetrics([metricsRegistry, this.scraped]);
   }
 
   async onModuleDestroy(): Promise<void> {
     await Promise.all(this.queues.map((q) => q.close()));
   }
-}
-
-/** A gauge is registered once per process (tests start several services in one process). */
-function replace(name: string, create: () => unknown): void {
-  metricsRegistry.removeSingleMetric(name);
-  create();
 }
 
 async function projectionLag(sql: SqlClient) {

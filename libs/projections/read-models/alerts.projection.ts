@@ -1,6 +1,8 @@
 import { RecordedEvent } from '../../event-store/event-store';
 import { SqlExecutor } from '../../event-store/sql/sql-client';
 import { Projection } from '../projection';
+import { slaAlertsTotal } from '../../platform/metrics/command-metrics';
+import type { JsonLogger } from '../../platform/logging/json-logger';
 
 /** paused/resumed: a clock stood still waiting on the partner, then ran again with its due moved. */
 export type AlertKind = 'warning' | 'breach' | 'escalation' | 'paused' | 'resumed';
@@ -40,6 +42,43 @@ export function alertOf(event: RecordedEvent, context: { reference?: string | nu
   };
 }
 export type Alert = ReturnType<typeof alertOf>;
+
+/** The domain log line of each alert kind. */
+const LINE_OF: Record<AlertKind, { level: 'info' | 'warn'; msg: string }> = {
+  warning: { level: 'warn', msg: 'SLA warning' },
+  breach: { level: 'warn', msg: 'SLA breached' },
+  escalation: { level: 'warn', msg: 'case escalated to the manager' },
+  paused: { level: 'info', msg: 'SLA clock paused' },
+  resumed: { level: 'info', msg: 'SLA clock resumed' },
+};
+
+/**
+ * The alerts `apply` just built (with their case's reference and severity), by event id, until
+ * afterCommit logs them. Bounded: a batch whose transaction failed comes again and replaces them.
+ */
+const projected = new Map<string, Alert>();
+const PROJECTED_LIMIT = 20_000;
+
+/**
+ * One log line and one count (casetrail_sla_alerts_total) per alert, once its row and checkpoint
+ * are committed: exactly once per event while the process lives (a redelivered batch has nothing
+ * new), at most once across a crash between commit and log.
+ */
+function logAlerts(events: RecordedEvent[], logger: JsonLogger): void {
+  for (const event of events) {
+    if (!isAlertEvent(event)) continue;
+    const alert = projected.get(event.id) ?? alertOf(event);
+    projected.delete(event.id);
+    slaAlertsTotal.inc({ kind: alert.kind, severity: alert.severity ?? 'none' });
+    const line = LINE_OF[alert.kind];
+    const { kind, eventType, alertId, caseId, reference, severity, clock, clockId, dueAt, engineerId, managerId, reason, automatic, occurredAt, position } = alert;
+    logger.event(line.level, line.msg, {
+      domain: 'sla',
+      kind, eventType, alertId, caseId, reference, severity, clock, clockId, dueAt, engineerId, managerId, reason, automatic, occurredAt, position,
+      correlationId: event.metadata.correlationId ?? null,
+    }, 'Sla');
+  }
+}
 
 /**
  * SLA alerts for ops: warnings, breaches, escalations. `seq` grows in the order alerts are
@@ -97,6 +136,10 @@ export const alertsProjection: Projection = {
         [JSON.stringify([...cases.values()])],
       );
     }
+    if (!s) {
+      if (projected.size > PROJECTED_LIMIT) projected.clear();
+      for (const alert of alerts) projected.set(alert.alertId, alert);
+    }
     // In event order, so `seq` follows the alerts' order.
     for (const alert of alerts) {
       await tx.query(
@@ -106,4 +149,5 @@ export const alertsProjection: Projection = {
       );
     }
   },
+  afterCommit: logAlerts,
 };
