@@ -11,7 +11,6 @@ import { ProblemError } from '../platform/http/problem';
 import { idempotentId } from '../platform/idempotency/idempotent-id';
 import { EVENT_STORE } from '../platform/tokens';
 import { SlaPolicyService } from '../sla/sla-policy.service';
-import { requireHolidayCountry } from '../domain/case/sla-location';
 import { caseStreamId } from './case-access';
 import { CaseOutcome, SubmitCaseCommand } from './case-commands';
 import { candidateReference, reserveCaseReference } from './case-reference';
@@ -41,8 +40,7 @@ export class SubmitCaseHandler implements ICommandHandler<SubmitCaseCommand> {
     });
     const now = this.clock.nowIso();
     try {
-      // Before the reference is reserved: a refused submission writes nothing (the decider checks it too).
-      requireHolidayCountry(data.contact, this.sla.calculator);
+      // Before the reference is reserved: a refused submission writes nothing.
       await this.refuseFirst(submission(candidateReference(caseId, now)), streamId, metadata, now);
     } catch (error) {
       this.runner.notRun('SubmitCase', streamId, metadata, error, started);

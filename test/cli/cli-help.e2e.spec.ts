@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CliRun, runCli } from '../support/cli-process';
+import { runCli } from '../support/cli-process';
 
 const COMMANDS = ['verify', 'export', 'rebuild', 'preview', 'keygen'];
 const LAUNCHER = join(__dirname, '../../scripts/run-cli.js');
@@ -72,16 +71,7 @@ describe('scripts/run-cli.js (npm run cli): runs the build, builds only when it 
   });
 
   it('passes the arguments and the exit status through', async () => {
-    const run = (args: string[]) =>
-      new Promise<CliRun>((resolve, reject) => {
-        const child = spawn(process.execPath, [LAUNCHER, ...args], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (chunk) => (stdout += chunk));
-        child.stderr.on('data', (chunk) => (stderr += chunk));
-        child.once('error', reject);
-        child.once('close', (code) => resolve({ code, stdout, stderr }));
-      });
+    const run = (args: string[]) => runCli(args, {}, LAUNCHER);
     const help = await run(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: npm run cli -- <command>/);

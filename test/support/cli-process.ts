@@ -10,10 +10,13 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `npm run cli -- <args>` as a real process with only PATH and `env` in its environment. */
-export function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+/**
+ * Runs `npm run cli -- <args>` as a real process with only PATH and `env` in its environment;
+ * `script`: another entry point (e.g. the launcher) in place of the built CLI.
+ */
+export function runCli(args: string[], env: Record<string, string>, script = CLI_JS): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_JS, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

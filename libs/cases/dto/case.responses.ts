@@ -154,9 +154,15 @@ export class CaseListPageDto {
   @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last' }) nextCursor!: string | null;
 }
 
-/** POST /v1/cases. */
-export class SubmitCaseResultDto {
+/** What every command on a case answers with: the case, and the stream's revision and position after it. */
+export class CaseCommandResultDto {
   @text() caseId!: string;
+  @revision() revision!: number;
+  @position() position!: string | null;
+}
+
+/** POST /v1/cases. */
+export class SubmitCaseResultDto extends CaseCommandResultDto {
   @text() reference!: string;
   @ApiProperty({ enum: STATUSES }) status!: string;
   @ApiPropertyOptional({ type: String, description: 'Set when the case was routed to another team' }) routedTo?: string;
@@ -167,64 +173,41 @@ export class SubmitCaseResultDto {
   @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'Severity', nullable: true }) proposedSeverity?: string | null;
   @ApiPropertyOptional({ ...INSTANT, nullable: true }) triagedAt?: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) triagedBy?: string | null;
-  @revision() revision!: number;
-  @position() position!: string | null;
 }
 
-export class SeverityResultDto {
-  @text() caseId!: string;
+export class SeverityResultDto extends CaseCommandResultDto {
   @severity(true) severity!: string | null;
   @ApiProperty({ type: Boolean, description: 'A lowered to B (the partner is not available 24x7)' }) lowered!: boolean;
   @instant(true) triagedAt!: string | null;
   @text(true) triagedBy!: string | null;
-  @revision() revision!: number;
-  @position() position!: string | null;
 }
 
-export class PartnerAvailabilityResultDto {
-  @text() caseId!: string;
+export class PartnerAvailabilityResultDto extends CaseCommandResultDto {
   @ApiProperty({ type: Boolean }) available24x7!: boolean;
   @severity(true) severity!: string | null;
   @ApiProperty({ type: Boolean }) lowered!: boolean;
-  @revision() revision!: number;
-  @position() position!: string | null;
 }
 
-export class AssignmentResultDto {
-  @text() caseId!: string;
+export class AssignmentResultDto extends CaseCommandResultDto {
   @text(true) engineerId!: string | null;
   @text(true) managerId!: string | null;
-  @revision() revision!: number;
-  @position() position!: string | null;
 }
 
-export class UpdateResultDto {
-  @text() caseId!: string;
+export class UpdateResultDto extends CaseCommandResultDto {
   @ApiProperty({ type: Boolean, description: 'This update was the initial response (it met that clock)' }) initialResponse!: boolean;
-  @revision() revision!: number;
-  @position() position!: string | null;
 }
 
-export class EscalationResultDto {
-  @text() caseId!: string;
+export class EscalationResultDto extends CaseCommandResultDto {
   @text(true) managerId!: string | null;
-  @revision() revision!: number;
-  @position() position!: string | null;
 }
 
-export class SeverityACallResultDto {
-  @text() caseId!: string;
+export class SeverityACallResultDto extends CaseCommandResultDto {
   @text(true) fromEngineerId!: string | null;
   @text(true) toEngineerId!: string | null;
-  @revision() revision!: number;
-  @position() position!: string | null;
 }
 
-export class CaseStatusResultDto {
-  @text() caseId!: string;
+export class CaseStatusResultDto extends CaseCommandResultDto {
   @ApiProperty({ enum: STATUSES }) status!: string;
-  @revision() revision!: number;
-  @position() position!: string | null;
 }
 
 export class NextUpdateClockDto {
@@ -235,11 +218,8 @@ export class NextUpdateClockDto {
 }
 
 /** Awaiting-partner, partner replies and resumption: the next-update clock after the pause or resume. */
-export class PauseResultDto {
-  @text() caseId!: string;
+export class PauseResultDto extends CaseCommandResultDto {
   @ApiProperty({ enum: STATUSES }) status!: string;
   @ApiProperty({ type: NextUpdateClockDto, nullable: true }) nextUpdate!: NextUpdateClockDto | null;
   @ApiPropertyOptional({ type: String, example: 'PT2H', description: 'How long the clock stood still (when it resumed)' }) pausedFor?: string;
-  @revision() revision!: number;
-  @position() position!: string | null;
 }

@@ -3,7 +3,7 @@ import { testDatabaseUrl } from '../../../test/support/test-database';
 import { PgliteSqlClient } from '../../event-store/sql/pglite-sql-client';
 import { PgSqlClient } from '../../event-store/sql/pg-sql-client';
 import { SqlClient } from '../../event-store/sql/sql-client';
-import { IdempotencyStore } from './idempotency.store';
+import { IDEMPOTENCY_TABLE_V1, IdempotencyStore } from './idempotency.store';
 
 interface Database {
   /** A client of the test's database (PostgreSQL: a pool; PGlite: the one connection). */
@@ -155,17 +155,7 @@ describe.each([
   it('keeps its answers (replayed to the legacy request hash), and migrating again (several at once) changes nothing', async () => {
     db = await open();
     const sql = db.client();
-    await sql.exec(`
-      create table ct_idempotency (
-        principal text not null,
-        key text not null,
-        request_hash text not null,
-        status int not null,
-        body jsonb not null,
-        etag text,
-        created_at timestamptz not null default now(),
-        primary key (principal, key)
-      )`);
+    await sql.exec(IDEMPOTENCY_TABLE_V1);
     await sql.query(`insert into ct_idempotency (principal, key, request_hash, status, body, etag) values ('alice', 'old', 'legacy-hash', 201, $1::jsonb, '"0"')`, [
       JSON.stringify({ caseId: 'c-old', revision: 0 }),
     ]);

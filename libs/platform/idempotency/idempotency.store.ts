@@ -147,9 +147,8 @@ interface ClaimRow extends Record<string, unknown> {
   abandoned: boolean;
 }
 
-const MIGRATION = [
-  // Version 1 (answers only, stored after success).
-  `create table if not exists ct_idempotency (
+/** Version 1 of the table (answers only, stored after success): what older deployments hold. */
+export const IDEMPOTENCY_TABLE_V1 = `create table if not exists ct_idempotency (
      principal text not null,
      key text not null,
      request_hash text not null,
@@ -158,7 +157,10 @@ const MIGRATION = [
      etag text,
      created_at timestamptz not null default now(),
      primary key (principal, key)
-   )`,
+   )`;
+
+const MIGRATION = [
+  IDEMPOTENCY_TABLE_V1,
   // Version 2: claims. A pending row has no answer yet.
   `alter table ct_idempotency add column if not exists state text not null default 'done'`,
   `alter table ct_idempotency add column if not exists claim_token text`,
