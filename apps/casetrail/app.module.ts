@@ -1,5 +1,4 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
 import { PlatformModule, PlatformResources } from '../../libs/platform/platform.module';
 import { HealthModule } from '../../libs/platform/health/health.module';
 import { MetricsModule } from '../../libs/platform/metrics/metrics.module';
@@ -26,7 +25,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.register(resources),
-        CqrsModule.forRoot(),
         HealthModule,
         MetricsModule,
         ProjectionsModule,

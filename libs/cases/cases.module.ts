@@ -3,13 +3,13 @@ import { CommandingModule } from '../platform/commanding/commanding.module';
 import { EngineersModule } from '../engineers/engineers.module';
 import { CasesController } from './cases.controller';
 import { CaseReadsController } from './case-reads.controller';
-import { SubmitCaseHandler } from './submit-case.handler';
-import { CaseActionHandler } from './case-action.handler';
+import { CaseCommandService } from './case-command.service';
 import { CaseListService } from './case-list.query';
 
 @Module({
   imports: [CommandingModule, EngineersModule],
   controllers: [CasesController, CaseReadsController],
-  providers: [SubmitCaseHandler, CaseActionHandler, CaseListService],
+  providers: [CaseCommandService, CaseListService],
+  exports: [CaseCommandService],
 })
 export class CasesModule {}

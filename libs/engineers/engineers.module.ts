@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { EngineersController } from './engineers.controller';
-import { ChangeEngineerAvailabilityHandler, RegisterEngineerHandler } from './engineer-command.handlers';
+import { EngineerCommandService } from './engineer-command.service';
 import { EngineersQuery } from './engineers.query';
 import { CommandingModule } from '../platform/commanding/commanding.module';
 
 @Module({
   imports: [CommandingModule],
   controllers: [EngineersController],
-  providers: [RegisterEngineerHandler, ChangeEngineerAvailabilityHandler, EngineersQuery],
+  providers: [EngineerCommandService, EngineersQuery],
   exports: [EngineersQuery],
 })
 export class EngineersModule {}

@@ -1,7 +1,8 @@
 import { IllegalStateError } from '../shared/domain-errors';
 import { CaseContext, EscalateOverdue, RaiseSlaWarning, RecordSlaBreach } from './case.commands';
 import { CaseEvent } from './case.events';
-import { Case, SlaClock, findClock } from './case.state';
+import { requireWorkedCase } from './case.guards';
+import { Case, CaseState, SlaClock, findClock } from './case.state';
 import { SYSTEM_ACTOR } from './case.types';
 import { isBefore } from './instants';
 import { breachEvents } from './sla-clocks';
@@ -30,7 +31,8 @@ const isUnanswered = (clock: SlaClock): boolean => clock.metAt === undefined && 
  * became at risk; its `at` is when the warning was recorded (later than warnAt when it was late).
  * An answered (met) or stopped clock is owed nothing any more.
  */
-export function raiseSlaWarning(state: Case, { data }: RaiseSlaWarning, { now }: CaseContext): CaseEvent[] {
+export function raiseSlaWarning({ data }: RaiseSlaWarning, caseState: CaseState, { now }: CaseContext): CaseEvent[] {
+  const state = requireWorkedCase(caseState, 'raise an SLA warning');
   const clock = findClock(state, data.clockId);
   if (!clock || clock.warnedAt !== undefined || !isUnanswered(clock)) return [];
   if (clock.state !== 'running' && clock.state !== 'breached') return [];
@@ -53,7 +55,8 @@ export function raiseSlaWarning(state: Case, { data }: RaiseSlaWarning, { now }:
 }
 
 /** The breach, an alert-worthy fact, and a reminder to the assigned engineer (if any). */
-export function recordSlaBreach(state: Case, { data }: RecordSlaBreach, { now }: CaseContext): CaseEvent[] {
+export function recordSlaBreach({ data }: RecordSlaBreach, caseState: CaseState, { now }: CaseContext): CaseEvent[] {
+  const state = requireWorkedCase(caseState, 'record an SLA breach');
   const clock = findClock(state, data.clockId);
   if (!clock || (clock.state !== 'running' && clock.state !== 'warning') || !isUnanswered(clock)) return [];
   notBefore(clock, clock.dueAt, now, 'the breach');
@@ -65,7 +68,8 @@ export function recordSlaBreach(state: Case, { data }: RecordSlaBreach, { now }:
  * engineer with a manager there is nobody to escalate to: nothing is recorded. A clock found past
  * due but whose breach timer never ran is recorded as breached first.
  */
-export function escalateOverdue(state: Case, { data }: EscalateOverdue, { now }: CaseContext): CaseEvent[] {
+export function escalateOverdue({ data }: EscalateOverdue, caseState: CaseState, { now }: CaseContext): CaseEvent[] {
+  const state = requireWorkedCase(caseState, 'escalate an overdue update');
   const clock = findClock(state, data.clockId);
   if (!clock || !isUnanswered(clock) || clock.escalatedAt !== undefined) return [];
   if (clock.state === 'paused') return []; // waiting on the partner: nothing is overdue

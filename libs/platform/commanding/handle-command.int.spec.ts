@@ -6,7 +6,7 @@ import { createEmbeddedEventStore } from '../../event-store/sql/create-sql-event
 import { SqlEventStore } from '../../event-store/sql/sql-event-store';
 import { FixedClock } from '../clock/clock';
 import { SYSTEM_PRINCIPAL } from '../auth/principal';
-import { DeciderCommandRunner } from './decider-command-runner';
+import { CommandHandler } from './handle-command';
 
 /** A tally: adding is refused past a limit (a decision that depends on the whole history). */
 type Add = { type: 'Add'; n: number };
@@ -34,16 +34,16 @@ class ReadLog implements Pick<EventStore, 'readStream' | 'append'> {
 }
 
 /** Two runners on one store stand for two API processes, each with its own state cache. */
-describe('DeciderCommandRunner: a stale cached state is caught up, not re-read', () => {
+describe('CommandHandler: a stale cached state is caught up, not re-read', () => {
   let store: SqlEventStore;
   beforeAll(async () => {
     store = await createEmbeddedEventStore(undefined);
   });
   afterAll(() => store.close());
 
-  const runnerOn = (log: ReadLog) => new DeciderCommandRunner(log as unknown as EventStore, new FixedClock(new Date('2026-03-02T09:00:00Z')));
-  const add = (runner: DeciderCommandRunner, streamId: string, n: number) =>
-    runner.run({ decider: tally, streamId, command: { type: 'Add', n }, metadata: { principal: SYSTEM_PRINCIPAL, correlationId: 'c', causationId: null } });
+  const runnerOn = (log: ReadLog) => new CommandHandler(log as unknown as EventStore, new FixedClock(new Date('2026-03-02T09:00:00Z')));
+  const add = (runner: CommandHandler, streamId: string, n: number) =>
+    runner.handleCommand({ decider: tally, streamId, command: { type: 'Add', n }, metadata: { principal: SYSTEM_PRINCIPAL, correlationId: 'c', causationId: null } });
 
   it('after a conflict, reads only the events the other writer appended, and decides on the whole stream', async () => {
     const streamId = `tally-${randomUUID()}`;
