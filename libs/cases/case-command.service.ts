@@ -63,7 +63,7 @@ export class CaseCommandService {
     try {
       await this.refuseFirst(submission(candidateReference(caseId, now)), streamId, metadata, now);
     } catch (error) {
-      this.handler.refused({ type: 'SubmitCase' }, streamId, metadata, error, started);
+      this.handler.notRun({ type: 'SubmitCase' }, streamId, metadata, error, started);
       throw error;
     }
     const reference = await reserveCaseReference(this.store, caseId, now, metadata.principal.name);

@@ -69,13 +69,13 @@ export class CommandHandler {
       commandRan(commandType(request.command), started);
       return outcome;
     } catch (error) {
-      this.refused(request.command, request.streamId, request.metadata, error, started);
+      this.notRun(request.command, request.streamId, request.metadata, error, started);
       throw error;
     }
   }
 
-  /** Observes a command refused before it reached handleCommand (see commandNotRun). */
-  refused(command: unknown, streamId: string, metadata: CommandMetadata, error: unknown, started: number): void {
+  /** Observes a command that did not run, also one refused before it reached handleCommand (see commandNotRun). */
+  notRun(command: unknown, streamId: string, metadata: CommandMetadata, error: unknown, started: number): void {
     commandNotRun(this.logger, commandType(command), streamId, metadata, error, started);
   }
 
