@@ -15,7 +15,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../platform/auth/auth.guard';
 import { Roles } from '../platform/auth/roles.decorator';
-import { commandMetadataFrom, commandResponse } from '../platform/commanding/request-metadata';
+import { commandMetadataFrom, commandResponse } from '../platform/http/command-request';
 import { ProblemError } from '../platform/http/problem';
 import { IdempotencyInterceptor } from '../platform/idempotency/idempotency.interceptor';
 import { CaseAction, CaseOutcome } from './case-commands';

@@ -5,7 +5,7 @@ import { EngineerAvailabilityResultDto, EngineerListDto, RegisterEngineerResultD
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../platform/auth/roles.decorator';
 import type { AuthenticatedRequest } from '../platform/auth/auth.guard';
-import { commandMetadataFrom, commandResponse } from '../platform/commanding/request-metadata';
+import { commandMetadataFrom, commandResponse } from '../platform/http/command-request';
 import { IdempotencyInterceptor } from '../platform/idempotency/idempotency.interceptor';
 import { ReadConsistency } from '../projections/read-consistency';
 import { EngineerAvailabilityDto, RegisterEngineerDto } from './dto/engineer.dto';

@@ -20,6 +20,7 @@ const BELOW_THE_CONTROLLER = [
   'libs/platform/commanding/earlier-run.ts',
   'libs/platform/commanding/command-ids.ts',
   'libs/platform/commanding/command-errors.ts',
+  'libs/platform/commanding/command-metadata.ts',
   'libs/domain/case/case.decider.ts',
 ];
 
