@@ -68,7 +68,8 @@ export class ReadinessController implements OnModuleDestroy {
   @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'Not ready: `notReady` says why (with Retry-After)' })
   @ApiProblems(400, 431)
   async ready(@Res() response: FastifyReply): Promise<void> {
-    const runsProjections = this.config.role !== 'api' || this.config.backgroundThread === true;
+    // Role `all` runs them in this process (in its background thread or in this one).
+    const runsProjections = this.config.role !== 'api';
     const maxLagSeconds = this.config.readyMaxProjectionLagSeconds;
     const names = [
       ...ALL_PROJECTIONS.map((p) => p.name),
@@ -101,7 +102,7 @@ export class ReadinessController implements OnModuleDestroy {
     if (!ready) response.header('retry-after', String(RETRY_AFTER_SECONDS));
     response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({
       status: ready ? 'ready' : 'not ready',
-      role: this.config.backgroundThread ? 'all' : this.config.role,
+      role: this.config.role,
       ...(ready ? {} : { notReady }),
       checks: {
         eventStore: { kind: this.eventStore.kind, ...eventStore },
