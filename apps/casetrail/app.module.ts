@@ -17,6 +17,9 @@ import { AlertsModule } from '../../libs/alerts/alerts.module';
 import { AlertsHttpModule } from '../../libs/alerts/alerts-http.module';
 import { AlertDeliveryModule } from '../../libs/alerts/alert-delivery.module';
 import type { SlaPolicyService } from '../../libs/sla/sla-policy.service';
+import { ALL_PROJECTIONS } from '../../libs/projections/read-models/all-projections';
+import { CHECKPOINTED_CONSUMERS, CheckpointedConsumers } from '../../libs/platform/tokens';
+import type { AppConfig } from '../../libs/platform/config/app-config';
 
 /** The features' cores: services, command handlers, queries; no route, nothing running on its own. */
 const CORE: Type[] = [ProjectionsModule, EngineersModule, CasesModule, AlertsModule];
@@ -24,6 +27,17 @@ const CORE: Type[] = [ProjectionsModule, EngineersModule, CasesModule, AlertsMod
 const HTTP: Type[] = [EngineersHttpModule, CasesHttpModule, SlaHttpModule, AlertsHttpModule, ProjectionsHttpModule];
 /** The consumers: read-model projections, the SLA timers (scheduler, BullMQ worker, sweep), alert delivery. */
 const CONSUMERS: Type[] = [ProjectionConsumersModule, SlaTimersModule, AlertDeliveryModule];
+
+/**
+ * The checkpoint names of the consumers (libs/sla-timers/sla-timers.projection.ts,
+ * libs/alerts/alert-webhooks.ts; delivery runs only with ALERT_WEBHOOKS), for the readiness probe.
+ */
+function checkpointedConsumers(config: AppConfig): CheckpointedConsumers {
+  return {
+    readModels: ALL_PROJECTIONS.map((p) => p.name),
+    reactors: ['sla-timers', ...(config.alertWebhooks.length > 0 ? ['alert-webhooks'] : [])],
+  };
+}
 
 /**
  * One Nest application of the service: the platform, /health* and /metrics, the features' cores,
@@ -42,7 +56,7 @@ export class AppModule {
         PlatformModule.register(resources),
         SlaModule.register(resources.slaPolicy),
         CqrsModule.forRoot(),
-        HealthModule,
+        HealthModule.register(checkpointedConsumers(resources.config)),
         MetricsModule,
         ...CORE,
         ...(parts.api ? HTTP : []),
