@@ -89,7 +89,7 @@ export async function startService(
     await app.listen(config.port, '0.0.0.0');
     const address = app.getHttpServer().address() as { port: number };
     const url = `http://127.0.0.1:${address.port}`;
-    const role = threaded ? 'all (api; consumers in a worker thread)' : config.role;
+    const role = threaded ? 'all (api; background work in a worker thread)' : config.role;
     logger.event('info', 'casetrail started', { url, role, eventStore: config.eventStore }, 'Startup');
     return { app, url, close };
   } catch (error) {
