@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
-import { EngineersController } from './engineers.controller';
 import { EngineerCommandService } from './engineer-command.service';
 import { EngineersQuery } from './engineers.query';
 import { CommandingModule } from '../platform/commanding/commanding.module';
 
+/** The engineers feature's core: the command service and the roster query, no controllers (see engineers-http.module.ts). */
 @Module({
   imports: [CommandingModule],
-  controllers: [EngineersController],
   providers: [EngineerCommandService, EngineersQuery],
-  exports: [EngineersQuery],
+  exports: [CommandingModule, EngineerCommandService, EngineersQuery],
 })
 export class EngineersModule {}
