@@ -16,4 +16,5 @@ export function caseNotFound(caseId: string): ProblemError {
   return ProblemError.of(404, `case ${caseId} not found`);
 }
 
-export const caseStreamId = (caseId: string) => `case-${caseId}`;
+/** Stream names are libs/events/streams.ts's; re-exported for the case features that build them. */
+export { caseStreamId } from '../events/streams';

@@ -27,4 +27,5 @@ export class ChangeEngineerAvailabilityCommand extends Command<EngineerOutcome> 
   }
 }
 
-export const engineerStreamId = (engineerId: string) => `engineer-${engineerId}`;
+/** Stream names are libs/events/streams.ts's; re-exported for the engineer features that build them. */
+export { engineerStreamId } from '../events/streams';

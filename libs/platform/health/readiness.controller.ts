@@ -16,10 +16,11 @@ import { RETRY_AFTER_SECONDS } from './dependency-unavailable';
 import { ProjectionLag, readProjectionLag } from './projection-lag';
 
 /**
- * The projections the background role runs besides the read models (their names in
- * ct_projections: libs/sla-timers/sla-timers.projection.ts, libs/alerts/alert-webhooks.ts).
+ * The consumers the background role runs besides the read models (their names in
+ * ct_projections: libs/sla-timers/sla-timers.projection.ts and sla-timer-arming.reactor.ts,
+ * libs/alerts/alert-webhooks.ts).
  */
-const SLA_TIMERS = 'sla-timers';
+const SLA_TIMERS = ['sla-timers', 'sla-timer-arming'];
 const ALERT_WEBHOOKS = 'alert-webhooks';
 
 /**
@@ -72,7 +73,7 @@ export class ReadinessController implements OnModuleDestroy {
     const maxLagSeconds = this.config.readyMaxProjectionLagSeconds;
     const names = [
       ...ALL_PROJECTIONS.map((p) => p.name),
-      ...(runsProjections ? [SLA_TIMERS, ...(this.config.alertWebhooks.length > 0 ? [ALERT_WEBHOOKS] : [])] : []),
+      ...(runsProjections ? [...SLA_TIMERS, ...(this.config.alertWebhooks.length > 0 ? [ALERT_WEBHOOKS] : [])] : []),
     ];
     const [eventStore, readModels, redis, lag] = await Promise.all([
       probe(() => this.eventStore.ping()),
