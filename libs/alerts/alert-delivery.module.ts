@@ -6,7 +6,8 @@ import { ConsumerRunners } from '../projections/consumer-runners';
 import { AlertWebhooks } from './alert-webhooks';
 
 /**
- * The worker side of alerts: webhook delivery, when ALERT_WEBHOOKS is configured. The dispatcher
+ * The consumer side of alerts (the worker role, or role `all`'s background thread): webhook
+ * delivery, when ALERT_WEBHOOKS is configured. The dispatcher
  * (a reactor enqueueing one job per alert and URL) is run by ConsumerRunners; this module runs
  * the BullMQ worker that delivers.
  */

@@ -1,7 +1,6 @@
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { EventStore } from '../event-store/event-store';
 import { SqlClient } from '../event-store/sql/sql-client';
-import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { JsonLogger } from '../platform/logging/json-logger';
 import { EVENT_STORE, READ_MODEL_SQL } from '../platform/tokens';
 import { ProjectionRunner } from './projection-runner';
@@ -17,21 +16,21 @@ export interface ConsumerGroupOptions {
  * The one wiring of every consumer (read models, the SLA scheduler, webhook delivery...): a
  * feature adds its group from a provider factory (`add`), and this service creates the tables of
  * every group's projections at start-up (every role: the API reads them), runs the groups where
- * the role runs consumers (`worker`, `all`) and stops them before anything they use is closed.
+ * consumers run (`start`, called by ProjectionConsumersModule: worker role, role `all`'s
+ * background thread) and stops them before anything they use is closed.
  *
  * A group is one subscription (events read once for all its consumers) under one lock. Consumers
  * whose failures must not hold each other up go in different groups: a Redis outage stalls the
  * timers' group, never the read models.
  */
 @Injectable()
-export class ConsumerRunners implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+export class ConsumerRunners implements OnModuleInit, BeforeApplicationShutdown {
   private readonly runners: ProjectionRunner[] = [];
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_SQL) private readonly sql: SqlClient,
     private readonly logger: JsonLogger,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Registers a group (before the application's init: from a provider factory) and returns its runner. */
@@ -51,12 +50,12 @@ export class ConsumerRunners implements OnModuleInit, OnApplicationBootstrap, Be
     for (const runner of this.runners) await runner.migrate();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.config.role === 'api') return;
+  /** Runs every group (where this process runs consumers). */
+  async start(): Promise<void> {
     for (const runner of this.runners) await runner.start();
   }
 
-  /** Before the modules' shutdown hooks close the queues and clients the consumers use. */
+  /** Before the modules' shutdown hooks close the queues and clients the consumers use; a no-op for groups never started. */
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.runners.map((r) => r.stop()));
   }

@@ -2,16 +2,16 @@ import { Global, Module } from '@nestjs/common';
 import { ProjectionRunner } from './projection-runner';
 import { ReadConsistency } from './read-consistency';
 import { ALL_PROJECTIONS } from './read-models/all-projections';
-import { ProjectionsAdminController } from './admin/projections-admin.controller';
 import { ConsumerRunners } from './consumer-runners';
 
 /**
- * The read models and the runners of every consumer (ConsumerRunners). Every role creates the
- * tables (the API reads them); the worker role runs the subscriptions that fill them.
+ * The read models' core, in every role: ConsumerRunners (the one wiring of every consumer group,
+ * which creates their tables at start: the API reads them), the read models' group and its
+ * progress (read-your-writes waits on it). Running the groups is projection-consumers.module.ts's,
+ * mounted only where consumers run; the admin routes are projections-http.module.ts's.
  */
 @Global()
 @Module({
-  controllers: [ProjectionsAdminController],
   providers: [
     ConsumerRunners,
     {
