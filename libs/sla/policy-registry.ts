@@ -5,9 +5,10 @@ import type { ClockCalculator } from '../domain/sla/sla-clock';
 import { SlaPolicyError, SlaPolicyVersionConflictError } from '../domain/sla/sla-errors';
 import { EventStore, RecordedEvent } from '../event-store/event-store';
 import { WrongExpectedRevisionError } from '../event-store/event-store.errors';
+import { SLA_POLICY_STREAM } from '../events/streams';
 
-/** The stream of every SLA policy the service has run with, one SlaPolicyRecorded each. */
-export const SLA_POLICY_STREAM = 'sla-policies';
+/** The stream of every SLA policy the service has run with (named in libs/events/streams.ts). */
+export { SLA_POLICY_STREAM };
 export const SLA_POLICY_RECORDED = 'SlaPolicyRecorded';
 
 /** The data of a SlaPolicyRecorded event. */
@@ -118,7 +119,9 @@ export class SlaPolicyRegistry {
 
   private add(event: RecordedEvent): void {
     if (event.type !== SLA_POLICY_RECORDED) return;
-    const data = event.data as unknown as SlaPolicyRecordedData;
+    const data = event.data;
+    // The policy itself is checked by parseSlaPolicy below; these name it.
+    if (typeof data.version !== 'string' || typeof data.hash !== 'string') return;
     if (this.byHash.has(data.hash) || this.byVersion.has(data.version)) return; // the first record of a version is the one
     try {
       // Built with the hash it was recorded under, so its clocks name exactly that.
