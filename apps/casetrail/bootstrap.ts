@@ -18,6 +18,7 @@ import { createHttpAdapter } from '../../libs/platform/http/http-adapter';
 import type { BackgroundThreadMessage } from './background-thread';
 import { backgroundThreadStatus } from '../../libs/platform/health/background-status';
 import { setBackgroundThread } from '../../libs/platform/metrics/background-metrics';
+import { registerConsole } from '../../libs/platform/console/console-static';
 
 export interface RunningService {
   readonly app: INestApplication;
@@ -91,6 +92,7 @@ export async function startService(
     }
     const document = buildOpenApiDocument(app);
     SwaggerModule.setup('docs', app, document);
+    if (config.role !== 'worker') registerConsole(app, logger);
     // No enableShutdownHooks(): main.ts handles SIGTERM/SIGINT and closes once (two closes would
     // run every shutdown hook twice).
     await app.listen(config.port, '0.0.0.0');

@@ -122,6 +122,7 @@ function registerSecurityHeaders(fastify: FastifyInstance): void {
   });
   fastify.addHook('onSend', async (request, reply) => {
     if (/^\/docs(?:[/?.-]|$)/i.test(request.url)) reply.header('content-security-policy', DOCS_CSP);
+    else if (/^\/console(?:[/?]|$)/i.test(request.url)) reply.header('content-security-policy', CONSOLE_CSP);
   });
 }
 
@@ -136,6 +137,24 @@ const DOCS_CSP = [
   "script-src 'self'",
   "script-src-attr 'none'",
   "style-src 'self' 'unsafe-inline'",
+].join('; ');
+
+/**
+ * The ops console (/console): its own scripts and styles, data: images (the empty favicon), and
+ * requests to this origin only (the API and the alert stream). Nothing inline, nothing elsewhere.
+ */
+const CONSOLE_CSP = [
+  "default-src 'none'",
+  "base-uri 'none'",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "img-src 'self' data:",
+  "script-src 'self'",
+  "script-src-attr 'none'",
+  "style-src 'self'",
+  "manifest-src 'self'",
 ].join('; ');
 
 /**
