@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+// Its types add reply.sendFile() (the plugin is registered by useStaticAssets()).
+import type {} from '@fastify/static';
 import type { JsonLogger } from '../logging/json-logger';
 
 /** Where the console's URL lives; its Content-Security-Policy is set in http-adapter.ts. */
@@ -33,13 +35,21 @@ export function registerConsole(app: NestFastifyApplication, logger: JsonLogger)
   app.useStaticAssets({
     root,
     prefix: CONSOLE_PREFIX,
-    // Only the page's own files; no directory listing, no dot files.
-    index: ['index.html'],
+    // The page is answered by the routes below; no directory listing.
+    index: false,
     list: false,
-    dotfiles: 'deny',
-    redirect: false,
-    setHeaders: (response: { setHeader(name: string, value: string): void }, path: string) => {
-      response.setHeader('cache-control', /[/\\]assets[/\\]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
-    },
+    setHeaders: (reply: { setHeader?(n: string, v: string): void; header?(n: string, v: string): void }, path: string) =>
+      setCacheControl(reply, /[/\\]assets[/\\]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache'),
   } as Parameters<NestFastifyApplication['useStaticAssets']>[0]);
+  // `/console` and `/console/` are the page (the router ignores a trailing slash).
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.get('/console', (_request, reply) => {
+    reply.header('cache-control', 'no-cache');
+    return reply.sendFile('index.html', root);
+  });
+}
+
+function setCacheControl(reply: { setHeader?(n: string, v: string): void; header?(n: string, v: string): void }, value: string): void {
+  if (reply.header) reply.header('cache-control', value);
+  else reply.setHeader?.('cache-control', value);
 }

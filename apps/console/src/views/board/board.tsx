@@ -146,7 +146,6 @@ function BoardTable({ rows, now }: { rows: BoardRow[]; now: number }) {
           <th scope="col">Case</th>
           <th scope="col">State</th>
           <th scope="col">Time left</th>
-          <th scope="col">Engineer</th>
         </tr>
       </thead>
       <tbody>
@@ -155,7 +154,10 @@ function BoardTable({ rows, now }: { rows: BoardRow[]; now: number }) {
             <th scope="row">
               <a href={`#/case/${row.caseId}`}>{row.reference}</a>
               {row.summary && <div class="summary">{row.summary}</div>}
-              {row.partnerId && <div class="muted small">{row.partnerId} · {row.product}</div>}
+              <div class="muted small">
+                {row.engineerId ? `engineer ${row.engineerId}` : 'unassigned'}
+                {row.partnerId ? ` · ${row.partnerId} · ${row.product}` : ''}
+              </div>
             </th>
             <td>
               <StateBadge state={row.state} />
@@ -165,7 +167,6 @@ function BoardTable({ rows, now }: { rows: BoardRow[]; now: number }) {
             <td>
               <Countdown dueAt={row.dueAt} now={now} />
             </td>
-            <td>{row.engineerId ?? <span class="muted">unassigned</span>}</td>
           </tr>
         ))}
       </tbody>

@@ -109,7 +109,7 @@ async function fromCaseList(client: ApiClient, weeks: ReturnType<typeof lastWeek
   return {
     weeks: rows,
     source: 'case-list',
-    note: `The SLA report is not available from this service yet: counted from the case list (${cases.length} cases) and ${
+    note: `The SLA report is not available from this service yet: counted from the case list (${cases.length} ${cases.length === 1 ? 'case' : 'cases'}) and ${
       breachAlerts ? 'the breach alerts' : 'the cases breached now'
     }, per case and week of submission.`,
   };
