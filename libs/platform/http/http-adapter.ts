@@ -113,7 +113,7 @@ function registerAccessLog(fastify: FastifyInstance, logger: JsonLogger | undefi
  * Helmet's security headers on every answer. The API's Content-Security-Policy allows nothing
  * (it serves JSON, never a page); the Swagger UI under /docs gets what its page needs (its own
  * scripts and styles, inline styles, data: images), without upgrade-insecure-requests, so that it
- * also loads over plain HTTP from another host.
+ * also loads over plain HTTP from another host; the ops console under /console gets CONSOLE_CSP.
  */
 function registerSecurityHeaders(fastify: FastifyInstance): void {
   void fastify.register(helmet, {
