@@ -58,6 +58,8 @@ describe('ops console (/console) in headless Chromium', () => {
       if (!request.url().startsWith(origin) && !request.url().startsWith('data:')) problems.push(`external request: ${request.url()}`);
     });
     await page.goto(`${service.url}/console`);
+    await page.getByLabel('API key').waitFor();
+    if (key === 'ops') await page.screenshot({ path: join(SCREENSHOTS, 'sign-in.png') });
     await page.getByLabel('API key').fill(TEST_KEYS[key]);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('navigation', { name: 'Views' }).waitFor();
@@ -90,7 +92,6 @@ describe('ops console (/console) in headless Chromium', () => {
     const { engineerId } = await engineerWithManager(service, 'console1');
     const page = await signedIn('ops');
     await page.locator('.stream-status[data-stream="live"]').waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: join(SCREENSHOTS, 'sign-in.png') }).catch(() => undefined);
 
     // A severity-A case whose initial response is due in 4 s (at risk after 2 s).
     const { caseId, body } = await submitCase(service, submission({ summary: 'Mail down for the whole tenant' }));
