@@ -91,7 +91,14 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
         <AsOfSlider client={client} view={view} history={history} asOf={asOf} onAsOf={setAsOf} />
       </Section>
       <Section title={`Timeline (${history.length} events)`} id="timeline">
-        <Timeline history={history} onShowAsOf={(instant) => setAsOf(instant)} />
+        <Timeline
+          history={history}
+          onShowAsOf={(instant) => {
+            setAsOf(instant);
+            // The keyboard follows: the slider (and the state under it) is where the answer is.
+            document.getElementById('as-of-slider')?.focus();
+          }}
+        />
       </Section>
     </>
   );
