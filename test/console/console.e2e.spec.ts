@@ -6,6 +6,7 @@ import { startTestService, TestKey, TestService, TEST_KEYS } from '../support/te
 import { engineerWithManager, secondsPolicy, submission, waitUntil } from '../support/case-requests';
 import { history, submitCase } from '../support/case-fixtures';
 import { ensureConsoleBuilt, launchChromium } from '../support/browser';
+import { accessibilityProblems } from '../support/accessibility';
 
 /** Screenshots of each view, referenced from the README. */
 const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
@@ -59,9 +60,13 @@ describe('ops console (/console) in headless Chromium', () => {
     });
     await page.goto(`${service.url}/console`);
     await page.getByLabel('API key').waitFor();
-    if (key === 'ops') await page.screenshot({ path: join(SCREENSHOTS, 'sign-in.png') });
+    if (key === 'ops') {
+      await page.screenshot({ path: join(SCREENSHOTS, 'sign-in.png') });
+      expect(await accessibilityProblems(page)).toEqual([]);
+    }
     await page.getByLabel('API key').fill(TEST_KEYS[key]);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    // The keyboard alone signs in: Enter submits the form.
+    await page.getByLabel('API key').press('Enter');
     await page.getByRole('navigation', { name: 'Views' }).waitFor();
     if (view !== '/board') await page.goto(`${service.url}/console/#${view}`);
     return page;
@@ -112,6 +117,7 @@ describe('ops console (/console) in headless Chromium', () => {
     // The automatic escalation (2 s after the breach under this policy) marks the same row.
     await page.locator(`tr[data-case-id="${caseId}"] .badge.escalated`).waitFor({ timeout: 30_000 });
     await page.screenshot({ path: join(SCREENSHOTS, 'board.png'), fullPage: true });
+    expect(await accessibilityProblems(page)).toEqual([]);
 
     // Open it from the board.
     await row.getByRole('link', { name: body.reference }).click();
@@ -140,6 +146,7 @@ describe('ops console (/console) in headless Chromium', () => {
     await page.locator(`#as-of-state[data-as-of="${new Date(start + after * 1000).toISOString()}"]`).waitFor();
     expect(await asOfClock.getAttribute('data-state')).toBe('breached');
     await page.screenshot({ path: join(SCREENSHOTS, 'case-after-breach.png'), fullPage: true });
+    expect(await accessibilityProblems(page)).toEqual([]);
 
     // The keyboard moves it too (one second a step).
     await slider.focus();
@@ -152,6 +159,7 @@ describe('ops console (/console) in headless Chromium', () => {
     await expectCount(page.locator('.figures tbody tr'), 8);
     expect(await page.locator('canvas[role="img"]').count()).toBe(2);
     await page.screenshot({ path: join(SCREENSHOTS, 'compliance.png'), fullPage: true });
+    expect(await accessibilityProblems(page)).toEqual([]);
     expect(problems).toEqual([]);
   }, 120_000);
 
@@ -166,6 +174,7 @@ describe('ops console (/console) in headless Chromium', () => {
     expect(engineers.body.items.find((e: { engineerId: string }) => e.engineerId === engineerId).availability).toBe('on-shift');
     await page.locator(`tr[data-engineer-id="${engineerId}"] .avail-on-shift`).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'engineers.png'), fullPage: true });
+    expect(await accessibilityProblems(page)).toEqual([]);
     expect(problems).toEqual([]);
   }, 60_000);
 
