@@ -97,6 +97,12 @@ describe('ops console (/console) in headless Chromium', () => {
     const { engineerId } = await engineerWithManager(service, 'console1');
     const page = await signedIn('ops');
     await page.locator('.stream-status[data-stream="live"]').waitFor({ timeout: 30_000 });
+    // The key is in this tab's session storage and nowhere else a browser keeps things.
+    expect(await page.evaluate<string[]>('[sessionStorage.getItem("casetrail.console.apiKey"), String(localStorage.length), document.cookie]')).toEqual([
+      TEST_KEYS.ops,
+      '0',
+      '',
+    ]);
 
     // A severity-A case whose initial response is due in 4 s (at risk after 2 s).
     const { caseId, body } = await submitCase(service, submission({ summary: 'Mail down for the whole tenant' }));
@@ -198,6 +204,11 @@ describe('ops console (/console) in headless Chromium', () => {
     // Its own case opens.
     await page.goto(`${service.url}/console/#/case/${own.caseId}`);
     await page.getByRole('heading', { level: 1, name: new RegExp(own.body.reference) }).waitFor();
+
+    // Signing out forgets the key.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    expect(await page.evaluate<number>('sessionStorage.length')).toBe(0);
     expect(problems).toEqual([]);
   }, 60_000);
 });
