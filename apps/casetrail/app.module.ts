@@ -10,6 +10,7 @@ import { SlaTimersModule } from '../../libs/sla-timers/sla-timers.module';
 import { SlaModule } from '../../libs/sla/sla.module';
 import { AlertsModule } from '../../libs/alerts/alerts.module';
 import { AlertDeliveryModule } from '../../libs/alerts/alert-delivery.module';
+import { ReportsModule } from '../../libs/reports/reports.module';
 
 /**
  * The service's modules by role: `api` serves HTTP commands and reads, `worker` runs the
@@ -20,7 +21,7 @@ import { AlertDeliveryModule } from '../../libs/alerts/alert-delivery.module';
 export class AppModule {
   static register(resources: PlatformResources): DynamicModule {
     const role = resources.config.role;
-    const api: Type[] = [EngineersModule, CasesModule, SlaModule, AlertsModule];
+    const api: Type[] = [EngineersModule, CasesModule, SlaModule, AlertsModule, ReportsModule];
     const worker: Type[] = [SlaTimersModule, AlertDeliveryModule];
     return {
       module: AppModule,
