@@ -296,7 +296,6 @@ async function preview(argv: string[]): Promise<number> {
 function reportsCli(): ReportsCli {
   const progress = throttled();
   return {
-    policyFile: config().slaPolicyFile,
     withDependencies,
     progress,
     done: err,

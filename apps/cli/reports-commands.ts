@@ -5,14 +5,12 @@ import { slaReportCsv, slaReportTable } from '../../libs/reports/compliance/sla-
 import { runWhatIf } from '../../libs/reports/what-if/what-if.service';
 import { whatIfCsv, whatIfTable } from '../../libs/reports/what-if/what-if.format';
 import { slaOutcomesProjection } from '../../libs/reports/sla-outcomes/sla-outcomes.projection';
-import { SlaPolicyService } from '../../libs/sla/sla-policy.service';
 import { ParsedArgs, parseArgs, parseInstantArg, UsageError } from './args';
 import { CliDependencies } from './cli-dependencies';
 
 type Format = 'table' | 'json' | 'csv';
 
 export interface ReportsCli {
-  readonly policyFile: string | undefined;
   withDependencies<T>(options: { readModels: boolean }, work: (deps: CliDependencies) => Promise<T>): Promise<T>;
   /** A progress line on stderr, at most about once a second. */
   progress(line: () => string): void;
@@ -50,12 +48,11 @@ export async function whatIfCommand(argv: string[], cli: ReportsCli): Promise<nu
     const code = (error as NodeJS.ErrnoException).code;
     throw new SlaPolicyError(file, [{ field: '(file)', message: code ? `cannot be read (${code})` : `is not valid JSON (${(error as Error).message})` }]);
   }
-  const inForce = SlaPolicyService.load(cli.policyFile);
   return cli.withDependencies({ readModels: false }, async ({ eventStore }) => {
     const started = Date.now();
     let read = { events: 0, cases: 0 };
     const rate = () => Math.round((read.events * 1000) / Math.max(1, Date.now() - started));
-    const result = await runWhatIf(eventStore, { policy, source: file, asOf: new Date().toISOString(), ...filter, changesLimit: Number.MAX_SAFE_INTEGER }, inForce.calculator, (p) => {
+    const result = await runWhatIf(eventStore, { policy, source: file, asOf: new Date().toISOString(), ...filter, changesLimit: Number.MAX_SAFE_INTEGER }, (p) => {
       read = p;
       cli.progress(() => `what-if: ${p.events} events read, ${p.cases} cases (${rate()} events/s)`);
     });

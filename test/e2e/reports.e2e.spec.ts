@@ -45,8 +45,11 @@ describe('what-if and SLA compliance report over HTTP', () => {
         proposed: { severity: 'A', dueAt: '2026-11-24T10:30:00.000Z', outcome: 'breached' },
       }),
     ]);
-    expect(response.body.agreement.mismatchCount).toBe(0);
     expect(await totalEvents(service)).toBe(before);
+    // Under the policy in force itself: exactly the recorded breach (the northwind case's).
+    const same = await service.request('POST', '/v1/sla/what-if', { key: 'manager', body: { policy: DEFAULT_SLA_POLICY } });
+    expect(same.body.agreement).toMatchObject({ casesCompared: 2, recordedBreaches: 1, replayedBreaches: 1, mismatchCount: 0 });
+    expect(same.body.changes).toEqual([]);
   });
 
   it('a looser policy clears the breach of the case never answered in time', async () => {

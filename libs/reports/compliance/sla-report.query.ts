@@ -104,7 +104,9 @@ export async function slaReport(sql: SqlExecutor, query: SlaReportQuery): Promis
   const sets = groupBy ? 'grouping sets ((g), ())' : '(g)';
   const isTotal = groupBy ? 'grouping(g) = 1' : 'false';
 
-  const clockRows = await sql.query<ClockAgg & { total: boolean }>(
+  // The two queries run side by side (the read-model pool has several connections).
+  const [clockRows, caseRows] = await Promise.all([
+    sql.query<ClockAgg & { total: boolean }>(
     `with o as (
        select ${clockGroup} as g, clock, answer_ms, paused_ms,
               case when state in ('running') and due_at <= $1::timestamptz then 'breached'
@@ -122,8 +124,8 @@ export async function slaReport(sql: SqlExecutor, query: SlaReportQuery): Promis
             percentile_disc(0.9) within group (order by answer_ms) filter (where clock = 'nextUpdate') as up_p90
        from o group by ${sets}`,
     [query.now, ...values],
-  );
-  const caseRows = await sql.query<CaseAgg & { total: boolean }>(
+  ),
+    sql.query<CaseAgg & { total: boolean }>(
     `with c as (select ${caseGroup} as g, resolution_ms, escalations from rm_sla_outcome_cases ${filterFrom(1)})
      select g, ${isTotal} as total, count(*)::text as cases,
             percentile_disc(0.5) within group (order by resolution_ms) as res_median,
@@ -131,7 +133,8 @@ export async function slaReport(sql: SqlExecutor, query: SlaReportQuery): Promis
             coalesce(sum(escalations), 0)::text as escalations
        from c group by ${sets}`,
     values,
-  );
+  ),
+  ]);
 
   const key = (total: boolean, g: string | null) => (total ? '\u0000total' : `g:${g ?? '\u0000null'}`);
   const rows = new Map<string, SlaReportRow>();

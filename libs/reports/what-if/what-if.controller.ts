@@ -7,7 +7,6 @@ import { Clock } from '../../platform/clock/clock';
 import { ProblemError } from '../../platform/http/problem';
 import { ApiProblems } from '../../platform/openapi/api-problems.decorator';
 import { EVENT_STORE } from '../../platform/tokens';
-import { SlaPolicyService } from '../../sla/sla-policy.service';
 import { WhatIfRequestDto } from '../dto/what-if.request.dto';
 import { WhatIfResultDto } from '../dto/reports.responses';
 import { runWhatIf } from './what-if.service';
@@ -23,7 +22,6 @@ import { runWhatIf } from './what-if.service';
 export class WhatIfController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    private readonly sla: SlaPolicyService,
     private readonly clock: Clock,
   ) {}
 
@@ -52,7 +50,6 @@ export class WhatIfController {
           partnerId: body.partnerId,
           changesLimit: body.changesLimit ?? 1000,
         },
-        this.sla.calculator,
       );
     } catch (error) {
       if (!(error instanceof SlaPolicyError)) throw error;

@@ -24,12 +24,13 @@ export function whatIfTable(result: WhatIfResult): string {
   rows.push(['all', 'current', ...counts(result.current)], ['all', 'proposed', ...counts(result.proposed)]);
   const a = result.agreement;
   const lines = [
-    `what-if: proposed policy ${result.proposedPolicy.version} (${result.proposedPolicy.hash}) over ${result.cases} cases, as of ${result.asOf}` +
-      (result.casesSkipped ? ` (${result.casesSkipped} skipped: their policy is not readable here)` : ''),
+    `what-if: proposed policy ${result.proposedPolicy.version} (${result.proposedPolicy.hash}) over ${result.cases} cases, as of ${result.asOf}`,
     '',
     table(rows),
     `newly breached: ${result.newlyBreached.clocks} clocks in ${result.newlyBreached.cases} cases; no longer breached: ${result.noLongerBreached.clocks} clocks in ${result.noLongerBreached.cases} cases`,
-    `replay under each case's own policy vs recorded breaches: ${a.replayedBreaches} replayed, ${a.recordedBreaches} recorded, ${a.mismatchCount} disagreements, ${a.pendingTimers} past due with their breach timer still to fire`,
+    a.casesCompared === 0
+      ? 'no case ran under the proposed policy itself (nothing to compare with the recorded breaches)'
+      : `${a.casesCompared} cases ran under the proposed policy itself: ${a.replayedBreaches} breaches replayed, ${a.recordedBreaches} recorded, ${a.mismatchCount} disagreements, ${a.pendingTimers} past due with their breach timer still to fire`,
     '',
   ];
   if (result.changes.length) {

@@ -41,8 +41,12 @@ export class CaseClockReplay {
   /** Chains (by first clockId) the live system recorded a breach of. */
   private readonly recordedBreaches = new Set<string>();
 
+  /**
+   * `calculator` null: the clocks as the live system recorded them (the due instants of the
+   * events, no arithmetic): the side of the policy each case really ran under.
+   */
   constructor(
-    private readonly calculator: ClockCalculator,
+    private readonly calculator: ClockCalculator | null,
     readonly caseId: string,
   ) {}
 
@@ -85,7 +89,7 @@ export class CaseClockReplay {
         const clock = this.live.get(this.rootOf(event.data.clockId));
         const from = clock?.pausedAt ?? clock?.stoppedAt;
         if (clock && from) {
-          this.shift(clock, { from: event.data.pausedAt, to: event.data.resumedAt });
+          this.shift(clock, { from: event.data.pausedAt, to: event.data.resumedAt }, event.data.dueAt);
           clock.pausedAt = null;
           clock.stoppedAt = null;
         }
@@ -141,7 +145,7 @@ export class CaseClockReplay {
       if (!replaced) return;
       replaced.severity = data.severity;
       replaced.pauses = [...(data.pauses ?? [])];
-      this.computeDue(replaced);
+      this.computeDue(replaced, data.dueAt);
       return;
     }
     const clock: LiveClock = {
@@ -156,7 +160,7 @@ export class CaseClockReplay {
       pausedAt: null,
       stoppedAt: null,
     };
-    this.computeDue(clock);
+    this.computeDue(clock, data.dueAt);
     this.live.set(clock.clockId, clock);
   }
 
@@ -166,6 +170,7 @@ export class CaseClockReplay {
    * would have. (Clocks the live system did restart come with their own SlaClockStarted.)
    */
   private severityChanged(severity: Severity): void {
+    if (this.calculator === null) return; // recorded: the live system's restarts are in the history
     for (const clock of this.live.values()) {
       if (clock.stoppedAt !== null || clock.severity === severity || !this.recordedBreaches.has(clock.clockId)) continue;
       clock.severity = severity;
@@ -174,21 +179,30 @@ export class CaseClockReplay {
   }
 
   /** Exactly startClock's arithmetic: the due instant from the start, then the paused time added. */
-  private computeDue(clock: LiveClock): void {
+  private computeDue(clock: LiveClock, recordedDueAt?: string): void {
     const { calculator: c } = this;
-    const due = c.clockFor(clock.clock, clock.severity, clock.startedAt, clock.location).dueAt;
+    if (c === null) {
+      if (recordedDueAt !== undefined) (clock.dueAt = recordedDueAt), (clock.dueMs = epochMs(recordedDueAt));
+      return;
+    }
+    const due = c.dueAt ? c.dueAt(clock.clock, clock.severity, clock.startedAt, clock.location) : c.clockFor(clock.clock, clock.severity, clock.startedAt, clock.location).dueAt;
     const pausedMs = clock.pauses.reduce((sum, p) => sum + c.clockTimeBetween(clock.severity, p.from, p.to, clock.location), 0);
     clock.dueAt = pausedMs > 0 ? c.addClockTime(clock.severity, due, pausedMs, clock.location) : due;
     clock.dueMs = epochMs(clock.dueAt);
   }
 
   /** Exactly resumeClock's arithmetic: the due instant moved by the paused time in this clock's calendar. */
-  private shift(clock: LiveClock, pause: ClockPause): void {
+  private shift(clock: LiveClock, pause: ClockPause, recordedDueAt: string): void {
     const { calculator: c } = this;
+    clock.pauses.push(pause);
+    if (c === null) {
+      clock.dueAt = recordedDueAt;
+      clock.dueMs = epochMs(recordedDueAt);
+      return;
+    }
     const pausedMs = Math.max(0, c.clockTimeBetween(clock.severity, pause.from, pause.to, clock.location));
     clock.dueAt = c.addClockTime(clock.severity, clock.dueAt, pausedMs, clock.location);
     clock.dueMs = epochMs(clock.dueAt);
-    clock.pauses.push(pause);
   }
 
   private result(clock: LiveClock, outcome: ReplayedClock['outcome'], endedAt: string | null): ReplayedClock {

@@ -44,9 +44,7 @@ export interface WhatIfResult {
   readonly asOf: string;
   readonly proposedPolicy: { readonly version: string; readonly hash: string };
   readonly cases: number;
-  /** Cases left out: the policy they ran under cannot be read by this process. */
-  readonly casesSkipped: number;
-  /** Under the policy each case really ran under, replayed, and under the proposed one. */
+  /** As each case really ran (the clocks as recorded), and replayed under the proposed policy. */
   readonly current: OutcomeCounts;
   readonly proposed: OutcomeCounts;
   readonly bySeverity: Record<Severity, { readonly current: OutcomeCounts; readonly proposed: OutcomeCounts }>;
@@ -56,11 +54,13 @@ export interface WhatIfResult {
   /** true when more changes were found than listed (`changesLimit`). */
   readonly changesTruncated: boolean;
   /**
-   * The replay under each case's own policy against the breaches the live system recorded:
-   * `mismatches` must be empty. `pendingTimers`: clocks past due with no recorded event of their
-   * case since (the live system records those when their breach timer fires).
+   * On the cases that ran under the proposed policy itself (all of them when the proposed policy
+   * is the one in force): the replay against the breaches the live system recorded. `mismatches`
+   * must be empty. `pendingTimers`: clocks past due with no recorded event of their case since
+   * (the live system records those when their breach timer fires).
    */
   readonly agreement: {
+    readonly casesCompared: number;
     readonly recordedBreaches: number;
     readonly replayedBreaches: number;
     readonly pendingTimers: number;
@@ -73,8 +73,9 @@ export interface WhatIfResult {
 interface TrackedCase {
   readonly reference: string;
   readonly partnerId: string;
-  readonly pin: CasePolicy | null;
-  current: CaseClockReplay | null;
+  /** Whether it ran under the proposed policy itself (null: not known before its first clock). */
+  comparable: boolean | null;
+  readonly current: CaseClockReplay;
   readonly proposed: CaseClockReplay;
   /** Clocks settled on one side only so far, by first clockId. */
   readonly halves: Map<string, { current?: ReplayedClock; proposed?: ReplayedClock }>;
@@ -85,8 +86,8 @@ const counts = (): OutcomeCounts => ({ clocks: 0, met: 0, breached: 0, stopped: 
 const MAX_MISMATCHES_LISTED = 50;
 
 /**
- * A what-if run: every case's recorded history replayed under the policy it really ran under
- * (`currentFor` its pin) and under `proposed`, clock by clock, side by side. Fed the events in
+ * A what-if run: every case's clocks as the live system recorded them (the policy it really ran
+ * under) beside its recorded history replayed under `proposed`, clock by clock. Fed the events in
  * store order (`apply`), it keeps only the cases' live clocks and the totals, so memory does
  * not grow with the number of events. Pure: the instant the replay ends at is given.
  */
@@ -101,15 +102,12 @@ export class WhatIfRun {
   };
   private readonly changes: WhatIfChange[] = [];
   private changeCount = { newly: 0, noLonger: 0, newlyCases: 0, noLongerCases: 0 };
-  private readonly agreement = { recordedBreaches: 0, replayedBreaches: 0, pendingTimers: 0, mismatchCount: 0, mismatches: [] as WhatIfResult['agreement']['mismatches'] };
-  private skipped = 0;
+  private readonly agreement = { casesCompared: 0, recordedBreaches: 0, replayedBreaches: 0, pendingTimers: 0, mismatchCount: 0, mismatches: [] as WhatIfResult['agreement']['mismatches'] };
   private readonly fromMs: number;
   private readonly toMs: number;
 
   constructor(
     private readonly proposed: ClockCalculator,
-    /** The calculator of a case's own policy; null when this process cannot read it. */
-    private readonly currentFor: (pin: CasePolicy) => ClockCalculator | null,
     private readonly filter: WhatIfFilter = {},
     private readonly changesLimit = 10_000,
   ) {
@@ -126,27 +124,25 @@ export class WhatIfRun {
     if (event.type === 'CaseSubmitted') return this.submitted(event);
     const tracked = this.cases.get(event.data.caseId);
     if (!tracked) return;
-    if (tracked.current === null && event.type === 'SlaClockStarted') {
+    if (tracked.comparable === null && event.type === 'SlaClockStarted') {
       // A case from before policies were pinned runs under its first clock's policy.
-      const calculator = this.currentFor({ version: event.data.policyVersion, hash: event.data.policyHash ?? null });
-      if (calculator === null) return this.skip(event.data.caseId);
-      tracked.current = new CaseClockReplay(calculator, event.data.caseId);
+      tracked.comparable = this.isProposed({ version: event.data.policyVersion, hash: event.data.policyHash ?? null });
+      if (tracked.comparable) this.agreement.casesCompared++;
     }
-    for (const clock of tracked.current?.apply(event) ?? []) this.settle(tracked, 'current', clock);
+    for (const clock of tracked.current.apply(event)) this.settle(tracked, 'current', clock);
     for (const clock of tracked.proposed.apply(event)) this.settle(tracked, 'proposed', clock);
   }
 
   /** Ends the replay at `asOf`: every clock still unsettled is judged as it stands then. */
   finish(asOf: string): WhatIfResult {
     for (const tracked of this.cases.values()) {
-      for (const clock of tracked.current?.finish(asOf) ?? []) this.settle(tracked, 'current', clock);
+      for (const clock of tracked.current.finish(asOf)) this.settle(tracked, 'current', clock);
       for (const clock of tracked.proposed.finish(asOf)) this.settle(tracked, 'proposed', clock);
     }
     return {
       asOf,
       proposedPolicy: { version: this.proposed.policyVersion, hash: this.proposed.policyHash },
       cases: this.cases.size,
-      casesSkipped: this.skipped,
       current: this.current,
       proposed: this.proposedTotals,
       bySeverity: this.bySeverity,
@@ -163,27 +159,22 @@ export class WhatIfRun {
     const at = epochMs(data.at);
     if (at < this.fromMs || at >= this.toMs) return;
     if (this.filter.partnerId !== undefined && data.partnerId !== this.filter.partnerId) return;
-    const pin = data.policyVersion === undefined ? null : { version: data.policyVersion, hash: data.policyHash ?? null };
-    let current: CaseClockReplay | null = null;
-    if (pin !== null) {
-      const calculator = this.currentFor(pin);
-      if (calculator === null) return this.skip(data.caseId);
-      current = new CaseClockReplay(calculator, data.caseId);
-    }
+    const comparable = data.policyVersion === undefined ? null : this.isProposed({ version: data.policyVersion, hash: data.policyHash ?? null });
+    if (comparable) this.agreement.casesCompared++;
     this.cases.set(data.caseId, {
       reference: data.reference,
       partnerId: data.partnerId,
-      pin,
-      current,
+      comparable,
+      current: new CaseClockReplay(null, data.caseId),
       proposed: new CaseClockReplay(this.proposed, data.caseId),
       halves: new Map(),
       changed: { newly: false, noLonger: false },
     });
   }
 
-  private skip(caseId: string): void {
-    this.cases.delete(caseId);
-    this.skipped++;
+  /** A pin naming the proposed policy (by hash; by version for clocks recorded before hashes). */
+  private isProposed(pin: CasePolicy): boolean {
+    return pin.hash !== null ? pin.hash === this.proposed.policyHash : pin.version === this.proposed.policyVersion;
   }
 
   private settle(tracked: TrackedCase, side: 'current' | 'proposed', clock: ReplayedClock): void {
@@ -203,17 +194,7 @@ export class WhatIfRun {
     add(this.bySeverity[current.severity].current, current.outcome);
     add(this.bySeverity[proposed.severity].proposed, proposed.outcome);
 
-    const recorded = tracked.current!.recordedBreach(current.clockId);
-    const replayed = current.outcome === 'breached';
-    if (recorded) this.agreement.recordedBreaches++;
-    if (replayed) this.agreement.replayedBreaches++;
-    if (replayed && !recorded && current.breachSeenBy === 'end') this.agreement.pendingTimers++;
-    else if (recorded !== replayed) {
-      this.agreement.mismatchCount++;
-      if (this.agreement.mismatches.length < MAX_MISMATCHES_LISTED) {
-        this.agreement.mismatches.push({ caseId: current.caseId, clockId: current.clockId, recorded, replayed });
-      }
-    }
+    if (tracked.comparable) this.agree(tracked, proposed);
 
     const wasBreached = current.outcome === 'breached';
     const isBreached = proposed.outcome === 'breached';
@@ -240,6 +221,20 @@ export class WhatIfRun {
       current: side(current),
       proposed: side(proposed),
     });
+  }
+
+  private agree(tracked: TrackedCase, replay: ReplayedClock): void {
+    const recorded = tracked.proposed.recordedBreach(replay.clockId);
+    const replayed = replay.outcome === 'breached';
+    if (recorded) this.agreement.recordedBreaches++;
+    if (replayed) this.agreement.replayedBreaches++;
+    if (replayed && !recorded && replay.breachSeenBy === 'end') this.agreement.pendingTimers++;
+    else if (recorded !== replayed) {
+      this.agreement.mismatchCount++;
+      if (this.agreement.mismatches.length < MAX_MISMATCHES_LISTED) {
+        this.agreement.mismatches.push({ caseId: replay.caseId, clockId: replay.clockId, recorded, replayed });
+      }
+    }
   }
 }
 

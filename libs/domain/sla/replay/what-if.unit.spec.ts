@@ -60,11 +60,10 @@ describe('what-if: a proposed policy replayed over recorded histories', () => {
     const metAt20 = history('case-met-20', current, t0, [[0, submit('case-met-20')], [20, update], [150, { type: 'ResolveCase', data: { summary: 'ok', by: 'support:alice' } }]]);
     const all = [...metAt50, ...lateAt90, ...metAt20];
     expect(all.filter((e) => e.type === 'SlaBreached').map((e) => e.data.caseId)).toEqual(['case-late-90']);
-    const currentFor = () => current;
     const asOf = '2026-11-10T00:00:00.000Z';
 
     const run = (proposed: SlaPolicy) => {
-      const whatIf = new WhatIfRun(createClockCalculator(proposed), currentFor);
+      const whatIf = new WhatIfRun(createClockCalculator(proposed));
       all.forEach((e) => whatIf.apply(e));
       return whatIf.finish(asOf);
     };
@@ -77,7 +76,9 @@ describe('what-if: a proposed policy replayed over recorded histories', () => {
     expect(tighter.noLongerBreached).toEqual({ clocks: 0, cases: 0 });
     expect(tighter.current.breached).toBe(1);
     expect(tighter.proposed.breached).toBe(2);
-    expect(tighter.agreement).toMatchObject({ recordedBreaches: 1, replayedBreaches: 1, mismatchCount: 0 });
+    expect(tighter.agreement).toMatchObject({ casesCompared: 0, mismatchCount: 0 });
+    // The same histories under their own policy: exactly the recorded breach.
+    expect(run(policy('current', 'PT1H', 'PT4H')).agreement).toMatchObject({ casesCompared: 3, recordedBreaches: 1, replayedBreaches: 1, mismatchCount: 0, pendingTimers: 0 });
 
     const looser = run(policy('looser', 'PT2H', 'PT4H'));
     expect(looser.changes.map((c) => [c.caseId, c.clockId, c.change])).toEqual([['case-late-90', 'initialResponse-1', 'no-longer-breached']]);
@@ -103,7 +104,7 @@ describe('what-if: a proposed policy replayed over recorded histories', () => {
       { ...JSON.parse(JSON.stringify(policy('looser-c', 'PT1H', 'PT4H'))), severities: { A: { calendar: '24x7', initialResponse: 'PT1H5M', update: 'PT4H' }, B: { calendar: '24x7', initialResponse: 'PT1H', update: 'PT4H' }, C: { calendar: '24x7', initialResponse: 'PT2H', update: 'PT4H' } } },
       'looser-c',
     );
-    const whatIf = new WhatIfRun(createClockCalculator(looserForC), () => current);
+    const whatIf = new WhatIfRun(createClockCalculator(looserForC));
     events.forEach((e) => whatIf.apply(e));
     const result = whatIf.finish('2026-11-02T12:00:00.000Z');
     // Under A: PT1H5M, still unbreached at 62, restarted under C (PT2H from 10:00): met at 100.
@@ -131,11 +132,11 @@ describe('what-if: a proposed policy replayed over recorded histories', () => {
     expect(events.some((e) => e.type === 'SlaClockResumed')).toBe(true);
     expect(events.some((e) => e.type === 'SlaClockStarted' && e.data.replacesClockId !== null)).toBe(true);
 
-    const whatIf = new WhatIfRun(calc, () => calc);
+    const whatIf = new WhatIfRun(calc);
     events.forEach((e) => whatIf.apply(e));
     const result = whatIf.finish(new Date(END).toISOString());
     expect(result.agreement.mismatches).toEqual([]);
-    expect(result.agreement).toMatchObject({ recordedBreaches: recorded, replayedBreaches: recorded, pendingTimers: 0, mismatchCount: 0 });
+    expect(result.agreement).toMatchObject({ casesCompared: 300, recordedBreaches: recorded, replayedBreaches: recorded, pendingTimers: 0, mismatchCount: 0 });
     expect(result.changes).toEqual([]);
     expect(result.proposed).toEqual(result.current);
   });
