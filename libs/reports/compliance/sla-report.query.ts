@@ -1,4 +1,7 @@
-import { SqlExecutor } from '../../event-store/sql/sql-client';
+import { SqlClient, SqlExecutor } from '../../event-store/sql/sql-client';
+
+/** Per report query: enough to sort the durations of a few hundred thousand clocks in memory. */
+const REPORT_WORK_MEM = '64MB';
 
 export const REPORT_GROUPS = ['severity', 'partner', 'engineer', 'product', 'month'] as const;
 export type ReportGroup = (typeof REPORT_GROUPS)[number];
@@ -104,9 +107,17 @@ export async function slaReport(sql: SqlExecutor, query: SlaReportQuery): Promis
   const sets = groupBy ? 'grouping sets ((g), ())' : '(g)';
   const isTotal = groupBy ? 'grouping(g) = 1' : 'false';
 
-  // The two queries run side by side (the read-model pool has several connections).
+  // The two queries run side by side (the read-model pool has several connections), each with
+  // room to sort its durations in memory (the default work_mem spills 100k cases' to disk).
+  const roomy = <R extends Record<string, unknown>>(text: string, params: unknown[]) =>
+    'transaction' in sql
+      ? (sql as SqlClient).transaction(async (tx) => {
+          await tx.query(`set local work_mem = '${REPORT_WORK_MEM}'`);
+          return tx.query<R>(text, params);
+        })
+      : sql.query<R>(text, params);
   const [clockRows, caseRows] = await Promise.all([
-    sql.query<ClockAgg & { total: boolean }>(
+    roomy<ClockAgg & { total: boolean }>(
     `with o as (
        select ${clockGroup} as g, clock, answer_ms, paused_ms,
               case when state in ('running') and due_at <= $1::timestamptz then 'breached'
@@ -125,7 +136,7 @@ export async function slaReport(sql: SqlExecutor, query: SlaReportQuery): Promis
        from o group by ${sets}`,
     [query.now, ...values],
   ),
-    sql.query<CaseAgg & { total: boolean }>(
+    roomy<CaseAgg & { total: boolean }>(
     `with c as (select ${caseGroup} as g, resolution_ms, escalations from rm_sla_outcome_cases ${filterFrom(1)})
      select g, ${isTotal} as total, count(*)::text as cases,
             percentile_disc(0.5) within group (order by resolution_ms) as res_median,
