@@ -7,4 +7,4 @@ import { WhatIfController } from './what-if/what-if.controller';
  * runs with the others (ALL_PROJECTIONS); the what-if reads the store directly.
  */
 @Module({ controllers: [WhatIfController, SlaReportController] })
-export class ReportsModule {}
+export class ReportsHttpModule {}
