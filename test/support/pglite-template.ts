@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PgliteSqlClient } from '../../libs/event-store/sql/pglite-sql-client';
 
 /**
@@ -57,4 +57,13 @@ export async function seedPgliteDir(dir: string): Promise<string> {
   mkdirSync(dir, { recursive: true });
   cpSync(source, dir, { recursive: true });
   return dir;
+}
+
+/**
+ * A temporary folder holding an empty cluster, for a test that needs a fresh embedded database but
+ * not specifically an in-memory one (an in-memory PGlite runs its own initdb every time).
+ */
+export async function freshPgliteDir(): Promise<{ dir: string; remove(): void }> {
+  const dir = await seedPgliteDir(join(mkdtempSync(join(tmpdir(), 'casetrail-pglite-')), 'pglite'));
+  return { dir, remove: () => rmSync(dirname(dir), { recursive: true, force: true }) };
 }
