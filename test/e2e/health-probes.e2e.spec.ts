@@ -6,6 +6,7 @@ import { submitCase, unique } from '../support/case-fixtures';
 import { PrivateRedis, startPrivateRedis } from '../support/private-servers';
 import { testDatabaseUrl } from '../support/test-database';
 import { startTestService, TestService, withSearchPath } from '../support/test-service';
+import { ALL_PROJECTIONS } from '../../libs/projections/read-models/all-projections';
 
 /** Polls GET `path` (no key) until `done` holds for its answer. */
 async function waitFor(service: TestService, path: string, done: (r: { status: number; body: any }) => boolean, timeoutMs = 30_000) {
@@ -51,7 +52,7 @@ describe('GET /health/live and /health/ready (embedded store, role all)', () => 
     });
     expect(ready.body.notReady).toBeUndefined();
     const names = ready.body.checks.projections.items.map((p: any) => p.name);
-    expect(names).toEqual(['cases', 'engineers', 'alerts', 'sla-timers', 'sla-timer-arming']);
+    expect(names).toEqual(['cases', 'engineers', 'alerts', 'sla-outcomes', 'sla-timers', 'sla-timer-arming']);
     // The names readiness looks up are the ones the runners store (a rename would leave them unchecked).
     const sql = service.service.app.get<symbol, SqlClient>(READ_MODEL_SQL);
     const stored = (await sql.query<{ name: string }>('select name from ct_projections')).map((r) => r.name);
@@ -92,7 +93,8 @@ describe('GET /health/ready with projections behind (PostgreSQL, READY_MAX_PROJE
     await admin.close();
     // Another process "runs" the read-model projections (holds their lock) but makes no progress.
     other = new PgSqlClient(url, { max: 1 });
-    releaseLock = await other.tryExclusiveLock('projections:cases,engineers,alerts');
+    // The read models' group is every projection of ALL_PROJECTIONS (its lock is named after them).
+    releaseLock = await other.tryExclusiveLock(`projections:${ALL_PROJECTIONS.map((p) => p.name).join(',')}`);
     expect(releaseLock).not.toBeNull();
     service = await startTestService({ store: 'postgres', env: { DATABASE_URL: url, READY_MAX_PROJECTION_LAG_SECONDS: '1' } });
   });
