@@ -176,7 +176,7 @@ export class CaseEventGenerator {
     for (const [minutes, command] of commands) {
       const now = at(minutes);
       const context: CaseContext = { now, clocks: this.clocks };
-      const decided = caseDecider.decide(command, state, context) as CaseEvent[];
+      const decided = caseDecider.decide(command, state, context);
       for (const event of decided) {
         state = caseDecider.evolve(state, event);
         events.push(this.toNew(event, streamId, events.length, now));

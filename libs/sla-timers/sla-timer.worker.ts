@@ -67,7 +67,7 @@ export class SlaTimerWorker {
 
   private async process(job: Job<SlaTimerJob>, token: string | undefined): Promise<void> {
     const { caseId, clockId, action, clockEventId } = job.data;
-    const toCommand = COMMAND_OF[action as TimerAction];
+    const toCommand = COMMAND_OF[action];
     if (!toCommand) throw new Error(`no handler for SLA timer job "${action}"`);
     const startedAt = Date.now();
     try {

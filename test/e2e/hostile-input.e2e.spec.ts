@@ -30,7 +30,7 @@ describe('hostile input (embedded store)', () => {
       body,
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: JSON.parse(text) as any };
+    return { status: response.status, headers: response.headers, body: JSON.parse(text) };
   };
 
   const expectServing = async () => {

@@ -369,7 +369,7 @@ function requestFor(operation: Operation, components: Record<string, Schema>, se
   const valid = seeds.bodies[`${operation.method} ${operation.path}`];
   const nearValid = fc.record({
     key: fc.constantFrom<FuzzRequest['key']>('support', 'manager', 'admin', 'partner'),
-    params: fc.record(Object.fromEntries(operation.pathParams.map((name) => [name, fc.constantFrom(...(seeds.params[name] ?? ['x']))]))) as fc.Arbitrary<Record<string, string>>,
+    params: fc.record(Object.fromEntries(operation.pathParams.map((name) => [name, fc.constantFrom(...(seeds.params[name] ?? ['x']))]))),
     query: fc.constant<Array<[string, string]>>([]),
     body: operation.method === 'get' ? fc.constant({ kind: 'none' as const }) : valid ? fc.oneof(fc.constant({ kind: 'json' as const, value: valid }), body) : body,
     encoding: fc.constantFrom<FuzzRequest['encoding']>('none', 'none', 'gzip'),

@@ -80,7 +80,7 @@ export class EventStoreDbEventStore implements EventStore {
       result = await this.client.appendToStream(
         streamId,
         events.map((e) =>
-          jsonEvent({ id: e.id, type: e.type, data: e.data, metadata: e.metadata as Record<string, unknown> }),
+          jsonEvent({ id: e.id, type: e.type, data: e.data, metadata: e.metadata }),
         ),
         { streamState: toStreamState(expected) },
       );
