@@ -6,13 +6,17 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** Tests and test helpers: supertest/fetch bodies are `any` by design there, and fakes are built by casting. */
-const TEST_FILES = [
+/**
+ * Tests, test helpers and the benchmark harness: HTTP response bodies (supertest, fetch().json()) are `any`
+ * by design there, fakes and white-box probes are built by casting, and jest's matchers take methods unbound.
+ */
+const HARNESS_FILES = [
   '**/*.spec.ts',
   'test/**/*.ts',
   'libs/**/testing/**/*.ts',
   'libs/**/*.conformance.ts',
   'libs/**/given-when-then.ts',
+  'bench/**/*.ts',
 ];
 
 /**
@@ -115,15 +119,16 @@ export default defineConfig(
     },
   },
   {
-    files: TEST_FILES,
+    files: HARNESS_FILES,
     rules: {
-      // Response bodies (supertest, fetch().json()) are `any`; the assertions are the type check there.
+      // Response bodies are `any`; the assertions (or the bench's own checks) are the type check there.
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-call': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/unbound-method': 'off',
       // Fakes and white-box probes are built with `as unknown as`; events still may not be cast.
       'no-restricted-syntax': ['error', ...eventCasts(EVENT_CAST_MESSAGE)],
     },

@@ -15,15 +15,12 @@ export type BackgroundThreadMessage = { ready: true } | { failed: { name: string
 
 async function run(): Promise<void> {
   const port = parentPort!;
-  const config = workerData.config as AppConfig;
-  const service = await startService(
-    { ...config, role: 'worker' },
-    { listen: false, backgroundThread: false, embeddedPort: workerData.embeddedPort as MessagePort | undefined },
-  );
+  // What bootstrap.ts passes to this thread (startBackgroundThread).
+  const { config, embeddedPort } = workerData as { config: AppConfig; embeddedPort?: MessagePort };
+  const service = await startService({ ...config, role: 'worker' }, { listen: false, backgroundThread: false, embeddedPort });
   let stopping = false;
   // The embedded store's connection closed under it (its thread died and was restarted): this
   // thread ends, and the HTTP thread starts a new one on a new connection (bootstrap.ts).
-  const embeddedPort = workerData.embeddedPort as MessagePort | undefined;
   embeddedPort?.once('close', () => {
     if (stopping) return;
     new JsonLogger(config.logLevel).event('error', 'the background thread lost its connection to the embedded store; ending it', {}, 'Startup');

@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { uuidv7 } from '../../libs/platform/ids/uuid-v7';
 import { caseDecider } from '../../libs/domain/case/case.decider';
 import { CaseCommand, CaseContext } from '../../libs/domain/case/case.commands';
-import { CaseEvent } from '../../libs/domain/case/case.events';
 import { CaseState } from '../../libs/domain/case/case.state';
 import { Product, Severity } from '../../libs/domain/case/case.types';
 import { EventStore, NewEvent } from '../../libs/event-store/event-store';
@@ -189,7 +188,7 @@ export class CaseEventGenerator {
     return {
       id: uuidv7(),
       type: event.type,
-      data: event.data as Record<string, unknown>,
+      data: { ...event.data }, // a plain copy: the store takes a record, the domain's payloads are typed objects
       metadata: { actor: 'support-1', actorRole: 'support', occurredAt, correlationId: randomUUID(), causationId: null },
     };
   }

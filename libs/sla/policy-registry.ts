@@ -94,7 +94,7 @@ export class SlaPolicyRegistry {
               // the same version and hash (a retried append) is ignored when read.
               id: randomUUID(),
               type: SLA_POLICY_RECORDED,
-              data: data as unknown as Record<string, unknown>,
+              data: { ...data },
               metadata: { actor: 'system', occurredAt: now, correlationId: hash, causationId: null },
             },
           ],
@@ -118,17 +118,22 @@ export class SlaPolicyRegistry {
 
   private add(event: RecordedEvent): void {
     if (event.type !== SLA_POLICY_RECORDED) return;
-    const data = event.data as unknown as SlaPolicyRecordedData;
-    if (this.byHash.has(data.hash) || this.byVersion.has(data.version)) return; // the first record of a version is the one
+    // Read as stored, not as SlaPolicyRecordedData: the policy itself is checked by parseSlaPolicy.
+    const { version, hash, policy: stored } = event.data;
+    if (typeof version !== 'string' || typeof hash !== 'string') {
+      this.unreadable.push({ version: String(version), hash: String(hash), reason: 'the record has no version or hash' });
+      return;
+    }
+    if (this.byHash.has(hash) || this.byVersion.has(version)) return; // the first record of a version is the one
     try {
       // Built with the hash it was recorded under, so its clocks name exactly that.
-      const policy = parseSlaPolicy(data.policy, `${SLA_POLICY_STREAM} ${data.version}`);
-      const recorded: RecordedPolicy = { version: data.version, hash: data.hash, policy, calculator: createClockCalculator(policy, data.hash) };
-      this.byHash.set(data.hash, recorded);
-      this.byVersion.set(data.version, recorded);
+      const policy = parseSlaPolicy(stored, `${SLA_POLICY_STREAM} ${version}`);
+      const recorded: RecordedPolicy = { version, hash, policy, calculator: createClockCalculator(policy, hash) };
+      this.byHash.set(hash, recorded);
+      this.byVersion.set(version, recorded);
     } catch (error) {
       if (!(error instanceof SlaPolicyError)) throw error;
-      this.unreadable.push({ version: data.version, hash: data.hash, reason: error.message });
+      this.unreadable.push({ version, hash, reason: error.message });
     }
   }
 }

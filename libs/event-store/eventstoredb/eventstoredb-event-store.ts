@@ -288,6 +288,8 @@ export async function createEventStoreDbEventStore(connectionString: string): Pr
   try {
     client = KurrentDBClient.connectionString(normalized);
   } catch (error) {
+    // No `cause`: the client's error may quote the connection string, password and all; only its description is kept.
+    // eslint-disable-next-line preserve-caught-error
     throw new Error(
       `EVENTSTORE_CONNECTION_STRING "${redactConnectionString(connectionString)}" is invalid: ${describeError(error)}`,
     );
