@@ -49,8 +49,7 @@ const EVENT_TYPE_CAST = [
   'TSAsExpression > TSTypeReference.typeAnnotation[typeName.name=/Event$/]',
   'TSAsExpression > TSArrayType.typeAnnotation > TSTypeReference.elementType[typeName.name=/Event$/]',
 ];
-const eventCasts = (message) =>
-  [...PAYLOAD_CAST, ...EVENT_TYPE_CAST].map((selector) => ({ selector, message }));
+const eventCasts = (message) => [...PAYLOAD_CAST, ...EVENT_TYPE_CAST].map((selector) => ({ selector, message }));
 const EVENT_CAST_MESSAGE =
   'Events are parsed in one place (libs/events): take the typed event from there instead of casting.';
 // In service code an `as any` or `as unknown as` switches the compiler off; outside the parsing place there
