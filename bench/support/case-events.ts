@@ -188,7 +188,7 @@ export class CaseEventGenerator {
     return {
       id: uuidv7(),
       type: event.type,
-      data: { ...event.data }, // a plain copy: the store takes a record, the domain's payloads are typed objects
+      data: event.data as Record<string, unknown>,
       metadata: { actor: 'support-1', actorRole: 'support', occurredAt, correlationId: randomUUID(), causationId: null },
     };
   }
