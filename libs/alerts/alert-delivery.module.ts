@@ -8,7 +8,7 @@ import { EVENT_STORE, READ_MODEL_SQL } from '../platform/tokens';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { AlertWebhooks } from './alert-webhooks';
 
-/** The worker side of alerts: webhook delivery, when ALERT_WEBHOOKS is configured. */
+/** The consumer side of alerts (the worker role, or role `all`'s background thread): webhook delivery, when ALERT_WEBHOOKS is configured. */
 @Module({})
 export class AlertDeliveryModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private webhooks: AlertWebhooks | null = null;

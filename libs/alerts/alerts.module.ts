@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
-import { AlertsController } from './alerts.controller';
 import { AlertFeedService } from './alert-feed.service';
 import { AlertsQueryService } from './alerts.query';
 
-/** The alert feed and stream (API side). */
-@Module({ controllers: [AlertsController], providers: [AlertsQueryService, AlertFeedService], exports: [AlertsQueryService, AlertFeedService] })
+/** The alerts feature's core: the alert read model's query and the per-process live feed (polls only while a stream listens). */
+@Module({ providers: [AlertsQueryService, AlertFeedService], exports: [AlertsQueryService, AlertFeedService] })
 export class AlertsModule {}

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
-import { EngineersController } from './engineers.controller';
 import { ChangeEngineerAvailabilityHandler, RegisterEngineerHandler } from './engineer-command.handlers';
 import { EngineersQuery } from './engineers.query';
 import { CommandingModule } from '../platform/commanding/commanding.module';
 
+/** The engineers feature's core: command handlers and the roster query, no controllers (see engineers-http.module.ts). */
 @Module({
   imports: [CommandingModule],
-  controllers: [EngineersController],
   providers: [RegisterEngineerHandler, ChangeEngineerAvailabilityHandler, EngineersQuery],
-  exports: [EngineersQuery],
+  exports: [CommandingModule, EngineersQuery],
 })
 export class EngineersModule {}

@@ -12,7 +12,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { EventStore } from '../event-store/event-store';
 import { SqlClient } from '../event-store/sql/sql-client';
-import { SlaPolicyService } from '../sla/sla-policy.service';
+import { SERVICE_PARTS, ServiceParts } from './config/service-parts';
 
 export interface PlatformResources {
   readonly config: AppConfig;
@@ -22,12 +22,14 @@ export interface PlatformResources {
   readonly readModels: SqlClient;
   readonly redis: RedisConnection;
   readonly apiKeys: ApiKeyRegistry;
-  readonly slaPolicy: SlaPolicyService;
+  /** What this application runs (config/service-parts.ts). */
+  readonly parts: ServiceParts;
 }
 
 /**
  * The outside resources, opened before Nest starts (so a missing one stops start-up with one
  * clear line), handed to every module as singletons, plus authentication and problem details.
+ * Knows no feature: features import the platform, never the other way round.
  */
 @Global()
 @Module({})
@@ -41,7 +43,7 @@ export class PlatformModule {
       { provide: READ_MODEL_SQL, useValue: resources.readModels },
       { provide: RedisConnection, useValue: resources.redis },
       { provide: ApiKeyRegistry, useValue: resources.apiKeys },
-      { provide: SlaPolicyService, useValue: resources.slaPolicy },
+      { provide: SERVICE_PARTS, useValue: resources.parts },
       // Per-key rate limit and failed-authentication throttle, shared through Redis.
       { provide: RequestThrottle, useClass: RequestThrottle },
     ];

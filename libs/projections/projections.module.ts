@@ -1,21 +1,20 @@
-import { Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Global, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { EventStore } from '../event-store/event-store';
 import { SqlClient } from '../event-store/sql/sql-client';
-import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { JsonLogger } from '../platform/logging/json-logger';
 import { EVENT_STORE, READ_MODEL_SQL } from '../platform/tokens';
 import { ProjectionRunner } from './projection-runner';
 import { ReadConsistency } from './read-consistency';
 import { ALL_PROJECTIONS } from './read-models/all-projections';
-import { ProjectionsAdminController } from './admin/projections-admin.controller';
 
 /**
- * The read models. Every role creates their tables (the API reads them); the worker role runs
- * the subscriptions that fill them.
+ * The read models' core, in every role: their tables (created at start; the API reads them), the
+ * runner's progress (read-your-writes waits on it). Running the subscriptions that fill them is
+ * projection-consumers.module.ts's, mounted only where consumers run; the admin routes are
+ * projections-http.module.ts's.
  */
 @Global()
 @Module({
-  controllers: [ProjectionsAdminController],
   providers: [
     {
       provide: ProjectionRunner,
@@ -26,21 +25,15 @@ import { ProjectionsAdminController } from './admin/projections-admin.controller
   ],
   exports: [ProjectionRunner, ReadConsistency],
 })
-export class ProjectionsModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(
-    private readonly runner: ProjectionRunner,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+export class ProjectionsModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(private readonly runner: ProjectionRunner) {}
 
   async onModuleInit(): Promise<void> {
     await this.runner.migrate();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.config.role !== 'api') await this.runner.start();
-  }
-
   async onApplicationShutdown(): Promise<void> {
+    // A no-op where it never started.
     await this.runner.stop();
   }
 }

@@ -82,6 +82,11 @@ export async function startTestService(
     REDIS_PREFIX: redisPrefix,
     API_KEYS_FILE: writeTestApiKeys(dataDir),
     LOG_LEVEL: 'error',
+    // Role `all` in one thread, chosen here and not by what files exist: these tests reach into
+    // the running application (its providers, an injected clock), which a worker thread would
+    // hide. The two-thread topology (the default) runs where a test sets BACKGROUND_THREAD=on
+    // (test/e2e/role-routes.e2e.spec.ts) and in every test of the built service (test/process).
+    BACKGROUND_THREAD: 'off',
   };
   let schema: string | undefined;
   if (options.store === 'postgres') {

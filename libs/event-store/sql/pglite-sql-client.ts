@@ -1,21 +1,14 @@
 import { MessageChannel, MessagePort, Worker } from 'node:worker_threads';
 import { SqlClient, SqlExecutor, SqlSignals } from './sql-client';
-import { PGLITE_THREAD_SOURCE } from './pglite-thread';
+import { PGLITE_THREAD_SOURCE, PgliteErrorFields, PgliteReply, PgliteRequest, PgliteThreadData } from './pglite-thread';
 import { DependencyUnavailableError } from '../../platform/health/dependency-unavailable';
 
-interface Reply {
-  readonly id?: number;
-  readonly rows?: Record<string, unknown>[];
-  readonly error?: { message: string; [field: string]: string };
-  readonly ready?: boolean;
-  readonly fatal?: { message: string };
-  /** Another thread published this topic (SqlSignals). */
-  readonly signal?: string;
-}
+/** A request as the client sends it: the thread's protocol (pglite-thread.ts) without the `id` the client adds. */
+type Call = Exclude<PgliteRequest, { op: 'connect' | 'listen' | 'signal' }> extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
 /** An error PGlite raised, with PostgreSQL's fields (code, detail, constraint...) kept. */
 export class PgliteError extends Error {
-  constructor(fields: { message: string; [field: string]: string }) {
+  constructor(fields: PgliteErrorFields) {
     super(fields.message);
     this.name = 'PgliteError';
     Object.assign(this, fields);
@@ -63,13 +56,13 @@ export class PgliteSqlClient implements SqlClient {
       this.signals = {
         publish: (topic) => {
           this.fire(topic);
-          if (!this.failure && !this.closed) this.endpoint.postMessage({ op: 'signal', topic });
+          if (!this.failure && !this.closed) this.post({ op: 'signal', topic });
         },
         subscribe: (topic, listener) => {
           let set = this.topicListeners.get(topic);
           if (!set) {
             this.topicListeners.set(topic, (set = new Set()));
-            if (!this.failure && !this.closed) this.endpoint.postMessage({ op: 'listen', topic });
+            if (!this.failure && !this.closed) this.post({ op: 'listen', topic });
           }
           set.add(listener);
           return () => set.delete(listener);
@@ -80,10 +73,10 @@ export class PgliteSqlClient implements SqlClient {
   }
 
   private bind(endpoint: Worker | MessagePort, worker: Worker | null): void {
-    endpoint.on('message', (reply: Reply) => {
+    endpoint.on('message', (reply: PgliteReply) => {
       if (this.endpoint !== endpoint) return;
-      if (reply.signal !== undefined) this.fire(reply.signal);
-      else this.settle(reply);
+      if ('signal' in reply) this.fire(reply.signal);
+      else if ('id' in reply) this.settle(reply);
     });
     if (worker) {
       worker.on('error', (error) => this.lost(worker, error));
@@ -122,7 +115,7 @@ export class PgliteSqlClient implements SqlClient {
     if (!this.worker) throw new Error('only the client that opened the embedded store can connect other threads');
     if (this.failure) throw this.failure;
     const { port1, port2 } = new MessageChannel();
-    this.worker.postMessage({ op: 'connect', port: port2 }, [port2]);
+    this.worker.postMessage({ op: 'connect', port: port2 } satisfies PgliteRequest, [port2]);
     return port1;
   }
 
@@ -165,25 +158,29 @@ export class PgliteSqlClient implements SqlClient {
     else (this.endpoint as MessagePort).close();
   }
 
-  private call(message: Record<string, unknown>): Promise<Record<string, unknown>[]> {
+  /** A message the thread does not answer. */
+  private post(message: PgliteRequest): void {
+    this.endpoint.postMessage(message);
+  }
+
+  private call(message: Call): Promise<Record<string, unknown>[]> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed && message.op !== 'close') return Promise.reject(new Error('the embedded store is closed'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) this.endpoint.ref();
       this.pending.set(id, { resolve, reject });
-      this.endpoint.postMessage({ ...message, id });
+      this.post({ ...message, id });
     });
   }
 
-  private settle(reply: Reply): void {
-    if (reply.id === undefined) return;
+  private settle(reply: Extract<PgliteReply, { id: number }>): void {
     const waiter = this.pending.get(reply.id);
     if (!waiter) return;
     this.pending.delete(reply.id);
     if (this.pending.size === 0) this.endpoint.unref();
-    if (reply.error) waiter.reject(new PgliteError(reply.error));
-    else waiter.resolve(reply.rows ?? []);
+    if ('error' in reply) waiter.reject(new PgliteError(reply.error));
+    else waiter.resolve(reply.rows);
   }
 
   private fail(error: Error): void {
@@ -223,7 +220,7 @@ export class PgliteSqlClient implements SqlClient {
           this.failure = null;
           // The new thread knows no subscriptions: listen again, and wake everyone once.
           for (const topic of this.topicListeners.keys()) {
-            thread.postMessage({ op: 'listen', topic });
+            thread.postMessage({ op: 'listen', topic } satisfies PgliteRequest);
             this.fire(topic);
           }
           onRestart?.(error);
@@ -256,17 +253,17 @@ async function startThread(dataDir: string | undefined): Promise<Worker> {
   const worker = new Worker(PGLITE_THREAD_SOURCE, {
     eval: true,
     // Resolved here, where node_modules is known; the thread's own base would be the cwd.
-    workerData: { dataDir, module: require.resolve('@electric-sql/pglite') },
+    workerData: { dataDir, module: require.resolve('@electric-sql/pglite') } satisfies PgliteThreadData,
   });
   await new Promise<void>((resolve, reject) => {
-    const onMessage = (reply: Reply) => {
-      if (!reply.ready && !reply.fatal) return;
+    const onMessage = (reply: PgliteReply) => {
+      if (!('ready' in reply) && !('fatal' in reply)) return;
       worker.off('message', onMessage);
       worker.off('error', reject);
-      if (reply.ready) resolve();
+      if ('ready' in reply) resolve();
       else {
         void worker.terminate();
-        reject(new PgliteError(reply.fatal!));
+        reject(new PgliteError(reply.fatal));
       }
     };
     worker.on('message', onMessage);

@@ -59,7 +59,7 @@ describe('RequestThrottle on a real Redis (shared limits, Redis down and back)',
     const config = loadConfig({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_PREFIX: prefix, RATE_LIMIT_PER_SECOND: '1', AUTH_FAILURES_PER_MINUTE: '3' }, []);
     const connection = new RedisConnection(config.redisUrl, config.redisPrefix);
     connections.push(connection);
-    return new RequestThrottle({ ...config, role: 'api' }, connection, new JsonLogger('error'));
+    return new RequestThrottle({ ...config, role: 'api' }, { api: true, consumers: false }, connection, new JsonLogger('error'));
   };
 
   beforeAll(async () => {

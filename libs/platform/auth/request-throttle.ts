@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AppConfig, APP_CONFIG } from '../config/app-config';
+import { SERVICE_PARTS, ServiceParts } from '../config/service-parts';
 import { JsonLogger } from '../logging/json-logger';
 import { RedisConnection } from '../redis/redis-connection';
 import { FailureWindow } from './failure-window';
@@ -73,6 +74,7 @@ export class RequestThrottle implements OnModuleInit {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SERVICE_PARTS) private readonly parts: ServiceParts,
     private readonly redis: RedisConnection,
     private readonly logger: JsonLogger,
   ) {
@@ -80,9 +82,9 @@ export class RequestThrottle implements OnModuleInit {
     this.localFailures = new FailureWindow(config.authFailuresPerMinute, FAILURE_WINDOW_MS);
   }
 
-  /** The API connects at start (a worker connects on its first authenticated request, if any). */
+  /** An application serving the API connects at start (one without connects on its first authenticated request, if any). */
   async onModuleInit(): Promise<void> {
-    if (this.config.role === 'worker' || !(this.config.rateLimitPerSecond > 0 || this.config.authFailuresPerMinute > 0)) return;
+    if (!this.parts.api || !(this.config.rateLimitPerSecond > 0 || this.config.authFailuresPerMinute > 0)) return;
     const client = this.client();
     if (client.status === 'ready') return;
     const timeout = new Promise((resolve) => setTimeout(resolve, 2_000).unref());

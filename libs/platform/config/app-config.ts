@@ -7,8 +7,11 @@ export type ProcessRole = 'all' | 'api' | 'worker';
 export interface AppConfig {
   readonly port: number;
   readonly role: ProcessRole;
-  /** Set by startService: this process serves the API and runs the background role in a worker thread (role `all`). */
-  readonly backgroundThread?: boolean;
+  /**
+   * Role `all`: the consumers (projections, SLA timers, alert delivery) run in a worker thread
+   * beside the API's (BACKGROUND_THREAD=on, the default), or in the API's own (off).
+   */
+  readonly backgroundThread: boolean;
   readonly eventStore: EventStoreKind;
   readonly dataDir: string;
   readonly databaseUrl?: string;
@@ -127,6 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
 
   const notificationsText = (text('EVENT_NOTIFICATIONS') ?? 'on').toLowerCase();
   if (!['on', 'off'].includes(notificationsText)) problems.push('EVENT_NOTIFICATIONS must be on or off');
+  const threadText = (text('BACKGROUND_THREAD') ?? 'on').toLowerCase();
+  if (!['on', 'off'].includes(threadText)) problems.push('BACKGROUND_THREAD must be on or off');
   const lagText = text('READY_MAX_PROJECTION_LAG_SECONDS') ?? '30';
   const readyMaxProjectionLagSeconds = Number(lagText);
   if (!/^\d+$/.test(lagText)) problems.push('READY_MAX_PROJECTION_LAG_SECONDS must be a whole number of seconds (0: not checked)');
@@ -136,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   return {
     port,
     role,
+    backgroundThread: threadText === 'on',
     eventStore,
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(dataDir),
     databaseUrl,

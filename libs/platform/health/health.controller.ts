@@ -49,7 +49,7 @@ export class HealthController {
     const up = [eventStore, readModels, redis].every((d) => d.status === 'up') && (backgroundThread?.status ?? 'running') === 'running';
     response.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({
       status: up ? 'ok' : 'degraded',
-      role: this.config.backgroundThread ? 'all' : this.config.role,
+      role: this.config.role,
       dependencies,
       ...(backgroundThread ? { backgroundThread } : {}),
     });

@@ -5,22 +5,14 @@ import { ApiProblems } from '../openapi/api-problems.decorator';
 import { LivenessDto, ReadinessDto } from './health.responses';
 import { EventStore } from '../../event-store/event-store';
 import { SqlClient } from '../../event-store/sql/sql-client';
-import { ALL_PROJECTIONS } from '../../projections/read-models/all-projections';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Public } from '../auth/public.decorator';
 import { RedisConnection } from '../redis/redis-connection';
-import { EVENT_STORE, READ_MODEL_SQL } from '../tokens';
+import { CHECKPOINTED_CONSUMERS, CheckpointedConsumers, EVENT_STORE, READ_MODEL_SQL } from '../tokens';
 import { backgroundThreadStatus } from './background-status';
 import { probe, PROBE_TIMEOUT_MS, withTimeout } from './dependency-probe';
 import { RETRY_AFTER_SECONDS } from './dependency-unavailable';
 import { ProjectionLag, readProjectionLag } from './projection-lag';
-
-/**
- * The projections the background role runs besides the read models (their names in
- * ct_projections: libs/sla-timers/sla-timers.projection.ts, libs/alerts/alert-webhooks.ts).
- */
-const SLA_TIMERS = 'sla-timers';
-const ALERT_WEBHOOKS = 'alert-webhooks';
 
 /**
  * Probes for an orchestrator (Kubernetes, compose, a load balancer), without a key:
@@ -44,6 +36,7 @@ export class ReadinessController implements OnModuleDestroy {
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(READ_MODEL_SQL) private readonly readModels: SqlClient,
     private readonly redis: RedisConnection,
+    @Inject(CHECKPOINTED_CONSUMERS) private readonly consumers: CheckpointedConsumers,
   ) {}
 
   /** The first shutdown hook: from here on the probes say so, while requests in flight finish. */
@@ -68,12 +61,10 @@ export class ReadinessController implements OnModuleDestroy {
   @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'Not ready: `notReady` says why (with Retry-After)' })
   @ApiProblems(400, 431)
   async ready(@Res() response: FastifyReply): Promise<void> {
-    const runsProjections = this.config.role !== 'api' || this.config.backgroundThread === true;
+    // Role `all` runs them in this process (in its background thread or in this one).
+    const runsProjections = this.config.role !== 'api';
     const maxLagSeconds = this.config.readyMaxProjectionLagSeconds;
-    const names = [
-      ...ALL_PROJECTIONS.map((p) => p.name),
-      ...(runsProjections ? [SLA_TIMERS, ...(this.config.alertWebhooks.length > 0 ? [ALERT_WEBHOOKS] : [])] : []),
-    ];
+    const names = [...this.consumers.readModels, ...(runsProjections ? this.consumers.reactors : [])];
     const [eventStore, readModels, redis, lag] = await Promise.all([
       probe(() => this.eventStore.ping()),
       probe(() => this.readModels.query('select 1')),
@@ -101,7 +92,7 @@ export class ReadinessController implements OnModuleDestroy {
     if (!ready) response.header('retry-after', String(RETRY_AFTER_SECONDS));
     response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({
       status: ready ? 'ready' : 'not ready',
-      role: this.config.backgroundThread ? 'all' : this.config.role,
+      role: this.config.role,
       ...(ready ? {} : { notReady }),
       checks: {
         eventStore: { kind: this.eventStore.kind, ...eventStore },
