@@ -1,5 +1,4 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
 import { PlatformModule, PlatformResources } from '../../libs/platform/platform.module';
 import { HealthModule } from '../../libs/platform/health/health.module';
 import { MetricsModule } from '../../libs/platform/metrics/metrics.module';
@@ -55,7 +54,6 @@ export class AppModule {
       imports: [
         PlatformModule.register(resources),
         SlaModule.register(resources.slaPolicy),
-        CqrsModule.forRoot(),
         HealthModule.register(checkpointedConsumers(resources.config)),
         MetricsModule,
         ...CORE,

@@ -208,7 +208,7 @@ async function openOurs(schema: string): Promise<Door & { store: SqlEventStore }
   return {
     store,
     async append(stream, events, inStream) {
-      // Event ids as the service makes them (DeciderCommandRunner): time-ordered.
+      // Event ids as the service makes them (commandEventId): time-ordered.
       const batch: NewEvent[] = events.map((e) => ({ id: uuidv7(), type: e.type, data: e.data, metadata: e.metadata }));
       await store.append(stream, batch, inStream === 0 ? 'no_stream' : inStream - 1);
     },

@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { deterministicUuid } from '../../libs/platform/ids/deterministic-uuid';
 import { uuidv7 } from '../../libs/platform/ids/uuid-v7';
 import { caseDecider } from '../../libs/domain/case/case.decider';
 import { CaseCommand, CaseContext } from '../../libs/domain/case/case.commands';
@@ -43,14 +44,8 @@ export const engineerId = (i: number) => `e-${String(i % ENGINEERS).padStart(3, 
 export const managerId = (i: number) => `m-${String(i % MANAGERS).padStart(2, '0')}`;
 export const partnerId = (i: number) => `p-${String(i % PARTNERS).padStart(4, '0')}`;
 
-/** A deterministic UUID (version 5 layout) from a seed, so a run's data is reproducible. */
-export function seededUuid(seed: string): string {
-  const h = createHash('sha1').update(seed).digest();
-  h[6] = (h[6] & 0x0f) | 0x50;
-  h[8] = (h[8] & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-}
+/** A deterministic UUID from a seed, so a run's data is reproducible: the service's own helper. */
+export const seededUuid = (seed: string): string => deterministicUuid(seed);
 
 /** A small deterministic PRNG (mulberry32). */
 export function prng(seed: number): () => number {

@@ -1,10 +1,10 @@
 import { Principal } from '../platform/auth/principal';
-import { ProblemError } from '../platform/http/problem';
+import { NotFoundError } from '../domain/shared/domain-errors';
 import { CaseState } from '../domain/case/case.state';
 
 /**
- * Partner tenancy: a partner sees and changes only its own cases. Another partner's case answers
- * exactly like a case that does not exist (404), so its existence does not leak.
+ * Partner tenancy: a partner sees and changes only its own cases. Another partner's case is
+ * refused exactly like a case that does not exist (NotFoundError: 404), so its existence does not leak.
  */
 export function assertCaseVisible(principal: Principal, state: CaseState, caseId: string): void {
   if (!state || (principal.role === 'partner' && state.partnerId !== principal.partnerId)) {
@@ -12,8 +12,8 @@ export function assertCaseVisible(principal: Principal, state: CaseState, caseId
   }
 }
 
-export function caseNotFound(caseId: string): ProblemError {
-  return ProblemError.of(404, `case ${caseId} not found`);
+export function caseNotFound(caseId: string): NotFoundError {
+  return new NotFoundError(`case ${caseId} not found`);
 }
 
 export const caseStreamId = (caseId: string) => `case-${caseId}`;

@@ -1,37 +1,19 @@
-import { Command } from '@nestjs/cqrs';
 import { CaseCommand, SubmitCase } from '../domain/case/case.commands';
 import { CaseEvent } from '../domain/case/case.events';
 import { CaseState } from '../domain/case/case.state';
-import { CommandMetadata } from '../platform/commanding/command-metadata';
-import { CommandOutcome } from '../platform/commanding/decider-command-runner';
+import { CommandOutcome } from '../platform/commanding/handle-command';
 
 export type CaseOutcome = CommandOutcome<CaseState, CaseEvent>;
 
-/** POST /v1/cases: the submission, without the ids the handler chooses. */
-export class SubmitCaseCommand extends Command<CaseOutcome> {
-  constructor(
-    readonly data: Omit<SubmitCase['data'], 'caseId' | 'reference' | 'submittedBy'>,
-    readonly metadata: CommandMetadata,
-  ) {
-    super();
-  }
-}
+/** POST /v1/cases: the submission, without what the service chooses (the ids) or knows (the submitter). */
+export type CaseSubmission = Omit<SubmitCase['data'], 'caseId' | 'reference' | 'submittedBy'>;
 
 /**
- * A command on an existing case, as the HTTP layer knows it. Outside facts the decider needs
- * (the engineer's record, the transfer candidates) are filled in by the handler.
+ * A command on an existing case as its callers (HTTP, the SLA timers) know it. The outside facts
+ * the decider needs (the engineer's record, the transfer candidates) are filled in by
+ * CaseCommandService.
  */
 export type CaseAction =
   | Exclude<CaseCommand, { type: 'SubmitCase' | 'AssignEngineer' | 'SeverityACall' }>
   | { type: 'AssignEngineer'; data: { engineerId: string; by: string } }
   | { type: 'SeverityACall'; data: { caller: string; by: string } };
-
-export class CaseActionCommand extends Command<CaseOutcome> {
-  constructor(
-    readonly caseId: string,
-    readonly action: CaseAction,
-    readonly metadata: CommandMetadata,
-  ) {
-    super();
-  }
-}

@@ -7,7 +7,7 @@ import type { AuthenticatedRequest } from '../platform/auth/auth.guard';
 import { EventStore } from '../event-store/event-store';
 import { EVENT_STORE } from '../platform/tokens';
 import { Clock } from '../platform/clock/clock';
-import { DeciderCommandRunner } from '../platform/commanding/decider-command-runner';
+import { CommandHandler } from '../platform/commanding/handle-command';
 import { caseDecider } from '../domain/case/case.decider';
 import { CaseEvent } from '../domain/case/case.events';
 import { fold } from '../domain/shared/decider';
@@ -37,7 +37,7 @@ class AsOfQuery {
 @Controller('v1/cases')
 export class CaseReadsController {
   constructor(
-    private readonly runner: DeciderCommandRunner,
+    private readonly runner: CommandHandler,
     private readonly clock: Clock,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly cases: CaseListService,

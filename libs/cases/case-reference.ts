@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EventStore } from '../event-store/event-store';
 import { WrongExpectedRevisionError } from '../event-store/event-store.errors';
+import { deterministicUuid } from '../platform/ids/deterministic-uuid';
 
 // Crockford's base32 without I, L, O, U: easy to read out on the phone.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -19,7 +20,8 @@ export async function reserveCaseReference(store: EventStore, caseId: string, no
         streamId,
         [
           {
-            id: uuidFrom(`${streamId}:${caseId}`),
+            // The same for a retried submission; the store recognises it (and `no_stream` refuses any other).
+            id: deterministicUuid(streamId, caseId),
             type: 'CaseReferenceReserved',
             data: { reference, caseId },
             metadata: { actor, occurredAt: now, correlationId: caseId, causationId: null },
@@ -48,9 +50,4 @@ function code(seed: string): string {
   let out = '';
   for (let i = 0; i < 6; i++) out += ALPHABET[digest[i] % 32];
   return out;
-}
-
-function uuidFrom(seed: string): string {
-  const hex = createHash('sha256').update(seed).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -1,5 +1,4 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiCommandHeaders, ApiProblems, COMMAND_PROBLEMS } from '../platform/openapi/api-problems.decorator';
 import {
@@ -16,10 +15,11 @@ import {
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedRequest } from '../platform/auth/auth.guard';
 import { Roles } from '../platform/auth/roles.decorator';
-import { commandMetadataFrom, commandResponse } from '../platform/commanding/request-metadata';
+import { commandMetadataFrom, commandResponse } from '../platform/http/command-request';
 import { ProblemError } from '../platform/http/problem';
 import { IdempotencyInterceptor } from '../platform/idempotency/idempotency.interceptor';
-import { CaseAction, CaseActionCommand, CaseOutcome, SubmitCaseCommand } from './case-commands';
+import { CaseAction, CaseOutcome } from './case-commands';
+import { CaseCommandService } from './case-command.service';
 import {
   AssignEngineerDto,
   AssignSeverityDto,
@@ -63,7 +63,7 @@ const ETAG = { ETag: { description: 'The new revision of the case, e.g. "4"', sc
 @Controller('v1/cases')
 @UseInterceptors(IdempotencyInterceptor)
 export class CasesController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(private readonly commands: CaseCommandService) {}
 
   @ApiOperation({ summary: 'Submit a case', description: 'Records the submission; eligibility is judged and recorded (a rejected or routed case is still a 201).' })
   @ApiCreatedResponse({ type: SubmitCaseResultDto, description: 'Submitted (or recorded as rejected or routed)', headers: ETAG })
@@ -78,9 +78,7 @@ export class CasesController {
     if (principal.role === 'partner' && body.partnerId !== principal.partnerId) {
       throw ProblemError.of(403, 'a partner key submits cases for its own partnerId only');
     }
-    const outcome = await this.commands.execute(
-      new SubmitCaseCommand({ ...body, customerId: body.customerId ?? null }, commandMetadataFrom(request)),
-    );
+    const outcome = await this.commands.submit({ ...body, customerId: body.customerId ?? null }, commandMetadataFrom(request));
     const state = outcome.state!;
     return commandResponse(response, outcome, {
       caseId: state.caseId,
@@ -271,6 +269,6 @@ export class CasesController {
   }
 
   private run(caseId: string, action: CaseAction, request: AuthenticatedRequest): Promise<CaseOutcome> {
-    return this.commands.execute(new CaseActionCommand(caseId, action, commandMetadataFrom(request)));
+    return this.commands.execute(caseId, action, commandMetadataFrom(request));
   }
 }

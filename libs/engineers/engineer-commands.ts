@@ -1,30 +1,16 @@
-import { Command } from '@nestjs/cqrs';
-import { CommandMetadata } from '../platform/commanding/command-metadata';
-import { CommandOutcome } from '../platform/commanding/decider-command-runner';
-import { EngineerAvailability } from '../domain/engineer/engineer.types';
+import { CommandOutcome } from '../platform/commanding/handle-command';
 import { EngineerEvent } from '../domain/engineer/engineer.events';
 import { EngineerState } from '../domain/engineer/engineer.state';
 
 export type EngineerOutcome = CommandOutcome<EngineerState, EngineerEvent>;
 
-export class RegisterEngineerCommand extends Command<EngineerOutcome> {
-  constructor(
-    readonly engineerId: string,
-    readonly data: { name: string; email: string; managerId?: string; timeZone: string },
-    readonly metadata: CommandMetadata,
-  ) {
-    super();
-  }
-}
-
-export class ChangeEngineerAvailabilityCommand extends Command<EngineerOutcome> {
-  constructor(
-    readonly engineerId: string,
-    readonly status: EngineerAvailability,
-    readonly metadata: CommandMetadata,
-  ) {
-    super();
-  }
+/** POST /v1/engineers: without engineerId the service chooses one. */
+export interface EngineerRegistration {
+  engineerId?: string;
+  name: string;
+  email: string;
+  managerId?: string;
+  timeZone: string;
 }
 
 export const engineerStreamId = (engineerId: string) => `engineer-${engineerId}`;

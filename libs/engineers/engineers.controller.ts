@@ -1,18 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiCommandHeaders, ApiProblems, COMMAND_PROBLEMS, READ_PROBLEMS } from '../platform/openapi/api-problems.decorator';
 import { EngineerAvailabilityResultDto, EngineerListDto, RegisterEngineerResultDto } from './dto/engineer.responses';
-import { randomUUID } from 'node:crypto';
-import { idempotentId } from '../platform/idempotency/idempotent-id';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../platform/auth/roles.decorator';
 import type { AuthenticatedRequest } from '../platform/auth/auth.guard';
-import { commandMetadataFrom, commandResponse } from '../platform/commanding/request-metadata';
+import { commandMetadataFrom, commandResponse } from '../platform/http/command-request';
 import { IdempotencyInterceptor } from '../platform/idempotency/idempotency.interceptor';
 import { ReadConsistency } from '../projections/read-consistency';
 import { EngineerAvailabilityDto, RegisterEngineerDto } from './dto/engineer.dto';
-import { ChangeEngineerAvailabilityCommand, RegisterEngineerCommand } from './engineer-commands';
+import { EngineerCommandService } from './engineer-command.service';
 import { EngineersQuery } from './engineers.query';
 import { EngineerIdParam } from './dto/engineer-id.param';
 
@@ -25,7 +22,7 @@ const ETAG = { ETag: { description: 'The new revision of the engineer, e.g. "2"'
 @UseInterceptors(IdempotencyInterceptor)
 export class EngineersController {
   constructor(
-    private readonly commands: CommandBus,
+    private readonly commands: EngineerCommandService,
     private readonly engineers: EngineersQuery,
     private readonly consistency: ReadConsistency,
   ) {}
@@ -38,11 +35,8 @@ export class EngineersController {
   @HttpCode(201)
   @Roles('admin')
   async register(@Body() body: RegisterEngineerDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
-    const metadata = commandMetadataFrom(request);
-    // With an Idempotency-Key a retry (even one taking over a crashed run) registers the same engineer.
-    const { engineerId = idempotentId(metadata, 'engineer') ?? randomUUID(), ...data } = body;
-    const outcome = await this.commands.execute(new RegisterEngineerCommand(engineerId, data, metadata));
-    return commandResponse(response, outcome, { engineerId });
+    const outcome = await this.commands.register(body, commandMetadataFrom(request));
+    return commandResponse(response, outcome, { engineerId: outcome.engineerId });
   }
 
   @Post(':engineerId/availability')
@@ -58,9 +52,7 @@ export class EngineersController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) response: FastifyReply,
   ) {
-    const outcome = await this.commands.execute(
-      new ChangeEngineerAvailabilityCommand(engineerId, body.status, commandMetadataFrom(request)),
-    );
+    const outcome = await this.commands.changeAvailability(engineerId, body.status, commandMetadataFrom(request));
     return commandResponse(response, outcome, { engineerId, availability: outcome.state?.availability });
   }
 

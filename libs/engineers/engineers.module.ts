@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ChangeEngineerAvailabilityHandler, RegisterEngineerHandler } from './engineer-command.handlers';
+import { EngineerCommandService } from './engineer-command.service';
 import { EngineersQuery } from './engineers.query';
 import { CommandingModule } from '../platform/commanding/commanding.module';
 
-/** The engineers feature's core: command handlers and the roster query, no controllers (see engineers-http.module.ts). */
+/** The engineers feature's core: the command service and the roster query, no controllers (see engineers-http.module.ts). */
 @Module({
   imports: [CommandingModule],
-  providers: [RegisterEngineerHandler, ChangeEngineerAvailabilityHandler, EngineersQuery],
-  exports: [CommandingModule, EngineersQuery],
+  providers: [EngineerCommandService, EngineersQuery],
+  exports: [CommandingModule, EngineerCommandService, EngineersQuery],
 })
 export class EngineersModule {}

@@ -1,6 +1,6 @@
 import { DelayedError, Job, Worker } from 'bullmq';
-import { CommandBus } from '@nestjs/cqrs';
-import { CaseActionCommand, CaseAction } from '../cases/case-commands';
+import { CaseAction } from '../cases/case-commands';
+import { CaseCommandService } from '../cases/case-command.service';
 import { IllegalStateError } from '../domain/shared/domain-errors';
 import { SYSTEM_PRINCIPAL } from '../platform/auth/principal';
 import { JsonLogger } from '../platform/logging/json-logger';
@@ -28,7 +28,7 @@ export class SlaTimerWorker {
 
   constructor(
     private readonly redis: RedisConnection,
-    private readonly commands: CommandBus,
+    private readonly commands: CaseCommandService,
     private readonly logger: JsonLogger,
   ) {
     // Like immich: refuse to start with a job kind that has no handler.
@@ -71,13 +71,12 @@ export class SlaTimerWorker {
     if (!toCommand) throw new Error(`no handler for SLA timer job "${action}"`);
     const startedAt = Date.now();
     try {
-      const outcome = await this.commands.execute(
-        new CaseActionCommand(caseId, toCommand(clockId), {
-          principal: SYSTEM_PRINCIPAL,
-          correlationId: String(job.id),
-          causationId: clockEventId,
-        }),
-      );
+      // The same path as an HTTP command, as the system principal.
+      const outcome = await this.commands.execute(caseId, toCommand(clockId), {
+        principal: SYSTEM_PRINCIPAL,
+        correlationId: String(job.id),
+        causationId: clockEventId,
+      });
       // One line and one count per run: what it recorded (nothing when the case moved on, or
       // when a repeated job finds its work done) and how late it ran.
       const latenessSeconds = Math.max(0, (startedAt - Date.parse(job.data.runAt)) / 1000);

@@ -1,5 +1,4 @@
 import { Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
 import { EventStore } from '../event-store/event-store';
 import { SqlClient } from '../event-store/sql/sql-client';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
@@ -9,6 +8,7 @@ import { RedisConnection } from '../platform/redis/redis-connection';
 import { EVENT_STORE, READ_MODEL_SQL } from '../platform/tokens';
 import { ProjectionRunner } from '../projections/projection-runner';
 import { CasesModule } from '../cases/cases.module';
+import { CaseCommandService } from '../cases/case-command.service';
 import { slaTimersProjection } from './sla-timers.projection';
 import { SlaTimersSweep } from './sla-timers.sweep';
 import { SlaTimerWorker } from './sla-timer.worker';
@@ -37,8 +37,8 @@ const SCHEDULER = Symbol('SLA_SCHEDULER');
     },
     {
       provide: SlaTimerWorker,
-      inject: [RedisConnection, CommandBus, JsonLogger],
-      useFactory: (redis: RedisConnection, commands: CommandBus, logger: JsonLogger) => new SlaTimerWorker(redis, commands, logger),
+      inject: [RedisConnection, CaseCommandService, JsonLogger],
+      useFactory: (redis: RedisConnection, commands: CaseCommandService, logger: JsonLogger) => new SlaTimerWorker(redis, commands, logger),
     },
     {
       provide: SlaTimersSweep,

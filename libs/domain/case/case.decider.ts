@@ -38,7 +38,6 @@ import { Decider } from '../shared/decider';
 import { CaseCommand, CaseContext } from './case.commands';
 import { CaseEvent } from './case.events';
 import { evolveCase } from './case.evolve';
-import { requireOpen, requireWorkedCase } from './case.guards';
 import { CaseState } from './case.state';
 import { assignEngineer, escalate, severityACall } from './decide-assignment';
 import { close, logUpdate, reopen, resolve } from './decide-lifecycle';
@@ -47,14 +46,16 @@ import { submit } from './decide-submission';
 import { escalateOverdue, raiseSlaWarning, recordSlaBreach } from './sla-timers';
 import { autoResume, awaitPartner, raiseTriageAlert, recordPartnerReply, resume } from './decide-partner-wait';
 
+/**
+ * Every sub-decider takes (command, state, context), like decide itself, and checks the state it
+ * needs (requireOpen, requireWorkedCase) itself: this switch only dispatches.
+ */
 export function decideCase(command: CaseCommand, state: CaseState, context: CaseContext): CaseEvent[] {
   switch (command.type) {
     case 'SubmitCase':
       return submit(command, state, context);
-    case 'AssignSeverity': {
-      const { severity, reason, by } = command.data;
-      return assignSeverity(requireOpen(state, 'assign a severity'), severity, reason, by, context);
-    }
+    case 'AssignSeverity':
+      return assignSeverity(command, state, context);
     case 'SetPartnerAvailability':
       return setPartnerAvailability(command, state, context);
     case 'AssignEngineer':
@@ -72,11 +73,11 @@ export function decideCase(command: CaseCommand, state: CaseState, context: Case
     case 'ReopenCase':
       return reopen(command, state, context);
     case 'RaiseSlaWarning':
-      return raiseSlaWarning(requireWorkedCase(state, 'raise an SLA warning'), command, context);
+      return raiseSlaWarning(command, state, context);
     case 'RecordSlaBreach':
-      return recordSlaBreach(requireWorkedCase(state, 'record an SLA breach'), command, context);
+      return recordSlaBreach(command, state, context);
     case 'EscalateOverdue':
-      return escalateOverdue(requireWorkedCase(state, 'escalate an overdue update'), command, context);
+      return escalateOverdue(command, state, context);
     case 'AwaitPartner':
       return awaitPartner(command, state, context);
     case 'RecordPartnerReply':
@@ -86,7 +87,7 @@ export function decideCase(command: CaseCommand, state: CaseState, context: Case
     case 'AutoResumeClock':
       return autoResume(command, state, context);
     case 'RaiseTriageAlert':
-      return raiseTriageAlert(state, context);
+      return raiseTriageAlert(command, state, context);
   }
 }
 

@@ -1,5 +1,5 @@
 import { IllegalStateError } from '../shared/domain-errors';
-import { AutoResumeClock, AwaitPartner, CaseContext, RecordPartnerReply, ResumeClock } from './case.commands';
+import { AutoResumeClock, AwaitPartner, CaseContext, RaiseTriageAlert, RecordPartnerReply, ResumeClock } from './case.commands';
 import { CaseEvent, ClockResumeCause } from './case.events';
 import { requireOpen, requireStatus, requireWorkedCase } from './case.guards';
 import { Case, CaseState, findClock } from './case.state';
@@ -66,7 +66,7 @@ export function autoResume({ data }: AutoResumeClock, state: CaseState, context:
 }
 
 /** The triage timer: an open case still untriaged at triageDueAt raises an at-risk alert, once. */
-export function raiseTriageAlert(state: CaseState, { now }: CaseContext): CaseEvent[] {
+export function raiseTriageAlert(_command: RaiseTriageAlert, state: CaseState, { now }: CaseContext): CaseEvent[] {
   if (state === null || !['open', 'awaiting-partner'].includes(state.status)) return [];
   const { triageDueAt } = state;
   if ((state.triagedAt ?? null) !== null || (state.triageAtRiskAt ?? null) !== null || !triageDueAt) return [];

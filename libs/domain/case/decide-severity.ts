@@ -1,4 +1,4 @@
-import { CaseContext, SetPartnerAvailability } from './case.commands';
+import { AssignSeverity, CaseContext, SetPartnerAvailability } from './case.commands';
 import { CaseEvent, NOT_AVAILABLE_24X7, SeverityLowered } from './case.events';
 import { replayCase as replay } from './case.evolve';
 import { requireOpen } from './case.guards';
@@ -47,9 +47,11 @@ export function severityEvents(state: Case, severity: Severity, reason: string, 
  * to B by a SeverityLowered (so `lowered` is derivable from the history and from
  * state.severityLowered). Clocks follow the effective severity only (the severity-change rule).
  */
-export function assignSeverity(state: Case, severity: Severity, reason: string, by: string, context: CaseContext): CaseEvent[] {
-  const triage = (state.triagedAt ?? null) === null;
-  return followSeverityChange(state, severityEvents(state, severity, reason, by, triage, context.now), context, by);
+export function assignSeverity({ data }: AssignSeverity, state: CaseState, context: CaseContext): CaseEvent[] {
+  const open = requireOpen(state, 'assign a severity');
+  const { severity, reason, by } = data;
+  const triage = (open.triagedAt ?? null) === null;
+  return followSeverityChange(open, severityEvents(open, severity, reason, by, triage, context.now), context, by);
 }
 
 export function setPartnerAvailability({ data }: SetPartnerAvailability, state: CaseState, context: CaseContext): CaseEvent[] {

@@ -1,7 +1,8 @@
 import { IllegalStateError } from '../shared/domain-errors';
 import { CaseContext, EscalateOverdue, RaiseSlaWarning, RecordSlaBreach } from './case.commands';
 import { CaseEvent } from './case.events';
-import { Case, SlaClock, findClock } from './case.state';
+import { requireWorkedCase } from './case.guards';
+import { Case, CaseState, SlaClock, findClock } from './case.state';
 import { SYSTEM_ACTOR } from './case.types';
 import { isBefore } from './instants';
 import { breachEvents } from './sla-clocks';
@@ -30,8 +31,9 @@ const isUnanswered = (clock: SlaClock): boolean => clock.metAt === undefined && 
  * became at risk; its `at` is when the warning was recorded (later than warnAt when it was late).
  * An answered (met) or stopped clock is owed nothing any more.
  */
-export function raiseSlaWarning(state: Case, { data }: RaiseSlaWarning, { now }: CaseContext): CaseEvent[] {
-  const clock = findClock(state, data.clockId);
+export function raiseSlaWarning({ data }: RaiseSlaWarning, state: CaseState, { now }: CaseContext): CaseEvent[] {
+  const worked = requireWorkedCase(state, 'raise an SLA warning');
+  const clock = findClock(worked, data.clockId);
   if (!clock || clock.warnedAt !== undefined || !isUnanswered(clock)) return [];
   if (clock.state !== 'running' && clock.state !== 'breached') return [];
   notBefore(clock, clock.warnAt, now, 'the warning');
@@ -39,13 +41,13 @@ export function raiseSlaWarning(state: Case, { data }: RaiseSlaWarning, { now }:
     {
       type: 'SlaWarningRaised',
       data: {
-        caseId: state.caseId,
+        caseId: worked.caseId,
         clock: clock.clock,
         clockId: clock.clockId,
         severity: clock.severity,
         warnAt: clock.warnAt,
         dueAt: clock.dueAt,
-        engineerId: state.engineerId,
+        engineerId: worked.engineerId,
         at: now,
       },
     },
@@ -53,11 +55,12 @@ export function raiseSlaWarning(state: Case, { data }: RaiseSlaWarning, { now }:
 }
 
 /** The breach, an alert-worthy fact, and a reminder to the assigned engineer (if any). */
-export function recordSlaBreach(state: Case, { data }: RecordSlaBreach, { now }: CaseContext): CaseEvent[] {
-  const clock = findClock(state, data.clockId);
+export function recordSlaBreach({ data }: RecordSlaBreach, state: CaseState, { now }: CaseContext): CaseEvent[] {
+  const worked = requireWorkedCase(state, 'record an SLA breach');
+  const clock = findClock(worked, data.clockId);
   if (!clock || (clock.state !== 'running' && clock.state !== 'warning') || !isUnanswered(clock)) return [];
   notBefore(clock, clock.dueAt, now, 'the breach');
-  return breachEvents(state, clock, 'timer', true, now);
+  return breachEvents(worked, clock, 'timer', true, now);
 }
 
 /**
@@ -65,21 +68,22 @@ export function recordSlaBreach(state: Case, { data }: RecordSlaBreach, { now }:
  * engineer with a manager there is nobody to escalate to: nothing is recorded. A clock found past
  * due but whose breach timer never ran is recorded as breached first.
  */
-export function escalateOverdue(state: Case, { data }: EscalateOverdue, { now }: CaseContext): CaseEvent[] {
-  const clock = findClock(state, data.clockId);
+export function escalateOverdue({ data }: EscalateOverdue, state: CaseState, { now }: CaseContext): CaseEvent[] {
+  const worked = requireWorkedCase(state, 'escalate an overdue update');
+  const clock = findClock(worked, data.clockId);
   if (!clock || !isUnanswered(clock) || clock.escalatedAt !== undefined) return [];
   if (clock.state === 'paused') return []; // waiting on the partner: nothing is overdue
-  if (state.engineerId === null || state.managerId === null) return [];
+  if (worked.engineerId === null || worked.managerId === null) return [];
   notBefore(clock, clock.escalateAt, now, 'the escalation');
-  const breach = clock.state === 'breached' ? [] : breachEvents(state, clock, 'catch-up', true, now);
+  const breach = clock.state === 'breached' ? [] : breachEvents(worked, clock, 'catch-up', true, now);
   return [
     ...breach,
     {
       type: 'EscalatedToManager',
       data: {
-        caseId: state.caseId,
-        engineerId: state.engineerId,
-        managerId: state.managerId,
+        caseId: worked.caseId,
+        engineerId: worked.engineerId,
+        managerId: worked.managerId,
         reason: 'update overdue',
         by: SYSTEM_ACTOR,
         automatic: true,

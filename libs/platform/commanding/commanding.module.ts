@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { DeciderCommandRunner } from './decider-command-runner';
+import { CommandHandler } from './handle-command';
 import { IdempotencyStore } from '../idempotency/idempotency.store';
 import { IdempotencyInterceptor } from '../idempotency/idempotency.interceptor';
 
-/** What every command-handling feature needs: the decider runner and durable idempotency. */
+/** What every command-handling feature needs: the one command handler and durable idempotency. */
 @Module({
-  providers: [DeciderCommandRunner, IdempotencyStore, IdempotencyInterceptor],
-  exports: [DeciderCommandRunner, IdempotencyStore, IdempotencyInterceptor],
+  providers: [CommandHandler, IdempotencyStore, IdempotencyInterceptor],
+  exports: [CommandHandler, IdempotencyStore, IdempotencyInterceptor],
 })
 export class CommandingModule {}

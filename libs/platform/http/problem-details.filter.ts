@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/co
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '../../domain/shared/domain-errors';
 import { WrongExpectedRevisionError } from '../../event-store/event-store.errors';
+import { StaleRevisionError } from '../commanding/command-errors';
 import { JsonLogger } from '../logging/json-logger';
 import { asDependencyUnavailable } from '../health/dependency-unavailable';
 import { Problem, ProblemError, problem } from './problem';
@@ -37,6 +38,8 @@ export function sendProblem(response: FastifyReply, body: Problem): void {
  */
 export function toProblem(error: unknown): Problem {
   if (error instanceof ProblemError) return error.problem;
+  // The caller's If-Match is behind the stream: nothing was written; the body says where it is.
+  if (error instanceof StaleRevisionError) return problem(412, error.message, { currentRevision: error.actual });
   if (error instanceof DomainError) {
     const status = { validation: 400, not_found: 404, illegal_state: 409 }[error.kind];
     const field = (error as { field?: string }).field;

@@ -22,7 +22,7 @@ const MAX_POLL_MS = 200;
  * answer (same status, body and ETag, with `Idempotent-Replayed: true`) and writes nothing; the
  * key with another request is a 422, also while the first runs. A run that fails with a 5xx gives
  * the key up, so a retry runs again. (Event ids derive from the key and the fingerprint too, see
- * DeciderCommandRunner: a retry that takes over a crashed run's claim cannot write twice.)
+ * CommandHandler.handleCommand: a retry that takes over a crashed run's claim cannot write twice.)
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {

@@ -1,6 +1,6 @@
 import { SYSTEM_PRINCIPAL } from '../auth/principal';
 import { deterministicUuid } from '../ids/deterministic-uuid';
-import { idempotentId } from './idempotent-id';
+import { idempotentId } from '../commanding/command-ids';
 import { canonicalJson } from './request-fingerprint';
 
 describe('canonicalJson', () => {

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Decider } from '../../domain/shared/decider';
-import { IllegalStateError } from '../../domain/shared/domain-errors';
+import { IllegalStateError, NotFoundError } from '../../domain/shared/domain-errors';
 import { EventStore, ReadStreamOptions, RecordedEvent } from '../../event-store/event-store';
 import { createEmbeddedEventStore } from '../../event-store/sql/create-sql-event-store';
 import { SqlEventStore } from '../../event-store/sql/sql-event-store';
 import { FixedClock } from '../clock/clock';
 import { SYSTEM_PRINCIPAL } from '../auth/principal';
-import { DeciderCommandRunner } from './decider-command-runner';
+import { CommandHandler } from './handle-command';
+import { StaleRevisionError } from './command-errors';
 
 /** A tally: adding is refused past a limit (a decision that depends on the whole history). */
 type Add = { type: 'Add'; n: number };
@@ -34,16 +35,16 @@ class ReadLog implements Pick<EventStore, 'readStream' | 'append'> {
 }
 
 /** Two runners on one store stand for two API processes, each with its own state cache. */
-describe('DeciderCommandRunner: a stale cached state is caught up, not re-read', () => {
+describe('CommandHandler: a stale cached state is caught up, not re-read', () => {
   let store: SqlEventStore;
   beforeAll(async () => {
     store = await createEmbeddedEventStore(undefined);
   });
   afterAll(() => store.close());
 
-  const runnerOn = (log: ReadLog) => new DeciderCommandRunner(log as unknown as EventStore, new FixedClock(new Date('2026-03-02T09:00:00Z')));
-  const add = (runner: DeciderCommandRunner, streamId: string, n: number) =>
-    runner.run({ decider: tally, streamId, command: { type: 'Add', n }, metadata: { principal: SYSTEM_PRINCIPAL, correlationId: 'c', causationId: null } });
+  const runnerOn = (log: ReadLog) => new CommandHandler(log as unknown as EventStore, new FixedClock(new Date('2026-03-02T09:00:00Z')));
+  const add = (runner: CommandHandler, streamId: string, n: number) =>
+    runner.handleCommand({ decider: tally, streamId, command: { type: 'Add', n }, metadata: { principal: SYSTEM_PRINCIPAL, correlationId: 'c', causationId: null } });
 
   it('after a conflict, reads only the events the other writer appended, and decides on the whole stream', async () => {
     const streamId = `tally-${randomUUID()}`;
@@ -85,5 +86,38 @@ describe('DeciderCommandRunner: a stale cached state is caught up, not re-read',
     const reads = a.reads.length;
     expect((await add(runnerA, streamId, 1)).state).toEqual({ total: 10, adds: 3 });
     expect(a.reads.length).toBe(reads);
+  });
+
+  it('a stale If-Match is a StaleRevisionError (no HTTP type), also after another writer, and writes nothing', async () => {
+    const streamId = `tally-${randomUUID()}`;
+    const runnerA = runnerOn(new ReadLog(store));
+    const runnerB = runnerOn(new ReadLog(store));
+    await add(runnerA, streamId, 1);
+    await add(runnerB, streamId, 1); // revision 1, unknown to A's cache
+    const metadata = { principal: SYSTEM_PRINCIPAL, correlationId: 'c', causationId: null, expectedRevision: 0 };
+    const stale = runnerA.handleCommand({ decider: tally, streamId, command: { type: 'Add', n: 1 }, metadata });
+    await expect(stale).rejects.toBeInstanceOf(StaleRevisionError);
+    await expect(stale).rejects.toMatchObject({ expected: 0, actual: 1 });
+    expect((await store.readStream(streamId)).length).toBe(2);
+    // With the revision the stream is at, it runs.
+    const current = await runnerA.handleCommand({ decider: tally, streamId, command: { type: 'Add', n: 1 }, metadata: { ...metadata, expectedRevision: 1 } });
+    expect(current.revision).toBe(2);
+  });
+
+  it("authorize runs before If-Match: a caller who may not see the stream gets the caller's error, not its revision", async () => {
+    const streamId = `tally-${randomUUID()}`;
+    const runner = runnerOn(new ReadLog(store));
+    await add(runner, streamId, 1);
+    const hidden = runner.handleCommand({
+      decider: tally,
+      streamId,
+      command: { type: 'Add', n: 1 },
+      metadata: { principal: SYSTEM_PRINCIPAL, correlationId: 'c', causationId: null, expectedRevision: 7 },
+      authorize: () => {
+        throw new NotFoundError('tally not found');
+      },
+    });
+    await expect(hidden).rejects.toBeInstanceOf(NotFoundError);
+    expect((await store.readStream(streamId)).length).toBe(1);
   });
 });

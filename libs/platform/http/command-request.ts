@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { AuthenticatedRequest } from '../auth/auth.guard';
-import { ProblemError } from '../http/problem';
-import { requestHeader } from '../http/request-headers';
+import { ProblemError } from './problem';
+import { assertBoundedHeaders, requestHeader } from './request-headers';
 import { idempotentRequestFingerprint } from '../idempotency/request-fingerprint';
-import { CommandMetadata } from './command-metadata';
-import { assertBoundedHeaders } from '../http/request-headers';
+import { CommandMetadata } from '../commanding/command-metadata';
 
 /**
- * A command's metadata from its HTTP request: the principal, a correlation id (X-Correlation-Id,
- * else a new one), the If-Match revision and the Idempotency-Key.
+ * The HTTP edge of every command (controllers only). A command's metadata from its request: the
+ * principal, a correlation id (X-Correlation-Id, else a new one), the If-Match revision and the
+ * Idempotency-Key.
  */
 export function commandMetadataFrom(request: AuthenticatedRequest): CommandMetadata {
   // Bounded (the HTTP adapter refuses them before any route runs); again here: they go into every event.

@@ -1,0 +1,114 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { CaseCommand, SubmitCase } from '../domain/case/case.commands';
+import { caseDecider } from '../domain/case/case.decider';
+import { engineerDecider } from '../domain/engineer/engineer.decider';
+import { EventStore } from '../event-store/event-store';
+import { Clock } from '../platform/clock/clock';
+import { CommandMetadata } from '../platform/commanding/command-metadata';
+import { StaleRevisionError } from '../platform/commanding/command-errors';
+import { idempotentId } from '../platform/commanding/command-ids';
+import { CommandHandler } from '../platform/commanding/handle-command';
+import { EVENT_STORE } from '../platform/tokens';
+import { EngineersQuery } from '../engineers/engineers.query';
+import { engineerStreamId } from '../engineers/engineer-commands';
+import { SlaPolicyService } from '../sla/sla-policy.service';
+import { assertCaseVisible, caseStreamId } from './case-access';
+import { CaseAction, CaseOutcome, CaseSubmission } from './case-commands';
+import { candidateReference, reserveCaseReference } from './case-reference';
+
+/**
+ * Every case command, from HTTP and from the SLA timers alike: completes it with the facts the
+ * pure decider cannot read (the engineer's record, the transfer candidates, the SLA policy in
+ * force), then hands it to the one CommandHandler.
+ */
+@Injectable()
+export class CaseCommandService {
+  constructor(
+    private readonly handler: CommandHandler,
+    private readonly sla: SlaPolicyService,
+    private readonly engineers: EngineersQuery,
+    private readonly clock: Clock,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  /** A command on an existing case; a case the principal may not see is a NotFoundError. */
+  async execute(caseId: string, action: CaseAction, metadata: CommandMetadata): Promise<CaseOutcome> {
+    return this.handler.handleCommand({
+      decider: caseDecider,
+      streamId: caseStreamId(caseId),
+      metadata,
+      command: await this.complete(action),
+      authorize: (state) => assertCaseVisible(metadata.principal, state, caseId),
+      // The case's own policy (the one in force for a new case): see SlaPolicyService.calculatorFor.
+      context: (state) => this.sla.contextFor(state),
+    });
+  }
+
+  /**
+   * A new case. Its reference is reserved in a stream of its own before the case is written, so
+   * a submission that would be refused is decided first, on the case as it is (purely, with a
+   * candidate reference): a refusal writes nothing at all, not even the reservation.
+   */
+  async submit(data: CaseSubmission, metadata: CommandMetadata): Promise<CaseOutcome> {
+    const started = performance.now();
+    // With an Idempotency-Key a retried submission targets the same case (and reference).
+    const caseId = idempotentId(metadata, 'case') ?? randomUUID();
+    const streamId = caseStreamId(caseId);
+    const submission = (reference: string): SubmitCase => ({
+      type: 'SubmitCase',
+      data: { ...data, caseId, reference, submittedBy: metadata.principal.name },
+    });
+    const now = this.clock.nowIso();
+    try {
+      await this.refuseFirst(submission(candidateReference(caseId, now)), streamId, metadata, now);
+    } catch (error) {
+      this.handler.notRun({ type: 'SubmitCase' }, streamId, metadata, error, started);
+      throw error;
+    }
+    const reference = await reserveCaseReference(this.store, caseId, now, metadata.principal.name);
+    return this.handler.handleCommand({
+      decider: caseDecider,
+      streamId,
+      metadata,
+      command: submission(reference),
+      context: (state) => this.sla.contextFor(state),
+    });
+  }
+
+  /** The decider's command: the caller's, with the outside facts it needs. */
+  private async complete(action: CaseAction): Promise<CaseCommand> {
+    switch (action.type) {
+      case 'AssignEngineer': {
+        // The engineer's own stream is the truth (not a projection that may lag).
+        const { state } = await this.handler.load(engineerDecider, engineerStreamId(action.data.engineerId));
+        const engineer = state && { engineerId: state.engineerId, managerId: state.managerId };
+        return { type: 'AssignEngineer', data: { ...action.data, engineer } };
+      }
+      case 'SeverityACall':
+        // Availability and open severity-A workload come from the engineers read model.
+        return { type: 'SeverityACall', data: { ...action.data, candidates: await this.engineers.transferCandidates() } };
+      default:
+        return action;
+    }
+  }
+
+  /**
+   * Throws what handleCommand would refuse this submission with (a stale If-Match, a domain
+   * refusal), before anything is written. A new case id has no stream (no read needed); a retry
+   * with an Idempotency-Key whose case exists is left to handleCommand (its reference is already
+   * reserved by this very case, so reserving again writes nothing).
+   */
+  private async refuseFirst(command: SubmitCase, streamId: string, metadata: CommandMetadata, now: string): Promise<void> {
+    if (metadata.idempotencyKey) {
+      const { revision } = await this.handler.load(caseDecider, streamId);
+      if (revision >= 0) return;
+    }
+    const expected = metadata.expectedRevision;
+    if (expected !== undefined && expected !== -1) {
+      throw new StaleRevisionError(expected, -1, `If-Match names revision ${expected}, but the case is at revision -1 (it does not exist yet)`);
+    }
+    const initial = caseDecider.initialState();
+    caseDecider.decide(command, initial, { ...(await this.sla.contextFor(initial)), now });
+  }
+}
