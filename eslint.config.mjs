@@ -25,22 +25,6 @@ const HARNESS_FILES = [
  */
 const EVENT_PARSING_PLACE = ['libs/events/**/*.ts'];
 
-/**
- * TEMPORARY: files that still cast stored events or read untyped payloads on `main` today. The typed-events
- * work (branch `consumers`, which brings libs/events) rewrites the projections and readers; the command path's
- * two folds (commanding/*) then take parsed events too. Once that is merged, empty this list and fix whatever
- * `npx eslint .` still reports. Do not add to it.
- */
-const PENDING_TYPED_EVENTS = [
-  'libs/cases/case-reads.controller.ts',
-  'libs/platform/commanding/earlier-run.ts',
-  'libs/platform/commanding/stream-state-cache.ts',
-  'libs/projections/read-models/cases.projection.ts',
-  'libs/projections/read-models/alerts.projection.ts',
-  'libs/projections/read-models/engineers.projection.ts',
-  'libs/sla-timers/sla-timers.projection.ts',
-];
-
 // `x.data as T` / `x?.data as T`: a stored event's payload taken on trust instead of parsed. Widening a domain
 // event's payload to the store's `Record<string, unknown>` (to append it) claims nothing and stays allowed.
 const NOT_TO_STORED_RECORD =
@@ -140,18 +124,6 @@ export default defineConfig(
   {
     files: EVENT_PARSING_PLACE,
     rules: { 'no-restricted-syntax': 'off' },
-  },
-  {
-    files: PENDING_TYPED_EVENTS,
-    rules: {
-      'no-restricted-syntax': 'off',
-      '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unsafe-argument': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-call': 'off',
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
-    },
   },
   {
     // Plain CommonJS scripts (jest config, the CLI launcher): no type information, Node globals.

@@ -28,13 +28,14 @@ const HTTP: Type[] = [EngineersHttpModule, CasesHttpModule, SlaHttpModule, Alert
 const CONSUMERS: Type[] = [ProjectionConsumersModule, SlaTimersModule, AlertDeliveryModule];
 
 /**
- * The checkpoint names of the consumers (libs/sla-timers/sla-timers.projection.ts,
- * libs/alerts/alert-webhooks.ts; delivery runs only with ALERT_WEBHOOKS), for the readiness probe.
+ * The checkpoint names of the consumers besides the read models (the SLA scheduler's group:
+ * libs/sla-timers/sla-timers.projection.ts and sla-timer-arming.reactor.ts; alert delivery,
+ * libs/alerts/alert-webhooks.ts, runs only with ALERT_WEBHOOKS), for the readiness probe.
  */
 function checkpointedConsumers(config: AppConfig): CheckpointedConsumers {
   return {
     readModels: ALL_PROJECTIONS.map((p) => p.name),
-    reactors: ['sla-timers', ...(config.alertWebhooks.length > 0 ? ['alert-webhooks'] : [])],
+    reactors: ['sla-timers', 'sla-timer-arming', ...(config.alertWebhooks.length > 0 ? ['alert-webhooks'] : [])],
   };
 }
 

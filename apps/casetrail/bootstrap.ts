@@ -16,6 +16,7 @@ import { connectDependencies } from './startup/connect-dependencies';
 import { startBackgroundThread } from './startup/background-thread-supervisor';
 import { SlaPolicyService } from '../../libs/sla/sla-policy.service';
 import { createHttpAdapter } from '../../libs/platform/http/http-adapter';
+import { registerConsole } from '../../libs/platform/console/console-static';
 
 export interface RunningService {
   readonly app: INestApplication;
@@ -82,8 +83,12 @@ export async function startService(
       await app.init();
       return { app, url: '', close };
     }
-    // The API's description, where the API is served (a worker serves /health* and /metrics only).
-    if (parts.api) SwaggerModule.setup('docs', app, buildOpenApiDocument(app));
+    // The API's description and the ops console, where the API is served (a worker serves
+    // /health* and /metrics only).
+    if (parts.api) {
+      SwaggerModule.setup('docs', app, buildOpenApiDocument(app));
+      registerConsole(app, logger);
+    }
     // No enableShutdownHooks(): main.ts handles SIGTERM/SIGINT and closes once (two closes would
     // run every shutdown hook twice).
     await app.listen(config.port, '0.0.0.0');

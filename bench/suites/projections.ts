@@ -74,11 +74,11 @@ export async function projectionsSuite(task: SuiteTask): Promise<Metric[]> {
     // checkpoint is set directly (its one-statement-per-timer rebuild would take minutes: see
     // BENCHMARKS.md) and the table stays empty.
     if (size <= 100_000) {
-      const timers = await rebuildAll(store, [slaTimersProjection(null)], last, scope, 'sla-timers');
+      const timers = await rebuildAll(store, [slaTimersProjection], last, scope, 'sla-timers');
       metrics.push({ suite: SUITE, key: 'projections.sla-timers', label: 'Rebuild sla-timers (the SLA scheduler\'s table, no jobs): events/s', unit: '/s', size: at, value: loaded.events / timers.seconds });
       log(scope, `sla-timers table rebuilt in ${timers.seconds.toFixed(1)} s (${Math.round(loaded.events / timers.seconds)} events/s)`);
     } else {
-      const runner = new ProjectionRunner(store, store.sql, [slaTimersProjection(null)], new JsonLogger('warn'));
+      const runner = new ProjectionRunner(store, store.sql, [slaTimersProjection], new JsonLogger('warn'));
       await runner.migrate();
       await store.sql.query(
         `insert into ct_projections (name, checkpoint, position, events_applied) values ('sla-timers', $1, $2, $3)

@@ -1,8 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
-import { RecordedEvent } from '../event-store/event-store';
-import { SqlExecutor } from '../event-store/sql/sql-client';
-import { Projection } from '../projections/projection';
+import { domainReactor, Reactor } from '../projections/reactor';
 import { alertOf, isAlertEvent } from '../projections/read-models/alerts.projection';
 import { RedisConnection } from '../platform/redis/redis-connection';
 import { JsonLogger } from '../platform/logging/json-logger';
@@ -49,13 +47,14 @@ export class AlertWebhooks {
     });
   }
 
-  /** The dispatcher, run by a ProjectionRunner so its progress is checkpointed. */
-  dispatcher(): Projection {
-    return {
+  /**
+   * The dispatcher: a reactor (checkpointed by its runner, at least once). Re-enqueueing a batch
+   * adds nothing: the job ids are the alert's and the URL's.
+   */
+  dispatcher(): Reactor {
+    return domainReactor({
       name: 'alert-webhooks',
-      tables: [],
-      schema: () => 'select 1',
-      apply: async (_tx: SqlExecutor, events: RecordedEvent[]) => {
+      react: async (events) => {
         const jobs = events.filter(isAlertEvent).flatMap((event) => {
           const body = JSON.stringify(alertOf(event));
           return this.urls.map((url, i) => ({
@@ -66,7 +65,7 @@ export class AlertWebhooks {
         });
         if (jobs.length) await this.queue.addBulk(jobs);
       },
-    };
+    });
   }
 
   start(): void {

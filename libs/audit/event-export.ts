@@ -24,8 +24,8 @@ export function toExported(event: RecordedEvent): ExportedEvent {
   };
 }
 
-/** A case's stream name (`case-<id>`, as libs/cases names it). */
-export const caseStream = (caseId: string) => `case-${caseId}`;
+/** A case's stream name (libs/events/streams.ts names every stream). */
+export { caseStreamId as caseStream } from '../events/streams';
 
 /** [from, to) in epoch milliseconds, compared with each event's `metadata.occurredAt`. */
 export interface TimeRange {

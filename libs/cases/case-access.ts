@@ -16,4 +16,5 @@ export function caseNotFound(caseId: string): NotFoundError {
   return new NotFoundError(`case ${caseId} not found`);
 }
 
-export const caseStreamId = (caseId: string) => `case-${caseId}`;
+/** Stream names are libs/events/streams.ts's; re-exported for the case features that build them. */
+export { caseStreamId } from '../events/streams';

@@ -9,7 +9,7 @@ import { EVENT_STORE } from '../platform/tokens';
 import { Clock } from '../platform/clock/clock';
 import { CommandHandler } from '../platform/commanding/handle-command';
 import { caseDecider } from '../domain/case/case.decider';
-import { CaseEvent } from '../domain/case/case.events';
+import { parseCaseEvents } from '../events/event-parser';
 import { fold } from '../domain/shared/decider';
 import { Case } from '../domain/case/case.state';
 import { assertCaseVisible, caseNotFound, caseStreamId } from './case-access';
@@ -97,12 +97,12 @@ export class CaseReadsController {
   @ApiOkResponse({ type: CaseAsOfDto, description: 'The case at asOf' })
   @ApiProblems(...READ_PROBLEMS, 404)
   async asOf(@Param() { id }: CaseIdParam, @Query() { asOf }: AsOfQuery, @Req() request: AuthenticatedRequest) {
-    const events = await this.store.readStream(caseStreamId(id));
-    assertCaseVisible(request.principal, fold(caseDecider.evolve, null, events as unknown as CaseEvent[]), id);
+    const events = parseCaseEvents(await this.store.readStream(caseStreamId(id)));
+    assertCaseVisible(request.principal, fold(caseDecider.evolve, null, events), id);
     const instant = new Date(asOf).toISOString();
     // The case as it stood then: every event that had happened by that instant.
     const past = events.filter((e) => Date.parse(e.metadata.occurredAt) <= Date.parse(instant));
-    const state = fold(caseDecider.evolve, null, past as unknown as CaseEvent[]);
+    const state = fold(caseDecider.evolve, null, past);
     if (!state) throw caseNotFound(id);
     return { asOf: instant, ...caseView(state, past.length - 1, instant, this.pausedTime(state)) };
   }

@@ -13,4 +13,5 @@ export interface EngineerRegistration {
   timeZone: string;
 }
 
-export const engineerStreamId = (engineerId: string) => `engineer-${engineerId}`;
+/** Stream names are libs/events/streams.ts's; re-exported for the engineer features that build them. */
+export { engineerStreamId } from '../events/streams';

@@ -27,8 +27,9 @@ export interface CatchUpSubscriptionOptions {
    */
   readonly fallbackPollIntervalMs?: number;
   /**
-   * The shortest time between two reads when caught up (default 10 ms): under a stream of appends
-   * the subscription then takes them in batches instead of one read (and transaction) per append.
+   * The gather interval: the shortest time between two reads when caught up (default 10 ms).
+   * However many append hints arrive meanwhile, they make one read: under a stream of appends the
+   * subscription takes them in batches instead of one read (and transaction) per append.
    */
   readonly minReadIntervalMs?: number;
   /** Called when a read or the handler fails; the subscription retries after a back-off. */
@@ -50,6 +51,7 @@ export class CatchUpSubscription {
   private wake: (() => void) | null = null;
   private signalled = false;
   private lastSignalAt = Number.NEGATIVE_INFINITY;
+  private lastReadAt = Number.NEGATIVE_INFINITY;
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -116,9 +118,14 @@ export class CatchUpSubscription {
     let ahead: { after: Checkpoint | null; page: Promise<AllEventsPage> } | null = null;
     while (this.running) {
       try {
-        const readAt = performance.now();
+        // Coalesce: when caught up, the hints of the gather interval wait for its end and make
+        // one read (a read-ahead, while catching up, is never held back).
+        const gather = this.lastReadAt + minInterval - performance.now();
+        if (!ahead && gather > 0) await new Promise((resolve) => setTimeout(resolve, gather));
+        if (!this.running) break;
         const woken = this.signalled || hiddenRetries > 0;
         this.signalled = false;
+        this.lastReadAt = performance.now();
         const page: AllEventsPage =
           ahead && ahead.after === this.checkpointValue
             ? await ahead.page
@@ -138,16 +145,16 @@ export class CatchUpSubscription {
         }
         if (failures > 0) this.options.onRecovered?.();
         failures = 0;
-        // Caught up: let appends gather for a moment, then wait for a signal or the poll interval.
-        const gather = minInterval - (performance.now() - readAt);
-        if (gather > 0) await new Promise((resolve) => setTimeout(resolve, gather));
         // A wake-up whose read found nothing: the event may be stored but not readable yet (see
-        // pollInterval). Look again soon, a bounded number of times, rather than at the next poll.
-        if (page.events.length === 0 && woken && hiddenRetries < MAX_HIDDEN_RETRIES && (await this.storedBeyondCheckpoint())) {
+        // pollInterval). Look again soon (at the end of the gather interval), a bounded number of
+        // times, rather than at the next poll. Not while appends keep coming, though: a hint
+        // that arrived meanwhile brings that read anyway, without asking the store for its head.
+        if (page.events.length === 0 && woken && !this.signalled && hiddenRetries < MAX_HIDDEN_RETRIES && (await this.storedBeyondCheckpoint())) {
           hiddenRetries++;
           continue;
         }
         hiddenRetries = 0;
+        // Caught up: wait for a hint or the poll interval (the gather happens before the read).
         await this.idle(this.pollInterval());
       } catch (error) {
         ahead = null;

@@ -1,16 +1,17 @@
 import { Module, OnApplicationBootstrap } from '@nestjs/common';
-import { ProjectionRunner } from './projection-runner';
+import { ConsumerRunners } from './consumer-runners';
 
 /**
- * Runs the read-model subscriptions (the consumer side of projections.module.ts): mounted by the
- * worker role and by role `all`'s background thread, never by the API alone. The runner stops in
- * ProjectionsModule's shutdown.
+ * Runs every consumer group registered with ConsumerRunners (the read models', and those of the
+ * consumer modules mounted beside this one: SLA timers, alert delivery): mounted by the worker
+ * role and by role `all`'s background thread, never by the API alone. ConsumerRunners stops them
+ * before the application's shutdown hooks.
  */
 @Module({})
 export class ProjectionConsumersModule implements OnApplicationBootstrap {
-  constructor(private readonly runner: ProjectionRunner) {}
+  constructor(private readonly runners: ConsumerRunners) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.runner.start();
+    await this.runners.start();
   }
 }

@@ -6,6 +6,7 @@ import { testDatabaseUrl } from '../../test/support/test-database';
 import { JsonLogger } from '../platform/logging/json-logger';
 import { Projection } from './projection';
 import { ProjectionRunner } from './projection-runner';
+import { Reactor } from './reactor';
 
 /** Counts every event it sees, keyed by event id: a duplicate breaks the primary key. */
 const seen: Projection = {
@@ -101,6 +102,57 @@ describe('ProjectionRunner on PostgreSQL: one active instance per projection, th
     expect(lines.some((line) => line.includes('lost their lock'))).toBe(true);
     await c.stop();
     await sqlC.close();
+  }, 30_000);
+
+  it('a reactor runs after the projections of its group, with its own checkpoint: at least once, never before their rows are committed', async () => {
+    await append(20);
+    const head = (await store.headCheckpoint())!;
+    // The reactor sees the projection's committed rows for every event it is handed, and fails
+    // once half way: the batch comes again (the projection skips it, the reactor does not).
+    const sql = new PgSqlClient(url('runner-reactor'));
+    const reacted: string[] = [];
+    let failed = 0;
+    let notYetProjected = 0;
+    const reactor: Reactor = {
+      name: 'echo',
+      async react(events) {
+        const ids = events.map((e) => e.id);
+        const rows = await sql.query<{ n: string }>(`select count(*)::text as n from seen_events_r where event_id = any($1)`, [ids]);
+        notYetProjected += ids.length - Number(rows[0].n);
+        if (failed === 0 && reacted.length > 0) {
+          failed++;
+          throw new Error('reactor: one failure');
+        }
+        reacted.push(...ids);
+      },
+    };
+    await sql.exec(seen.schema('_r'));
+    const runner = new ProjectionRunner(store, sql, [seen, reactor], new JsonLogger('error'), { pollIntervalMs: 20, suffix: '_r', batchSize: 7 });
+    await runner.start();
+    const deadline = Date.now() + 15_000;
+    while (!(await runner.hasReached(head)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const checkpoints = await runner.checkpoints();
+    await runner.stop();
+    expect(failed).toBe(1);
+    expect(notYetProjected).toBe(0);
+    const total = Number((await store.sql.query<{ n: string }>('select count(*)::text as n from ct_events'))[0].n);
+    // Every event reacted to once (the failed attempt recorded nothing), and its checkpoint stored.
+    expect(new Set(reacted).size).toBe(total);
+    expect(reacted.length).toBe(total);
+    expect(checkpoints.get('echo')).toBe(head);
+    expect(checkpoints.get('seen')).toBe(head);
+    // A reactor that follows the projections starts, the first time, where they are: not at the first event.
+    await append(3);
+    const late: string[] = [];
+    const follower: Reactor = { name: 'follower', followsProjections: true, react: async (events) => void late.push(...events.map((e) => e.id)) };
+    const again = new ProjectionRunner(store, sql, [seen, follower], new JsonLogger('error'), { pollIntervalMs: 20, suffix: '_r' });
+    const newHead = (await store.headCheckpoint())!;
+    await again.start();
+    const until = Date.now() + 15_000;
+    while (!(await again.hasReached(newHead)) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await again.stop();
+    expect(late).toHaveLength(3);
+    await sql.close();
   }, 30_000);
 
   it('a large batch is applied by each projection in its own transaction; a failure of one redelivers it without duplicating the other', async () => {

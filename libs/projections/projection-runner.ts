@@ -5,16 +5,21 @@ import { SqlClient, SqlExecutor } from '../event-store/sql/sql-client';
 import { JsonLogger } from '../platform/logging/json-logger';
 import { asDependencyUnavailable } from '../platform/health/dependency-unavailable';
 import { Projection } from './projection';
+import { Consumer, isReactor, Reactor } from './reactor';
 import { PROJECTION_CHECKPOINTS_SQL, ProjectionProgress, saveProjectionCheckpoints } from './projection-checkpoints';
 
 /** Batches this large are applied by each projection in its own transaction, concurrently. */
 const PARALLEL_BATCH_SIZE = 200;
 
 /**
- * Runs a group of projections from ONE checkpointed subscription (events are read and parsed once
- * for all of them). Each batch is applied in one transaction that also stores every projection's
- * checkpoint; each projection skips events at or before its own stored checkpoint, so a
- * redelivered batch changes nothing and a projection reset for a rebuild catches up on its own.
+ * Runs a group of consumers from ONE checkpointed subscription (events are read once for all of
+ * them): the one wiring for read models and side effects alike.
+ * - Projections: each batch is applied in one transaction that also stores every projection's
+ *   checkpoint; each projection skips events at or before its own stored checkpoint, so a
+ *   redelivered batch changes nothing and a projection reset for a rebuild catches up on its own.
+ * - Reactors: then, in order, each one reacts to the batch's events after its own checkpoint,
+ *   which is stored once it returned (at least once: after a failure the batch comes again and
+ *   the projections skip it). A reactor therefore sees the rows the batch's projections wrote.
  * With several worker processes on one PostgreSQL, a session advisory lock lets one process run
  * the group; the others stand by and take over when it dies.
  */
@@ -26,14 +31,26 @@ export class ProjectionRunner {
   private takingOver: Promise<void> | null = null;
   /** The error being retried (its message), false while all is well: logged once, not per retry. */
   private failing: string | false = false;
+  private readonly projections: Projection[];
+  private readonly reactors: Reactor[];
+  /** Each reactor's checkpoint (by key), loaded when this runner takes the group's lock. */
+  private readonly reacted = new Map<string, Checkpoint | null>();
 
   constructor(
     private readonly store: EventStore,
     private readonly sql: SqlClient,
-    private readonly projections: Projection[],
+    private readonly consumers: readonly Consumer[],
     private readonly logger: JsonLogger,
     private readonly options: { batchSize?: number; pollIntervalMs?: number; fallbackPollIntervalMs?: number; suffix?: string } = {},
-  ) {}
+  ) {
+    this.projections = consumers.filter((c): c is Projection => !isReactor(c));
+    this.reactors = consumers.filter(isReactor);
+  }
+
+  /** The names of the consumers this runner runs (their checkpoints' keys without suffix). */
+  get names(): string[] {
+    return this.consumers.map((c) => c.name);
+  }
 
   /**
    * Watches for projection progress in any process (a 'projected' signal, see SqlSignals), so
@@ -99,8 +116,8 @@ export class ProjectionRunner {
     this.release = null;
   }
 
-  /** The checkpoint each projection has stored (read from the database: any process can answer). */
-  async checkpoints(names: string[] = this.projections.map((p) => p.name)): Promise<Map<string, Checkpoint | null>> {
+  /** The checkpoint each consumer has stored (read from the database: any process can answer). */
+  async checkpoints(names: string[] = this.names): Promise<Map<string, Checkpoint | null>> {
     const rows = await this.sql.query<{ name: string; checkpoint: string | null }>(
       'select name, checkpoint from ct_projections where name = any($1)',
       [names.map((name) => name + this.suffix)],
@@ -109,8 +126,8 @@ export class ProjectionRunner {
     return new Map(names.map((name) => [name, stored.get(name + this.suffix) ?? null]));
   }
 
-  /** True once every named projection has processed the event at `checkpoint`. */
-  async hasReached(checkpoint: Checkpoint, names: string[] = this.projections.map((p) => p.name)): Promise<boolean> {
+  /** True once every named consumer has processed the event at `checkpoint`. */
+  async hasReached(checkpoint: Checkpoint, names: string[] = this.names): Promise<boolean> {
     const stored = await this.checkpoints(names);
     return names.every((name) => compareCheckpoints(stored.get(name) ?? null, checkpoint) >= 0);
   }
@@ -119,8 +136,8 @@ export class ProjectionRunner {
     return this.options.suffix ?? '';
   }
 
-  private key(projection: Projection): string {
-    return projection.name + this.suffix;
+  private key(consumer: Consumer): string {
+    return consumer.name + this.suffix;
   }
 
   private takeOver(): Promise<void> {
@@ -142,7 +159,7 @@ export class ProjectionRunner {
       await release();
       return;
     }
-    // Start at the least advanced projection; the others skip what they already have.
+    // Start at the least advanced consumer; the others skip what they already have.
     let stored: Map<string, Checkpoint | null>;
     try {
       stored = await this.checkpoints();
@@ -150,10 +167,15 @@ export class ProjectionRunner {
       await release();
       throw error;
     }
-    const from = [...stored.values()].reduce<Checkpoint | null | undefined>(
-      (min, c) => (min === undefined || compareCheckpoints(c, min) < 0 ? c : min),
-      undefined,
-    ) ?? null;
+    const least = (checkpoints: Array<Checkpoint | null>) =>
+      checkpoints.reduce<Checkpoint | null | undefined>((min, c) => (min === undefined || compareCheckpoints(c, min) < 0 ? c : min), undefined) ?? null;
+    const projected = least(this.projections.map((p) => stored.get(p.name) ?? null));
+    this.reacted.clear();
+    for (const reactor of this.reactors) {
+      const at = stored.get(reactor.name) ?? null;
+      this.reacted.set(this.key(reactor), at === null && reactor.followsProjections ? projected : at);
+    }
+    const from = least([...this.projections.map((p) => stored.get(p.name) ?? null), ...this.reacted.values()]);
     this.release = release;
     this.subscription = new CatchUpSubscription(this.store, {
       from,
@@ -161,9 +183,12 @@ export class ProjectionRunner {
       pollIntervalMs: this.options.pollIntervalMs ?? 100,
       fallbackPollIntervalMs: this.options.fallbackPollIntervalMs,
       handle: async (events) => {
-        await this.handleBatch(events);
-        // Committed: wake the `consistentWith` reads waiting in any process.
-        this.sql.signals?.publish('projected');
+        if (this.projections.length) {
+          await this.handleBatch(events);
+          // Committed: wake the `consistentWith` reads waiting in any process.
+          this.sql.signals?.publish('projected');
+        }
+        await this.react(events);
       },
       onError: (error) => this.failed('projection batch failed; retrying', error),
       onRecovered: () => this.recovered(),
@@ -189,7 +214,7 @@ export class ProjectionRunner {
   }
 
   private get group(): string {
-    return this.projections.map((p) => this.key(p)).join(',');
+    return this.consumers.map((c) => this.key(c)).join(',');
   }
 
   /** One error line when a failure begins (and when it changes); the retries that follow are quiet. */
@@ -223,6 +248,23 @@ export class ProjectionRunner {
         this.sql.transaction((tx) => this.applyBatch(tx, events, [projection])).then((applied) => this.committed(applied)),
       ),
     ).then(() => undefined);
+  }
+
+  /**
+   * Hands the batch to each reactor (after the projections committed it): the events after its
+   * own checkpoint, which is stored once it returned. If it throws, the batch comes again.
+   */
+  private async react(events: RecordedEvent[]): Promise<void> {
+    for (const reactor of this.reactors) {
+      const key = this.key(reactor);
+      const at = this.reacted.get(key) ?? null;
+      const fresh = at === null ? events : events.filter((e) => compareCheckpoints(e.checkpoint, at) > 0);
+      if (fresh.length === 0) continue;
+      await reactor.react(fresh);
+      const last = fresh[fresh.length - 1];
+      await saveProjectionCheckpoints(this.sql, [{ name: key, checkpoint: last.checkpoint, position: last.position, count: fresh.length }]);
+      this.reacted.set(key, last.checkpoint);
+    }
   }
 
   /** Runs each projection's afterCommit hook on what it just committed; a failing hook is logged, never retried. */

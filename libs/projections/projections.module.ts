@@ -1,39 +1,26 @@
-import { Global, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { EventStore } from '../event-store/event-store';
-import { SqlClient } from '../event-store/sql/sql-client';
-import { JsonLogger } from '../platform/logging/json-logger';
-import { EVENT_STORE, READ_MODEL_SQL } from '../platform/tokens';
+import { Global, Module } from '@nestjs/common';
 import { ProjectionRunner } from './projection-runner';
 import { ReadConsistency } from './read-consistency';
 import { ALL_PROJECTIONS } from './read-models/all-projections';
+import { ConsumerRunners } from './consumer-runners';
 
 /**
- * The read models' core, in every role: their tables (created at start; the API reads them), the
- * runner's progress (read-your-writes waits on it). Running the subscriptions that fill them is
- * projection-consumers.module.ts's, mounted only where consumers run; the admin routes are
- * projections-http.module.ts's.
+ * The read models' core, in every role: ConsumerRunners (the one wiring of every consumer group,
+ * which creates their tables at start: the API reads them), the read models' group and its
+ * progress (read-your-writes waits on it). Running the groups is projection-consumers.module.ts's,
+ * mounted only where consumers run; the admin routes are projections-http.module.ts's.
  */
 @Global()
 @Module({
   providers: [
+    ConsumerRunners,
     {
       provide: ProjectionRunner,
-      inject: [EVENT_STORE, READ_MODEL_SQL, JsonLogger],
-      useFactory: (store: EventStore, sql: SqlClient, logger: JsonLogger) => new ProjectionRunner(store, sql, ALL_PROJECTIONS, logger),
+      inject: [ConsumerRunners],
+      useFactory: (runners: ConsumerRunners) => runners.add(ALL_PROJECTIONS),
     },
     ReadConsistency,
   ],
-  exports: [ProjectionRunner, ReadConsistency],
+  exports: [ConsumerRunners, ProjectionRunner, ReadConsistency],
 })
-export class ProjectionsModule implements OnModuleInit, OnApplicationShutdown {
-  constructor(private readonly runner: ProjectionRunner) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.runner.migrate();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    // A no-op where it never started.
-    await this.runner.stop();
-  }
-}
+export class ProjectionsModule {}

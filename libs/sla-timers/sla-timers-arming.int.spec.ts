@@ -7,6 +7,7 @@ import { JsonLogger } from '../platform/logging/json-logger';
 import { RedisConnection } from '../platform/redis/redis-connection';
 import { SLA_TIMERS_QUEUE, timerJobId } from './sla-timer-job';
 import { slaTimersProjection } from './sla-timers.projection';
+import { slaTimerArmingReactor } from './sla-timer-arming.reactor';
 import { SlaTimersSweep } from './sla-timers.sweep';
 import { TimerQueue } from './timer-queue';
 
@@ -37,7 +38,7 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
     queue = new TimerQueue(connection, clock, 5 * MINUTE);
     sweep = new SlaTimersSweep(sql, queue, logger);
     redis = new Redis(REDIS_URL);
-    await sql.exec(slaTimersProjection(queue).schema(''));
+    await sql.exec(slaTimersProjection.schema(''));
   });
   afterAll(async () => {
     await queue.close();
@@ -63,7 +64,11 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
   const clockStarted = (caseId: string, clockId: string, warnAt: string, dueAt: string, escalateAt: string, extra: Record<string, unknown> = {}) =>
     event(caseId, 0, 'SlaClockStarted', { clockId, warnAt, dueAt, escalateAt, ...extra });
 
-  const project = (events: RecordedEvent[]) => sql.transaction((tx) => slaTimersProjection(queue).apply(tx, events, ''));
+  // As the scheduler's runner does: the projection's rows (one transaction), then the arming reactor.
+  const project = async (events: RecordedEvent[]) => {
+    await sql.transaction((tx) => slaTimersProjection.apply(tx, events, ''));
+    await slaTimerArmingReactor(sql, queue).react(events);
+  };
 
   it('a clock due within the horizon is armed by the scheduler; a later one is left to the sweep', async () => {
     const soon = randomUUID();
@@ -190,7 +195,7 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
          ('y.c.breach', 'y', 'c', 'breach', '2026-03-02T11:00:00Z', 'ev2', true),
          ('y.c.escalation', 'y', 'c', 'escalation', '2026-03-02T12:00:00Z', 'ev2', true)`,
     );
-    await sql.exec(slaTimersProjection(queue).schema(s));
+    await sql.exec(slaTimersProjection.schema(s));
     expect(await sql.query(`select case_id, clock_event_id, warn_at, due_at, escalate_at, pending, next_at from sla_clock_timers${s} order by case_id`)).toEqual([
       {
         case_id: 'x',
@@ -213,7 +218,7 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
     ]);
     expect(await sql.query(`select to_regclass('sla_timers${s}') as old`)).toEqual([{ old: null }]);
     // Running the schema again changes nothing.
-    await sql.exec(slaTimersProjection(queue).schema(s));
+    await sql.exec(slaTimersProjection.schema(s));
     expect(await sql.query(`select count(*)::int as n from sla_clock_timers${s}`)).toEqual([{ n: 2 }]);
   });
 

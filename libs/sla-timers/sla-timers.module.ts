@@ -1,24 +1,26 @@
 import { Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { EventStore } from '../event-store/event-store';
 import { SqlClient } from '../event-store/sql/sql-client';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { Clock } from '../platform/clock/clock';
 import { JsonLogger } from '../platform/logging/json-logger';
 import { RedisConnection } from '../platform/redis/redis-connection';
-import { EVENT_STORE, READ_MODEL_SQL } from '../platform/tokens';
-import { ProjectionRunner } from '../projections/projection-runner';
+import { READ_MODEL_SQL } from '../platform/tokens';
+import { ConsumerRunners } from '../projections/consumer-runners';
 import { CasesModule } from '../cases/cases.module';
 import { CaseCommandService } from '../cases/case-command.service';
 import { slaTimersProjection } from './sla-timers.projection';
+import { slaTimerArmingReactor } from './sla-timer-arming.reactor';
 import { SlaTimersSweep } from './sla-timers.sweep';
 import { SlaTimerWorker } from './sla-timer.worker';
 import { armingHorizonMs, TimerQueue } from './timer-queue';
 
+/** The scheduler's consumer group (registering it is what the provider is for; nobody injects it). */
 const SCHEDULER = Symbol('SLA_SCHEDULER');
 
 /**
- * The worker side of SLA enforcement: the scheduler (a checkpointed subscription turning clock
- * events into delayed jobs), the BullMQ worker running them, and the sweep.
+ * The worker side of SLA enforcement: the scheduler (one consumer group: the sla-timers
+ * projection keeps each clock's pending timers, then the arming reactor makes delayed jobs of the
+ * imminent ones), the BullMQ worker running them, and the sweep. ConsumerRunners runs the group.
  */
 @Module({
   imports: [CasesModule],
@@ -31,9 +33,9 @@ const SCHEDULER = Symbol('SLA_SCHEDULER');
     },
     {
       provide: SCHEDULER,
-      inject: [EVENT_STORE, READ_MODEL_SQL, JsonLogger, TimerQueue],
-      useFactory: (store: EventStore, sql: SqlClient, logger: JsonLogger, queue: TimerQueue) =>
-        new ProjectionRunner(store, sql, [slaTimersProjection(queue)], logger, { pollIntervalMs: 100 }),
+      inject: [ConsumerRunners, READ_MODEL_SQL, TimerQueue],
+      useFactory: (runners: ConsumerRunners, sql: SqlClient, queue: TimerQueue) =>
+        runners.add([slaTimersProjection, slaTimerArmingReactor(sql, queue)], { pollIntervalMs: 100 }),
     },
     {
       provide: SlaTimerWorker,
@@ -50,22 +52,19 @@ const SCHEDULER = Symbol('SLA_SCHEDULER');
 })
 export class SlaTimersModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
-    @Inject(SCHEDULER) private readonly scheduler: ProjectionRunner,
     private readonly worker: SlaTimerWorker,
     private readonly sweep: SlaTimersSweep,
     private readonly queue: TimerQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.scheduler.start();
+  onApplicationBootstrap(): void {
     this.worker.start();
     this.sweep.start(this.config.slaSweepIntervalMs);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.sweep.stop();
-    await this.scheduler.stop();
     await this.worker.stop();
     await this.queue.close();
   }

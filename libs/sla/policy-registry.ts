@@ -5,9 +5,10 @@ import type { ClockCalculator } from '../domain/sla/sla-clock';
 import { SlaPolicyError, SlaPolicyVersionConflictError } from '../domain/sla/sla-errors';
 import { EventStore, RecordedEvent } from '../event-store/event-store';
 import { WrongExpectedRevisionError } from '../event-store/event-store.errors';
+import { SLA_POLICY_STREAM } from '../events/streams';
 
-/** The stream of every SLA policy the service has run with, one SlaPolicyRecorded each. */
-export const SLA_POLICY_STREAM = 'sla-policies';
+/** The stream of every SLA policy the service has run with (named in libs/events/streams.ts). */
+export { SLA_POLICY_STREAM };
 export const SLA_POLICY_RECORDED = 'SlaPolicyRecorded';
 
 /** The data of a SlaPolicyRecorded event. */
@@ -94,7 +95,7 @@ export class SlaPolicyRegistry {
               // the same version and hash (a retried append) is ignored when read.
               id: randomUUID(),
               type: SLA_POLICY_RECORDED,
-              data: { ...data },
+              data: { ...data }, // the store takes a record; SlaPolicyRecordedData is an interface
               metadata: { actor: 'system', occurredAt: now, correlationId: hash, causationId: null },
             },
           ],
@@ -118,22 +119,19 @@ export class SlaPolicyRegistry {
 
   private add(event: RecordedEvent): void {
     if (event.type !== SLA_POLICY_RECORDED) return;
-    // Read as stored, not as SlaPolicyRecordedData: the policy itself is checked by parseSlaPolicy.
-    const { version, hash, policy: stored } = event.data;
-    if (typeof version !== 'string' || typeof hash !== 'string') {
-      this.unreadable.push({ version: String(version), hash: String(hash), reason: 'the record has no version or hash' });
-      return;
-    }
-    if (this.byHash.has(hash) || this.byVersion.has(version)) return; // the first record of a version is the one
+    const data = event.data;
+    // The policy itself is checked by parseSlaPolicy below; these name it.
+    if (typeof data.version !== 'string' || typeof data.hash !== 'string') return;
+    if (this.byHash.has(data.hash) || this.byVersion.has(data.version)) return; // the first record of a version is the one
     try {
       // Built with the hash it was recorded under, so its clocks name exactly that.
-      const policy = parseSlaPolicy(stored, `${SLA_POLICY_STREAM} ${version}`);
-      const recorded: RecordedPolicy = { version, hash, policy, calculator: createClockCalculator(policy, hash) };
-      this.byHash.set(hash, recorded);
-      this.byVersion.set(version, recorded);
+      const policy = parseSlaPolicy(data.policy, `${SLA_POLICY_STREAM} ${data.version}`);
+      const recorded: RecordedPolicy = { version: data.version, hash: data.hash, policy, calculator: createClockCalculator(policy, data.hash) };
+      this.byHash.set(data.hash, recorded);
+      this.byVersion.set(data.version, recorded);
     } catch (error) {
       if (!(error instanceof SlaPolicyError)) throw error;
-      this.unreadable.push({ version, hash, reason: error.message });
+      this.unreadable.push({ version: data.version, hash: data.hash, reason: error.message });
     }
   }
 }

@@ -7,6 +7,7 @@ import { SlaTimersModule } from '../../libs/sla-timers/sla-timers.module';
 import { AlertDeliveryModule } from '../../libs/alerts/alert-delivery.module';
 import { startTestService, TestService } from '../support/test-service';
 import { waitUntil } from '../support/case-requests';
+import { ensureConsoleBuilt } from '../support/browser';
 
 /**
  * The route table and the consumers of each role (apps/casetrail/app.module.ts). `api` and
@@ -38,6 +39,8 @@ describe('roles: what each process serves and runs', () => {
   let all: TestService;
 
   beforeAll(async () => {
+    // The ops console is served where the API is, when built: build it so that its absence on the worker means something.
+    ensureConsoleBuilt();
     api = await startTestService({ store: 'postgres', env: { ROLE: 'api' } });
     worker = await startTestService({
       env: { ROLE: 'worker', EVENT_STORE: 'postgres', DATABASE_URL: apiDatabaseUrl(api), REDIS_PREFIX: api.redisPrefix },
@@ -64,6 +67,7 @@ describe('roles: what each process serves and runs', () => {
     }
     expect((await worker.request('POST', '/v1/cases', { body: {} })).status).toBe(404);
     expect((await fetch(`${worker.url}/docs-json`)).status).toBe(404);
+    expect((await fetch(`${worker.url}/console`)).status).toBe(404);
     expect((await worker.request('GET', '/health', { key: null })).body).toMatchObject({ status: 'ok', role: 'worker' });
     expect((await worker.request('GET', '/health/live', { key: null })).status).toBe(200);
     expect((await worker.request('GET', '/metrics', { key: 'ops' })).status).toBe(200);
@@ -75,6 +79,7 @@ describe('roles: what each process serves and runs', () => {
     expect(table).toEqual(expect.arrayContaining([...OPERATIONAL, 'GET /v1/cases', 'POST /v1/cases', 'GET /v1/engineers', 'GET /v1/admin/projections']));
     expect(consumerModules(api.service.app)).toEqual([]);
     expect((await fetch(`${api.url}/docs-json`)).status).toBe(200);
+    expect((await fetch(`${api.url}/console`)).status).toBe(200);
     const registered = await api.request('POST', '/v1/engineers', {
       key: 'admin',
       body: { engineerId: 'e-roles', name: 'Roles', email: 'e-roles@example.com', timeZone: 'Europe/Paris' },

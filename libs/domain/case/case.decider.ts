@@ -36,7 +36,7 @@
  */
 import { Decider } from '../shared/decider';
 import { CaseCommand, CaseContext } from './case.commands';
-import { CaseEvent } from './case.events';
+import { CASE_EVENT_TYPES, CaseEvent } from './case.events';
 import { evolveCase } from './case.evolve';
 import { CaseState } from './case.state';
 import { assignEngineer, escalate, severityACall } from './decide-assignment';
@@ -95,4 +95,5 @@ export const caseDecider: Decider<CaseCommand, CaseEvent, CaseState, CaseContext
   initialState: () => null,
   decide: decideCase,
   evolve: evolveCase,
+  eventTypes: CASE_EVENT_TYPES,
 };

@@ -1,7 +1,7 @@
 import { Decider, DecideContext } from '../shared/decider';
 import { IllegalStateError, NotFoundError, ValidationError } from '../shared/domain-errors';
 import { ChangeAvailability, EngineerCommand, RegisterEngineer } from './engineer.commands';
-import { EngineerEvent } from './engineer.events';
+import { ENGINEER_EVENT_TYPES, EngineerEvent } from './engineer.events';
 import { EngineerState } from './engineer.state';
 
 /**
@@ -74,4 +74,5 @@ export const engineerDecider: Decider<EngineerCommand, EngineerEvent, EngineerSt
   initialState: () => null,
   decide: decideEngineer,
   evolve: evolveEngineer,
+  eventTypes: ENGINEER_EVENT_TYPES,
 };

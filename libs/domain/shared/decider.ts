@@ -11,6 +11,8 @@ export interface Decider<C, E extends DomainEvent, S, X = DecideContext> {
   readonly initialState: () => S;
   readonly decide: (command: C, state: S, context: X) => E[];
   readonly evolve: (state: S, event: E) => S;
+  /** The event types this decider writes and folds (how a stored stream is read back as E). */
+  readonly eventTypes: readonly E['type'][];
 }
 
 /** What every decision may know of the outside world: the time, as an ISO-8601 UTC instant. */

@@ -3,6 +3,7 @@ import { EventStore } from '../../event-store/event-store';
 import { CommandMetadata } from './command-metadata';
 import { idempotentId } from './command-ids';
 import { foldRecorded } from './stream-state-cache';
+import { parseStreamEvents } from '../../events/event-parser';
 import type { CommandOutcome } from './handle-command';
 
 /**
@@ -16,7 +17,7 @@ import type { CommandOutcome } from './handle-command';
  */
 export async function earlierRun<E extends DomainEvent, S>(
   store: Pick<EventStore, 'readStream'>,
-  decider: Pick<Decider<never, E, S>, 'evolve' | 'initialState'>,
+  decider: Pick<Decider<never, E, S>, 'evolve' | 'initialState' | 'eventTypes'>,
   streamId: string,
   metadata: CommandMetadata,
 ): Promise<CommandOutcome<S, E> | null> {
@@ -29,7 +30,7 @@ export async function earlierRun<E extends DomainEvent, S>(
   while (last + 1 < recorded.length && recorded[last + 1].id === idempotentId(metadata, streamId, String(last + 1 - first))) last++;
   return {
     state: foldRecorded(decider, decider.initialState(), recorded.slice(0, last + 1)),
-    events: recorded.slice(first, last + 1).map((e) => ({ type: e.type, data: e.data }) as unknown as E),
+    events: parseStreamEvents<E>(recorded.slice(first, last + 1), decider.eventTypes),
     revision: recorded[last].revision,
     position: recorded[last].position,
   };

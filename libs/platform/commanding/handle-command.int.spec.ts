@@ -20,6 +20,7 @@ const tally: Decider<Add, Added, { total: number; adds: number }> = {
     return [{ type: 'Added', data: { n: command.n } }];
   },
   evolve: (state, event) => ({ total: state.total + event.data.n, adds: state.adds + 1 }),
+  eventTypes: ['Added'],
 };
 
 /** The real store, with a log of the stream reads it served (where each started, how many came back). */

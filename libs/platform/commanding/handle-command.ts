@@ -10,6 +10,7 @@ import { StaleRevisionError } from './command-errors';
 import { commandEventId } from './command-ids';
 import { commandNotRun, commandRan, commandType } from './command-observer';
 import { earlierRun } from './earlier-run';
+import { storedData } from '../../events/event-parser';
 import { foldRecorded, StreamState, StreamStateCache } from './stream-state-cache';
 
 export interface CommandOutcome<S, E> {
@@ -81,7 +82,7 @@ export class CommandHandler {
 
   /** The stream's events, folded: for reads that must be current, and outside facts a command needs. */
   async load<E extends DomainEvent, S>(
-    decider: Pick<Decider<unknown, E, S>, 'evolve' | 'initialState'>,
+    decider: Pick<Decider<unknown, E, S>, 'evolve' | 'initialState' | 'eventTypes'>,
     streamId: string,
   ): Promise<{ state: S; revision: number; events: RecordedEvent[] }> {
     const events = await this.store.readStream(streamId);
@@ -175,7 +176,7 @@ function toNewEvent(event: DomainEvent, id: string, revision: number, now: strin
   return {
     id,
     type: event.type,
-    data: event.data as Record<string, unknown>,
+    data: storedData(event),
     metadata: {
       actor: metadata.principal.name,
       actorRole: metadata.principal.role,

@@ -1,4 +1,5 @@
 import { Decider, DomainEvent, fold } from '../../domain/shared/decider';
+import { parseStreamEvents } from '../../events/event-parser';
 import { EventStore, RecordedEvent } from '../../event-store/event-store';
 
 /** A stream folded by a decider: its state, revision (-1: no stream) and last global position. */
@@ -8,7 +9,7 @@ export interface StreamState<S> {
   readonly position: string | null;
 }
 
-type Folder<S> = Pick<Decider<never, never, S>, 'evolve' | 'initialState'>;
+type Folder<S, E extends DomainEvent = DomainEvent> = Pick<Decider<never, E, S>, 'evolve' | 'initialState' | 'eventTypes'>;
 
 interface CachedStream<S> extends StreamState<S> {
   /** The decider that folded it: another decider's fold of the same stream is not this one. */
@@ -32,7 +33,7 @@ export class StreamStateCache {
   constructor(private readonly store: Pick<EventStore, 'readStream'>) {}
 
   /** The cached state (`fresh`: caught up with the store first), else the stream read and folded. */
-  async current<S>(decider: Folder<S>, streamId: string, fresh: boolean): Promise<StreamState<S>> {
+  async current<S, E extends DomainEvent>(decider: Folder<S, E>, streamId: string, fresh: boolean): Promise<StreamState<S>> {
     const hit = this.streams.get(streamId) as CachedStream<S> | undefined;
     if (hit && hit.decider === decider) {
       if (!fresh) return hit;
@@ -52,7 +53,7 @@ export class StreamStateCache {
   }
 
   /** Keeps a state the store just accepted; most recently used last, the oldest goes when full. */
-  remember<S>(streamId: string, decider: Folder<S>, entry: StreamState<S>): StreamState<S> {
+  remember<S, E extends DomainEvent>(streamId: string, decider: Folder<S, E>, entry: StreamState<S>): StreamState<S> {
     this.streams.delete(streamId);
     this.streams.set(streamId, { ...entry, decider });
     if (this.streams.size > STATE_CACHE_LIMIT) this.streams.delete(this.streams.keys().next().value as string);
@@ -66,7 +67,6 @@ export class StreamStateCache {
 }
 
 /** Folds stored events with a decider's evolve. */
-export function foldRecorded<S>(decider: Folder<S>, initial: S, recorded: readonly RecordedEvent[]): S {
-  // Until the store hands out the domain's typed events, a stored event is taken for the decider's own.
-  return fold(decider.evolve as (s: S, e: DomainEvent) => S, initial, recorded as unknown as DomainEvent[]);
+export function foldRecorded<S, E extends DomainEvent>(decider: Folder<S, E>, initial: S, recorded: readonly RecordedEvent[]): S {
+  return fold(decider.evolve, initial, parseStreamEvents<E>(recorded, decider.eventTypes));
 }

@@ -113,7 +113,7 @@ function registerAccessLog(fastify: FastifyInstance, logger: JsonLogger | undefi
  * Helmet's security headers on every answer. The API's Content-Security-Policy allows nothing
  * (it serves JSON, never a page); the Swagger UI under /docs gets what its page needs (its own
  * scripts and styles, inline styles, data: images), without upgrade-insecure-requests, so that it
- * also loads over plain HTTP from another host.
+ * also loads over plain HTTP from another host; the ops console under /console gets CONSOLE_CSP.
  */
 function registerSecurityHeaders(fastify: FastifyInstance): void {
   void fastify.register(helmet, {
@@ -122,6 +122,7 @@ function registerSecurityHeaders(fastify: FastifyInstance): void {
   });
   fastify.addHook('onSend', async (request, reply) => {
     if (/^\/docs(?:[/?.-]|$)/i.test(request.url)) reply.header('content-security-policy', DOCS_CSP);
+    else if (/^\/console(?:[/?]|$)/i.test(request.url)) reply.header('content-security-policy', CONSOLE_CSP);
   });
 }
 
@@ -136,6 +137,24 @@ const DOCS_CSP = [
   "script-src 'self'",
   "script-src-attr 'none'",
   "style-src 'self' 'unsafe-inline'",
+].join('; ');
+
+/**
+ * The ops console (/console): its own scripts and styles, data: images (the empty favicon), and
+ * requests to this origin only (the API and the alert stream). Nothing inline, nothing elsewhere.
+ */
+const CONSOLE_CSP = [
+  "default-src 'none'",
+  "base-uri 'none'",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "img-src 'self' data:",
+  "script-src 'self'",
+  "script-src-attr 'none'",
+  "style-src 'self'",
+  "manifest-src 'self'",
 ].join('; ');
 
 /**

@@ -1,6 +1,8 @@
-import { RecordedEvent } from '../../event-store/event-store';
 import { SqlExecutor } from '../../event-store/sql/sql-client';
-import { Projection } from '../projection';
+import type { EscalatedToManager, SlaBreached, SlaClockPaused, SlaClockResumed, SlaWarningRaised, TriageAtRisk } from '../../domain/case/case.events';
+import { isCaseEvent } from '../../events/event-parser';
+import type { Stored, StoredEvent } from '../../events/stored-event';
+import { domainProjection } from '../projection';
 import { slaAlertsTotal } from '../../platform/metrics/command-metrics';
 import type { JsonLogger } from '../../platform/logging/json-logger';
 
@@ -8,7 +10,10 @@ import type { JsonLogger } from '../../platform/logging/json-logger';
 export type AlertKind = 'warning' | 'breach' | 'escalation' | 'paused' | 'resumed';
 export const ALERT_KINDS: readonly AlertKind[] = ['warning', 'breach', 'escalation', 'paused', 'resumed'];
 
-const KIND_OF: Record<string, AlertKind> = {
+/** The events that raise an alert. */
+export type AlertEvent = Stored<SlaWarningRaised | TriageAtRisk | SlaBreached | EscalatedToManager | SlaClockPaused | SlaClockResumed>;
+
+const KIND_OF: Record<AlertEvent['type'], AlertKind> = {
   SlaWarningRaised: 'warning',
   // A case left untriaged past the policy's triageWithin: at risk (clock "triage").
   TriageAtRisk: 'warning',
@@ -18,25 +23,28 @@ const KIND_OF: Record<string, AlertKind> = {
   SlaClockResumed: 'resumed',
 };
 
-export const isAlertEvent = (event: RecordedEvent): boolean => event.type in KIND_OF;
+export const isAlertEvent = (event: StoredEvent): event is AlertEvent => event.type in KIND_OF;
 
-/** The alert an event raises, as the feed, the stream and the webhooks show it. */
-export function alertOf(event: RecordedEvent, context: { reference?: string | null; severity?: string | null } = {}) {
-  const d = event.data as Record<string, any>;
+/**
+ * The alert an event raises, as the feed, the stream and the webhooks show it. Each field comes
+ * from the event types that carry it (`in` narrows the union); the others give null.
+ */
+export function alertOf(event: AlertEvent, context: { reference?: string | null; severity?: string | null } = {}) {
+  const d = event.data;
   return {
     alertId: event.id,
     kind: KIND_OF[event.type],
     eventType: event.type,
-    caseId: d.caseId as string,
+    caseId: d.caseId,
     reference: context.reference ?? null,
-    severity: (d.severity as string | undefined) ?? context.severity ?? null,
-    clockId: (d.clockId as string | null | undefined) ?? null,
-    clock: (d.clock as string | undefined) ?? null,
-    dueAt: (d.dueAt as string | undefined) ?? (d.triageDueAt as string | undefined) ?? null,
-    engineerId: (d.engineerId as string | null | undefined) ?? null,
-    managerId: (d.managerId as string | null | undefined) ?? null,
-    reason: (d.reason as string | undefined) ?? null,
-    automatic: d.automatic ?? null,
+    severity: ('severity' in d ? d.severity : null) ?? context.severity ?? null,
+    clockId: ('clockId' in d ? d.clockId : null) ?? null,
+    clock: ('clock' in d ? d.clock : null) ?? null,
+    dueAt: ('dueAt' in d ? d.dueAt : null) ?? ('triageDueAt' in d ? d.triageDueAt : null) ?? null,
+    engineerId: ('engineerId' in d ? d.engineerId : null) ?? null,
+    managerId: ('managerId' in d ? d.managerId : null) ?? null,
+    reason: ('reason' in d ? d.reason : null) ?? null,
+    automatic: ('automatic' in d ? d.automatic : null) ?? null,
     occurredAt: event.metadata.occurredAt,
     position: event.position,
   };
@@ -64,7 +72,7 @@ const PROJECTED_LIMIT = 20_000;
  * are committed: exactly once per event while the process lives (a redelivered batch has nothing
  * new), at most once across a crash between commit and log.
  */
-function logAlerts(events: RecordedEvent[], logger: JsonLogger): void {
+function logAlerts(events: readonly StoredEvent[], logger: JsonLogger): void {
   for (const event of events) {
     if (!isAlertEvent(event)) continue;
     const alert = projected.get(event.id) ?? alertOf(event);
@@ -84,7 +92,7 @@ function logAlerts(events: RecordedEvent[], logger: JsonLogger): void {
  * SLA alerts for ops: warnings, breaches, escalations. `seq` grows in the order alerts are
  * projected (one projector at a time), so SSE clients resume after a Last-Event-ID.
  */
-export const alertsProjection: Projection = {
+export const alertsProjection = domainProjection({
   name: 'alerts',
   tables: ['rm_alerts', 'rm_alert_cases'],
   schema: (s) => `
@@ -105,9 +113,12 @@ export const alertsProjection: Projection = {
       severity text
     );
   `,
-  async apply(tx: SqlExecutor, events: RecordedEvent[], s: string): Promise<void> {
+  async apply(tx: SqlExecutor, events: readonly StoredEvent[], s: string): Promise<void> {
     // The cases' reference and severity (for the alerts' context), folded in memory over the batch.
-    const caseIds = [...new Set(events.filter((e) => e.type === 'CaseSubmitted' || isAlertEvent(e) || e.type.startsWith('Severity')).map((e) => (e.data as { caseId: string }).caseId))];
+    const caseEvents = events.filter(isCaseEvent);
+    const caseIds = [
+      ...new Set(caseEvents.filter((e) => e.type === 'CaseSubmitted' || isAlertEvent(e) || e.type.startsWith('Severity')).map((e) => e.data.caseId)),
+    ];
     const cases = new Map<string, { case_id: string; reference: string; severity: string | null }>();
     if (caseIds.length) {
       const rows = await tx.query<{ case_id: string; reference: string; severity: string | null }>(
@@ -117,13 +128,15 @@ export const alertsProjection: Projection = {
       for (const row of rows) cases.set(row.case_id, row);
     }
     const alerts: Alert[] = [];
-    for (const event of events) {
-      const d = event.data as Record<string, any>;
-      const known = cases.get(d.caseId);
+    for (const event of caseEvents) {
+      const caseId = event.data.caseId;
+      const known = cases.get(caseId);
       if (event.type === 'CaseSubmitted') {
-        if (!known) cases.set(d.caseId, { case_id: d.caseId, reference: d.reference, severity: null });
-      } else if (event.type === 'SeverityAssigned' || event.type === 'SeverityLowered') {
-        if (known) cases.set(d.caseId, { ...known, severity: d.severity ?? d.to });
+        if (!known) cases.set(caseId, { case_id: caseId, reference: event.data.reference, severity: null });
+      } else if (event.type === 'SeverityAssigned') {
+        if (known) cases.set(caseId, { ...known, severity: event.data.severity });
+      } else if (event.type === 'SeverityLowered') {
+        if (known) cases.set(caseId, { ...known, severity: event.data.to });
       } else if (isAlertEvent(event)) {
         alerts.push(alertOf(event, known ?? {}));
       }
@@ -150,4 +163,4 @@ export const alertsProjection: Projection = {
     }
   },
   afterCommit: logAlerts,
-};
+});

@@ -1,12 +1,10 @@
-import { RecordedEvent } from '../../event-store/event-store';
 import { SqlExecutor } from '../../event-store/sql/sql-client';
 import { evolveCase } from '../../domain/case/case.evolve';
-import { CaseEvent } from '../../domain/case/case.events';
 import { Case, CaseState, liveClocks } from '../../domain/case/case.state';
-import { Projection } from '../projection';
-
-/** Streams of cases: `case-<uuid>`. */
-const CASE_STREAM = /^case-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { isCaseEvent } from '../../events/event-parser';
+import { StoredCaseEvent, StoredEvent } from '../../events/stored-event';
+import { caseIdOfStream } from '../../events/streams';
+import { domainProjection } from '../projection';
 
 /** at-risk: a live clock has had its warning; breached: a live clock was breached. */
 export function slaFlag(state: Case): 'ok' | 'at-risk' | 'breached' {
@@ -21,7 +19,7 @@ export function slaFlag(state: Case): 'ok' | 'at-risk' | 'breached' {
  * model can never disagree with the domain) plus the columns the list filters and sorts on.
  * A batch loads the states of its cases in one query and writes them back in one statement.
  */
-export const casesProjection: Projection = {
+export const casesProjection = domainProjection({
   name: 'cases',
   tables: ['rm_cases'],
   schema: (s) => `
@@ -62,10 +60,15 @@ export const casesProjection: Projection = {
     create index if not exists rm_cases_product${s} on rm_cases${s} (product, submitted_at desc, case_id desc);
     create index if not exists rm_cases_sla${s} on rm_cases${s} (sla, submitted_at desc, case_id desc) where sla <> 'ok';
   `,
-  async apply(tx: SqlExecutor, events: RecordedEvent[], s: string): Promise<void> {
-    const caseEvents = events.filter((e) => CASE_STREAM.test(e.streamId));
+  async apply(tx: SqlExecutor, events: readonly StoredEvent[], s: string): Promise<void> {
+    // The case events of case streams, with their case's id (from the stream's name).
+    const caseEvents: Array<{ caseId: string; event: StoredCaseEvent }> = [];
+    for (const event of events) {
+      const caseId = caseIdOfStream(event.streamId);
+      if (caseId !== null && isCaseEvent(event)) caseEvents.push({ caseId, event });
+    }
     if (caseEvents.length === 0) return;
-    const ids = [...new Set(caseEvents.map((e) => e.streamId.slice(5)))];
+    const ids = [...new Set(caseEvents.map((e) => e.caseId))];
     const rows = await tx.query<{ case_id: string; state: Case; revision: string }>(
       `select case_id, state, revision::text as revision from rm_cases${s} where case_id = any($1)`,
       [ids],
@@ -73,12 +76,11 @@ export const casesProjection: Projection = {
     const states = new Map<string, { state: CaseState; revision: number }>(
       rows.map((r) => [r.case_id, { state: r.state, revision: Number(r.revision) }]),
     );
-    for (const event of caseEvents) {
-      const caseId = event.streamId.slice(5);
+    for (const { caseId, event } of caseEvents) {
       const current = states.get(caseId) ?? { state: null, revision: -1 };
       // Redelivered or already folded (a rebuild racing the live runner): skip by revision.
       if (event.revision <= current.revision) continue;
-      states.set(caseId, { state: evolveCase(current.state, event as unknown as CaseEvent), revision: event.revision });
+      states.set(caseId, { state: evolveCase(current.state, event), revision: event.revision });
     }
     const changed = [...states.entries()]
       .filter(([, v]) => v.state !== null)
@@ -120,4 +122,4 @@ export const casesProjection: Projection = {
       [JSON.stringify(changed)],
     );
   },
-};
+});

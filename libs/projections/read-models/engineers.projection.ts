@@ -1,6 +1,8 @@
-import { RecordedEvent } from '../../event-store/event-store';
 import { SqlExecutor } from '../../event-store/sql/sql-client';
-import { Projection } from '../projection';
+import { CaseEventType } from '../../domain/case/case.events';
+import { isCaseEvent } from '../../events/event-parser';
+import { StoredEvent } from '../../events/stored-event';
+import { domainProjection } from '../projection';
 
 interface CaseRow extends Record<string, unknown> {
   case_id: string;
@@ -10,7 +12,7 @@ interface CaseRow extends Record<string, unknown> {
 }
 
 /** The case events that change what this projection keeps of a case. */
-const CASE_FIELDS_EVENTS = new Set([
+const CASE_FIELDS_EVENTS = new Set<CaseEventType>([
   'CaseSubmitted',
   'CaseRouted',
   'CaseRejected',
@@ -27,7 +29,7 @@ const CASE_FIELDS_EVENTS = new Set([
  * Engineers with their availability, and which open case each engineer holds at which severity
  * (for GET /v1/engineers and the severity-A transfer's "fewest open severity-A cases").
  */
-export const engineersProjection: Projection = {
+export const engineersProjection = domainProjection({
   name: 'engineers',
   tables: ['rm_engineers', 'rm_engineer_cases'],
   schema: (s) => `
@@ -49,10 +51,10 @@ export const engineersProjection: Projection = {
     );
     create index if not exists rm_engineer_cases_engineer${s} on rm_engineer_cases${s} (engineer_id) where open;
   `,
-  async apply(tx: SqlExecutor, events: RecordedEvent[], s: string): Promise<void> {
+  async apply(tx: SqlExecutor, events: readonly StoredEvent[], s: string): Promise<void> {
     // Cases' engineer, severity and openness: folded in memory over the batch (one read, one
     // write), since most events of a busy store are case events.
-    const caseIds = [...new Set(events.filter((e) => CASE_FIELDS_EVENTS.has(e.type)).map((e) => (e.data as { caseId: string }).caseId))];
+    const caseIds = [...new Set(events.filter(isCaseEvent).filter((e) => CASE_FIELDS_EVENTS.has(e.type)).map((e) => e.data.caseId))];
     const cases = new Map<string, CaseRow>();
     if (caseIds.length) {
       const rows = await tx.query<CaseRow>(`select case_id, engineer_id, severity, open from rm_engineer_cases${s} where case_id = any($1)`, [caseIds]);
@@ -63,46 +65,52 @@ export const engineersProjection: Projection = {
       if (row) cases.set(caseId, { ...row, ...change });
     };
     for (const event of events) {
-      const d = event.data as Record<string, any>;
       switch (event.type) {
-        case 'EngineerRegistered':
+        case 'EngineerRegistered': {
+          const d = event.data;
+          // Registered engineers start off shift (the engineer decider's initial availability).
           await tx.query(
             `insert into rm_engineers${s} (engineer_id, name, email, manager_id, time_zone, availability, registered_at, updated_at)
              values ($1, $2, $3, $4, $5, $6, $7, $7) on conflict (engineer_id) do nothing`,
-            [d.engineerId, d.name, d.email, d.managerId ?? null, d.timeZone, d.availability ?? 'off-shift', event.metadata.occurredAt],
+            [d.engineerId, d.name, d.email, d.managerId ?? null, d.timeZone, 'off-shift', event.metadata.occurredAt],
           );
           break;
+        }
         case 'EngineerAvailabilityChanged':
           await tx.query(`update rm_engineers${s} set availability = $2, updated_at = $3 where engineer_id = $1`, [
-            d.engineerId,
-            d.status,
+            event.data.engineerId,
+            event.data.status,
             event.metadata.occurredAt,
           ]);
           break;
-        case 'CaseSubmitted':
-          if (!cases.has(d.caseId)) cases.set(d.caseId, { case_id: d.caseId, engineer_id: null, severity: null, open: true });
+        case 'CaseSubmitted': {
+          const caseId = event.data.caseId;
+          if (!cases.has(caseId)) cases.set(caseId, { case_id: caseId, engineer_id: null, severity: null, open: true });
           break;
+        }
         case 'CaseRouted':
         case 'CaseRejected':
         case 'CaseResolved':
         case 'CaseClosed':
-          patch(d.caseId, { open: false });
+          patch(event.data.caseId, { open: false });
           break;
         case 'CaseReopened':
-          patch(d.caseId, { open: true });
+          patch(event.data.caseId, { open: true });
           break;
         case 'SeverityAssigned':
-          patch(d.caseId, { severity: d.severity });
+          patch(event.data.caseId, { severity: event.data.severity });
           break;
         case 'SeverityLowered':
-          patch(d.caseId, { severity: d.to });
+          patch(event.data.caseId, { severity: event.data.to });
           break;
         case 'EngineerAssigned':
-          patch(d.caseId, { engineer_id: d.engineerId });
+          patch(event.data.caseId, { engineer_id: event.data.engineerId });
           break;
         case 'TransferredOnSeverityACall':
-          patch(d.caseId, { engineer_id: d.toEngineerId });
+          patch(event.data.caseId, { engineer_id: event.data.toEngineerId });
           break;
+        default:
+          break; // the other events change no engineer row
       }
     }
     if (cases.size) {
@@ -114,4 +122,4 @@ export const engineersProjection: Projection = {
       );
     }
   },
-};
+});

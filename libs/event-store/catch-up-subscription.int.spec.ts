@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { CatchUpSubscription } from './catch-up-subscription';
+import { NewEvent } from './event-store';
+import { createEmbeddedEventStore } from './sql/create-sql-event-store';
+import { SqlEventStore } from './sql/sql-event-store';
+
+const event = (): NewEvent => ({
+  id: randomUUID(),
+  type: 'Tick',
+  data: {},
+  metadata: { actor: 'test', occurredAt: new Date(0).toISOString(), correlationId: randomUUID(), causationId: null },
+});
+
+/** Coalesced wake-ups on a real (embedded) store: many append hints, few reads. */
+describe('CatchUpSubscription: one read per gather interval however many hints arrive', () => {
+  let store: SqlEventStore;
+  beforeAll(async () => {
+    store = await createEmbeddedEventStore(undefined);
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it('a burst of appends, each with its hint, is read in a few batches spaced by the gather interval, and every event is handed over once', async () => {
+    const GATHER_MS = 50;
+    const seen: string[] = [];
+    const subscription = new CatchUpSubscription(store, {
+      from: null,
+      // Only the hints wake it: the poll would come long after this test.
+      pollIntervalMs: 60_000,
+      minReadIntervalMs: GATHER_MS,
+      handle: async (events) => void seen.push(...events.map((e) => e.id)),
+    }).start();
+    const reads: number[] = [];
+    const readAll = store.readAll.bind(store);
+    jest.spyOn(store, 'readAll').mockImplementation((options) => {
+      reads.push(performance.now());
+      return readAll(options);
+    });
+    let hints = 0;
+    const unsubscribe = store.onAppended(() => hints++);
+    try {
+      // Wait for the first (empty) read, then append 120 events one by one, as separate commands do.
+      const deadline = Date.now() + 30_000;
+      while (reads.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      const appended: string[] = [];
+      for (let i = 0; i < 120; i++) {
+        const e = event();
+        appended.push(e.id);
+        await store.append(`tick-${i}`, [e], 'no_stream');
+      }
+      while (seen.length < appended.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      expect(seen).toEqual(appended);
+      expect(hints).toBeGreaterThanOrEqual(120);
+      // Each read starts at least a gather interval after the one before (a little timer slack allowed).
+      const gaps = reads.slice(1).map((at, i) => at - reads[i]);
+      expect(gaps.filter((gap) => gap < GATHER_MS - 2)).toEqual([]);
+      expect(reads.length).toBeLessThan(hints);
+    } finally {
+      unsubscribe();
+      await subscription.stop();
+      jest.restoreAllMocks();
+    }
+  });
+});
