@@ -7,6 +7,11 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   // Type checking runs once via `tsc --noEmit` in `npm test`; ts-jest only transpiles (much faster).
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  // Most of a file's time is spent waiting (on SLA timers due in seconds, on processes starting, on
+  // PostgreSQL), not computing: three files at once keep a 2-core machine busy even with one core
+  // taken by something else (jest's default there is a single worker). Each file has its own
+  // schema, DATA_DIR and Redis prefix, so files never share state. `--maxWorkers=N` overrides.
+  maxWorkers: 3,
   // Generous: the suite must pass on a busy 2-core machine; tests wait on observed state, not on time.
   testTimeout: 90_000,
   // A failing run must end (an open handle left by a failed test would otherwise keep jest alive).

@@ -18,7 +18,7 @@ import { markdownTables, RunReport, writeBenchmarksFile, writeJson } from './sup
 import { sizeLabel } from './support/stats';
 import { schemaName, SuiteRunner, SuiteTask } from './support/suite';
 
-const SUITES = ['commands', 'event-store', 'projections', 'timers', 'case-list', 'startup', 'lag'] as const;
+const SUITES = ['commands', 'event-store', 'projections', 'timers', 'case-list', 'startup', 'lag', 'reports'] as const;
 type SuiteName = (typeof SUITES)[number];
 
 async function runners(): Promise<Record<SuiteName, SuiteRunner>> {
@@ -30,6 +30,7 @@ async function runners(): Promise<Record<SuiteName, SuiteRunner>> {
     'case-list': (await import('./suites/case-list')).caseListSuite,
     startup: (await import('./suites/startup')).startupSuite,
     lag: (await import('./suites/lag')).lagSuite,
+    reports: (await import('./suites/reports')).reportsSuite,
   };
 }
 
@@ -227,6 +228,9 @@ async function main(): Promise<void> {
     }
     if (args.suites.includes('lag')) {
       await attempt({ ...base, suite: 'lag', sizes: [], params: {} });
+    }
+    if (args.suites.includes('reports')) {
+      await attempt({ ...base, suite: 'reports', sizes, params: {} });
     }
     if (args.suites.includes('timers')) {
       await attempt({ ...base, suite: 'timers', sizes: args.sizes ?? (quick ? [10_000] : [10_000, 100_000, 1_000_000]), params: {} });

@@ -15,6 +15,7 @@ import { SlaTimersModule } from '../../libs/sla-timers/sla-timers.module';
 import { AlertsModule } from '../../libs/alerts/alerts.module';
 import { AlertsHttpModule } from '../../libs/alerts/alerts-http.module';
 import { AlertDeliveryModule } from '../../libs/alerts/alert-delivery.module';
+import { ReportsHttpModule } from '../../libs/reports/reports-http.module';
 import type { SlaPolicyService } from '../../libs/sla/sla-policy.service';
 import { ALL_PROJECTIONS } from '../../libs/projections/read-models/all-projections';
 import { CheckpointedConsumers } from '../../libs/platform/tokens';
@@ -23,7 +24,7 @@ import type { AppConfig } from '../../libs/platform/config/app-config';
 /** The features' cores: services, command handlers, queries; no route, nothing running on its own. */
 const CORE: Type[] = [ProjectionsModule, EngineersModule, CasesModule, AlertsModule];
 /** The features' routes (`/v1/...`): the API. */
-const HTTP: Type[] = [EngineersHttpModule, CasesHttpModule, SlaHttpModule, AlertsHttpModule, ProjectionsHttpModule];
+const HTTP: Type[] = [EngineersHttpModule, CasesHttpModule, SlaHttpModule, AlertsHttpModule, ProjectionsHttpModule, ReportsHttpModule];
 /** The consumers: read-model projections, the SLA timers (scheduler, BullMQ worker, sweep), alert delivery. */
 const CONSUMERS: Type[] = [ProjectionConsumersModule, SlaTimersModule, AlertDeliveryModule];
 

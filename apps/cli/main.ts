@@ -13,6 +13,7 @@ import { DependencyError } from '../../libs/platform/health/dependency-error';
 import { SlaPolicyService } from '../../libs/sla/sla-policy.service';
 import { parseArgs, parseInstantArg, UsageError } from './args';
 import { keygenOutput } from './keygen';
+import { ReportsCli, reportCommand, whatIfCommand } from './reports-commands';
 import { CliDependencies, openCliDependencies } from './cli-dependencies';
 
 /** Each command's synopsis and what it does: `<command> --help` prints its entry, `--help` all of them. */
@@ -32,6 +33,14 @@ const COMMANDS: Record<string, { synopsis: string[]; help: string }> = {
   preview: {
     synopsis: ['preview --severity A|B|C --from <ISO> --time-zone <IANA> [--country XX [--region NSW]]'],
     help: 'the SLA clocks a case opened at <from> would get under the policy in force',
+  },
+  'what-if': {
+    synopsis: ['what-if --policy <file> [--from <ISO>] [--to <ISO>] [--partner P] [--format table|json|csv]'],
+    help: "replay the recorded history of the cases submitted in [from, to) under a proposed SLA policy, beside the policy each case ran under: clocks, breaches, the clocks whose outcome changes (csv: those), totals per severity; progress on stderr; writes nothing",
+  },
+  report: {
+    synopsis: ['report [--from <ISO>] [--to <ISO>] [--group-by severity|partner|engineer|product|month] [--partner P] [--format table|json|csv]'],
+    help: 'the SLA compliance report (as GET /v1/reports/sla) of the cases submitted in [from, to), from the sla-outcomes read model',
   },
   keygen: {
     synopsis: ['keygen [--name N --role R [--partner P]]', 'keys new [--name N --role R [--partner P]]'],
@@ -88,6 +97,10 @@ async function main(argv: string[]): Promise<number> {
         return await rebuild(rest);
       case 'preview':
         return await preview(rest);
+      case 'what-if':
+        return await whatIfCommand(rest, reportsCli());
+      case 'report':
+        return await reportCommand(rest, reportsCli());
       case 'keygen':
         return keygen(rest);
       case 'keys':
@@ -278,6 +291,18 @@ async function preview(argv: string[]): Promise<number> {
   });
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   return 0;
+}
+
+function reportsCli(): ReportsCli {
+  const progress = throttled();
+  return {
+    withDependencies,
+    progress,
+    done: err,
+    out: async (text) => {
+      if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+    },
+  };
 }
 
 /** Needs no store and no environment: prints what keygenOutput makes. */

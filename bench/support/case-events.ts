@@ -8,6 +8,7 @@ import { Product, Severity } from '../../libs/domain/case/case.types';
 import { EventStore, NewEvent } from '../../libs/event-store/event-store';
 import { SlaPolicyService } from '../../libs/sla/sla-policy.service';
 import type { ClockCalculator, ClockDue } from '../../libs/domain/sla/sla-clock';
+import { seededRandom } from '../../libs/domain/case/testing/random-history';
 import { log } from './metrics';
 
 /**
@@ -47,17 +48,6 @@ export const partnerId = (i: number) => `p-${String(i % PARTNERS).padStart(4, '0
 /** A deterministic UUID from a seed, so a run's data is reproducible: the service's own helper. */
 export const seededUuid = (seed: string): string => deterministicUuid(seed);
 
-/** A small deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The real calculator, remembering its answers: the same (kind, severity, start, place) always has
@@ -94,7 +84,7 @@ export class CaseEventGenerator {
     private readonly totalCases: number,
     private readonly nowMs = Date.now() - 3 * 3600_000,
   ) {
-    this.random = prng(totalCases);
+    this.random = seededRandom(totalCases);
   }
 
   /** The engineers' and managers' EngineerRegistered events (one stream each). */

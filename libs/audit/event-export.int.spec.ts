@@ -3,6 +3,7 @@ import { NewEvent } from '../event-store/event-store';
 import { createEmbeddedEventStore } from '../event-store/sql/create-sql-event-store';
 import { SqlEventStore } from '../event-store/sql/sql-event-store';
 import { eventsInRange, ExportedEvent, streamEvents, streamExists } from './event-export';
+import { freshPgliteDir } from '../../test/support/pglite-template';
 
 const at = (iso: string, n: number): NewEvent => ({
   id: randomUUID(),
@@ -19,15 +20,17 @@ async function collect(lines: AsyncGenerator<ExportedEvent>): Promise<ExportedEv
 
 describe('event export (paged reads)', () => {
   let store: SqlEventStore;
+  let files: { dir: string; remove(): void };
   beforeAll(async () => {
-    store = await createEmbeddedEventStore(undefined);
+    files = await freshPgliteDir(); // a fresh database without an initdb of its own
+    store = await createEmbeddedEventStore(files.dir);
     // 7 events in case-x at minutes 0..6, interleaved with 3 in case-y at minutes 10..12.
     for (let i = 0; i < 7; i++) {
       await store.append('case-x', [at(`2026-11-10T09:0${i}:00.000Z`, i)], 'any');
       if (i < 3) await store.append('case-y', [at(`2026-11-10T09:1${i}:00.000Z`, 100 + i)], 'any');
     }
   });
-  afterAll(() => store.close());
+  afterAll(() => store.close().finally(files.remove));
 
   it('streams a whole stream across page boundaries, in revision order', async () => {
     for (const pageSize of [1, 2, 3, 7, 1000]) {

@@ -3,6 +3,7 @@ import { EventStore, NewEvent } from '../event-store/event-store';
 import { createEmbeddedEventStore } from '../event-store/sql/create-sql-event-store';
 import { SqlEventStore } from '../event-store/sql/sql-event-store';
 import { describeOutcome, verifyEventStore } from './integrity';
+import { freshPgliteDir } from '../../test/support/pglite-template';
 
 const event = (type: string, data: Record<string, unknown> = {}): NewEvent => ({
   id: randomUUID(),
@@ -17,10 +18,12 @@ describe('verifyIntegrity (SQL store)', () => {
   /** Stream name -> event ids by revision. */
   let ids: Map<string, string[]>;
 
+  let files: { dir: string; remove(): void };
   beforeAll(async () => {
-    store = await createEmbeddedEventStore(undefined);
+    files = await freshPgliteDir(); // a fresh database without an initdb of its own
+    store = await createEmbeddedEventStore(files.dir);
   });
-  afterAll(() => store.close());
+  afterAll(() => store.close().finally(files.remove));
 
   beforeEach(async () => {
     await store.sql.exec('truncate ct_events, ct_streams restart identity');

@@ -10,6 +10,7 @@ import { slaTimersProjection } from './sla-timers.projection';
 import { slaTimerArmingReactor } from './sla-timer-arming.reactor';
 import { SlaTimersSweep } from './sla-timers.sweep';
 import { TimerQueue } from './timer-queue';
+import { freshPgliteDir } from '../../test/support/pglite-template';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const MINUTE = 60_000;
@@ -26,6 +27,7 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
   const clock = new FixedClock(new Date(T0));
   const logger = new JsonLogger('error');
   let sql: PgliteSqlClient;
+  let files: { dir: string; remove(): void };
   let connection: RedisConnection;
   let queue: TimerQueue;
   let sweep: SlaTimersSweep;
@@ -33,7 +35,8 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
   let position = 0;
 
   beforeAll(async () => {
-    sql = await PgliteSqlClient.open();
+    files = await freshPgliteDir(); // a fresh database without an initdb of its own
+    sql = await PgliteSqlClient.open(files.dir);
     connection = new RedisConnection(REDIS_URL, prefix);
     queue = new TimerQueue(connection, clock, 5 * MINUTE);
     sweep = new SlaTimersSweep(sql, queue, logger);
@@ -47,6 +50,7 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
     await sql.close();
+    files.remove();
   });
 
   const armed = async (caseId: string, clockId: string) => {

@@ -7,6 +7,7 @@ import { createSchemaEventStore } from '../../test/support/test-database';
 import { ProblemError } from '../platform/http/problem';
 import { SLA_POLICY_RECORDED, SLA_POLICY_STREAM, SlaPolicyRegistry } from './policy-registry';
 import { SlaPolicyService } from './sla-policy.service';
+import { freshPgliteDir } from '../../test/support/pglite-template';
 
 const NOW = '2026-11-23T10:00:00.000Z';
 /** Same version as `base`, other content: B answered in 3 h instead of 2. */
@@ -18,11 +19,12 @@ const withB3h = (base: SlaPolicy, version = base.version): SlaPolicy => ({
 const v1: SlaPolicy = { ...DEFAULT_SLA_POLICY, version: 'acme-1' };
 const v2: SlaPolicy = withB3h(v1, 'acme-2');
 
-/** Each store of the file's own: an in-memory PGlite, and a PostgreSQL schema (real concurrent connections). */
+/** Each store of the file's own: a fresh PGlite, and a PostgreSQL schema (real concurrent connections). */
 const stores: Array<[string, () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>]> = [
   ['embedded (PGlite)', async () => {
-    const store = await createEmbeddedEventStore(undefined);
-    return { store, cleanup: () => store.close() };
+    const files = await freshPgliteDir(); // a fresh database without an initdb of its own
+    const store = await createEmbeddedEventStore(files.dir);
+    return { store, cleanup: () => store.close().finally(files.remove) };
   }],
   ['postgres', () => createSchemaEventStore('ct_test_pol', 8)],
 ];

@@ -9,6 +9,7 @@ import { SqlEventStore } from '../../libs/event-store/sql/sql-event-store';
 import { testDatabaseUrl } from '../support/test-database';
 import { withSearchPath } from '../support/test-service';
 import { runCli } from '../support/cli-process';
+import { seedEmbeddedStore } from '../support/pglite-template';
 
 
 const at = (iso: string, type: string, data: Record<string, unknown> = {}): NewEvent => ({
@@ -203,7 +204,7 @@ describe('npm run cli -- verify on EventStoreDB', () => {
 
 describe('npm run cli -- on the embedded store', () => {
   it('runs on its own DATA_DIR, and refuses in one line while the service holds it', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'casetrail-cli-'));
+    const dataDir = await seedEmbeddedStore(mkdtempSync(join(tmpdir(), 'casetrail-cli-')));
     try {
       const free = await runCli(['verify'], { DATA_DIR: dataDir });
       expect(free).toMatchObject({ code: 0, stdout: 'verified 0 events in 0 streams\n' });

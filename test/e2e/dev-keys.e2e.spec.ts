@@ -6,12 +6,15 @@ import { startService } from '../../apps/casetrail/bootstrap';
 import { loadConfig } from '../../libs/platform/config/app-config';
 import { JsonLogger } from '../../libs/platform/logging/json-logger';
 import { deleteRedisKeys } from '../support/test-service';
+import { seedEmbeddedStore } from '../support/pglite-template';
 
 const PREVIEW = '/v1/sla/preview?severity=A&from=2026-11-14T03:00:00Z&timeZone=UTC';
 
 describe('dev mode (no API_KEYS_FILE): keys printed once, only their hashes on disk', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'casetrail-dev-keys-'));
   const prefix = `ct-test-dev-${randomUUID().slice(0, 8)}`;
+  // The store's empty cluster is prepared (the keys, what this file is about, are not).
+  beforeAll(() => seedEmbeddedStore(dataDir));
   afterAll(async () => {
     await deleteRedisKeys(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix);
     rmSync(dataDir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { READ_MODEL_SQL } from '../../libs/platform/tokens';
 import { caseBody, expectProblem, history, submitCase, types, unique } from '../support/case-fixtures';
 import { testDatabaseUrl } from '../support/test-database';
 import { startTestService, TestResponse, TestService, withSearchPath } from '../support/test-service';
+import { seedEmbeddedStore } from '../support/pglite-template';
 
 type Store = 'embedded' | 'postgres';
 
@@ -24,7 +25,7 @@ function persistentStore(store: Store) {
       : { DATA_DIR: dataDir };
   return {
     async create() {
-      if (store !== 'postgres') return;
+      if (store !== 'postgres') return void (await seedEmbeddedStore(dataDir));
       const admin = new PgSqlClient(testDatabaseUrl(), { max: 1 });
       await admin.exec(`create schema ${schema}`);
       await admin.close();

@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FixedClock } from '../../libs/platform/clock/clock';
 import { caseBody } from '../support/case-fixtures';
 import { engineerWithManager, secondsPolicy, submission, waitUntil } from '../support/case-requests';
 import { startTestService, TestService } from '../support/test-service';
@@ -21,17 +20,22 @@ async function historyOf(service: TestService, caseId: string): Promise<HistoryE
 }
 const ofType = (events: HistoryEntry[], type: string) => events.filter((e) => e.type === type);
 
-describe('SLA clocks with real timers: from submission, paused while awaiting the partner, never reset', () => {
-  let service: TestService;
-  beforeAll(async () => {
-    // Every clock 4 s (24x7), warning at 2 s, escalation 2 s after due; triage alert after 2 s;
-    // a paused clock resumes by itself after 8 s.
-    const policy = { ...secondsPolicy('test-seconds-pause'), triageWithin: 'PT2S', autoResumeAfter: 'PT8S' };
-    service = await startTestService({ env: { SLA_POLICY_FILE: policyFile(policy) } });
-  });
-  afterAll(() => service.close());
+// The service is started at the top level so that the scenarios below, each its own case on it,
+// can run at once (it.concurrent starts right after the top-level hooks): each one mostly waits
+// for its clocks, and waiting for them one after the other tripled this file's time.
+// The controlled-clock scenarios (a weekend pause) are in sla-pause-calendar.e2e.spec.ts.
+let service: TestService;
+beforeAll(async () => {
+  // Every clock 4 s (24x7), warning at 2 s, escalation 2 s after due; triage alert after 2 s;
+  // a paused clock resumes by itself after 8 s.
+  const policy = { ...secondsPolicy('test-seconds-pause'), triageWithin: 'PT2S', autoResumeAfter: 'PT8S' };
+  service = await startTestService({ env: { SLA_POLICY_FILE: policyFile(policy) } });
+});
+afterAll(() => service.close());
 
-  it('an untriaged case (no proposed severity) has a clock from submission and breaches on time; it sits in the triage queue and raises a triage alert', async () => {
+describe('SLA clocks with real timers: from submission, paused while awaiting the partner, never reset', () => {
+
+  it.concurrent('an untriaged case (no proposed severity) has a clock from submission and breaches on time; it sits in the triage queue and raises a triage alert', async () => {
     const submitted = await service.request('POST', '/v1/cases', { body: caseBody() });
     expect(submitted.status).toBe(201);
     expect(submitted.body).toMatchObject({ status: 'open', severity: 'B', proposedSeverity: null, triagedAt: null });
@@ -80,7 +84,7 @@ describe('SLA clocks with real timers: from submission, paused while awaiting th
     );
   }, 40_000);
 
-  it('a paused clock neither warns, breaches nor escalates; on the partner reply its due moves by exactly the paused time, and it breaches then', async () => {
+  it.concurrent('a paused clock neither warns, breaches nor escalates; on the partner reply its due moves by exactly the paused time, and it breaches then', async () => {
     const { engineerId } = await engineerWithManager(service, `pause${Date.now()}`);
     const caseId = (await service.request('POST', '/v1/cases', { body: submission() })).body.caseId;
     expect((await service.request('POST', `/v1/cases/${caseId}/assignment`, { body: { engineerId } })).status).toBe(200);
@@ -121,7 +125,7 @@ describe('SLA clocks with real timers: from submission, paused while awaiting th
     expect(ofType(after, 'SlaWarningRaised').find((e) => e.data.clockId === pausedClock.clockId)!.data.warnAt).toBe(resumed.warnAt);
   }, 40_000);
 
-  it('a pause ends by itself after autoResumeAfter (actor system)', async () => {
+  it.concurrent('a pause ends by itself after autoResumeAfter (actor system)', async () => {
     const caseId = (await service.request('POST', '/v1/cases', { body: submission() })).body.caseId;
     const waiting = await service.request('POST', `/v1/cases/${caseId}/awaiting-partner`, { body: { reason: 'third-party', summary: 'Waiting on the carrier' } });
     expect(waiting.status).toBe(200);
@@ -134,7 +138,7 @@ describe('SLA clocks with real timers: from submission, paused while awaiting th
     expect((await service.request('GET', `/v1/cases/${caseId}`)).body.status).toBe('open');
   }, 40_000);
 
-  it('a resolve + reopen pair does not give an unanswered case a fresh window', async () => {
+  it.concurrent('a resolve + reopen pair does not give an unanswered case a fresh window', async () => {
     const caseId = (await service.request('POST', '/v1/cases', { body: submission() })).body.caseId;
     await new Promise((r) => setTimeout(r, 1000));
     expect((await service.request('POST', `/v1/cases/${caseId}/resolution`, { body: { summary: 'Looks fixed' } })).status).toBe(200);
@@ -155,51 +159,4 @@ describe('SLA clocks with real timers: from submission, paused while awaiting th
     const after = await waitUntil(() => historyOf(service, caseId), (h) => ofType(h, 'SlaBreached').length > 0);
     expect(ofType(after, 'SlaBreached')[0].data).toMatchObject({ clockId: clock.clockId, dueAt: resumed.dueAt });
   }, 40_000);
-});
-
-describe('paused time in the clock calendar, across a weekend (controlled clock, default policy)', () => {
-  // Friday 2026-12-04 15:00 in Paris (14:00Z); resumed Monday 2026-12-07 11:00 (10:00Z).
-  const clock = new FixedClock(new Date('2026-12-04T14:00:00.000Z'));
-  let service: TestService;
-  beforeAll(async () => {
-    service = await startTestService({ clock });
-  });
-  afterAll(() => service.close());
-
-  async function pausedCase(proposedSeverity: 'A' | 'B') {
-    clock.set('2026-12-04T14:00:00.000Z');
-    const caseId = (await service.request('POST', '/v1/cases', { body: submission({ proposedSeverity }) })).body.caseId;
-    const waiting = await service.request('POST', `/v1/cases/${caseId}/awaiting-partner`, { body: { reason: 'customer-approval', summary: 'Need approval' } });
-    expect(waiting.status).toBe(200);
-    clock.set('2026-12-07T10:00:00.000Z');
-    const view = (await service.request('GET', `/v1/cases/${caseId}`)).body;
-    const resumed = await service.request('POST', `/v1/cases/${caseId}/resumption`, { body: {} });
-    expect(resumed.status).toBe(200);
-    const events = await historyOf(service, caseId);
-    return { view, started: ofType(events, 'SlaClockStarted').find((e) => e.data.clock === 'nextUpdate')!.data, resumed: ofType(events, 'SlaClockResumed')[0].data };
-  }
-
-  it('business calendar (B): Fri 15:00-17:00 and Mon 09:00-11:00 are 4 business hours; the due moves by exactly that', async () => {
-    const { view, started, resumed } = await pausedCase('B');
-    expect(view.sla.nextUpdate).toMatchObject({ state: 'paused', pausedFor: 'PT4H' });
-    expect(started.dueAt).toBe('2026-12-07T14:00:00.000Z'); // one business day: Monday 15:00 Paris
-    expect(resumed).toMatchObject({ cause: 'staff', pausedMs: 4 * 3_600_000, pausedFor: 'PT4H' });
-    expect(resumed.dueAt).toBe('2026-12-08T10:00:00.000Z'); // Mon 15:00 + 4 business hours = Tue 11:00 Paris
-  });
-
-  it('24x7 (A): the whole 68 hours count', async () => {
-    const { view, started, resumed } = await pausedCase('A');
-    expect(view.sla.nextUpdate).toMatchObject({ state: 'paused', pausedFor: 'PT68H' });
-    expect(resumed).toMatchObject({ pausedMs: 68 * 3_600_000, pausedFor: 'PT68H' });
-    expect(resumed.dueAt).toBe(plus(started.dueAt, 68 * 3_600_000));
-    expect(resumed.warnAt).toBe(plus(started.warnAt, 68 * 3_600_000));
-  });
-
-  it('the as-of state shows what was true (state) beside what was recorded (recordedState)', async () => {
-    clock.set('2026-12-04T14:00:00.000Z');
-    const caseId = (await service.request('POST', '/v1/cases', { body: submission() })).body.caseId;
-    const asOf = await service.request('GET', `/v1/cases/${caseId}/state?asOf=2026-12-04T16:00:00Z`, { key: 'auditor' });
-    expect(asOf.status).toBe(200);
-    expect(asOf.body.sla.initialResponse).toMatchObject({ state: 'breached', recordedState: 'running' });
-  });
 });

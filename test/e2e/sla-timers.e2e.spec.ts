@@ -7,17 +7,20 @@ import { engineerWithManager, secondsPolicy, submission, waitUntil } from '../su
 
 type HistoryEntry = { type: string; data: Record<string, any>; metadata: { occurredAt: string; actor: string } };
 
-describe('SLA timers with real Redis and a policy in seconds', () => {
-  let service: TestService;
-  beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'casetrail-policy-'));
-    const policyFile = join(dir, 'policy.json');
-    writeFileSync(policyFile, JSON.stringify(secondsPolicy()));
-    service = await startTestService({ env: { SLA_POLICY_FILE: policyFile } });
-  });
-  afterAll(() => service.close());
+// Started at the top level so that the two scenarios (each its own case) wait for their clocks at
+// the same time (it.concurrent starts right after the top-level hooks).
+let service: TestService;
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'casetrail-policy-'));
+  const policyFile = join(dir, 'policy.json');
+  writeFileSync(policyFile, JSON.stringify(secondsPolicy()));
+  service = await startTestService({ env: { SLA_POLICY_FILE: policyFile } });
+});
+afterAll(() => service.close());
 
-  it('records warning, breach, reminder and escalation once each, within a second of their instants', async () => {
+describe('SLA timers with real Redis and a policy in seconds', () => {
+
+  it.concurrent('records warning, breach, reminder and escalation once each, within a second of their instants', async () => {
     const { engineerId, managerId } = await engineerWithManager(service, 'timers1');
     const submitted = await service.request('POST', '/v1/cases', { body: submission() });
     expect(submitted.status).toBe(201);
@@ -60,7 +63,7 @@ describe('SLA timers with real Redis and a policy in seconds', () => {
     expect(current.body.sla.initialResponse).toMatchObject({ state: 'breached', breachedAt: clock.dueAt });
   }, 30_000);
 
-  it('an update in time meets the clock: no warning or breach follows', async () => {
+  it.concurrent('an update in time meets the clock: no warning or breach follows', async () => {
     const submitted = await service.request('POST', '/v1/cases', { body: submission() });
     const caseId = submitted.body.caseId;
     const update = await service.request('POST', `/v1/cases/${caseId}/updates`, { body: { channel: 'phone', summary: 'On it' } });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnService, ServiceProcess } from '../support/service-process';
+import { seedEmbeddedStore } from '../support/pglite-template';
 import { TEST_KEYS, writeTestApiKeys } from '../support/test-service';
 import { secondsPolicy, submission, waitUntil } from '../support/case-requests';
 import { PrivatePostgres, PrivateRedis, startPrivatePostgres, startPrivateRedis } from '../support/private-servers';
@@ -213,6 +214,7 @@ describe.each(['postgres', 'embedded'] as const)('role all on %s: Redis stops (a
 
   beforeAll(async () => {
     if (store === 'postgres') postgres = await startPrivatePostgres();
+    else await seedEmbeddedStore(dir); // an empty cluster ready (first-start initdb is crash-recovery's)
     redis = await startPrivateRedis();
   }, 90_000);
   afterAll(async () => {

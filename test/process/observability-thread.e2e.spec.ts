@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAIN_JS, spawnService, ServiceProcess } from '../support/service-process';
+import { seedEmbeddedStore } from '../support/pglite-template';
 import { deleteRedisKeys, TEST_KEYS, TestService, writeTestApiKeys } from '../support/test-service';
 import { engineerWithManager, secondsPolicy, submission, waitUntil } from '../support/case-requests';
 import { promtoolCheck, sample } from '../support/metrics-text';
@@ -46,6 +47,7 @@ describe('role all: the background thread logs and counts, and /metrics shows bo
   beforeAll(async () => {
     const policyFile = join(dir, 'policy.json');
     writeFileSync(policyFile, JSON.stringify(secondsPolicy('obs-thread')));
+    await seedEmbeddedStore(dir);
     service = await spawnService({
       DATA_DIR: dir,
       API_KEYS_FILE: writeTestApiKeys(dir),

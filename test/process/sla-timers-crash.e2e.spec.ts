@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { spawnService, ServiceProcess } from '../support/service-process';
+import { seedEmbeddedStore } from '../support/pglite-template';
 import { TEST_KEYS, writeTestApiKeys, deleteRedisKeys, withSearchPath } from '../support/test-service';
 import { secondsPolicy, submission, waitUntil } from '../support/case-requests';
 import { PgSqlClient } from '../../libs/event-store/sql/pg-sql-client';
@@ -75,6 +76,7 @@ describe('SLA timers survive crashes', () => {
 
   it('kill -9 while timers are pending, start again: every due action happens once', async () => {
     const env = { DATA_DIR: dir, API_KEYS_FILE: writeTestApiKeys(dir), REDIS_PREFIX: prefix, SLA_POLICY_FILE: policyFile(dir), SLA_SWEEP_INTERVAL_MS: '1000' };
+    await seedEmbeddedStore(dir);
     const first = await spawnService(env);
     processes.push(first);
     const caseIds = [await caseWithEngineer(first.url, 'k1'), await caseWithEngineer(first.url, 'k2')];
@@ -136,7 +138,7 @@ describe.each(['postgres', 'embedded'] as const)('role all on %s: the background
     const env =
       store === 'postgres'
         ? postgresEnv(dir, schema, prefix)
-        : { DATA_DIR: dir, API_KEYS_FILE: writeTestApiKeys(dir), REDIS_PREFIX: prefix, SLA_POLICY_FILE: policyFile(dir) };
+        : { DATA_DIR: await seedEmbeddedStore(dir), API_KEYS_FILE: writeTestApiKeys(dir), REDIS_PREFIX: prefix, SLA_POLICY_FILE: policyFile(dir) };
     service = await spawnService({ ...env, LOG_LEVEL: 'info' });
     expect(await (await fetch(`${service.url}/health`)).json()).toMatchObject({ status: 'ok', role: 'all' });
     expect(service.output()).toContain('background work in a worker thread');

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { track } from './child-processes';
 
 /** The built CLI (`npm test` compiles the project to dist/ before jest runs). */
 export const CLI_JS = join(__dirname, '../../dist/apps/cli/main.js');
@@ -16,7 +17,7 @@ export interface CliRun {
  */
 export function runCli(args: string[], env: Record<string, string>, script = CLI_JS): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = track(spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { track } from './child-processes';
 
 /** The built service (`npm test` compiles the project to dist/ before jest runs). */
 export const MAIN_JS = join(__dirname, '../../dist/apps/casetrail/main.js');
@@ -10,16 +11,19 @@ export interface ServiceProcess {
   output(): string;
   /** SIGKILL: no shutdown hook runs, as in a crash. */
   kill9(): Promise<void>;
-  stop(): Promise<void>;
+  /** SIGTERM, and SIGKILL if it has not exited `graceMs` later (a hung shutdown must not hang the test run). */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Starts the built service as a real process and waits until GET /health answers 200. */
 export async function spawnService(env: Record<string, string>, args: string[] = [], timeoutMs = 90_000): Promise<ServiceProcess> {
   const port = env.PORT ?? String(20000 + Math.floor(Math.random() * 20000));
-  const child = spawn(process.execPath, [MAIN_JS, ...args], {
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env, PORT: port },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = track(
+    spawn(process.execPath, [MAIN_JS, ...args], {
+      env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env, PORT: port },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
@@ -48,9 +52,11 @@ export async function spawnService(env: Record<string, string>, args: string[] =
       child.kill('SIGKILL');
       await exited;
     },
-    stop: async () => {
+    stop: async (graceMs = 30_000) => {
       if (child.exitCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
+      clearTimeout(timer);
     },
   };
 }

@@ -9,6 +9,7 @@ import { JsonLogger } from '../../libs/platform/logging/json-logger';
 import { Clock } from '../../libs/platform/clock/clock';
 import { PgSqlClient } from '../../libs/event-store/sql/pg-sql-client';
 import { testDatabaseUrl } from './test-database';
+import { seedEmbeddedStore } from './pglite-template';
 
 /** The API keys every test service accepts, by name. */
 export const TEST_KEYS = {
@@ -98,6 +99,8 @@ export async function startTestService(
     env.DATABASE_URL = withSearchPath(testDatabaseUrl(), schema);
   }
   Object.assign(env, options.env);
+  // The embedded store on this file's own empty DATA_DIR: start from the prepared empty cluster.
+  if ((env.EVENT_STORE ?? 'embedded') === 'embedded' && env.DATA_DIR === dataDir) await seedEmbeddedStore(dataDir);
   const service = await startService(loadConfig(env, []), { logger: options.logger ?? new JsonLogger('error'), clock: options.clock });
   return {
     url: service.url,

@@ -53,10 +53,20 @@ export function createClockCalculator(policy: SlaPolicy, policyHash: string = po
     autoResumeAfterMs: fixedMs(policy.autoResumeAfter ?? SLA_POLICY_DEFAULTS.autoResumeAfter, 'autoResumeAfter'),
   };
 
+  const dueFrom = (calendar: BusinessCalendar, target: Target, start: string): string =>
+    'ms' in target ? calendar.addBusinessTime(start, target.ms) : calendar.addBusinessDays(start, target.businessDays);
+
   return {
     policyVersion: policy.version,
     policyHash,
     publicHolidays: policy.businessCalendar.publicHolidays,
+    dueAt(kind, severity, startedAt, location): string {
+      // Exactly clockFor's dueAt without its warning and escalation instants (a replay needs only this).
+      const target = targets.get(`${kind}:${severity}`);
+      if (!target) throw new ValidationError(`unknown clock kind or severity ${JSON.stringify(`${kind}:${severity}`)}`, 'kind');
+      ianaZone(location.timeZone);
+      return dueFrom(calendarOf(severity, location), target, formatInstant(parseInstant(startedAt, 'startedAt')));
+    },
     caseRules,
     clockTimeBetween(severity, from, to, location): number {
       return calendarOf(severity, location).businessTimeBetween(from, to);
@@ -75,7 +85,7 @@ export function createClockCalculator(policy: SlaPolicy, policyHash: string = po
       const start = formatInstant(parseInstant(startedAt, 'startedAt'));
       const calendar = severityPolicy.calendar === '24x7' ? realTime : businessCalendar(location);
 
-      const dueAt = 'ms' in target ? calendar.addBusinessTime(start, target.ms) : calendar.addBusinessDays(start, target.businessDays);
+      const dueAt = dueFrom(calendar, target, start);
       const span = calendar.businessTimeBetween(start, dueAt);
       return {
         policyVersion: policy.version,

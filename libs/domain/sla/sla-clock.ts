@@ -34,6 +34,8 @@ export interface ClockCalculator {
   readonly policyHash: string;
   /** Whether business calendars close on the contact's public holidays (then a case needs a country). */
   readonly publicHolidays: boolean;
+  /** clockFor(...).dueAt alone, when the warning and escalation instants are not needed (replays). */
+  dueAt?(kind: ClockKind, severity: Severity, startedAt: string, location: CalendarLocation): string;
   /** The due instants of a clock of `kind` for `severity` that starts at `startedAt` (ISO-8601 UTC). */
   clockFor(kind: ClockKind, severity: Severity, startedAt: string, location: CalendarLocation): ClockDue;
   /**

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { DependencyUnavailableError } from '../../platform/health/dependency-unavailable';
 import { PgliteSqlClient } from './pglite-sql-client';
+import { seedPgliteDir } from '../../../test/support/pglite-template';
 
 /** Ends the owner's PGlite thread as a crash of that thread would (its 'exit' event, no close). */
 const killThread = (client: PgliteSqlClient) => (client as unknown as { worker: Worker }).worker.terminate();
@@ -27,7 +28,8 @@ describe('PgliteSqlClient: its thread dies', () => {
   it('on files: statements answer "unavailable" meanwhile, the thread starts again on the same files, nothing committed is lost', async () => {
     const restarts: Error[] = [];
     const unrecoverable: Error[] = [];
-    const owner = await PgliteSqlClient.open(join(dir, 'pglite'), { onRestart: (e) => restarts.push(e), onUnrecoverable: (e) => unrecoverable.push(e) });
+    // An empty cluster prepared beforehand (what is tested is the restart on existing files).
+    const owner = await PgliteSqlClient.open(await seedPgliteDir(join(dir, 'pglite')), { onRestart: (e) => restarts.push(e), onUnrecoverable: (e) => unrecoverable.push(e) });
     try {
       await owner.exec('create table items (id int primary key)');
       await owner.query('insert into items values (1), (2)');

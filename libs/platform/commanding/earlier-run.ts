@@ -4,7 +4,7 @@ import { CommandMetadata } from './command-metadata';
 import { idempotentId } from './command-ids';
 import { foldRecorded } from './stream-state-cache';
 import { parseStreamEvents } from '../../events/event-parser';
-import type { CommandOutcome } from './handle-command';
+import type { CommandOutcome } from './command-outcome';
 
 /**
  * A request with an Idempotency-Key whose events the stream already holds: its first run stored

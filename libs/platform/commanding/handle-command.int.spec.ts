@@ -8,6 +8,7 @@ import { FixedClock } from '../clock/clock';
 import { SYSTEM_PRINCIPAL } from '../auth/principal';
 import { CommandHandler } from './handle-command';
 import { StaleRevisionError } from './command-errors';
+import { freshPgliteDir } from '../../../test/support/pglite-template';
 
 /** A tally: adding is refused past a limit (a decision that depends on the whole history). */
 type Add = { type: 'Add'; n: number };
@@ -38,10 +39,12 @@ class ReadLog implements Pick<EventStore, 'readStream' | 'append'> {
 /** Two runners on one store stand for two API processes, each with its own state cache. */
 describe('CommandHandler: a stale cached state is caught up, not re-read', () => {
   let store: SqlEventStore;
+  let files: { dir: string; remove(): void };
   beforeAll(async () => {
-    store = await createEmbeddedEventStore(undefined);
+    files = await freshPgliteDir(); // a fresh database without an initdb of its own
+    store = await createEmbeddedEventStore(files.dir);
   });
-  afterAll(() => store.close());
+  afterAll(() => store.close().finally(files.remove));
 
   const runnerOn = (log: ReadLog) => new CommandHandler(log as unknown as EventStore, new FixedClock(new Date('2026-03-02T09:00:00Z')));
   const add = (runner: CommandHandler, streamId: string, n: number) =>

@@ -10,19 +10,11 @@ import { StaleRevisionError } from './command-errors';
 import { commandEventId } from './command-ids';
 import { commandNotRun, commandRan, commandType } from './command-observer';
 import { earlierRun } from './earlier-run';
+import type { CommandOutcome } from './command-outcome';
+export type { CommandOutcome } from './command-outcome';
 import { storedData } from '../../events/event-parser';
 import { foldRecorded, StreamState, StreamStateCache } from './stream-state-cache';
 
-export interface CommandOutcome<S, E> {
-  /** The aggregate's state after the command. */
-  readonly state: S;
-  /** The events this command wrote ([] when the decision was to do nothing). */
-  readonly events: E[];
-  /** The stream's revision after the command (-1: the stream does not exist). */
-  readonly revision: number;
-  /** The global position of the last event written, or of the stream's last event if none was. */
-  readonly position: string | null;
-}
 
 /** One command for one stream, complete: every outside fact is in `command` or `context`. */
 export interface CommandRequest<C, E extends DomainEvent, S, X extends DecideContext> {

@@ -4,6 +4,7 @@ import { PgliteSqlClient } from '../../event-store/sql/pglite-sql-client';
 import { PgSqlClient } from '../../event-store/sql/pg-sql-client';
 import { SqlClient } from '../../event-store/sql/sql-client';
 import { IDEMPOTENCY_TABLE_V1, IdempotencyStore } from './idempotency.store';
+import { freshPgliteDir } from '../../../test/support/pglite-template';
 
 interface Database {
   /** A client of the test's database (PostgreSQL: a pool; PGlite: the one connection). */
@@ -12,8 +13,9 @@ interface Database {
 }
 
 async function pglite(): Promise<Database> {
-  const sql = await PgliteSqlClient.open();
-  return { client: () => sql, close: () => sql.close() };
+  const files = await freshPgliteDir(); // a fresh database without an initdb of its own
+  const sql = await PgliteSqlClient.open(files.dir);
+  return { client: () => sql, close: () => sql.close().finally(files.remove) };
 }
 
 /** A schema of its own; each client() is a pool of its own, as another API process would have. */

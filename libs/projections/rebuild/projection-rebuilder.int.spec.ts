@@ -9,6 +9,7 @@ import { Projection } from '../projection';
 import { ProjectionRunner } from '../projection-runner';
 import { engineersProjection } from '../read-models/engineers.projection';
 import { ProjectionRebuilder, RebuildInProgressError, RebuildProgress, RebuildResult, UnknownProjectionError } from './projection-rebuilder';
+import { freshPgliteDir } from '../../../test/support/pglite-template';
 
 /**
  * A witness of exactly-once delivery: one row per event, keyed by the event id, so an event
@@ -73,8 +74,9 @@ const STORES: Array<[string, () => Promise<Fixture>]> = [
   [
     'embedded (PGlite, one connection: the switch-over reads the tail in its own transaction)',
     async () => {
-      const store = await createEmbeddedEventStore(undefined);
-      return { store, sql: store.sql, cleanup: () => store.close() };
+      const files = await freshPgliteDir(); // a fresh database without an initdb of its own
+      const store = await createEmbeddedEventStore(files.dir);
+      return { store, sql: store.sql, cleanup: () => store.close().finally(files.remove) };
     },
   ],
   [

@@ -1,0 +1,244 @@
+import type { CaseEvent } from '../../case/case.events';
+import type { CasePolicy } from '../../case/case.state';
+import { epochMs } from '../../case/instants';
+import type { ClockCalculator, Severity } from '../sla-clock';
+import { CaseClockReplay } from './case-clock-replay';
+import { ReplayedClock, ReplayOutcome } from './replayed-clock';
+
+export interface WhatIfFilter {
+  /** Cases submitted at or after this instant. */
+  readonly from?: string;
+  /** Cases submitted before this instant. */
+  readonly to?: string;
+  readonly partnerId?: string;
+}
+
+export interface OutcomeCounts {
+  clocks: number;
+  met: number;
+  breached: number;
+  stopped: number;
+  open: number;
+}
+
+/** One side of a clock in a change: its outcome and due instant under that policy. */
+export interface ClockSide {
+  readonly severity: Severity;
+  readonly dueAt: string;
+  readonly outcome: ReplayOutcome;
+}
+
+export interface WhatIfChange {
+  readonly caseId: string;
+  readonly reference: string;
+  readonly partnerId: string;
+  /** The first clockId of the chain (as recorded). */
+  readonly clockId: string;
+  readonly clock: ReplayedClock['clock'];
+  readonly change: 'newly-breached' | 'no-longer-breached';
+  readonly current: ClockSide;
+  readonly proposed: ClockSide;
+}
+
+export interface WhatIfResult {
+  readonly asOf: string;
+  readonly proposedPolicy: { readonly version: string; readonly hash: string };
+  readonly cases: number;
+  /** As each case really ran (the clocks as recorded), and replayed under the proposed policy. */
+  readonly current: OutcomeCounts;
+  readonly proposed: OutcomeCounts;
+  readonly bySeverity: Record<Severity, { readonly current: OutcomeCounts; readonly proposed: OutcomeCounts }>;
+  readonly newlyBreached: { readonly clocks: number; readonly cases: number };
+  readonly noLongerBreached: { readonly clocks: number; readonly cases: number };
+  readonly changes: WhatIfChange[];
+  /** true when more changes were found than listed (`changesLimit`). */
+  readonly changesTruncated: boolean;
+  /**
+   * On the cases that ran under the proposed policy itself (all of them when the proposed policy
+   * is the one in force): the replay against the breaches the live system recorded. `mismatches`
+   * must be empty. `pendingTimers`: clocks past due with no recorded event of their case since
+   * (the live system records those when their breach timer fires).
+   */
+  readonly agreement: {
+    readonly casesCompared: number;
+    readonly recordedBreaches: number;
+    readonly replayedBreaches: number;
+    readonly pendingTimers: number;
+    /** How many chains disagree (the first 50 are listed). */
+    readonly mismatchCount: number;
+    readonly mismatches: Array<{ readonly caseId: string; readonly clockId: string; readonly recorded: boolean; readonly replayed: boolean }>;
+  };
+}
+
+interface TrackedCase {
+  readonly reference: string;
+  readonly partnerId: string;
+  /** Whether it ran under the proposed policy itself (null: not known before its first clock). */
+  comparable: boolean | null;
+  readonly current: CaseClockReplay;
+  readonly proposed: CaseClockReplay;
+  /** Clocks settled on one side only so far, by first clockId. */
+  readonly halves: Map<string, { current?: ReplayedClock; proposed?: ReplayedClock }>;
+  changed: { newly: boolean; noLonger: boolean };
+}
+
+const counts = (): OutcomeCounts => ({ clocks: 0, met: 0, breached: 0, stopped: 0, open: 0 });
+const MAX_MISMATCHES_LISTED = 50;
+
+/**
+ * A what-if run: every case's clocks as the live system recorded them (the policy it really ran
+ * under) beside its recorded history replayed under `proposed`, clock by clock. Fed the events in
+ * store order (`apply`), it keeps only the cases' live clocks and the totals, so memory does
+ * not grow with the number of events. Pure: the instant the replay ends at is given.
+ */
+export class WhatIfRun {
+  private readonly cases = new Map<string, TrackedCase>();
+  private readonly current = counts();
+  private readonly proposedTotals = counts();
+  private readonly bySeverity = {
+    A: { current: counts(), proposed: counts() },
+    B: { current: counts(), proposed: counts() },
+    C: { current: counts(), proposed: counts() },
+  };
+  private readonly changes: WhatIfChange[] = [];
+  private changeCount = { newly: 0, noLonger: 0, newlyCases: 0, noLongerCases: 0 };
+  private readonly agreement = { casesCompared: 0, recordedBreaches: 0, replayedBreaches: 0, pendingTimers: 0, mismatchCount: 0, mismatches: [] as WhatIfResult['agreement']['mismatches'] };
+  private readonly fromMs: number;
+  private readonly toMs: number;
+
+  constructor(
+    private readonly proposed: ClockCalculator,
+    private readonly filter: WhatIfFilter = {},
+    private readonly changesLimit = 10_000,
+  ) {
+    this.fromMs = filter.from === undefined ? -Infinity : epochMs(filter.from);
+    this.toMs = filter.to === undefined ? Infinity : epochMs(filter.to);
+  }
+
+  get casesSeen(): number {
+    return this.cases.size;
+  }
+
+  /** One recorded event of a case stream (events of other cases may come in between). */
+  apply(event: CaseEvent): void {
+    if (event.type === 'CaseSubmitted') return this.submitted(event);
+    const tracked = this.cases.get(event.data.caseId);
+    if (!tracked) return;
+    if (tracked.comparable === null && event.type === 'SlaClockStarted') {
+      // A case from before policies were pinned runs under its first clock's policy.
+      tracked.comparable = this.isProposed({ version: event.data.policyVersion, hash: event.data.policyHash ?? null });
+      if (tracked.comparable) this.agreement.casesCompared++;
+    }
+    for (const clock of tracked.current.apply(event)) this.settle(tracked, 'current', clock);
+    for (const clock of tracked.proposed.apply(event)) this.settle(tracked, 'proposed', clock);
+  }
+
+  /** Ends the replay at `asOf`: every clock still unsettled is judged as it stands then. */
+  finish(asOf: string): WhatIfResult {
+    for (const tracked of this.cases.values()) {
+      for (const clock of tracked.current.finish(asOf)) this.settle(tracked, 'current', clock);
+      for (const clock of tracked.proposed.finish(asOf)) this.settle(tracked, 'proposed', clock);
+    }
+    return {
+      asOf,
+      proposedPolicy: { version: this.proposed.policyVersion, hash: this.proposed.policyHash },
+      cases: this.cases.size,
+      current: this.current,
+      proposed: this.proposedTotals,
+      bySeverity: this.bySeverity,
+      newlyBreached: { clocks: this.changeCount.newly, cases: this.changeCount.newlyCases },
+      noLongerBreached: { clocks: this.changeCount.noLonger, cases: this.changeCount.noLongerCases },
+      changes: this.changes,
+      changesTruncated: this.changeCount.newly + this.changeCount.noLonger > this.changes.length,
+      agreement: this.agreement,
+    };
+  }
+
+  private submitted(event: Extract<CaseEvent, { type: 'CaseSubmitted' }>): void {
+    const { data } = event;
+    const at = epochMs(data.at);
+    if (at < this.fromMs || at >= this.toMs) return;
+    if (this.filter.partnerId !== undefined && data.partnerId !== this.filter.partnerId) return;
+    const comparable = data.policyVersion === undefined ? null : this.isProposed({ version: data.policyVersion, hash: data.policyHash ?? null });
+    if (comparable) this.agreement.casesCompared++;
+    this.cases.set(data.caseId, {
+      reference: data.reference,
+      partnerId: data.partnerId,
+      comparable,
+      current: new CaseClockReplay(null, data.caseId),
+      proposed: new CaseClockReplay(this.proposed, data.caseId),
+      halves: new Map(),
+      changed: { newly: false, noLonger: false },
+    });
+  }
+
+  /** A pin naming the proposed policy (by hash; by version for clocks recorded before hashes). */
+  private isProposed(pin: CasePolicy): boolean {
+    return pin.hash !== null ? pin.hash === this.proposed.policyHash : pin.version === this.proposed.policyVersion;
+  }
+
+  private settle(tracked: TrackedCase, side: 'current' | 'proposed', clock: ReplayedClock): void {
+    const half = tracked.halves.get(clock.clockId) ?? {};
+    half[side] = clock;
+    if (!half.current || !half.proposed) {
+      tracked.halves.set(clock.clockId, half);
+      return;
+    }
+    tracked.halves.delete(clock.clockId);
+    this.compare(tracked, half.current, half.proposed);
+  }
+
+  private compare(tracked: TrackedCase, current: ReplayedClock, proposed: ReplayedClock): void {
+    add(this.current, current.outcome);
+    add(this.proposedTotals, proposed.outcome);
+    add(this.bySeverity[current.severity].current, current.outcome);
+    add(this.bySeverity[proposed.severity].proposed, proposed.outcome);
+
+    if (tracked.comparable) this.agree(tracked, proposed);
+
+    const wasBreached = current.outcome === 'breached';
+    const isBreached = proposed.outcome === 'breached';
+    if (wasBreached === isBreached) return;
+    const change = isBreached ? 'newly-breached' : 'no-longer-breached';
+    if (isBreached) {
+      this.changeCount.newly++;
+      if (!tracked.changed.newly) this.changeCount.newlyCases++;
+      tracked.changed.newly = true;
+    } else {
+      this.changeCount.noLonger++;
+      if (!tracked.changed.noLonger) this.changeCount.noLongerCases++;
+      tracked.changed.noLonger = true;
+    }
+    if (this.changes.length >= this.changesLimit) return;
+    const side = (c: ReplayedClock): ClockSide => ({ severity: c.severity, dueAt: c.dueAt, outcome: c.outcome });
+    this.changes.push({
+      caseId: current.caseId,
+      reference: tracked.reference,
+      partnerId: tracked.partnerId,
+      clockId: current.clockId,
+      clock: current.clock,
+      change,
+      current: side(current),
+      proposed: side(proposed),
+    });
+  }
+
+  private agree(tracked: TrackedCase, replay: ReplayedClock): void {
+    const recorded = tracked.proposed.recordedBreach(replay.clockId);
+    const replayed = replay.outcome === 'breached';
+    if (recorded) this.agreement.recordedBreaches++;
+    if (replayed) this.agreement.replayedBreaches++;
+    if (replayed && !recorded && replay.breachSeenBy === 'end') this.agreement.pendingTimers++;
+    else if (recorded !== replayed) {
+      this.agreement.mismatchCount++;
+      if (this.agreement.mismatches.length < MAX_MISMATCHES_LISTED) {
+        this.agreement.mismatches.push({ caseId: replay.caseId, clockId: replay.clockId, recorded, replayed });
+      }
+    }
+  }
+}
+
+function add(totals: OutcomeCounts, outcome: ReplayOutcome): void {
+  totals.clocks++;
+  totals[outcome]++;
+}

@@ -1,0 +1,144 @@
+import { SqlExecutor } from '../../event-store/sql/sql-client';
+import { isCaseEvent } from '../../events/event-parser';
+import type { StoredCaseEvent, StoredEvent } from '../../events/stored-event';
+import { caseIdOfStream } from '../../events/streams';
+import { domainProjection } from '../../projections/projection';
+import { OutcomeCase, foldOutcome } from './sla-outcomes.fold';
+
+/** The case events of a batch, each with its case id (events of streams that are no case's are left out). */
+function caseEventsOf(events: readonly StoredEvent[]): Array<{ caseId: string; event: StoredCaseEvent }> {
+  const found: Array<{ caseId: string; event: StoredCaseEvent }> = [];
+  for (const event of events) {
+    const caseId = caseIdOfStream(event.streamId);
+    if (caseId !== null && isCaseEvent(event)) found.push({ caseId, event });
+  }
+  return found;
+}
+
+/**
+ * SLA outcomes for the compliance reports: one row per clock (a severity restart continues the
+ * row of its first clockId) and one per case, with the columns the report groups and filters on.
+ * Each case's folded outcome state is kept with its revision, so a redelivered event is skipped.
+ */
+export const slaOutcomesProjection = domainProjection({
+  name: 'sla-outcomes',
+  tables: ['rm_sla_outcome_cases', 'rm_sla_outcomes'],
+  schema: (s) => `
+    create table if not exists rm_sla_outcome_cases${s} (
+      case_id text primary key,
+      partner_id text not null,
+      product text not null,
+      severity text,
+      engineer_id text,
+      submitted_at timestamptz not null,
+      resolved_at timestamptz,
+      resolution_ms bigint,
+      escalations integer not null,
+      revision bigint not null,
+      state json not null
+    );
+    create index if not exists rm_sla_outcome_cases_submitted${s} on rm_sla_outcome_cases${s} (submitted_at);
+    create index if not exists rm_sla_outcome_cases_partner${s} on rm_sla_outcome_cases${s} (partner_id, submitted_at);
+    create table if not exists rm_sla_outcomes${s} (
+      case_id text not null,
+      clock_id text not null,
+      clock text not null,
+      severity text not null,
+      partner_id text not null,
+      product text not null,
+      engineer_id text,
+      submitted_at timestamptz not null,
+      started_at timestamptz not null,
+      due_at timestamptz not null,
+      state text not null,
+      answered_at timestamptz,
+      answer_ms bigint,
+      paused_ms bigint not null,
+      escalated boolean not null,
+      primary key (case_id, clock_id)
+    );
+    create index if not exists rm_sla_outcomes_submitted${s} on rm_sla_outcomes${s} (submitted_at);
+    create index if not exists rm_sla_outcomes_partner${s} on rm_sla_outcomes${s} (partner_id, submitted_at);
+  `,
+  async apply(tx: SqlExecutor, events: StoredEvent[], s: string): Promise<void> {
+    const caseEvents = caseEventsOf(events);
+    if (caseEvents.length === 0) return;
+    const ids = [...new Set(caseEvents.map((e) => e.caseId))];
+    const rows = await tx.query<{ case_id: string; state: OutcomeCase; revision: string }>(
+      `select case_id, state, revision::text as revision from rm_sla_outcome_cases${s} where case_id = any($1)`,
+      [ids],
+    );
+    const cases = new Map<string, { state: OutcomeCase | null; revision: number; clocks: Set<string>; changed: boolean }>(
+      rows.map((r) => [r.case_id, { state: r.state, revision: Number(r.revision), clocks: new Set(), changed: false }]),
+    );
+    for (const { caseId, event } of caseEvents) {
+      const current = cases.get(caseId) ?? { state: null, revision: -1, clocks: new Set<string>(), changed: false };
+      cases.set(caseId, current);
+      if (event.revision <= current.revision) continue; // redelivered, or folded by a racing rebuild
+      const { state, changed } = foldOutcome(current.state, event);
+      current.state = state;
+      current.revision = event.revision;
+      current.changed = true;
+      changed.forEach((id) => current.clocks.add(id));
+    }
+    const caseRows = [];
+    const clockRows = [];
+    for (const [caseId, { state, revision, clocks, changed }] of cases) {
+      if (!changed || state === null) continue;
+      caseRows.push({
+        case_id: caseId,
+        partner_id: state.partnerId,
+        product: state.product,
+        severity: state.severity,
+        engineer_id: state.engineerId,
+        submitted_at: state.submittedAt,
+        resolved_at: state.resolvedAt,
+        resolution_ms: state.resolvedAt === null ? null : Date.parse(state.resolvedAt) - Date.parse(state.submittedAt),
+        escalations: state.escalations,
+        revision,
+        state,
+      });
+      for (const id of clocks) {
+        const c = state.clocks[id];
+        clockRows.push({
+          case_id: caseId,
+          clock_id: c.clockId,
+          clock: c.clock,
+          severity: c.severity,
+          partner_id: state.partnerId,
+          product: state.product,
+          engineer_id: c.engineerId,
+          submitted_at: state.submittedAt,
+          started_at: c.startedAt,
+          due_at: c.dueAt,
+          state: c.state,
+          answered_at: c.answeredAt,
+          answer_ms: c.answeredAt === null ? null : Date.parse(c.answeredAt) - Date.parse(c.startedAt),
+          paused_ms: c.pausedMs,
+          escalated: c.escalated,
+        });
+      }
+    }
+    if (caseRows.length === 0) return;
+    await tx.query(
+      `insert into rm_sla_outcome_cases${s} (case_id, partner_id, product, severity, engineer_id, submitted_at, resolved_at, resolution_ms, escalations, revision, state)
+       select * from json_to_recordset($1::json) as x(case_id text, partner_id text, product text, severity text, engineer_id text,
+              submitted_at timestamptz, resolved_at timestamptz, resolution_ms bigint, escalations integer, revision bigint, state json)
+       on conflict (case_id) do update set severity = excluded.severity, engineer_id = excluded.engineer_id, resolved_at = excluded.resolved_at,
+         resolution_ms = excluded.resolution_ms, escalations = excluded.escalations, revision = excluded.revision, state = excluded.state`,
+      [JSON.stringify(caseRows)],
+    );
+    if (clockRows.length === 0) return;
+    await tx.query(
+      `insert into rm_sla_outcomes${s} (case_id, clock_id, clock, severity, partner_id, product, engineer_id, submitted_at, started_at, due_at,
+                                        state, answered_at, answer_ms, paused_ms, escalated)
+       select * from json_to_recordset($1::json) as x(case_id text, clock_id text, clock text, severity text, partner_id text, product text,
+              engineer_id text, submitted_at timestamptz, started_at timestamptz, due_at timestamptz, state text, answered_at timestamptz,
+              answer_ms bigint, paused_ms bigint, escalated boolean)
+       on conflict (case_id, clock_id) do update set severity = excluded.severity, engineer_id = excluded.engineer_id, due_at = excluded.due_at,
+         state = excluded.state, answered_at = excluded.answered_at, answer_ms = excluded.answer_ms, paused_ms = excluded.paused_ms,
+         escalated = excluded.escalated`,
+      [JSON.stringify(clockRows)],
+    );
+  },
+});

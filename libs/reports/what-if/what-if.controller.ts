@@ -1,0 +1,62 @@
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { SlaPolicyError } from '../../domain/sla/sla-errors';
+import { EventStore } from '../../event-store/event-store';
+import { Roles } from '../../platform/auth/roles.decorator';
+import { Clock } from '../../platform/clock/clock';
+import { ProblemError } from '../../platform/http/problem';
+import { ApiProblems } from '../../platform/openapi/api-problems.decorator';
+import { EVENT_STORE } from '../../platform/tokens';
+import { WhatIfRequestDto } from '../dto/what-if.request.dto';
+import { WhatIfResultDto } from '../dto/reports.responses';
+import { runWhatIf } from './what-if.service';
+
+/**
+ * POST /v1/sla/what-if: every case's recorded history (in the range, of the partner) replayed
+ * under a proposed policy beside the policy it really ran under. Reads the store; writes nothing.
+ * A POST only because the policy document is a body.
+ */
+@ApiTags('sla')
+@ApiBearerAuth()
+@Controller('v1/sla')
+export class WhatIfController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly clock: Clock,
+  ) {}
+
+  @Post('what-if')
+  @HttpCode(200)
+  @Roles('manager', 'auditor')
+  @ApiOperation({
+    summary: 'Replay recorded cases under a proposed SLA policy',
+    description: 'Side by side with the policy each case ran under: clocks and breaches under each, the clocks whose outcome changes, totals per severity. Writes nothing.',
+  })
+  @ApiOkResponse({ type: WhatIfResultDto, description: 'The comparison' })
+  @ApiProblems(400, 401, 403, 429, 503)
+  async whatIf(@Body() body: WhatIfRequestDto) {
+    if (body.from !== undefined && body.to !== undefined && Date.parse(body.from) >= Date.parse(body.to)) {
+      throw ProblemError.of(400, 'from must be before to', { errors: [{ field: 'from', message: 'must be before to' }] });
+    }
+    try {
+      return await runWhatIf(
+        this.store,
+        {
+          policy: body.policy,
+          source: 'in the request body',
+          asOf: this.clock.nowIso(),
+          from: body.from && new Date(body.from).toISOString(),
+          to: body.to && new Date(body.to).toISOString(),
+          partnerId: body.partnerId,
+          changesLimit: body.changesLimit ?? 1000,
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof SlaPolicyError)) throw error;
+      // Every problem at once, named as at start, under the body's `policy` field.
+      throw ProblemError.of(400, error.message, {
+        errors: error.errors.map((e) => ({ field: e.field === '(root)' ? 'policy' : `policy.${e.field}`, message: e.message })),
+      });
+    }
+  }
+}

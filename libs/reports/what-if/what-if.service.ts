@@ -1,0 +1,56 @@
+import { createClockCalculator } from '../../domain/sla/clock-calculator';
+import { parseSlaPolicy } from '../../domain/sla/policy';
+import { policyFingerprint } from '../../domain/sla/policy-fingerprint';
+import { parseCaseEvents } from '../../events/event-parser';
+import { caseIdOfStream } from '../../events/streams';
+import { WhatIfFilter, WhatIfResult, WhatIfRun } from '../../domain/sla/replay/what-if';
+import { compareCheckpoints } from '../../event-store/checkpoint';
+import { EventStore } from '../../event-store/event-store';
+import { memoizedCalculator } from './memoized-calculator';
+
+export interface WhatIfRequest extends WhatIfFilter {
+  /** The proposed policy document, as in a policy file (validated like SLA_POLICY_FILE at start). */
+  readonly policy: unknown;
+  /** Where it came from, named in validation problems ("in the request body", a file path). */
+  readonly source: string;
+  /** The instant the replay ends at: clocks still running then are judged as they stand. */
+  readonly asOf: string;
+  readonly changesLimit?: number;
+}
+
+export interface WhatIfProgress {
+  readonly events: number;
+  readonly cases: number;
+}
+
+/** Streams are `case-<id>`; only those hold case events. */
+const PAGE = 5000;
+
+/**
+ * Runs a what-if over the store: validates the proposed policy (every problem at once, the same
+ * SlaPolicyError as at start), then streams every event once, in store order and in pages,
+ * through a WhatIfRun (memory: the cases' live clocks, not the events). Writes nothing. The side
+ * of the policy each case really ran under is its recorded clocks, so no recorded policy needs
+ * to be readable here.
+ */
+export async function runWhatIf(store: EventStore, request: WhatIfRequest, onProgress?: (progress: WhatIfProgress) => void): Promise<WhatIfResult> {
+  const policy = parseSlaPolicy(request.policy, request.source);
+  const proposed = memoizedCalculator(createClockCalculator(policy, policyFingerprint(policy)));
+  const run = new WhatIfRun(proposed, request, request.changesLimit);
+  // The events stored when the run starts: later ones are not part of this answer.
+  const head = (await store.headCheckpoint?.()) ?? null;
+  let events = 0;
+  // The next page is read while this one is replayed (the database works on the other core).
+  let next = store.readAll({ after: null, maxCount: PAGE });
+  for (;;) {
+    const page = await next;
+    if (page.events.length === 0) break;
+    const done = head !== null && compareCheckpoints(page.checkpoint, head) >= 0;
+    if (!done) next = store.readAll({ after: page.checkpoint, maxCount: PAGE });
+    events += page.events.length;
+    for (const event of parseCaseEvents(page.events)) if (caseIdOfStream(event.streamId) !== null) run.apply(event);
+    onProgress?.({ events, cases: run.casesSeen });
+    if (done) break;
+  }
+  return run.finish(request.asOf);
+}
