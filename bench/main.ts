@@ -167,17 +167,18 @@ async function main(): Promise<void> {
   const childTimeout = quick ? 5 * 60_000 : 40 * 60_000;
 
   let interrupted = false;
+  const storeLabel = (task: SuiteTask) => (typeof task.params.store === 'string' ? ` (${task.params.store})` : '');
   const attempt = async (task: SuiteTask) => {
     if (interrupted) return;
     const t0 = performance.now();
     try {
       const produced = await runInChild(task, childTimeout);
       metrics.push(...produced);
-      log('main', `${task.suite}${task.params.store ? ` (${task.params.store})` : ''} done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+      log('main', `${task.suite}${storeLabel(task)} done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     } catch (error) {
       const kept = (error as { partial?: Metric[] }).partial ?? [];
       metrics.push(...kept);
-      const message = `${task.suite}${task.params.store ? ` (${task.params.store})` : ''}: ${(error as Error).message}${kept.length ? ` (the ${kept.length} figures measured before are kept)` : ''}`;
+      const message = `${task.suite}${storeLabel(task)}: ${(error as Error).message}${kept.length ? ` (the ${kept.length} figures measured before are kept)` : ''}`;
       problems.push(message);
       log('main', `FAILED ${message}`);
     }

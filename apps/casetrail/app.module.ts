@@ -18,7 +18,7 @@ import { AlertDeliveryModule } from '../../libs/alerts/alert-delivery.module';
 import { ReportsHttpModule } from '../../libs/reports/reports-http.module';
 import type { SlaPolicyService } from '../../libs/sla/sla-policy.service';
 import { ALL_PROJECTIONS } from '../../libs/projections/read-models/all-projections';
-import { CHECKPOINTED_CONSUMERS, CheckpointedConsumers } from '../../libs/platform/tokens';
+import { CheckpointedConsumers } from '../../libs/platform/tokens';
 import type { AppConfig } from '../../libs/platform/config/app-config';
 
 /** The features' cores: services, command handlers, queries; no route, nothing running on its own. */

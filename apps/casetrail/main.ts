@@ -41,8 +41,9 @@ async function main(): Promise<void> {
         .then(() => process.exit(0));
       return stopping;
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    // The handler's promise is kept in `stopping` and settles on its own (both outcomes are handled above).
+    process.once('SIGTERM', (signal) => void stop(signal));
+    process.once('SIGINT', (signal) => void stop(signal));
   } catch (error) {
     const known = OPERATOR_ERRORS.some((type) => error instanceof type);
     // One line for the operator on stderr, and the same as JSON on stdout for the log shipper.

@@ -119,7 +119,7 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
         log(scope, `SQL statements during the run (incl. warm-up): ${queries.total()} for ~${commands} measured commands`);
         for (const [sql, n] of queries.top(20)) log(scope, `  ${n}\t${sql}`);
       }
-      const ok = (result.statuses['201'] ?? 0) as number;
+      const ok = result.statuses['201'] ?? 0;
       const failed = result.requests - ok;
       const latency = summarize(result.latencies);
       const rate = ok / (result.elapsedMs / 1000);

@@ -237,7 +237,7 @@ async function openOurs(schema: string): Promise<Door & { store: SqlEventStore }
 /** The store as it was before this benchmark's fixes (bench/support/baseline-event-store.ts). */
 async function openOursBefore(schema: string): Promise<Door> {
   const door = await openOurs(schema);
-  const store = (door as Door & { store: SqlEventStore }).store;
+  const store = door.store;
   await store.sql.exec(BASELINE_CT_APPEND_SQL);
   const toRecorded = (r: Record<string, any>) => ({
     id: r.event_id, streamId: r.stream_id, revision: Number(r.revision_text), position: r.position_text,

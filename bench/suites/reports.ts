@@ -17,6 +17,7 @@ import { randomCaseHistory, seededRandom } from '../../libs/domain/case/testing/
 import { DEFAULT_SLA_POLICY } from '../../libs/domain/sla/policy';
 import { compareCheckpoints } from '../../libs/event-store/checkpoint';
 import { createPostgresEventStore } from '../../libs/event-store/sql/create-sql-event-store';
+import { storedData } from '../../libs/events/event-parser';
 import { JsonLogger } from '../../libs/platform/logging/json-logger';
 import { ProjectionRunner } from '../../libs/projections/projection-runner';
 import { REPORT_GROUPS, ReportGroup, slaReport } from '../../libs/reports/compliance/sla-report.query';
@@ -79,7 +80,7 @@ async function oneSize(task: SuiteTask, size: number): Promise<Metric[]> {
       Array.from({ length: 8 }, async () => {
         for (let c = nextCase(); c; c = nextCase()) {
           await store.append(`case-${c.caseId}`, c.history.map(({ event, now }) => ({
-            id: randomUUID(), type: event.type, data: event.data as unknown as Record<string, unknown>,
+            id: randomUUID(), type: event.type, data: storedData(event),
             metadata: { actor: 'support-1', occurredAt: now, correlationId: randomUUID(), causationId: null },
           })), 'no_stream');
           if (performance.now() - lastLog > 10_000) {

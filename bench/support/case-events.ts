@@ -3,7 +3,6 @@ import { deterministicUuid } from '../../libs/platform/ids/deterministic-uuid';
 import { uuidv7 } from '../../libs/platform/ids/uuid-v7';
 import { caseDecider } from '../../libs/domain/case/case.decider';
 import { CaseCommand, CaseContext } from '../../libs/domain/case/case.commands';
-import { CaseEvent } from '../../libs/domain/case/case.events';
 import { CaseState } from '../../libs/domain/case/case.state';
 import { Product, Severity } from '../../libs/domain/case/case.types';
 import { EventStore, NewEvent } from '../../libs/event-store/event-store';
@@ -161,7 +160,7 @@ export class CaseEventGenerator {
     for (const [minutes, command] of commands) {
       const now = at(minutes);
       const context: CaseContext = { now, clocks: this.clocks };
-      const decided = caseDecider.decide(command, state, context) as CaseEvent[];
+      const decided = caseDecider.decide(command, state, context);
       for (const event of decided) {
         state = caseDecider.evolve(state, event);
         events.push(this.toNew(event, streamId, events.length, now));

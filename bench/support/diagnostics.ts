@@ -36,7 +36,7 @@ export function countQueries(): { reset(): void; top(n?: number): Array<[string,
   lite.transaction = function <T>(this: unknown, work: (tx: SqlExecutor) => Promise<T>) {
     count('BEGIN (embedded transaction)');
     return liteTransaction.call(this, (tx: SqlExecutor) =>
-      work({ query: (sql, params) => (count(sql), tx.query(sql, params)) } as SqlExecutor),
+      work({ query: (sql, params) => (count(sql), tx.query(sql, params)) }),
     ) as Promise<T>;
   };
   return {

@@ -27,7 +27,7 @@ export function signWebhook(secret: string, rawBody: string): string {
  */
 export class AlertWebhooks {
   readonly queue: Queue;
-  private worker: Worker | null = null;
+  private worker: Worker<WebhookJob> | null = null;
 
   constructor(
     private readonly redis: RedisConnection,

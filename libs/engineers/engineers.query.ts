@@ -16,13 +16,29 @@ export interface EngineerView {
   updatedAt: string;
 }
 
+/** A row of the query below, as either driver returns it (counts are bigint: text on pg, a number on PGlite). */
+type EngineerRow = {
+  engineer_id: string;
+  name: string;
+  email: string;
+  manager_id: string | null;
+  time_zone: string;
+  availability: EngineerAvailability;
+  registered_at: Date | string;
+  updated_at: Date | string;
+  open_a: string | number;
+  open_b: string | number;
+  open_c: string | number;
+  open_none: string | number;
+};
+
 /** Reads of the engineers projection. */
 @Injectable()
 export class EngineersQuery {
   constructor(@Inject(READ_MODEL_SQL) private readonly sql: SqlClient) {}
 
   async list(): Promise<EngineerView[]> {
-    const rows = await this.sql.query<Record<string, any>>(`
+    const rows = await this.sql.query<EngineerRow>(`
       select e.engineer_id, e.name, e.email, e.manager_id, e.time_zone, e.availability, e.registered_at, e.updated_at,
              count(c.case_id) filter (where c.severity = 'A') as open_a,
              count(c.case_id) filter (where c.severity = 'B') as open_b,

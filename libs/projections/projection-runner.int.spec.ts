@@ -43,7 +43,7 @@ describe('ProjectionRunner on PostgreSQL: one active instance per projection, th
       await store.append(`s-${i % 7}`, [{ id: randomUUID(), type: 'Tick', data: { i }, metadata: { actor: 't', occurredAt: new Date().toISOString(), correlationId: 'c', causationId: null } }], 'any');
     }
   };
-  const count = async () => (await admin.query<{ runner: string; n: string }>(`select runner, count(*)::text as n from ${schema}.seen_events group by runner`));
+  const count = async () => admin.query<{ runner: string; n: string }>(`select runner, count(*)::text as n from ${schema}.seen_events group by runner`);
   const waitFor = async (total: number) => {
     const deadline = Date.now() + 15_000;
     for (;;) {

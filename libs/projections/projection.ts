@@ -32,12 +32,14 @@ export interface Projection<E = RecordedEvent> {
 
 /** A projection of the domain's events: it receives them parsed (typed and upcast), never casts. */
 export function domainProjection(projection: Projection<StoredEvent>): Projection {
-  const { afterCommit } = projection;
   return {
     name: projection.name,
     tables: projection.tables,
     schema: (suffix) => projection.schema(suffix),
     apply: (tx, events, suffix) => projection.apply(tx, parseStoredEvents(events), suffix),
-    ...(afterCommit ? { afterCommit: (events: readonly RecordedEvent[], logger: JsonLogger) => afterCommit(parseStoredEvents(events), logger) } : {}),
+    // Called on the projection (not detached from it): an afterCommit written as a method may use `this`.
+    ...(projection.afterCommit
+      ? { afterCommit: (events: readonly RecordedEvent[], logger: JsonLogger) => projection.afterCommit?.(parseStoredEvents(events), logger) }
+      : {}),
   };
 }

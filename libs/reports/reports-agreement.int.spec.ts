@@ -4,6 +4,7 @@ import { randomCaseHistory, seededRandom } from '../domain/case/testing/random-h
 import { DEFAULT_SLA_POLICY } from '../domain/sla/policy';
 import { SlaPolicyError } from '../domain/sla/sla-errors';
 import { SqlEventStore } from '../event-store/sql/sql-event-store';
+import { storedData } from '../events/event-parser';
 import { SlaPolicyService } from '../sla/sla-policy.service';
 import { createSchemaEventStore } from '../../test/support/test-database';
 import { slaReport } from './compliance/sla-report.query';
@@ -47,7 +48,7 @@ describe('what-if and compliance report agree with the recorded events (PostgreS
         history.map(({ event, now }) => ({
           id: randomUUID(),
           type: event.type,
-          data: event.data as unknown as Record<string, unknown>,
+          data: storedData(event),
           metadata: { actor: 'support:alice', occurredAt: now, correlationId: randomUUID(), causationId: null },
         })),
         'no_stream',

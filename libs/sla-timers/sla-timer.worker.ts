@@ -24,7 +24,7 @@ const COMMAND_OF: Record<TimerAction, (clockId: string) => CaseAction> = {
  * until its instant.
  */
 export class SlaTimerWorker {
-  private worker: Worker | null = null;
+  private worker: Worker<SlaTimerJob> | null = null;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -37,7 +37,7 @@ export class SlaTimerWorker {
   }
 
   start(concurrency = 8): void {
-    this.worker = new Worker(SLA_TIMERS_QUEUE, (job, token) => this.process(job, token), {
+    this.worker = new Worker<SlaTimerJob>(SLA_TIMERS_QUEUE, (job, token) => this.process(job, token), {
       connection: this.redis.client({ forWorker: true }),
       prefix: this.redis.prefix,
       concurrency,
@@ -67,7 +67,7 @@ export class SlaTimerWorker {
 
   private async process(job: Job<SlaTimerJob>, token: string | undefined): Promise<void> {
     const { caseId, clockId, action, clockEventId } = job.data;
-    const toCommand = COMMAND_OF[action as TimerAction];
+    const toCommand = COMMAND_OF[action];
     if (!toCommand) throw new Error(`no handler for SLA timer job "${action}"`);
     const startedAt = Date.now();
     try {

@@ -116,6 +116,7 @@ export const slaTimersProjection = domainProjection({
         case 'SeverityAssigned': if (event.data.triage === true) want(event.data.caseId, TRIAGE_TIMER); break;
         case 'TriageAtRisk': want(event.data.caseId, TRIAGE_TIMER); break;
         case 'CaseResolved': case 'CaseClosed': endedCases.add(event.data.caseId); break;
+        default: break; // the other events touch no timer
       }
     }
     const rows = new Map<string, ClockTimersRow>();
@@ -227,6 +228,8 @@ export const slaTimersProjection = domainProjection({
         case 'CaseClosed':
           for (const row of rows.values()) if (row.case_id === event.data.caseId) done(row.case_id, row.clock_id);
           break;
+        default:
+          break; // the other events touch no timer
       }
     }
     for (const k of [...created, ...changed]) rows.get(k)!.next_at = nextAt(rows.get(k)!);

@@ -95,7 +95,7 @@ export class SlaPolicyRegistry {
               // the same version and hash (a retried append) is ignored when read.
               id: randomUUID(),
               type: SLA_POLICY_RECORDED,
-              data: data as unknown as Record<string, unknown>,
+              data: { ...data }, // the store takes a record; SlaPolicyRecordedData is an interface
               metadata: { actor: 'system', occurredAt: now, correlationId: hash, causationId: null },
             },
           ],

@@ -45,6 +45,8 @@ describe('npm run cli -- --help: usage on stdout, exit 0; bad usage on stderr, e
 });
 
 describe('scripts/run-cli.js (npm run cli): runs the build, builds only when it is missing or older than the sources', () => {
+  // The launcher is a plain CommonJS script outside the TypeScript project: loaded as such.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { buildReason } = require(LAUNCHER) as { buildReason(root: string): string | null };
   let root: string;
   beforeAll(() => {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { EventStore, NewEvent } from '../../libs/event-store/event-store';
 import { createPostgresEventStore } from '../../libs/event-store/sql/create-sql-event-store';
 import { PgSqlClient } from '../../libs/event-store/sql/pg-sql-client';
@@ -192,7 +191,7 @@ describe('npm run cli -- rebuild, on PostgreSQL beside the live projection', () 
     });
 
     let run: CliRun;
-    let during = 0;
+    let during: number;
     try {
       await new Promise((r) => setTimeout(r, 100));
       const before = written;

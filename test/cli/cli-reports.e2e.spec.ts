@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { randomCaseHistory, seededRandom } from '../../libs/domain/case/testing/random-history';
 import { DEFAULT_SLA_POLICY } from '../../libs/domain/sla/policy';
 import { SqlEventStore } from '../../libs/event-store/sql/sql-event-store';
+import { storedData } from '../../libs/events/event-parser';
 import { SlaPolicyService } from '../../libs/sla/sla-policy.service';
 import { runCli } from '../support/cli-process';
 import { createSchemaEventStore, testDatabaseUrl } from '../support/test-database';
@@ -38,7 +39,7 @@ describe('npm run cli -- what-if / report', () => {
       breaches += history.filter((h) => h.event.type === 'SlaBreached').length;
       cases++;
       await store.append(`case-${caseId}`, history.map(({ event, now }) => ({
-        id: randomUUID(), type: event.type, data: event.data as unknown as Record<string, unknown>,
+        id: randomUUID(), type: event.type, data: storedData(event),
         metadata: { actor: 'support:alice', occurredAt: now, correlationId: randomUUID(), causationId: null },
       })), 'no_stream');
     }

@@ -4,7 +4,7 @@ import { DEFAULT_SLA_POLICY } from '../../libs/domain/sla/policy';
 import type { CalendarLocation, ClockKind, Severity } from '../../libs/domain/sla/sla-clock';
 import { caseDecider } from '../../libs/domain/case/case.decider';
 import { CaseCommand, SubmitCase } from '../../libs/domain/case/case.commands';
-import { CaseEvent } from '../../libs/domain/case/case.events';
+import { CaseEvent, SlaClockResumed, SlaClockStarted } from '../../libs/domain/case/case.events';
 import { Case, CaseState } from '../../libs/domain/case/case.state';
 import { slaAsOf } from '../../libs/domain/case/sla-as-of';
 import { nextAvailableEngineer } from '../../libs/domain/case/next-engineer';
@@ -49,8 +49,8 @@ class CaseRun {
     return this.state as Case;
   }
 }
-const started = (events: CaseEvent[]) => events.find((e) => e.type === 'SlaClockStarted')?.data as Record<string, unknown> | undefined;
-const resumed = (events: CaseEvent[]) => events.find((e) => e.type === 'SlaClockResumed')?.data as Record<string, unknown> | undefined;
+const started = (events: CaseEvent[]) => events.find((e): e is SlaClockStarted => e.type === 'SlaClockStarted')?.data;
+const resumed = (events: CaseEvent[]) => events.find((e): e is SlaClockResumed => e.type === 'SlaClockResumed')?.data;
 const types = (events: CaseEvent[]) => events.map((e) => e.type);
 
 describe('docs/domain.md: calendars', () => {

@@ -309,8 +309,8 @@ describe('case commands over HTTP (embedded store)', () => {
       const [current, offShift, away, busy, free, free2] = ['a-cur', 'b-off', 'c-away', 'd-busy', 'e-free', 'f-free'].map((s) => `${p}-${s}`);
       for (const id of [current, offShift, away, busy, free, free2]) await registerEngineer(service, id, manager);
       for (const id of [current, busy, free, free2]) await setAvailability(service, id, 'on-shift');
-      let position = (await setAvailability(service, away, 'away')).body.position;
-      position = await everyoneOffShift(service, position, [current, busy, free, free2]);
+      const awayAt = (await setAvailability(service, away, 'away')).body.position;
+      await everyoneOffShift(service, awayAt, [current, busy, free, free2]);
 
       // busy holds another open A case; free holds a B case (only A cases count).
       const other = await submitCase(service, { proposedSeverity: 'A' });
@@ -318,7 +318,7 @@ describe('case commands over HTTP (embedded store)', () => {
       const bCase = await submitCase(service, { proposedSeverity: 'B' });
       await command(service, bCase.caseId, 'assignment', { engineerId: free });
       const { caseId } = await submitCase(service, { proposedSeverity: 'A' });
-      position = (await command(service, caseId, 'assignment', { engineerId: current })).body.position;
+      const position = (await command(service, caseId, 'assignment', { engineerId: current })).body.position;
 
       const workload = Object.fromEntries((await engineersAt(service, position)).map((e) => [e.engineerId, e]));
       expect(workload[current]).toMatchObject({ availability: 'on-shift', openCases: { A: 1 } });

@@ -30,7 +30,7 @@ describe('hostile input (embedded store)', () => {
       body,
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: JSON.parse(text) as any };
+    return { status: response.status, headers: response.headers, body: JSON.parse(text) };
   };
 
   const expectServing = async () => {
@@ -244,7 +244,7 @@ describe('hostile input (embedded store)', () => {
       const raw = await new Promise<string>((resolve, reject) => {
         const socket = connect(Number(port), '127.0.0.1', () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'));
         let text = '';
-        socket.on('data', (chunk) => (text += chunk));
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
         socket.on('close', () => resolve(text));
         socket.on('error', reject);
       });

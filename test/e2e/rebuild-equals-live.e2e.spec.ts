@@ -108,8 +108,8 @@ describe('a rebuild from the first event yields the live read models, row for ro
     }
     const live: Record<string, unknown[]> = {};
     for (const [table, query] of Object.entries(SNAPSHOTS)) live[table] = await sql.query(query);
-    expect((live.rm_cases as unknown[]).length).toBe(120);
-    expect((live.rm_alerts as unknown[]).length).toBeGreaterThanOrEqual(0);
+    expect(live.rm_cases.length).toBe(120);
+    expect(live.rm_alerts.length).toBeGreaterThanOrEqual(0);
 
     await new ProjectionRebuilder(store, sql, ALL_PROJECTIONS).rebuild();
 

@@ -12,7 +12,7 @@ const COMPOSE_FILE = join(DOCKER, 'compose.yaml');
  */
 const SCHEMA = JSON.parse(readFileSync(join(DOCKER, 'compose-spec.schema.json'), 'utf8'));
 
-const compose = () => parse(readFileSync(COMPOSE_FILE, 'utf8'), { merge: true }) as any;
+const compose = () => parse(readFileSync(COMPOSE_FILE, 'utf8'), { merge: true });
 const validate = new Ajv2020({ allErrors: true, strict: false }).compile(SCHEMA);
 const errorsOf = (document: unknown) => (validate(document) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
 

@@ -17,7 +17,7 @@ function imageCheck(): string[] {
 
 /** The compose file's api health check, on another port than the container's 3000. */
 function composeCheck(port: number): string[] {
-  const compose = parse(readFileSync(join(DOCKER, 'compose.yaml'), 'utf8'), { merge: true }) as any;
+  const compose = parse(readFileSync(join(DOCKER, 'compose.yaml'), 'utf8'), { merge: true });
   const [kind, ...command] = compose.services.api.healthcheck.test as string[];
   expect(kind).toBe('CMD');
   return command.map((part) => part.replace('127.0.0.1:3000', `127.0.0.1:${port}`));

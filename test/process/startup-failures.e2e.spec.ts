@@ -39,7 +39,7 @@ describe('start-up refuses a missing dependency with one line naming it', () => 
   it('a malformed API keys file names the file, the field and the reason', () => {
     const dir = mkdtempSync(join(tmpdir(), 'casetrail-keys-'));
     const file = join(dir, 'keys.json');
-    require('node:fs').writeFileSync(file, JSON.stringify([{ name: 'x', key: 'short', role: 'root' }]));
+    writeFileSync(file, JSON.stringify([{ name: 'x', key: 'short', role: 'root' }]));
     const { code, stderr } = start({ API_KEYS_FILE: file });
     expect(code).toBe(1);
     expect(stderr).toContain(`API keys file ${file} is invalid: [0].key must be a string of at least 16 characters; [0].role must be one of`);

@@ -103,7 +103,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     let output = '';
     await new Promise<void>((resolve, reject) => {
       const onData = (chunk: Buffer) => {
-        output += chunk;
+        output += chunk.toString();
         if (output.includes('Ready to accept connections')) resolve();
       };
       server.stdout?.on('data', onData);

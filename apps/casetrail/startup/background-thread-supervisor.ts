@@ -57,7 +57,7 @@ export async function startBackgroundThread(
       worker = null;
       setBackgroundThread(null);
       if (Date.now() - startedAt >= STABLE_AFTER_MS) delay = RESTART_MIN_MS;
-      const why = (lastError as Error | null)?.message ?? `exit code ${code}`;
+      const why = lastError?.message ?? `exit code ${code}`;
       logger.event('error', 'the background thread stopped; restarting it', { code, error: why, restartInMs: delay }, 'Startup');
       backgroundThreadStatus.set({ status: 'restarting', restarts, since: new Date().toISOString(), lastError: why });
       scheduleRestart();

@@ -7,7 +7,7 @@ import { SEVERITIES, UPDATE_CHANNELS } from '../../domain/case/case.types';
 import type { Severity, UpdateChannel } from '../../domain/case/case.types';
 
 export class AssignSeverityDto {
-  @ApiProperty({ enum: SEVERITIES }) @IsIn(SEVERITIES as unknown as string[], { message: 'severity must be one of A, B, C' }) severity!: Severity;
+  @ApiProperty({ enum: SEVERITIES }) @IsIn(SEVERITIES, { message: 'severity must be one of A, B, C' }) severity!: Severity;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(1000) reason!: string;
 }
 
@@ -21,7 +21,7 @@ export class AssignEngineerDto {
 
 export class LogUpdateDto {
   @ApiProperty({ enum: UPDATE_CHANNELS })
-  @IsIn(UPDATE_CHANNELS as unknown as string[], { message: 'channel must be one of email, phone, portal' })
+  @IsIn(UPDATE_CHANNELS, { message: 'channel must be one of email, phone, portal' })
   channel!: UpdateChannel;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(5000) summary!: string;
 }
@@ -41,12 +41,12 @@ export class ResolutionDto {
 /** POST /v1/cases/{id}/awaiting-partner: what staff need from the partner, sent as an update. */
 export class AwaitingPartnerDto {
   @ApiProperty({ enum: AWAITING_PARTNER_REASONS })
-  @IsIn(AWAITING_PARTNER_REASONS as unknown as string[], { message: `reason must be one of ${AWAITING_PARTNER_REASONS.join(', ')}` })
+  @IsIn(AWAITING_PARTNER_REASONS, { message: `reason must be one of ${AWAITING_PARTNER_REASONS.join(', ')}` })
   reason!: AwaitingPartnerReason;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(5000) summary!: string;
   @ApiPropertyOptional({ enum: UPDATE_CHANNELS, default: 'email' })
   @IsOptional()
-  @IsIn(UPDATE_CHANNELS as unknown as string[], { message: 'channel must be one of email, phone, portal' })
+  @IsIn(UPDATE_CHANNELS, { message: 'channel must be one of email, phone, portal' })
   channel?: UpdateChannel;
 }
 

@@ -74,15 +74,15 @@ export class SubmitCaseDto {
   @Matches(ID, { message: ID_MESSAGE })
   customerId?: string | null;
 
-  @ApiProperty({ enum: PRODUCTS }) @IsIn(PRODUCTS as unknown as string[], { message: `product must be one of ${PRODUCTS.join(', ')}` })
+  @ApiProperty({ enum: PRODUCTS }) @IsIn(PRODUCTS, { message: `product must be one of ${PRODUCTS.join(', ')}` })
   product!: Product;
 
   @ApiProperty({ enum: REQUEST_TYPES })
-  @IsIn(REQUEST_TYPES as unknown as string[], { message: `requestType must be one of ${REQUEST_TYPES.join(', ')}` })
+  @IsIn(REQUEST_TYPES, { message: `requestType must be one of ${REQUEST_TYPES.join(', ')}` })
   requestType!: RequestType;
 
   @ApiProperty({ enum: SUBMITTER_ROLES })
-  @IsIn(SUBMITTER_ROLES as unknown as string[], { message: `submitterRole must be one of ${SUBMITTER_ROLES.join(', ')}` })
+  @IsIn(SUBMITTER_ROLES, { message: `submitterRole must be one of ${SUBMITTER_ROLES.join(', ')}` })
   submitterRole!: SubmitterRole;
 
   @ApiPropertyOptional({ type: AzureDto })
@@ -110,7 +110,7 @@ export class SubmitCaseDto {
 
   @ApiPropertyOptional({ enum: SEVERITIES })
   @IsOptional()
-  @IsIn(SEVERITIES as unknown as string[], { message: 'proposedSeverity must be one of A, B, C' })
+  @IsIn(SEVERITIES, { message: 'proposedSeverity must be one of A, B, C' })
   proposedSeverity?: Severity;
 
   @ApiPropertyOptional({ type: [AttachmentDto] })

@@ -2,7 +2,7 @@ import { IllegalStateError } from '../shared/domain-errors';
 import { CaseContext, EscalateOverdue, RaiseSlaWarning, RecordSlaBreach } from './case.commands';
 import { CaseEvent } from './case.events';
 import { requireWorkedCase } from './case.guards';
-import { Case, CaseState, SlaClock, findClock } from './case.state';
+import { CaseState, SlaClock, findClock } from './case.state';
 import { SYSTEM_ACTOR } from './case.types';
 import { isBefore } from './instants';
 import { breachEvents } from './sla-clocks';

@@ -49,7 +49,7 @@ export function isKnownTimeZone(name: string): boolean {
 export function offsetAt(zone: IANAZone, instant: number): number {
   if (zone.name === 'UTC') return 0;
   let hours = OFFSETS.get(zone.name);
-  if (!hours) OFFSETS.set(zone.name, (hours = new Map()));
+  if (!hours) OFFSETS.set(zone.name, (hours = new Map<number, number>()));
   const hour = Math.floor(instant / HOUR_MS);
   const cached = hours.get(hour);
   if (cached !== undefined) return cached;

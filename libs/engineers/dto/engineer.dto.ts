@@ -26,6 +26,6 @@ export class RegisterEngineerDto {
 
 export class EngineerAvailabilityDto {
   @ApiProperty({ enum: ENGINEER_AVAILABILITIES })
-  @IsIn(ENGINEER_AVAILABILITIES as unknown as string[], { message: 'status must be one of on-shift, off-shift, away' })
+  @IsIn(ENGINEER_AVAILABILITIES, { message: 'status must be one of on-shift, off-shift, away' })
   status!: EngineerAvailability;
 }

@@ -80,7 +80,7 @@ export class EventStoreDbEventStore implements EventStore {
       result = await this.client.appendToStream(
         streamId,
         events.map((e) =>
-          jsonEvent({ id: e.id, type: e.type, data: e.data, metadata: e.metadata as Record<string, unknown> }),
+          jsonEvent({ id: e.id, type: e.type, data: e.data, metadata: e.metadata }),
         ),
         { streamState: toStreamState(expected) },
       );
@@ -288,6 +288,8 @@ export async function createEventStoreDbEventStore(connectionString: string): Pr
   try {
     client = KurrentDBClient.connectionString(normalized);
   } catch (error) {
+    // No `cause`: the client's error may quote the connection string, password and all; only its description is kept.
+    // eslint-disable-next-line preserve-caught-error
     throw new Error(
       `EVENTSTORE_CONNECTION_STRING "${redactConnectionString(connectionString)}" is invalid: ${describeError(error)}`,
     );

@@ -81,7 +81,9 @@ export class PgSignals implements SqlSignals {
 
   /** The LISTEN connection's server process id (tests, diagnostics); null while it is down. */
   get listenerPid(): number | null {
-    return (this.client as unknown as { processID?: number } | null)?.processID ?? null;
+    // pg sets `processID` on connect; @types/pg does not declare it.
+    const client: (Client & { processID?: number }) | null = this.client;
+    return client?.processID ?? null;
   }
 
   healthy(topic: string): boolean {

@@ -36,7 +36,7 @@ export class PgSqlClient implements SqlClient {
     client.on('error', onError);
     try {
       await client.query('BEGIN');
-      const result = await work({ query: async (sql, params = []) => (await client.query(sql, params)).rows });
+      const result = await work({ query: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) => (await client.query<R>(sql, params)).rows });
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -69,7 +69,7 @@ export class PgSqlClient implements SqlClient {
     };
     client.on('error', onError);
     try {
-      const { rows } = await client.query("select pg_try_advisory_lock(hashtextextended(current_schema() || ':' || $1, 7)) as locked", [name]);
+      const { rows } = await client.query<{ locked: boolean }>("select pg_try_advisory_lock(hashtextextended(current_schema() || ':' || $1, 7)) as locked", [name]);
       if (!rows[0].locked) {
         client.off('error', onError);
         client.release();

@@ -170,7 +170,7 @@ export class PgliteSqlClient implements SqlClient {
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) this.endpoint.ref();
       this.pending.set(id, { resolve, reject });
-      this.post({ ...message, id } as PgliteRequest);
+      this.post({ ...message, id });
     });
   }
 

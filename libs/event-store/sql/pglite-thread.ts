@@ -54,8 +54,11 @@ export type PgliteReply =
 
 /** The thread's body. Runs in the PGlite thread only: see this module's comment before using anything outside it. */
 export function pgliteThread(): void {
-  const { parentPort, workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
-  const data = workerData as PgliteThreadData;
+  // `require`, not `import`: this function's text runs on its own in the eval thread, where nothing is imported.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const threads = require('node:worker_threads') as typeof import('node:worker_threads');
+  const parentPort = threads.parentPort;
+  const data = threads.workerData as PgliteThreadData;
   const ROLLBACK = Symbol('rollback');
   /** topic -> the ports listening to it (SqlSignals across the process's threads). */
   const topics = new Map<string, Set<MessagePort>>();
@@ -91,6 +94,8 @@ export function pgliteThread(): void {
           if (message.op === 'commit') return void (end = message);
           if (message.op === 'rollback') {
             end = message;
+            // A sentinel, not an error: it makes PGlite roll the transaction back and is recognised below.
+            // eslint-disable-next-line @typescript-eslint/only-throw-error
             throw ROLLBACK;
           }
           try {
@@ -171,6 +176,7 @@ export function pgliteThread(): void {
   };
 
   const main = async (): Promise<void> => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- see the top of this function
     const { PGlite: Database } = require(data.module) as typeof import('@electric-sql/pglite');
     const db = data.dataDir ? new Database(data.dataDir) : new Database();
     await db.waitReady;

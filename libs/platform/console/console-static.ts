@@ -40,7 +40,7 @@ export function registerConsole(app: NestFastifyApplication, logger: JsonLogger)
     list: false,
     setHeaders: (reply: { setHeader?(n: string, v: string): void; header?(n: string, v: string): void }, path: string) =>
       setCacheControl(reply, /[/\\]assets[/\\]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache'),
-  } as Parameters<NestFastifyApplication['useStaticAssets']>[0]);
+  });
   // `/console` and `/console/` are the page (the router ignores a trailing slash).
   const fastify = app.getHttpAdapter().getInstance();
   fastify.get('/console', (_request, reply) => {

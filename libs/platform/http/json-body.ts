@@ -1,5 +1,7 @@
 import { ProblemError } from './problem';
 
+// JSON's own whitespace (RFC 8259) is spelled with control characters on purpose.
+// eslint-disable-next-line no-control-regex
 const FIRST_NON_WHITESPACE = /^[\x20\x09\x0a\x0d]*([^\x20\x09\x0a\x0d]|$)/;
 
 /**

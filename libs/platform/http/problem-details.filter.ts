@@ -66,7 +66,8 @@ function fromHttpException(error: HttpException): Problem {
   }
   if (status === 413) return problem(413, 'the request body is larger than allowed');
   const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
-  return problem(status, Array.isArray(message) ? message.join('; ') : String(message ?? error.message));
+  // Anything but a string or a list of strings (an object, a number) would print as "[object Object]" or worse.
+  return problem(status, Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message);
 }
 
 function isFastifyError(error: unknown): error is Error & { statusCode: number } {

@@ -1,6 +1,7 @@
 import { ProblemError } from './problem';
 
 /** A NUL, or a UTF-16 surrogate without its pair: neither can be stored (PostgreSQL's jsonb and text refuse them). */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**

@@ -60,7 +60,7 @@ function toOpenApi31(document: OpenAPIObject): OpenAPIObject {
       delete schema.nullable;
       if (typeof schema.type === 'string') {
         schema.type = [schema.type, 'null'];
-        if (Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...schema.enum, null];
+        if (Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...(schema.enum as unknown[]), null];
       } else {
         const { description, ...rest } = schema;
         for (const key of Object.keys(schema)) delete schema[key];

@@ -109,6 +109,8 @@ export const engineersProjection = domainProjection({
         case 'TransferredOnSeverityACall':
           patch(event.data.caseId, { engineer_id: event.data.toEngineerId });
           break;
+        default:
+          break; // the other events change no engineer row
       }
     }
     if (cases.size) {

@@ -96,9 +96,18 @@ export async function slaReport(sql: SqlExecutor, query: SlaReportQuery): Promis
   // The same filter in both queries; in the clock query $1 is `now`, so its parameters start at $2.
   const values: unknown[] = [];
   const conditions: Array<(n: number) => string> = [];
-  if (query.from !== undefined) values.push(query.from), conditions.push((n) => `submitted_at >= $${n}`);
-  if (query.to !== undefined) values.push(query.to), conditions.push((n) => `submitted_at < $${n}`);
-  if (query.partnerId !== undefined) values.push(query.partnerId), conditions.push((n) => `partner_id = $${n}`);
+  if (query.from !== undefined) {
+    values.push(query.from);
+    conditions.push((n) => `submitted_at >= $${n}`);
+  }
+  if (query.to !== undefined) {
+    values.push(query.to);
+    conditions.push((n) => `submitted_at < $${n}`);
+  }
+  if (query.partnerId !== undefined) {
+    values.push(query.partnerId);
+    conditions.push((n) => `partner_id = $${n}`);
+  }
   const filterFrom = (first: number) => (conditions.length ? `where ${conditions.map((c, i) => c(first + i)).join(' and ')}` : '');
   const groupBy = query.groupBy;
   const clockGroup = groupBy ? GROUP_SQL[groupBy].clock : `'all'`;

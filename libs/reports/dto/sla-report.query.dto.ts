@@ -20,7 +20,7 @@ export class SlaReportQueryDto {
 
   @ApiPropertyOptional({ enum: REPORT_GROUPS, description: 'One line per value; month: the month (UTC) of submission' })
   @IsOptional()
-  @IsIn(REPORT_GROUPS as unknown as string[], { message: `groupBy must be one of ${REPORT_GROUPS.join(', ')}` })
+  @IsIn(REPORT_GROUPS, { message: `groupBy must be one of ${REPORT_GROUPS.join(', ')}` })
   groupBy?: ReportGroup;
 
   @ApiPropertyOptional({ description: "Only this partner's cases (a partner key always gets only its own)" })

@@ -69,7 +69,11 @@ export function foldOutcome(state: OutcomeCase | null, event: CaseEvent): { stat
     case 'EngineerAssigned':
     case 'TransferredOnSeverityACall': {
       s.engineerId = event.type === 'EngineerAssigned' ? event.data.engineerId : event.data.toEngineerId;
-      for (const c of Object.values(s.clocks)) if (isLive(c)) (c.engineerId = s.engineerId), touch(c);
+      for (const c of Object.values(s.clocks)) {
+        if (!isLive(c)) continue;
+        c.engineerId = s.engineerId;
+        touch(c);
+      }
       break;
     }
     case 'SlaClockStarted': {
@@ -104,12 +108,18 @@ export function foldOutcome(state: OutcomeCase | null, event: CaseEvent): { stat
     }
     case 'SlaBreached': {
       const c = clockOf(event.data.clockId);
-      if (c) (c.state = 'breached'), touch(c);
+      if (c) {
+        c.state = 'breached';
+        touch(c);
+      }
       break;
     }
     case 'SlaClockPaused': {
       const c = clockOf(event.data.clockId);
-      if (c && c.state === 'running') (c.state = 'paused'), touch(c);
+      if (c && c.state === 'running') {
+        c.state = 'paused';
+        touch(c);
+      }
       break;
     }
     case 'SlaClockResumed': {
@@ -125,13 +135,20 @@ export function foldOutcome(state: OutcomeCase | null, event: CaseEvent): { stat
     case 'EscalatedToManager': {
       s.escalations++;
       const c = clockOf(event.data.clockId);
-      if (c) (c.escalated = true), touch(c);
+      if (c) {
+        c.escalated = true;
+        touch(c);
+      }
       break;
     }
     case 'CaseResolved':
     case 'CaseClosed':
       if (event.type === 'CaseResolved') s.resolvedAt = at;
-      for (const c of Object.values(s.clocks)) if (isLive(c)) (c.state = 'stopped'), touch(c);
+      for (const c of Object.values(s.clocks)) {
+        if (!isLive(c)) continue;
+        c.state = 'stopped';
+        touch(c);
+      }
       break;
     case 'CaseReopened':
       s.resolvedAt = null;

@@ -145,7 +145,11 @@ export function clockStarted(
   n: number,
   severity: Severity,
   startedAt: string,
-  { cause = 'severity-assigned' as ClockStartCause, replacesClockId = null as string | null, at = startedAt } = {},
+  {
+    cause = 'severity-assigned',
+    replacesClockId = null,
+    at = startedAt,
+  }: { cause?: ClockStartCause; replacesClockId?: string | null; at?: string } = {},
 ): SlaClockStarted {
   const due = fakeClocks.clockFor(kind, severity, startedAt, LOCATION);
   return {
@@ -179,14 +183,22 @@ export function updateSent(
 
 export function engineerAssigned(
   engineerId = 'eng-bob',
-  { managerId = 'mgr-carol' as string | null, previousEngineerId = null as string | null, at = min(-20) } = {},
+  {
+    managerId = 'mgr-carol',
+    previousEngineerId = null,
+    at = min(-20),
+  }: { managerId?: string | null; previousEngineerId?: string | null; at?: string } = {},
 ): CaseEvent {
   return { type: 'EngineerAssigned', data: { caseId: CASE_ID, engineerId, managerId, previousEngineerId, by: AGENT, at } };
 }
 
 export function slaBreached(
   clock: SlaClockStarted,
-  { at = clock.data.dueAt, engineerId = null as string | null, detectedBy = 'timer' as 'timer' | 'catch-up' } = {},
+  {
+    at = clock.data.dueAt,
+    engineerId = null,
+    detectedBy = 'timer',
+  }: { at?: string; engineerId?: string | null; detectedBy?: 'timer' | 'catch-up' } = {},
 ): CaseEvent {
   const { clock: kind, clockId, severity, dueAt } = clock.data;
   return {

@@ -182,7 +182,10 @@ export class CaseClockReplay {
   private computeDue(clock: LiveClock, recordedDueAt?: string): void {
     const { calculator: c } = this;
     if (c === null) {
-      if (recordedDueAt !== undefined) (clock.dueAt = recordedDueAt), (clock.dueMs = epochMs(recordedDueAt));
+      if (recordedDueAt !== undefined) {
+        clock.dueAt = recordedDueAt;
+        clock.dueMs = epochMs(recordedDueAt);
+      }
       return;
     }
     const due = c.dueAt ? c.dueAt(clock.clock, clock.severity, clock.startedAt, clock.location) : c.clockFor(clock.clock, clock.severity, clock.startedAt, clock.location).dueAt;
