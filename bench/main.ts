@@ -54,15 +54,21 @@ function parseArgs(argv: string[]): Args {
         args.quick = true;
         break;
       case '--suites': {
-        const names = value().split(',').map((s) => s.trim()).filter(Boolean);
+        const names = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const unknown = names.filter((n) => !(SUITES as readonly string[]).includes(n));
         if (unknown.length) throw new Error(`unknown suite(s) ${unknown.join(', ')}; known: ${SUITES.join(', ')}`);
         args.suites = names as SuiteName[];
         break;
       }
       case '--sizes':
-        args.sizes = value().split(',').map((s) => Number(s.trim()));
-        if (args.sizes.some((n) => !Number.isInteger(n) || n < 0)) throw new Error('--sizes takes whole numbers, e.g. 10000,100000');
+        args.sizes = value()
+          .split(',')
+          .map((s) => Number(s.trim()));
+        if (args.sizes.some((n) => !Number.isInteger(n) || n < 0))
+          throw new Error('--sizes takes whole numbers, e.g. 10000,100000');
         break;
       case '--no-write':
         args.write = false;
@@ -74,7 +80,9 @@ function parseArgs(argv: string[]): Args {
         args.render = value();
         break;
       case '--help':
-        process.stdout.write(`npm run bench [-- --quick] [--suites ${SUITES.join(',')}] [--sizes 10000,100000,1000000] [--no-write] [--render bench/results/full.json]\n`);
+        process.stdout.write(
+          `npm run bench [-- --quick] [--suites ${SUITES.join(',')}] [--sizes 10000,100000,1000000] [--no-write] [--render bench/results/full.json]\n`,
+        );
         process.exit(0);
         break;
       default:
@@ -107,7 +115,11 @@ function copyBuild(runId: string): { main: string; nodePath: string; remove(): v
   cpSync(dist, copy, { recursive: true, filter: (source) => !source.endsWith('.map') });
   const root = resolve(dist, '..');
   const nodePath = [join(root, 'node_modules'), process.env.NODE_PATH].filter(Boolean).join(':');
-  return { main: join(copy, 'bench', 'main.js'), nodePath, remove: () => rmSync(resolve(copy, '..'), { recursive: true, force: true }) };
+  return {
+    main: join(copy, 'bench', 'main.js'),
+    nodePath,
+    remove: () => rmSync(resolve(copy, '..'), { recursive: true, force: true }),
+  };
 }
 
 function runInChild(task: SuiteTask, timeoutMs: number): Promise<Metric[]> {
@@ -134,7 +146,8 @@ function runInChild(task: SuiteTask, timeoutMs: number): Promise<Metric[]> {
       clearTimeout(timer);
       current = null;
       if (metrics) resolveMetrics(metrics);
-      else reject(Object.assign(new Error(`${task.suite} exited with ${signal ?? code} before reporting`), { partial }));
+      else
+        reject(Object.assign(new Error(`${task.suite} exited with ${signal ?? code} before reporting`), { partial }));
     });
   });
 }
@@ -158,7 +171,10 @@ async function main(): Promise<void> {
   const runId = `bench_${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const quick = args.quick;
   const sizes = args.sizes ?? (quick ? [10_000] : [10_000, 100_000, 1_000_000]);
-  log('main', `run ${runId}: ${quick ? 'quick' : 'full'}, sizes ${sizes.map(sizeLabel).join(', ')}, suites ${args.suites.join(', ')}`);
+  log(
+    'main',
+    `run ${runId}: ${quick ? 'quick' : 'full'}, sizes ${sizes.map(sizeLabel).join(', ')}, suites ${args.suites.join(', ')}`,
+  );
   const machine = await machineInfo();
   buildCopy = copyBuild(runId);
   const metrics: Metric[] = [];
@@ -187,7 +203,8 @@ async function main(): Promise<void> {
   const cleanup = async () => {
     const dropped = await dropEverythingPrefixed(runId).catch((error: Error) => [`(cleanup failed: ${error.message})`]);
     const keys = await deleteKeysPrefixed(`ct-${runId}`).catch(() => 0);
-    if (dropped.length || keys) log('main', `cleaned up ${dropped.length} schemas/databases and ${keys} Redis keys left by the run`);
+    if (dropped.length || keys)
+      log('main', `cleaned up ${dropped.length} schemas/databases and ${keys} Redis keys left by the run`);
   };
   process.once('SIGINT', () => {
     interrupted = true;
@@ -233,7 +250,12 @@ async function main(): Promise<void> {
       await attempt({ ...base, suite: 'reports', sizes, params: {} });
     }
     if (args.suites.includes('timers')) {
-      await attempt({ ...base, suite: 'timers', sizes: args.sizes ?? (quick ? [10_000] : [10_000, 100_000, 1_000_000]), params: {} });
+      await attempt({
+        ...base,
+        suite: 'timers',
+        sizes: args.sizes ?? (quick ? [10_000] : [10_000, 100_000, 1_000_000]),
+        params: {},
+      });
     }
   } finally {
     await cleanup();
@@ -272,7 +294,10 @@ function ratios(metrics: Metric[]): Metric[] {
   for (const ours of metrics.filter((m) => m.key.endsWith('|ours') && m.unit === '/s')) {
     const group = ours.key.slice(0, -'|ours'.length);
     const peer = (variant: string) => metrics.find((m) => m.key === `${group}|${variant}` && m.size === ours.size);
-    for (const [variant, name] of [['emmett', 'Emmett'], ['raw', 'raw']] as const) {
+    for (const [variant, name] of [
+      ['emmett', 'Emmett'],
+      ['raw', 'raw'],
+    ] as const) {
       const other = peer(variant);
       if (!other || ours.value === null || other.value === null || !other.value) continue;
       const goal = RATIO_GOALS[`${group}|vs-${variant}`];

@@ -27,7 +27,8 @@ function newestSource(root) {
     for (const entry of entries) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts'))
+        newest = Math.max(newest, statSync(path).mtimeMs);
     }
   };
   for (const folder of SOURCES) walk(join(root, folder));
@@ -47,7 +48,10 @@ if (require.main === module) {
   const reason = buildReason();
   if (reason) {
     process.stderr.write(`casetrail: ${reason}; building first (npm run build)\n`);
-    const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    const build = spawnSync('npm', ['run', 'build', '--silent'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
   const run = spawnSync(process.execPath, [ENTRY, ...process.argv.slice(2)], { stdio: 'inherit' });

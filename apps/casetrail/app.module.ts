@@ -24,7 +24,14 @@ import type { AppConfig } from '../../libs/platform/config/app-config';
 /** The features' cores: services, command handlers, queries; no route, nothing running on its own. */
 const CORE: Type[] = [ProjectionsModule, EngineersModule, CasesModule, AlertsModule];
 /** The features' routes (`/v1/...`): the API. */
-const HTTP: Type[] = [EngineersHttpModule, CasesHttpModule, SlaHttpModule, AlertsHttpModule, ProjectionsHttpModule, ReportsHttpModule];
+const HTTP: Type[] = [
+  EngineersHttpModule,
+  CasesHttpModule,
+  SlaHttpModule,
+  AlertsHttpModule,
+  ProjectionsHttpModule,
+  ReportsHttpModule,
+];
 /** The consumers: read-model projections, the SLA timers (scheduler, BullMQ worker, sweep), alert delivery. */
 const CONSUMERS: Type[] = [ProjectionConsumersModule, SlaTimersModule, AlertDeliveryModule];
 

@@ -11,7 +11,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { startService } from './bootstrap';
 import { JsonLogger } from '../../libs/platform/logging/json-logger';
 import { answerMetricsRequests } from '../../libs/platform/metrics/background-metrics';
-import { BackgroundThreadData, BackgroundThreadMessage, STOP_BACKGROUND_THREAD } from './startup/background-thread-protocol';
+import {
+  BackgroundThreadData,
+  BackgroundThreadMessage,
+  STOP_BACKGROUND_THREAD,
+} from './startup/background-thread-protocol';
 
 async function run(): Promise<void> {
   const port = parentPort!;
@@ -22,7 +26,12 @@ async function run(): Promise<void> {
   // thread ends, and the HTTP thread starts a new one on a new connection (the supervisor).
   embeddedPort?.once('close', () => {
     if (stopping) return;
-    new JsonLogger(config.logLevel).event('error', 'the background thread lost its connection to the embedded store; ending it', {}, 'Startup');
+    new JsonLogger(config.logLevel).event(
+      'error',
+      'the background thread lost its connection to the embedded store; ending it',
+      {},
+      'Startup',
+    );
     process.exit(1);
   });
   port.on('message', (message: unknown) => {
@@ -39,5 +48,7 @@ async function run(): Promise<void> {
 }
 
 run().catch((error: Error) => {
-  parentPort!.postMessage({ failed: { name: error?.name ?? 'Error', message: error?.message ?? String(error) } } satisfies BackgroundThreadMessage);
+  parentPort!.postMessage({
+    failed: { name: error?.name ?? 'Error', message: error?.message ?? String(error) },
+  } satisfies BackgroundThreadMessage);
 });

@@ -52,7 +52,9 @@ export async function startService(
   // the HTTP thread's event loop (BENCHMARKS.md).
   const threaded = thread === 'main' && usesBackgroundThread(config);
   if (threaded && options.clock) {
-    throw new ConfigError(['a clock of its own cannot reach the background thread: start role all with BACKGROUND_THREAD=off to use one']);
+    throw new ConfigError([
+      'a clock of its own cannot reach the background thread: start role all with BACKGROUND_THREAD=off to use one',
+    ]);
   }
   const logger = options.logger ?? new JsonLogger(config.logLevel);
   const clock = options.clock ?? new SystemClock();
@@ -68,7 +70,17 @@ export async function startService(
     await slaPolicy.record(deps.eventStore, clock.nowIso(), logger);
     if (threaded) background = await startBackgroundThread(config, logger, deps.connectThread);
     app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.register({ config, parts, logger, clock, eventStore: deps.eventStore, readModels: deps.readModels, redis: deps.redis, apiKeys, slaPolicy }),
+      AppModule.register({
+        config,
+        parts,
+        logger,
+        clock,
+        eventStore: deps.eventStore,
+        readModels: deps.readModels,
+        redis: deps.redis,
+        apiKeys,
+        slaPolicy,
+      }),
       createHttpAdapter(logger),
       // The adapter registers the body parsers itself.
       { logger, abortOnError: false, bodyParser: false },
@@ -117,9 +129,14 @@ function loadKeys(config: AppConfig, logger: JsonLogger): ApiKeyRegistry {
   const dev = devApiKeys(config.dataDir);
   if (dev.created) {
     // Printed once, when made: the file keeps only their hashes (mode 600).
-    logger.event('warn', `dev mode: API keys generated in ${dev.file} (set API_KEYS_FILE in production)`, {
-      keys: dev.generated.map((k) => ({ name: k.name, role: k.role, key: k.key, partnerId: k.partnerId })),
-    }, 'Startup');
+    logger.event(
+      'warn',
+      `dev mode: API keys generated in ${dev.file} (set API_KEYS_FILE in production)`,
+      {
+        keys: dev.generated.map((k) => ({ name: k.name, role: k.role, key: k.key, partnerId: k.partnerId })),
+      },
+      'Startup',
+    );
   }
   return new ApiKeyRegistry(dev.keys);
 }

@@ -19,7 +19,12 @@ async function main(): Promise<void> {
     // its supervisor starts a fresh one. Either way one JSON line says why. (Lost dependencies
     // are not such errors: requests answer 503 and background work retries.)
     const fatal = (kind: string) => (error: unknown) => {
-      logger.event('error', `${kind}; exiting`, { error: (error as Error)?.message ?? String(error), stack: (error as Error)?.stack }, 'Process');
+      logger.event(
+        'error',
+        `${kind}; exiting`,
+        { error: (error as Error)?.message ?? String(error), stack: (error as Error)?.stack },
+        'Process',
+      );
       process.exit(1);
     };
     process.on('uncaughtException', fatal('uncaught exception'));
@@ -48,11 +53,16 @@ async function main(): Promise<void> {
     const known = OPERATOR_ERRORS.some((type) => error instanceof type);
     // One line for the operator on stderr, and the same as JSON on stdout for the log shipper.
     process.stderr.write(`casetrail: ${known ? (error as Error).message : (error as Error).stack}\n`);
-    logger.event('error', 'start-up failed; exiting', {
-      error: (error as Error)?.message ?? String(error),
-      errorType: (error as Error)?.name,
-      ...(known ? {} : { stack: (error as Error)?.stack }),
-    }, 'Startup');
+    logger.event(
+      'error',
+      'start-up failed; exiting',
+      {
+        error: (error as Error)?.message ?? String(error),
+        errorType: (error as Error)?.name,
+        ...(known ? {} : { stack: (error as Error)?.stack }),
+      },
+      'Startup',
+    );
     process.exit(1);
   }
 }

@@ -46,7 +46,9 @@ export function parseInstantArg(name: string, value: string | undefined): number
   const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i.test(value);
   const ms = Date.parse(value);
   if (!ok || !Number.isFinite(ms)) {
-    throw new UsageError(`--${name} must be an ISO-8601 instant with an offset, e.g. 2026-11-13T16:30:00+01:00 (got "${value}")`);
+    throw new UsageError(
+      `--${name} must be an ISO-8601 instant with an offset, e.g. 2026-11-13T16:30:00+01:00 (got "${value}")`,
+    );
   }
   return ms;
 }

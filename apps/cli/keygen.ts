@@ -8,7 +8,12 @@ import { UsageError } from './args';
  * refuses, so that it cannot be deployed by mistake. Standard output: `key <key>`,
  * `keyHash <hash>` and the entry as one JSON line; `note` (for standard error) says what to do.
  */
-export function keygenOutput(options: { name?: string; role?: string; partner?: string }): { stdout: string; note: string; key: string; keyHash: string } {
+export function keygenOutput(options: { name?: string; role?: string; partner?: string }): {
+  stdout: string;
+  note: string;
+  key: string;
+  keyHash: string;
+} {
   const { name, role, partner } = options;
   const problems: string[] = [];
   if ((name === undefined) !== (role === undefined)) problems.push('--name and --role go together');
@@ -19,7 +24,12 @@ export function keygenOutput(options: { name?: string; role?: string; partner?: 
   if (problems.length) throw new UsageError(problems.join('; '));
   const key = newApiKey();
   const keyHash = hashApiKey(key);
-  const entry = { name: name ?? '<name>', keyHash, role: role ?? '<role>', ...(partner !== undefined ? { partnerId: partner } : {}) };
+  const entry = {
+    name: name ?? '<name>',
+    keyHash,
+    role: role ?? '<role>',
+    ...(partner !== undefined ? { partnerId: partner } : {}),
+  };
   return {
     key,
     keyHash,

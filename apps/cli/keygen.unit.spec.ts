@@ -27,6 +27,8 @@ describe('keygen', () => {
     expect(() => keygenOutput({ name: 'x' })).toThrow(UsageError);
     expect(() => keygenOutput({ name: 'x', role: 'boss' })).toThrow('--role must be one of');
     expect(() => keygenOutput({ name: 'x', role: 'partner' })).toThrow('--partner is required with --role partner');
-    expect(() => keygenOutput({ name: 'x', role: 'ops', partner: 'p' })).toThrow('--partner is only for --role partner');
+    expect(() => keygenOutput({ name: 'x', role: 'ops', partner: 'p' })).toThrow(
+      '--partner is only for --role partner',
+    );
   });
 });

@@ -1,12 +1,24 @@
 import { once } from 'node:events';
-import { caseStream, eventsInRange, ExportedEvent, streamEvents, streamExists, TimeRange } from '../../libs/audit/event-export';
+import {
+  caseStream,
+  eventsInRange,
+  ExportedEvent,
+  streamEvents,
+  streamExists,
+  TimeRange,
+} from '../../libs/audit/event-export';
 import { describeOutcome, verifyEventStore } from '../../libs/audit/integrity';
 import { previewClocks } from '../../libs/domain/sla/clock-calculator';
 import { isKnownCountry, isKnownRegion } from '../../libs/domain/sla/public-holidays';
 import { timeZoneFitsCountry } from '../../libs/domain/sla/zone-countries';
 import { SlaPolicyError } from '../../libs/domain/sla/sla-errors';
 import { isKnownTimeZone } from '../../libs/domain/sla/zoned-time';
-import { ProjectionRebuilder, RebuildInProgressError, RebuildProgress, UnknownProjectionError } from '../../libs/projections/rebuild/projection-rebuilder';
+import {
+  ProjectionRebuilder,
+  RebuildInProgressError,
+  RebuildProgress,
+  UnknownProjectionError,
+} from '../../libs/projections/rebuild/projection-rebuilder';
 import { ALL_PROJECTIONS } from '../../libs/projections/read-models/all-projections';
 import { AppConfig, ConfigError, loadConfig } from '../../libs/platform/config/app-config';
 import { DependencyError } from '../../libs/platform/health/dependency-error';
@@ -36,10 +48,12 @@ const COMMANDS: Record<string, { synopsis: string[]; help: string }> = {
   },
   'what-if': {
     synopsis: ['what-if --policy <file> [--from <ISO>] [--to <ISO>] [--partner P] [--format table|json|csv]'],
-    help: "replay the recorded history of the cases submitted in [from, to) under a proposed SLA policy, beside the policy each case ran under: clocks, breaches, the clocks whose outcome changes (csv: those), totals per severity; progress on stderr; writes nothing",
+    help: 'replay the recorded history of the cases submitted in [from, to) under a proposed SLA policy, beside the policy each case ran under: clocks, breaches, the clocks whose outcome changes (csv: those), totals per severity; progress on stderr; writes nothing',
   },
   report: {
-    synopsis: ['report [--from <ISO>] [--to <ISO>] [--group-by severity|partner|engineer|product|month] [--partner P] [--format table|json|csv]'],
+    synopsis: [
+      'report [--from <ISO>] [--to <ISO>] [--group-by severity|partner|engineer|product|month] [--partner P] [--format table|json|csv]',
+    ],
     help: 'the SLA compliance report (as GET /v1/reports/sla) of the cases submitted in [from, to), from the sla-outcomes read model',
   },
   keygen: {
@@ -137,7 +151,10 @@ function config(): AppConfig {
   return loadConfig(process.env, []);
 }
 
-async function withDependencies<T>(options: { readModels: boolean }, work: (deps: CliDependencies) => Promise<T>): Promise<T> {
+async function withDependencies<T>(
+  options: { readModels: boolean },
+  work: (deps: CliDependencies) => Promise<T>,
+): Promise<T> {
   const deps = await openCliDependencies(config(), options);
   try {
     return await work(deps);
@@ -169,7 +186,10 @@ async function verify(argv: string[]): Promise<number> {
     const started = Date.now();
     const progress = throttled();
     const outcome = await verifyEventStore(eventStore, (checked) =>
-      progress(() => `verify: ${checked} events checked (${Math.round((checked * 1000) / Math.max(1, Date.now() - started))} events/s)`),
+      progress(
+        () =>
+          `verify: ${checked} events checked (${Math.round((checked * 1000) / Math.max(1, Date.now() - started))} events/s)`,
+      ),
     );
     const line = describeOutcome(outcome);
     if (outcome.status === 'unsupported') {
@@ -192,10 +212,14 @@ async function exportEvents(argv: string[]): Promise<number> {
   const caseId = args.options.get('case');
   const hasRange = args.options.has('from') || args.options.has('to');
   if (caseId === undefined && !hasRange) throw new UsageError('export needs --case <id>, or --from <ISO> --to <ISO>');
-  if (caseId !== undefined && !/^[A-Za-z0-9._:-]{1,200}$/.test(caseId)) throw new UsageError(`--case must be a case id (got "${caseId}")`);
+  if (caseId !== undefined && !/^[A-Za-z0-9._:-]{1,200}$/.test(caseId))
+    throw new UsageError(`--case must be a case id (got "${caseId}")`);
   let range: TimeRange | undefined;
   if (hasRange) {
-    range = { from: parseInstantArg('from', args.options.get('from')), to: parseInstantArg('to', args.options.get('to')) };
+    range = {
+      from: parseInstantArg('from', args.options.get('from')),
+      to: parseInstantArg('to', args.options.get('to')),
+    };
     if (range.from >= range.to) throw new UsageError('--from must be before --to');
   }
   return withDependencies({ readModels: false }, async ({ eventStore }) => {
@@ -270,16 +294,24 @@ async function preview(argv: string[]): Promise<number> {
     problems.push((error as Error).message);
   }
   const timeZone = args.options.get('time-zone');
-  if (timeZone === undefined || !isKnownTimeZone(timeZone)) problems.push('--time-zone must be an IANA time zone such as Europe/Paris');
+  if (timeZone === undefined || !isKnownTimeZone(timeZone))
+    problems.push('--time-zone must be an IANA time zone such as Europe/Paris');
   const country = args.options.get('country');
   if (country !== undefined && !(/^[A-Za-z]{2}$/.test(country) && isKnownCountry(country))) {
     problems.push('--country must be an ISO 3166-1 alpha-2 code whose public holidays are known, such as FR');
   }
   const region = args.options.get('region');
   if (region !== undefined && (country === undefined || (isKnownCountry(country) && !isKnownRegion(country, region)))) {
-    problems.push(`--region must be a region of --country whose public holidays are known, such as NSW for AU, CA for US, BY for DE`);
+    problems.push(
+      `--region must be a region of --country whose public holidays are known, such as NSW for AU, CA for US, BY for DE`,
+    );
   }
-  if (timeZone !== undefined && country !== undefined && isKnownTimeZone(timeZone) && !timeZoneFitsCountry(timeZone, country, region)) {
+  if (
+    timeZone !== undefined &&
+    country !== undefined &&
+    isKnownTimeZone(timeZone) &&
+    !timeZoneFitsCountry(timeZone, country, region)
+  ) {
     problems.push(`--time-zone ${timeZone} is not a time zone of ${country.toUpperCase()}`);
   }
   if (problems.length) throw new UsageError(problems.join('; '));
@@ -309,7 +341,11 @@ function reportsCli(): ReportsCli {
 function keygen(argv: string[]): number {
   const args = parseArgs(argv, ['name', 'role', 'partner']);
   if (args.positional.length) throw new UsageError(`keygen takes options only (got "${args.positional[0]}")`);
-  const { stdout, note } = keygenOutput({ name: args.options.get('name'), role: args.options.get('role'), partner: args.options.get('partner') });
+  const { stdout, note } = keygenOutput({
+    name: args.options.get('name'),
+    role: args.options.get('role'),
+    partner: args.options.get('partner'),
+  });
   process.stdout.write(stdout);
   err(note);
   return 0;

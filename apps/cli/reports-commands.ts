@@ -21,14 +21,17 @@ export interface ReportsCli {
 
 function common(args: ParsedArgs): { from?: string; to?: string; partnerId?: string; format: Format } {
   if (args.positional.length) throw new UsageError(`takes options only (got "${args.positional[0]}")`);
-  const iso = (name: string) => (args.options.has(name) ? new Date(parseInstantArg(name, args.options.get(name))).toISOString() : undefined);
+  const iso = (name: string) =>
+    args.options.has(name) ? new Date(parseInstantArg(name, args.options.get(name))).toISOString() : undefined;
   const from = iso('from');
   const to = iso('to');
   if (from !== undefined && to !== undefined && from >= to) throw new UsageError('--from must be before --to');
   const partnerId = args.options.get('partner');
-  if (partnerId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(partnerId)) throw new UsageError(`--partner must be a partner id (got "${partnerId}")`);
+  if (partnerId !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/.test(partnerId))
+    throw new UsageError(`--partner must be a partner id (got "${partnerId}")`);
   const format = (args.options.get('format') ?? 'table') as Format;
-  if (!['table', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be table, json or csv (got "${format}")`);
+  if (!['table', 'json', 'csv'].includes(format))
+    throw new UsageError(`--format must be table, json or csv (got "${format}")`);
   return { from, to, partnerId, format };
 }
 
@@ -46,18 +49,35 @@ export async function whatIfCommand(argv: string[], cli: ReportsCli): Promise<nu
     policy = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SlaPolicyError(file, [{ field: '(file)', message: code ? `cannot be read (${code})` : `is not valid JSON (${(error as Error).message})` }]);
+    throw new SlaPolicyError(file, [
+      {
+        field: '(file)',
+        message: code ? `cannot be read (${code})` : `is not valid JSON (${(error as Error).message})`,
+      },
+    ]);
   }
   return cli.withDependencies({ readModels: false }, async ({ eventStore }) => {
     const started = Date.now();
     let read = { events: 0, cases: 0 };
     const rate = () => Math.round((read.events * 1000) / Math.max(1, Date.now() - started));
-    const result = await runWhatIf(eventStore, { policy, source: file, asOf: new Date().toISOString(), ...filter, changesLimit: Number.MAX_SAFE_INTEGER }, (p) => {
-      read = p;
-      cli.progress(() => `what-if: ${p.events} events read, ${p.cases} cases (${rate()} events/s)`);
-    });
-    cli.done(`what-if: done, ${read.events} events read, ${result.cases} cases replayed in ${((Date.now() - started) / 1000).toFixed(1)} s (${rate()} events/s)`);
-    await cli.out(format === 'json' ? JSON.stringify(result, null, 2) + '\n' : format === 'csv' ? whatIfCsv(result) : whatIfTable(result));
+    const result = await runWhatIf(
+      eventStore,
+      { policy, source: file, asOf: new Date().toISOString(), ...filter, changesLimit: Number.MAX_SAFE_INTEGER },
+      (p) => {
+        read = p;
+        cli.progress(() => `what-if: ${p.events} events read, ${p.cases} cases (${rate()} events/s)`);
+      },
+    );
+    cli.done(
+      `what-if: done, ${read.events} events read, ${result.cases} cases replayed in ${((Date.now() - started) / 1000).toFixed(1)} s (${rate()} events/s)`,
+    );
+    await cli.out(
+      format === 'json'
+        ? JSON.stringify(result, null, 2) + '\n'
+        : format === 'csv'
+          ? whatIfCsv(result)
+          : whatIfTable(result),
+    );
     return 0;
   });
 }
@@ -73,8 +93,18 @@ export async function reportCommand(argv: string[], cli: ReportsCli): Promise<nu
   return cli.withDependencies({ readModels: true }, async ({ readModels }) => {
     // The tables exist once the service has run; on a fresh store the report is simply empty.
     await readModels!.exec(slaOutcomesProjection.schema(''));
-    const report = await slaReport(readModels!, { ...filter, groupBy: groupBy as ReportGroup | undefined, now: new Date().toISOString() });
-    await cli.out(format === 'json' ? JSON.stringify(report, null, 2) + '\n' : format === 'csv' ? slaReportCsv(report) : slaReportTable(report));
+    const report = await slaReport(readModels!, {
+      ...filter,
+      groupBy: groupBy as ReportGroup | undefined,
+      now: new Date().toISOString(),
+    });
+    await cli.out(
+      format === 'json'
+        ? JSON.stringify(report, null, 2) + '\n'
+        : format === 'csv'
+          ? slaReportCsv(report)
+          : slaReportTable(report),
+    );
     return 0;
   });
 }

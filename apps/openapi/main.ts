@@ -16,7 +16,16 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'casetrail-openapi-'));
   try {
     const config = loadConfig(
-      { ...process.env, ROLE: 'all', BACKGROUND_THREAD: 'off', API_KEYS_FILE: '', EVENT_STORE: 'embedded', DATA_DIR: dataDir, LOG_LEVEL: 'error', REDIS_PREFIX: `ct-openapi-${process.pid}` },
+      {
+        ...process.env,
+        ROLE: 'all',
+        BACKGROUND_THREAD: 'off',
+        API_KEYS_FILE: '',
+        EVENT_STORE: 'embedded',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'error',
+        REDIS_PREFIX: `ct-openapi-${process.pid}`,
+      },
       [],
     );
     const service = await startService(config, { listen: false });

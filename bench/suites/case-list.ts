@@ -37,16 +37,25 @@ export async function caseListSuite(task: SuiteTask): Promise<Metric[]> {
     if (probe.status === 404) {
       const reason = 'GET /v1/cases answered 404: the case list read model (rm_cases) is not there yet; suite skipped';
       log(scope, reason);
-      return [{ suite: SUITE, key: 'list.skipped', label: 'Case list', unit: 'ms', size: at, value: null, note: reason }];
+      return [
+        { suite: SUITE, key: 'list.skipped', label: 'Case list', unit: 'ms', size: at, value: null, note: reason },
+      ];
     }
     if (probe.status !== 200) throw new Error(`GET /v1/cases answered ${probe.status}: ${JSON.stringify(probe.body)}`);
-    const [{ open }] = await adminQuery<{ open: string }>(`select count(*)::text as open from ${schema}.rm_cases where status = 'open'`);
+    const [{ open }] = await adminQuery<{ open: string }>(
+      `select count(*)::text as open from ${schema}.rm_cases where status = 'open'`,
+    );
     log(scope, `${Number(open).toLocaleString('en-US')} open cases in rm_cases`);
 
     // Page 5 of the commonest filter, through the cursors the service hands out.
     let cursor: string | null = null;
     for (let page = 1; page < 5; page++) {
-      const r = await request(service.url, auth, 'GET', `/v1/cases?status=open&severity=B&limit=50${cursor ? `&cursor=${cursor}` : ''}`);
+      const r = await request(
+        service.url,
+        auth,
+        'GET',
+        `/v1/cases?status=open&severity=B&limit=50${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       cursor = r.body?.nextCursor ?? null;
       if (!cursor) break;
     }
@@ -65,18 +74,41 @@ export async function caseListSuite(task: SuiteTask): Promise<Metric[]> {
     let worst = { key: '', p99: 0, query: '' };
     for (const [key, query] of queries) {
       const first = await request(service.url, auth, 'GET', `/v1/cases?${query}`);
-      if (first.status !== 200) throw new Error(`${label(query)} answered ${first.status}: ${JSON.stringify(first.body)}`);
+      if (first.status !== 200)
+        throw new Error(`${label(query)} answered ${first.status}: ${JSON.stringify(first.body)}`);
       const items = (first.body.items as unknown[]).length;
-      const result = await runLoad({ baseUrl: service.url, authorization: auth, clients: 1, warmupMs: 0, count, targets: [{ method: 'GET', path: `/v1/cases?${query}` }] });
+      const result = await runLoad({
+        baseUrl: service.url,
+        authorization: auth,
+        clients: 1,
+        warmupMs: 0,
+        count,
+        targets: [{ method: 'GET', path: `/v1/cases?${query}` }],
+      });
       const s = summarize(result.latencies);
       const failed = result.requests - (result.statuses['200'] ?? 0);
-      log(scope, `${label(query)}: ${items} items, p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms${failed ? `, ${failed} failed` : ''}`);
+      log(
+        scope,
+        `${label(query)}: ${items} items, p50 ${s.p50.toFixed(2)} ms, p99 ${s.p99.toFixed(2)} ms${failed ? `, ${failed} failed` : ''}`,
+      );
       if (s.p99 > worst.p99) worst = { key, p99: s.p99, query };
       metrics.push({
-        suite: SUITE, key: `${key}.p99`, label: `${label(query).replace(/&cursor=[^&]+/, '&cursor=<page 5>')}: p99`, unit: 'ms', size: at, value: s.p99,
+        suite: SUITE,
+        key: `${key}.p99`,
+        label: `${label(query).replace(/&cursor=[^&]+/, '&cursor=<page 5>')}: p99`,
+        unit: 'ms',
+        size: at,
+        value: s.p99,
         note: `Case list: N events = N/10 open cases (1M events = 100k open cases), read models rebuilt by suite 3 then ANALYZEd; the service in-process with --role api, 1 client, ${count} requests per query.`,
       });
-      metrics.push({ suite: SUITE, key: `${key}.p50`, label: `${label(query).replace(/&cursor=[^&]+/, '&cursor=<page 5>')}: p50`, unit: 'ms', size: at, value: s.p50 });
+      metrics.push({
+        suite: SUITE,
+        key: `${key}.p50`,
+        label: `${label(query).replace(/&cursor=[^&]+/, '&cursor=<page 5>')}: p50`,
+        unit: 'ms',
+        size: at,
+        value: s.p50,
+      });
     }
     await explainWorst(schema, worst.query, scope);
     return metrics;
@@ -92,7 +124,14 @@ async function explainWorst(schema: string, query: string, scope: string): Promi
   const params = new URLSearchParams(query);
   const where: string[] = [];
   const values: unknown[] = [];
-  for (const [name, column] of [['status', 'status'], ['severity', 'severity'], ['engineerId', 'engineer_id'], ['partnerId', 'partner_id'], ['product', 'product'], ['sla', 'sla']]) {
+  for (const [name, column] of [
+    ['status', 'status'],
+    ['severity', 'severity'],
+    ['engineerId', 'engineer_id'],
+    ['partnerId', 'partner_id'],
+    ['product', 'product'],
+    ['sla', 'sla'],
+  ]) {
     const value = params.get(name);
     if (value) {
       values.push(value);

@@ -67,80 +67,162 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
       const auth = bearer('support');
       const admin = bearer('admin');
       // Engineers of our own (the filler's are there too, but the quick run may have none).
-      for (const [id, managerId] of [['bm-0', undefined], ['be-0', 'bm-0'], ['be-1', 'bm-0'], ['be-2', 'bm-0'], ['be-3', 'bm-0']] as const) {
+      for (const [id, managerId] of [
+        ['bm-0', undefined],
+        ['be-0', 'bm-0'],
+        ['be-1', 'bm-0'],
+        ['be-2', 'bm-0'],
+        ['be-3', 'bm-0'],
+      ] as const) {
         const r = await request(service.url, admin, 'POST', '/v1/engineers', {
-          engineerId: id, name: `Bench ${id}`, email: `${id}@example.com`, timeZone: 'Europe/Paris', ...(managerId ? { managerId } : {}),
+          engineerId: id,
+          name: `Bench ${id}`,
+          email: `${id}@example.com`,
+          timeZone: 'Europe/Paris',
+          ...(managerId ? { managerId } : {}),
         });
         if (r.status !== 201) throw new Error(`engineer ${id}: ${r.status} ${JSON.stringify(r.body)}`);
       }
       log(scope, `creating ${CASES} cases (submission, severity, engineer)`);
       const setupStarted = performance.now();
       const caseIds: string[] = [];
-      await forEachConcurrent(Array.from({ length: CASES }, (_, i) => i), 16, async (i) => {
-        const submitted = await request(service.url, auth, 'POST', '/v1/cases', submission(i));
-        if (submitted.status !== 201) throw new Error(`submission: ${submitted.status} ${JSON.stringify(submitted.body)}`);
-        const caseId = submitted.body.caseId as string;
-        const severity = i % 10 < 2 ? 'A' : i % 10 < 7 ? 'B' : 'C';
-        const s = await request(service.url, auth, 'POST', `/v1/cases/${caseId}/severity`, { severity, reason: 'impact assessed' });
-        if (s.status !== 200) throw new Error(`severity: ${s.status} ${JSON.stringify(s.body)}`);
-        const a = await request(service.url, auth, 'POST', `/v1/cases/${caseId}/assignment`, { engineerId: `be-${i % 4}` });
-        if (a.status !== 200) throw new Error(`assignment: ${a.status} ${JSON.stringify(a.body)}`);
-        caseIds.push(caseId);
-      });
+      await forEachConcurrent(
+        Array.from({ length: CASES }, (_, i) => i),
+        16,
+        async (i) => {
+          const submitted = await request(service.url, auth, 'POST', '/v1/cases', submission(i));
+          if (submitted.status !== 201)
+            throw new Error(`submission: ${submitted.status} ${JSON.stringify(submitted.body)}`);
+          const caseId = submitted.body.caseId as string;
+          const severity = i % 10 < 2 ? 'A' : i % 10 < 7 ? 'B' : 'C';
+          const s = await request(service.url, auth, 'POST', `/v1/cases/${caseId}/severity`, {
+            severity,
+            reason: 'impact assessed',
+          });
+          if (s.status !== 200) throw new Error(`severity: ${s.status} ${JSON.stringify(s.body)}`);
+          const a = await request(service.url, auth, 'POST', `/v1/cases/${caseId}/assignment`, {
+            engineerId: `be-${i % 4}`,
+          });
+          if (a.status !== 200) throw new Error(`assignment: ${a.status} ${JSON.stringify(a.body)}`);
+          caseIds.push(caseId);
+        },
+      );
       const setupSeconds = (performance.now() - setupStarted) / 1000;
-      log(scope, `cases ready in ${setupSeconds.toFixed(1)} s (${Math.round((CASES * 3) / setupSeconds)} setup commands/s); ${CLIENTS} clients posting updates`);
+      log(
+        scope,
+        `cases ready in ${setupSeconds.toFixed(1)} s (${Math.round((CASES * 3) / setupSeconds)} setup commands/s); ${CLIENTS} clients posting updates`,
+      );
 
       const durationMs = task.quick ? 3000 : 15000;
       const queries = countQueries();
       const cpuMeter = measureCpu();
       const switches = contextSwitches();
       const busy = threadBusy(service);
-      const result = await profileWindow(`commands-${kind}-${sizeLabel(size)}`, () => runLoad({
-        baseUrl: service.url,
-        authorization: auth,
-        clients: CLIENTS,
-        warmupMs: task.quick ? 1000 : 3000,
-        durationMs,
-        targets: caseIds.map((id, i) => ({
-          method: 'POST' as const,
-          path: `/v1/cases/${id}/updates`,
-          body: JSON.stringify({ channel: (['email', 'phone', 'portal'] as const)[i % 3], summary: 'Investigating with the customer; next update soon.' }),
-        })),
-      }));
+      const result = await profileWindow(`commands-${kind}-${sizeLabel(size)}`, () =>
+        runLoad({
+          baseUrl: service.url,
+          authorization: auth,
+          clients: CLIENTS,
+          warmupMs: task.quick ? 1000 : 3000,
+          durationMs,
+          targets: caseIds.map((id, i) => ({
+            method: 'POST' as const,
+            path: `/v1/cases/${id}/updates`,
+            body: JSON.stringify({
+              channel: (['email', 'phone', 'portal'] as const)[i % 3],
+              summary: 'Investigating with the customer; next update soon.',
+            }),
+          })),
+        }),
+      );
       const cpu = cpuMeter.stop();
       log(scope, busy());
       const switched = contextSwitches();
       if (switches && switched) {
         const secs = cpu.wallSeconds;
-        log(scope, `main thread context switches/s: voluntary ${Math.round((switched.voluntary - switches.voluntary) / secs)}, preempted ${Math.round((switched.involuntary - switches.involuntary) / secs)}`);
+        log(
+          scope,
+          `main thread context switches/s: voluntary ${Math.round((switched.voluntary - switches.voluntary) / secs)}, preempted ${Math.round((switched.involuntary - switches.involuntary) / secs)}`,
+        );
       }
       if (queries) {
         const commands = result.requests;
-        log(scope, `SQL statements during the run (incl. warm-up): ${queries.total()} for ~${commands} measured commands`);
+        log(
+          scope,
+          `SQL statements during the run (incl. warm-up): ${queries.total()} for ~${commands} measured commands`,
+        );
         for (const [sql, n] of queries.top(20)) log(scope, `  ${n}\t${sql}`);
       }
       const ok = result.statuses['201'] ?? 0;
       const failed = result.requests - ok;
       const latency = summarize(result.latencies);
       const rate = ok / (result.elapsedMs / 1000);
-      log(scope, `${Math.round(rate)} commands/s, p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, ${failed} failed ${failed ? JSON.stringify(result.statuses) + ' ' + result.firstError : ''}; ${describeCpu(cpu)}`);
+      log(
+        scope,
+        `${Math.round(rate)} commands/s, p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, ${failed} failed ${failed ? JSON.stringify(result.statuses) + ' ' + result.firstError : ''}; ${describeCpu(cpu)}`,
+      );
       const label = kind === 'postgres' ? 'postgres' : 'embedded (PGlite)';
       const at = sizeLabel(size);
       const note = `Commands: size = events already in the store (generated cases, projections marked caught up) before the ${CASES} cases are created; ${CLIENTS} clients for ${durationMs / 1000} s after a warm-up; each update appends UpdateSent + SlaClockStarted; the service also runs its projections, SLA scheduler and timer worker (role all).`;
       return [
         {
-          suite: SUITE, key: `commands.${kind}.rate`, label: `POST /updates, ${label}: commands/s`, unit: '/s', size: at, value: rate, note,
-          goal: kind === 'postgres' ? { op: '>=', target: 2000, text: '≥ 2,000/s' } : { op: '>=', target: 1500, text: '≥ 1,500/s' },
+          suite: SUITE,
+          key: `commands.${kind}.rate`,
+          label: `POST /updates, ${label}: commands/s`,
+          unit: '/s',
+          size: at,
+          value: rate,
+          note,
+          goal:
+            kind === 'postgres'
+              ? { op: '>=', target: 2000, text: '≥ 2,000/s' }
+              : { op: '>=', target: 1500, text: '≥ 1,500/s' },
         },
-        { suite: SUITE, key: `commands.${kind}.p50`, note: `${label}, ${at}: ${describeCpu(cpu)}`, label: `POST /updates, ${label}: p50`, unit: 'ms', size: at, value: latency.p50 },
         {
-          suite: SUITE, key: `commands.${kind}.p99`, label: `POST /updates, ${label}: p99`, unit: 'ms', size: at, value: latency.p99,
+          suite: SUITE,
+          key: `commands.${kind}.p50`,
+          note: `${label}, ${at}: ${describeCpu(cpu)}`,
+          label: `POST /updates, ${label}: p50`,
+          unit: 'ms',
+          size: at,
+          value: latency.p50,
+        },
+        {
+          suite: SUITE,
+          key: `commands.${kind}.p99`,
+          label: `POST /updates, ${label}: p99`,
+          unit: 'ms',
+          size: at,
+          value: latency.p99,
           ...(kind === 'postgres' ? { goal: { op: '<=' as const, target: 50, text: '< 50 ms' } } : {}),
         },
-        { suite: SUITE, key: `commands.${kind}.failed`, label: `POST /updates, ${label}: non-2xx answers`, unit: '', size: at, value: failed },
-        { suite: SUITE, key: `commands.${kind}.cpu.node`, label: `POST /updates, ${label}: CPU per command, Node (service + load generator)`, unit: 'ms', size: at, value: perCommand(cpu.self, rate) },
+        {
+          suite: SUITE,
+          key: `commands.${kind}.failed`,
+          label: `POST /updates, ${label}: non-2xx answers`,
+          unit: '',
+          size: at,
+          value: failed,
+        },
+        {
+          suite: SUITE,
+          key: `commands.${kind}.cpu.node`,
+          label: `POST /updates, ${label}: CPU per command, Node (service + load generator)`,
+          unit: 'ms',
+          size: at,
+          value: perCommand(cpu.self, rate),
+        },
         ...(kind === 'postgres'
-          ? [{ suite: SUITE, key: `commands.${kind}.cpu.pg`, label: `POST /updates, ${label}: CPU per command, PostgreSQL`, unit: 'ms', size: at, value: perCommand(cpu.postgres, rate) }]
+          ? [
+              {
+                suite: SUITE,
+                key: `commands.${kind}.cpu.pg`,
+                label: `POST /updates, ${label}: CPU per command, PostgreSQL`,
+                unit: 'ms',
+                size: at,
+                value: perCommand(cpu.postgres, rate),
+              },
+            ]
           : []),
       ];
     } finally {
@@ -158,7 +240,14 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
  * as already processed by the service's projections (their checkpoints at the last event), like a
  * service that has been running for a while: the benchmark then measures commands, not catch-up.
  */
-async function fill(task: SuiteTask, kind: 'postgres' | 'embedded', schema: string, pgliteDir: string, size: number, scope: string): Promise<void> {
+async function fill(
+  task: SuiteTask,
+  kind: 'postgres' | 'embedded',
+  schema: string,
+  pgliteDir: string,
+  size: number,
+  scope: string,
+): Promise<void> {
   const store: SqlEventStore =
     kind === 'postgres'
       ? await createPostgresEventStore(benchDatabaseUrl(), { schema, poolSize: 10 })
@@ -171,9 +260,10 @@ async function fill(task: SuiteTask, kind: 'postgres' | 'embedded', schema: stri
     await store.sql.exec(PROJECTION_CHECKPOINTS_SQL);
     const head = (await store.headCheckpoint()) as string;
     for (const name of SERVICE_PROJECTIONS) {
-      await store.sql.query('insert into ct_projections (name, checkpoint, position, events_applied) values ($1, $2, $3, $4)', [
-        name, head, head.split(':')[1], loaded.events,
-      ]);
+      await store.sql.query(
+        'insert into ct_projections (name, checkpoint, position, events_applied) values ($1, $2, $3, $4)',
+        [name, head, head.split(':')[1], loaded.events],
+      );
     }
   } finally {
     await store.close();
@@ -199,7 +289,12 @@ function submission(i: number): Record<string, unknown> {
     details: 'Since 09:00 nobody in the tenant can send or receive mail.',
     serviceUnavailable: i % 10 < 2,
     usersAffected: 10 + i,
-    contact: { name: `Contact ${i}`, email: `contact${i}@partner.example`, phone: '+33 1 23 45 67 89', ...zones[i % zones.length] },
+    contact: {
+      name: `Contact ${i}`,
+      email: `contact${i}@partner.example`,
+      phone: '+33 1 23 45 67 89',
+      ...zones[i % zones.length],
+    },
     partnerAvailable24x7: true,
   };
 }

@@ -81,8 +81,14 @@ async function measure(task: SuiteTask, store: StoreName, door: Door, size: numb
   const metric: MetricFn = (key, label, unit, value, note) => {
     const goal = store === 'ours' ? OUR_GOALS[key] : undefined;
     metrics.push({
-      suite: SUITE, key: `${key}|${store}`, label: `${label}: ${store === 'emmett' ? 'Emmett' : store === 'ours-before' ? 'ours before the fixes' : store}`,
-      unit, size: at, value, ...(note ? { note } : {}), ...(goal ? { goal } : {}),
+      suite: SUITE,
+      key: `${key}|${store}`,
+      label: `${label}: ${store === 'emmett' ? 'Emmett' : store === 'ours-before' ? 'ours before the fixes' : store}`,
+      unit,
+      size: at,
+      value,
+      ...(note ? { note } : {}),
+      ...(goal ? { goal } : {}),
     });
   };
 
@@ -95,32 +101,47 @@ async function measure(task: SuiteTask, store: StoreName, door: Door, size: numb
       for (;;) {
         const s = next++;
         if (s >= streams) return;
-        await door.append(`pre-${s}`, Array.from({ length: 100 }, (_, i) => benchEvent(i)), 0);
+        await door.append(
+          `pre-${s}`,
+          Array.from({ length: 100 }, (_, i) => benchEvent(i)),
+          0,
+        );
       }
     }),
   );
   const prefillSeconds = (performance.now() - started) / 1000;
-  log(scope, `prefilled ${(streams * 100).toLocaleString('en-US')} events in ${prefillSeconds.toFixed(1)} s (${Math.round((streams * 100) / prefillSeconds)} events/s, batches of 100, 8 writers)`);
+  log(
+    scope,
+    `prefilled ${(streams * 100).toLocaleString('en-US')} events in ${prefillSeconds.toFixed(1)} s (${Math.round((streams * 100) / prefillSeconds)} events/s, batches of 100, 8 writers)`,
+  );
 
   // Read all, by global position.
   const capMs = task.quick ? 5000 : 30000;
   const read = await profileWindow(`readall-${store}-${at}`, () => door.readAll(capMs));
   const readRate = read.events / (read.ms / 1000);
-  log(scope, `read all: ${read.events.toLocaleString('en-US')} events in ${(read.ms / 1000).toFixed(2)} s = ${Math.round(readRate)} events/s${read.capped ? ' (stopped at the time cap)' : ''}`);
-  if (!read.capped && read.events !== streams * 100) log(scope, `WARNING: read ${read.events} events, ${streams * 100} stored`);
+  log(
+    scope,
+    `read all: ${read.events.toLocaleString('en-US')} events in ${(read.ms / 1000).toFixed(2)} s = ${Math.round(readRate)} events/s${read.capped ? ' (stopped at the time cap)' : ''}`,
+  );
+  if (!read.capped && read.events !== streams * 100)
+    log(scope, `WARNING: read ${read.events} events, ${streams * 100} stored`);
   metric(
     'es.readall.missed',
     'Read all: events not returned (stored − read; written by 8 concurrent writers)',
     '',
     read.capped ? null : streams * 100 - read.events,
-    read.capped ? undefined : 'Read all "not returned": Emmett pages by global_position while ordering by transaction id, so rows of a transaction that got an earlier position than the previous page\'s last row are passed over; ours pages by (transaction id, position).',
+    read.capped
+      ? undefined
+      : 'Read all "not returned": Emmett pages by global_position while ordering by transaction id, so rows of a transaction that got an earlier position than the previous page\'s last row are passed over; ours pages by (transaction id, position).',
   );
   metric(
     'es.readall',
     'Read all events by global position, pages of 1,000: events/s',
     '/s',
     readRate,
-    read.capped ? `${store} read all at ${at}: stopped after ${capMs / 1000} s having read ${read.events.toLocaleString('en-US')} of ${(streams * 100).toLocaleString('en-US')} events (each of its pages costs the same: the rate holds for the whole read)` : undefined,
+    read.capped
+      ? `${store} read all at ${at}: stopped after ${capMs / 1000} s having read ${read.events.toLocaleString('en-US')} of ${(streams * 100).toLocaleString('en-US')} events (each of its pages costs the same: the rate holds for the whole read)`
+      : undefined,
   );
 
   // Read one 100-event stream, again and again (one reader). The bare table has no stream index.
@@ -130,15 +151,35 @@ async function measure(task: SuiteTask, store: StoreName, door: Door, size: numb
   const durationMs = task.quick ? 700 : 4000;
   for (const batch of [1, 100]) {
     for (const writers of [1, 10, 32]) {
-      const result = await profileWindow(`append-${store}-${at}-w${writers}-b${batch}`, () => appends(door, writers, batch, durationMs, `w${writers}b${batch}`));
-      log(scope, `appends, ${writers} writers x batch ${batch}: ${Math.round(result.eventsPerSecond)} events/s (${Math.round(result.appendsPerSecond)} appends/s), p50 ${result.latency.p50.toFixed(2)} ms, p99 ${result.latency.p99.toFixed(2)} ms; ${describeCpu(result.cpu)}`);
+      const result = await profileWindow(`append-${store}-${at}-w${writers}-b${batch}`, () =>
+        appends(door, writers, batch, durationMs, `w${writers}b${batch}`),
+      );
+      log(
+        scope,
+        `appends, ${writers} writers x batch ${batch}: ${Math.round(result.eventsPerSecond)} events/s (${Math.round(result.appendsPerSecond)} appends/s), p50 ${result.latency.p50.toFixed(2)} ms, p99 ${result.latency.p99.toFixed(2)} ms; ${describeCpu(result.cpu)}`,
+      );
       const key = `es.append.w${writers}.b${batch}`;
-      metric(key, `Append, ${writers} writer${writers > 1 ? 's' : ''} × batch ${batch}: events/s`, '/s', result.eventsPerSecond);
+      metric(
+        key,
+        `Append, ${writers} writer${writers > 1 ? 's' : ''} × batch ${batch}: events/s`,
+        '/s',
+        result.eventsPerSecond,
+      );
       if (writers === 32) {
         metric(`${key}.p99`, `Append, 32 writers × batch ${batch}: p99 latency`, 'ms', result.latency.p99);
         const perEvent = (cores: number | null) => (cores === null ? null : (cores * 1e6) / result.eventsPerSecond);
-        metric(`${key}.cpu.pg`, `Append, 32 writers × batch ${batch}: PostgreSQL CPU per event`, 'µs', perEvent(result.cpu.postgres));
-        metric(`${key}.cpu.node`, `Append, 32 writers × batch ${batch}: client (Node) CPU per event`, 'µs', perEvent(result.cpu.self));
+        metric(
+          `${key}.cpu.pg`,
+          `Append, 32 writers × batch ${batch}: PostgreSQL CPU per event`,
+          'µs',
+          perEvent(result.cpu.postgres),
+        );
+        metric(
+          `${key}.cpu.node`,
+          `Append, 32 writers × batch ${batch}: client (Node) CPU per event`,
+          'µs',
+          perEvent(result.cpu.self),
+        );
       }
     }
   }
@@ -181,7 +222,11 @@ async function appends(door: Door, writers: number, batch: number, durationMs: n
       for (let i = 0; performance.now() < until; i++) {
         const s = i % counts.length;
         const t = performance.now();
-        await door.append(`${tag}-w${w}-s${s}`, Array.from({ length: batch }, (_, k) => benchEvent(k)), counts[s]);
+        await door.append(
+          `${tag}-w${w}-s${s}`,
+          Array.from({ length: batch }, (_, k) => benchEvent(k)),
+          counts[s],
+        );
         latencies.add(performance.now() - t);
         counts[s] += batch;
         events += batch;
@@ -190,7 +235,12 @@ async function appends(door: Door, writers: number, batch: number, durationMs: n
   );
   const seconds = (performance.now() - started) / 1000;
   const split = cpu.stop();
-  return { eventsPerSecond: events / seconds, appendsPerSecond: latencies.length / seconds, latency: latencies.summary(), cpu: split };
+  return {
+    eventsPerSecond: events / seconds,
+    appendsPerSecond: latencies.length / seconds,
+    latency: latencies.summary(),
+    cpu: split,
+  };
 }
 
 async function open(task: SuiteTask, store: StoreName, size: number): Promise<Door> {
@@ -204,7 +254,11 @@ async function open(task: SuiteTask, store: StoreName, size: number): Promise<Do
 async function openOurs(schema: string): Promise<Door & { store: SqlEventStore }> {
   await createSchema(schema);
   // EVENT_NOTIFICATIONS=off: appends send no NOTIFY (to measure what the wake-ups cost appends).
-  const store: SqlEventStore = await createPostgresEventStore(benchDatabaseUrl(), { schema, poolSize: POOL, notifications: process.env.EVENT_NOTIFICATIONS !== 'off' });
+  const store: SqlEventStore = await createPostgresEventStore(benchDatabaseUrl(), {
+    schema,
+    poolSize: POOL,
+    notifications: process.env.EVENT_NOTIFICATIONS !== 'off',
+  });
   return {
     store,
     async append(stream, events, inStream) {
@@ -240,8 +294,14 @@ async function openOursBefore(schema: string): Promise<Door> {
   const store = door.store;
   await store.sql.exec(BASELINE_CT_APPEND_SQL);
   const toRecorded = (r: Record<string, any>) => ({
-    id: r.event_id, streamId: r.stream_id, revision: Number(r.revision_text), position: r.position_text,
-    checkpoint: makeCheckpoint(r.tx, r.position_text), type: r.type, data: r.data, metadata: r.metadata,
+    id: r.event_id,
+    streamId: r.stream_id,
+    revision: Number(r.revision_text),
+    position: r.position_text,
+    checkpoint: makeCheckpoint(r.tx, r.position_text),
+    type: r.type,
+    data: r.data,
+    metadata: r.metadata,
   });
   return {
     ...door,
@@ -296,7 +356,8 @@ async function openEmmett(database: string): Promise<Door> {
         const page = await readMessagesBatch(reader.execute, { after, batchSize: PAGE });
         events += page.messages.length;
         after = page.currentGlobalPosition;
-        if (!page.areMessagesLeft || page.messages.length === 0) return { events, ms: performance.now() - started, capped: false };
+        if (!page.areMessagesLeft || page.messages.length === 0)
+          return { events, ms: performance.now() - started, capped: false };
         if (performance.now() - started > capMs) return { events, ms: performance.now() - started, capped: true };
       }
     },
@@ -327,15 +388,23 @@ async function openRaw(schema: string): Promise<Door> {
     async append(stream, events, inStream) {
       if (events.length === 1) {
         const e = events[0];
-        await pool.query('insert into raw_events (stream_id, revision, event_id, type, data, metadata) values ($1, $2, $3, $4, $5, $6)', [
-          stream, inStream, randomUUID(), e.type, JSON.stringify(e.data), JSON.stringify(e.metadata),
-        ]);
+        await pool.query(
+          'insert into raw_events (stream_id, revision, event_id, type, data, metadata) values ($1, $2, $3, $4, $5, $6)',
+          [stream, inStream, randomUUID(), e.type, JSON.stringify(e.data), JSON.stringify(e.metadata)],
+        );
         return;
       }
       await pool.query(
         `insert into raw_events (stream_id, revision, event_id, type, data, metadata)
          select $1, $2::bigint + r - 1, i, t, d, m from unnest($3::uuid[], $4::text[], $5::jsonb[], $6::jsonb[]) with ordinality as x(i, t, d, m, r)`,
-        [stream, inStream, events.map(() => randomUUID()), events.map((e) => e.type), events.map((e) => JSON.stringify(e.data)), events.map((e) => JSON.stringify(e.metadata))],
+        [
+          stream,
+          inStream,
+          events.map(() => randomUUID()),
+          events.map((e) => e.type),
+          events.map((e) => JSON.stringify(e.data)),
+          events.map((e) => JSON.stringify(e.metadata)),
+        ],
       );
     },
     async readAll(capMs) {

@@ -36,7 +36,10 @@ interface RunResult {
 export async function lagSuite(task: SuiteTask): Promise<Metric[]> {
   const commands = task.quick ? 150 : 400;
   const pairs = task.quick ? 1 : 2;
-  const results: Record<Mode, RunResult> = { off: { projection: [], readYourWrites: [] }, on: { projection: [], readYourWrites: [] } };
+  const results: Record<Mode, RunResult> = {
+    off: { projection: [], readYourWrites: [] },
+    on: { projection: [], readYourWrites: [] },
+  };
   for (let pair = 0; pair < pairs; pair++) {
     for (const mode of ['off', 'on'] as const) {
       const r = await runOnce(task, mode, pair, commands);
@@ -47,14 +50,37 @@ export async function lagSuite(task: SuiteTask): Promise<Metric[]> {
   const size = sizeLabel(commands * pairs);
   const note = `Lag: --role api and --role worker processes on PostgreSQL; ${commands} case submissions per run, one at a time with 0-20 ms pauses, ${pairs} off/on pair(s) alternating; off = EVENT_NOTIFICATIONS=off (poll only), on = LISTEN/NOTIFY wake-ups. Projection lag: 201 → the cases checkpoint covers the event (sampled ~1 ms apart). Read-your-writes: GET /v1/cases?consistentWith=<position>.`;
   const metrics: Metric[] = [];
-  for (const [measure, label] of [['projection', 'projection lag'], ['readYourWrites', 'read-your-writes GET']] as const) {
+  for (const [measure, label] of [
+    ['projection', 'projection lag'],
+    ['readYourWrites', 'read-your-writes GET'],
+  ] as const) {
     const summary = { off: stats(results.off[measure]), on: stats(results.on[measure]) };
     for (const p of ['p50', 'p99'] as const) {
       metrics.push(
-        { suite: SUITE, key: `lag.${measure}.${p}|off`, label: `${label} ${p}, notifications off (poll)`, unit: 'ms', size, value: summary.off[p], note },
-        { suite: SUITE, key: `lag.${measure}.${p}|on`, label: `${label} ${p}, notifications on`, unit: 'ms', size, value: summary.on[p], note },
         {
-          suite: SUITE, key: `lag.${measure}.${p}|ratio`, label: `${label} ${p}: off / on`, unit: 'x', size,
+          suite: SUITE,
+          key: `lag.${measure}.${p}|off`,
+          label: `${label} ${p}, notifications off (poll)`,
+          unit: 'ms',
+          size,
+          value: summary.off[p],
+          note,
+        },
+        {
+          suite: SUITE,
+          key: `lag.${measure}.${p}|on`,
+          label: `${label} ${p}, notifications on`,
+          unit: 'ms',
+          size,
+          value: summary.on[p],
+          note,
+        },
+        {
+          suite: SUITE,
+          key: `lag.${measure}.${p}|ratio`,
+          label: `${label} ${p}: off / on`,
+          unit: 'x',
+          size,
           value: summary.on[p] ? summary.off[p] / summary.on[p] : null,
         },
       );
@@ -113,7 +139,9 @@ async function runOnce(task: SuiteTask, mode: Mode, pair: number, commands: numb
     const sampling$ = (async () => {
       let last = '';
       while (sampling) {
-        const { rows } = await sampler.query<{ checkpoint: string | null }>("select checkpoint from ct_projections where name = 'cases'");
+        const { rows } = await sampler.query<{ checkpoint: string | null }>(
+          "select checkpoint from ct_projections where name = 'cases'",
+        );
         const at = performance.now();
         const checkpoint = rows[0]?.checkpoint ?? '';
         if (checkpoint && checkpoint !== last) samples.push({ at, checkpoint });
@@ -150,7 +178,10 @@ async function runOnce(task: SuiteTask, mode: Mode, pair: number, commands: numb
     }
     const p = stats(projection);
     const g = stats(readYourWrites);
-    log(scope, `projection lag p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms; read-your-writes GET p50 ${g.p50.toFixed(1)} ms, p99 ${g.p99.toFixed(1)} ms (${samples.length} checkpoint changes seen)`);
+    log(
+      scope,
+      `projection lag p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms; read-your-writes GET p50 ${g.p50.toFixed(1)} ms, p99 ${g.p99.toFixed(1)} ms (${samples.length} checkpoint changes seen)`,
+    );
     return { projection, readYourWrites };
   } finally {
     await sampler.end().catch(() => undefined);
@@ -169,7 +200,11 @@ interface ServiceProcess {
 
 function startProcess(role: 'api' | 'worker', env: Record<string, string>): ServiceProcess {
   const child = spawn(process.execPath, [MAIN_JS, '--role', role], {
-    env: { PATH: process.env.PATH ?? '', ...(process.env.NODE_PATH ? { NODE_PATH: process.env.NODE_PATH } : {}), ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...(process.env.NODE_PATH ? { NODE_PATH: process.env.NODE_PATH } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: process.cwd(),
   });
@@ -197,14 +232,16 @@ function startProcess(role: 'api' | 'worker', env: Record<string, string>): Serv
 async function healthy(baseUrl: string, service: ServiceProcess): Promise<void> {
   const started = performance.now();
   for (;;) {
-    if (service.exitCode() !== null) throw new Error(`the service exited with ${service.exitCode()}: ${service.output().slice(-2000)}`);
+    if (service.exitCode() !== null)
+      throw new Error(`the service exited with ${service.exitCode()}: ${service.output().slice(-2000)}`);
     try {
       const response = await fetch(`${baseUrl}/health`);
       if (response.status === 200) return;
     } catch {
       /* not listening yet */
     }
-    if (performance.now() - started > 60_000) throw new Error(`not healthy after 60 s: ${service.output().slice(-2000)}`);
+    if (performance.now() - started > 60_000)
+      throw new Error(`not healthy after 60 s: ${service.output().slice(-2000)}`);
     await sleep(50);
   }
 }
@@ -223,7 +260,13 @@ function submission(i: number): Record<string, unknown> {
     details: 'Since 09:00 nobody in the tenant can send or receive mail.',
     serviceUnavailable: false,
     usersAffected: 10 + i,
-    contact: { name: `Contact ${i}`, email: `contact${i}@partner.example`, phone: '+33 1 23 45 67 89', timeZone: 'Europe/Paris', country: 'FR' },
+    contact: {
+      name: `Contact ${i}`,
+      email: `contact${i}@partner.example`,
+      phone: '+33 1 23 45 67 89',
+      timeZone: 'Europe/Paris',
+      country: 'FR',
+    },
     partnerAvailable24x7: true,
   };
 }

@@ -36,11 +36,21 @@ export async function projectionsSuite(task: SuiteTask): Promise<Metric[]> {
   const metrics: Metric[] = [];
   try {
     const cases = Math.max(1, Math.round(size / EVENTS_PER_CASE));
-    log(scope, `generating ${cases.toLocaleString('en-US')} cases through the case decider, appending them through the store`);
+    log(
+      scope,
+      `generating ${cases.toLocaleString('en-US')} cases through the case decider, appending them through the store`,
+    );
     const loaded = await loadCaseEvents(store, task.runId, cases, { concurrency: 8, scope });
-    log(scope, `${loaded.events.toLocaleString('en-US')} events written in ${loaded.seconds.toFixed(1)} s (${Math.round(loaded.events / loaded.seconds)} events/s)`);
+    log(
+      scope,
+      `${loaded.events.toLocaleString('en-US')} events written in ${loaded.seconds.toFixed(1)} s (${Math.round(loaded.events / loaded.seconds)} events/s)`,
+    );
     metrics.push({
-      suite: SUITE, key: 'projections.generate', label: 'Data generation: decide + append (10 events/case, one append per case): events/s', unit: '/s', size: at,
+      suite: SUITE,
+      key: 'projections.generate',
+      label: 'Data generation: decide + append (10 events/case, one append per case): events/s',
+      unit: '/s',
+      size: at,
       value: loaded.events / loaded.seconds,
       note: 'Data: real commands through the case decider (SubmitCase, AssignSeverity, AssignEngineer, LogUpdate x3 = 10 events per open case), appended through SqlEventStore with 8 appends in flight; plus 55 engineer streams.',
     });
@@ -50,24 +60,53 @@ export async function projectionsSuite(task: SuiteTask): Promise<Metric[]> {
 
     const rebuild = await rebuildAll(store, ALL_PROJECTIONS, last, scope, 'rebuild');
     const rate = loaded.events / rebuild.seconds;
-    log(scope, `rebuilt ${ALL_PROJECTIONS.map((p) => p.name).join(', ')} in ${rebuild.seconds.toFixed(1)} s = ${Math.round(rate)} events/s; RSS ${mib(rebuild.rss.first).toFixed(0)} -> peak ${mib(rebuild.rss.peak).toFixed(0)} MiB; ${describeCpu(rebuild.cpu)}`);
+    log(
+      scope,
+      `rebuilt ${ALL_PROJECTIONS.map((p) => p.name).join(', ')} in ${rebuild.seconds.toFixed(1)} s = ${Math.round(rate)} events/s; RSS ${mib(rebuild.rss.first).toFixed(0)} -> peak ${mib(rebuild.rss.peak).toFixed(0)} MiB; ${describeCpu(rebuild.cpu)}`,
+    );
     metrics.push(
       {
-        suite: SUITE, key: 'projections.rebuild', label: `Rebuild ${ALL_PROJECTIONS.map((p) => p.name).join(' + ')} from the first event: events/s`, unit: '/s', size: at, value: rate,
+        suite: SUITE,
+        key: 'projections.rebuild',
+        label: `Rebuild ${ALL_PROJECTIONS.map((p) => p.name).join(' + ')} from the first event: events/s`,
+        unit: '/s',
+        size: at,
+        value: rate,
         goal: { op: '>=', target: 30000, text: '≥ 30,000/s' },
         note: `Rebuild: one ProjectionRunner with ALL_PROJECTIONS, as the service runs them (batches of 500, each applied with its checkpoint in one transaction), into a fresh schema; events/s = events stored / time until every checkpoint reached the last event.`,
       },
-      { suite: SUITE, key: 'projections.rss.peak', label: 'Rebuild: peak RSS of the rebuilding process', unit: 'MiB', size: at, value: mib(rebuild.rss.peak) },
       {
-        suite: SUITE, key: 'projections.rss.growth', label: 'Rebuild: RSS growth during the rebuild (peak − start)', unit: 'MiB', size: at,
-        value: mib(rebuild.rss.peak - rebuild.rss.first), goal: { op: '<=', target: 100, text: 'flat (< 100 MiB)' },
+        suite: SUITE,
+        key: 'projections.rss.peak',
+        label: 'Rebuild: peak RSS of the rebuilding process',
+        unit: 'MiB',
+        size: at,
+        value: mib(rebuild.rss.peak),
       },
-      { suite: SUITE, key: 'projections.cpu.pg', label: 'Rebuild: PostgreSQL cores busy (of 2)', unit: 'cores', size: at, value: rebuild.cpu.postgres, note: `Rebuild ${at}: ${describeCpu(rebuild.cpu)}` },
+      {
+        suite: SUITE,
+        key: 'projections.rss.growth',
+        label: 'Rebuild: RSS growth during the rebuild (peak − start)',
+        unit: 'MiB',
+        size: at,
+        value: mib(rebuild.rss.peak - rebuild.rss.first),
+        goal: { op: '<=', target: 100, text: 'flat (< 100 MiB)' },
+      },
+      {
+        suite: SUITE,
+        key: 'projections.cpu.pg',
+        label: 'Rebuild: PostgreSQL cores busy (of 2)',
+        unit: 'cores',
+        size: at,
+        value: rebuild.cpu.postgres,
+        note: `Rebuild ${at}: ${describeCpu(rebuild.cpu)}`,
+      },
     );
 
     // As autovacuum would soon after: fresh statistics for the read models that suite 5 queries
     // (right after a rebuild the planner still believes the tables empty; see BENCHMARKS.md).
-    for (const projection of ALL_PROJECTIONS) for (const table of projection.tables) await store.sql.exec(`analyze ${table}`);
+    for (const projection of ALL_PROJECTIONS)
+      for (const table of projection.tables) await store.sql.exec(`analyze ${table}`);
 
     // The SLA scheduler's checkpoint too, so that the service started on this dataset (suites 5, 6)
     // has nothing to replay. Its table is rebuilt for real up to 100k events; beyond, the
@@ -75,8 +114,18 @@ export async function projectionsSuite(task: SuiteTask): Promise<Metric[]> {
     // BENCHMARKS.md) and the table stays empty.
     if (size <= 100_000) {
       const timers = await rebuildAll(store, [slaTimersProjection], last, scope, 'sla-timers');
-      metrics.push({ suite: SUITE, key: 'projections.sla-timers', label: 'Rebuild sla-timers (the SLA scheduler\'s table, no jobs): events/s', unit: '/s', size: at, value: loaded.events / timers.seconds });
-      log(scope, `sla-timers table rebuilt in ${timers.seconds.toFixed(1)} s (${Math.round(loaded.events / timers.seconds)} events/s)`);
+      metrics.push({
+        suite: SUITE,
+        key: 'projections.sla-timers',
+        label: "Rebuild sla-timers (the SLA scheduler's table, no jobs): events/s",
+        unit: '/s',
+        size: at,
+        value: loaded.events / timers.seconds,
+      });
+      log(
+        scope,
+        `sla-timers table rebuilt in ${timers.seconds.toFixed(1)} s (${Math.round(loaded.events / timers.seconds)} events/s)`,
+      );
     } else {
       const runner = new ProjectionRunner(store, store.sql, [slaTimersProjection], new JsonLogger('warn'));
       await runner.migrate();

@@ -68,8 +68,14 @@ async function oneSize(task: SuiteTask, size: number): Promise<Metric[]> {
       if (events >= size) return null;
       const caseId = randomUUID();
       const history = randomCaseHistory({
-        caseId, partnerId: `p-${cases % 200}`, engineers, startMs: startMs + Math.floor(random() * 175 * 24 * 60) * 60_000, endMs,
-        commands: 2 + Math.floor(random() * 5), random, clocks,
+        caseId,
+        partnerId: `p-${cases % 200}`,
+        engineers,
+        startMs: startMs + Math.floor(random() * 175 * 24 * 60) * 60_000,
+        endMs,
+        commands: 2 + Math.floor(random() * 5),
+        random,
+        clocks,
       });
       events += history.length;
       cases++;
@@ -79,10 +85,16 @@ async function oneSize(task: SuiteTask, size: number): Promise<Metric[]> {
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         for (let c = nextCase(); c; c = nextCase()) {
-          await store.append(`case-${c.caseId}`, c.history.map(({ event, now }) => ({
-            id: randomUUID(), type: event.type, data: storedData(event),
-            metadata: { actor: 'support-1', occurredAt: now, correlationId: randomUUID(), causationId: null },
-          })), 'no_stream');
+          await store.append(
+            `case-${c.caseId}`,
+            c.history.map(({ event, now }) => ({
+              id: randomUUID(),
+              type: event.type,
+              data: storedData(event),
+              metadata: { actor: 'support-1', occurredAt: now, correlationId: randomUUID(), causationId: null },
+            })),
+            'no_stream',
+          );
           if (performance.now() - lastLog > 10_000) {
             lastLog = performance.now();
             log(scope, `${events.toLocaleString('en-US')} events, ${cases.toLocaleString('en-US')} cases written`);
@@ -90,16 +102,26 @@ async function oneSize(task: SuiteTask, size: number): Promise<Metric[]> {
         }
       }),
     );
-    log(scope, `${events.toLocaleString('en-US')} events (${cases.toLocaleString('en-US')} cases, ${breaches} breaches recorded) in ${((performance.now() - generated) / 1000).toFixed(0)} s`);
+    log(
+      scope,
+      `${events.toLocaleString('en-US')} events (${cases.toLocaleString('en-US')} cases, ${breaches} breaches recorded) in ${((performance.now() - generated) / 1000).toFixed(0)} s`,
+    );
     await store.sql.exec('analyze ct_events; analyze ct_streams');
 
     // Item 3 of the issue on this store: the what-if under the policy in force reproduces the recorded breaches.
-    const same = await runWhatIf(store, { policy: JSON.parse(JSON.stringify(DEFAULT_SLA_POLICY)), source: 'bench', asOf: new Date(endMs).toISOString(), changesLimit: 10 });
+    const same = await runWhatIf(store, {
+      policy: JSON.parse(JSON.stringify(DEFAULT_SLA_POLICY)),
+      source: 'bench',
+      asOf: new Date(endMs).toISOString(),
+      changesLimit: 10,
+    });
     const a = same.agreement;
     const agreement = `what-if under the policy in force: ${a.casesCompared} cases compared, ${a.replayedBreaches} breaches replayed, ${a.recordedBreaches} recorded (${breaches} SlaBreached events), ${a.mismatchCount} disagreements, ${a.pendingTimers} pending timers, ${same.newlyBreached.clocks + same.noLongerBreached.clocks} changes`;
     log(scope, agreement);
     if (a.mismatchCount !== 0 || a.recordedBreaches !== breaches || same.changes.length !== 0) {
-      throw new Error(`the what-if under the policy in force disagrees with the recorded breaches: ${agreement} ${JSON.stringify(a.mismatches.slice(0, 5))}`);
+      throw new Error(
+        `the what-if under the policy in force disagrees with the recorded breaches: ${agreement} ${JSON.stringify(a.mismatches.slice(0, 5))}`,
+      );
     }
 
     // What-if: a tighter initial response for B and C.
@@ -109,27 +131,58 @@ async function oneSize(task: SuiteTask, size: number): Promise<Metric[]> {
     proposed.severities.C.initialResponse = 'PT2H';
     const rss = sampleRss(100);
     const t0 = performance.now();
-    const result = await runWhatIf(store, { policy: proposed, source: 'bench', asOf: new Date(endMs).toISOString(), changesLimit: 1000 }, (p) => {
-      if (performance.now() - lastLog > 10_000) {
-        lastLog = performance.now();
-        log(scope, `what-if: ${p.events.toLocaleString('en-US')} events read, ${p.cases.toLocaleString('en-US')} cases`);
-      }
-    });
+    const result = await runWhatIf(
+      store,
+      { policy: proposed, source: 'bench', asOf: new Date(endMs).toISOString(), changesLimit: 1000 },
+      (p) => {
+        if (performance.now() - lastLog > 10_000) {
+          lastLog = performance.now();
+          log(
+            scope,
+            `what-if: ${p.events.toLocaleString('en-US')} events read, ${p.cases.toLocaleString('en-US')} cases`,
+          );
+        }
+      },
+    );
     const seconds = (performance.now() - t0) / 1000;
     const memory = rss.stop();
-    log(scope, `what-if over ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds)} events/s); newly breached ${result.newlyBreached.clocks}, no longer ${result.noLongerBreached.clocks}; RSS ${mib(memory.first).toFixed(0)} -> peak ${mib(memory.peak).toFixed(0)} MiB`);
+    log(
+      scope,
+      `what-if over ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds)} events/s); newly breached ${result.newlyBreached.clocks}, no longer ${result.noLongerBreached.clocks}; RSS ${mib(memory.first).toFixed(0)} -> peak ${mib(memory.peak).toFixed(0)} MiB`,
+    );
     metrics.push(
       {
-        suite: SUITE, key: 'reports.what-if.seconds', label: 'What-if over the whole store (tighter policy vs each case\'s own): seconds', unit: 's', size: at, value: seconds,
+        suite: SUITE,
+        key: 'reports.what-if.seconds',
+        label: "What-if over the whole store (tighter policy vs each case's own): seconds",
+        unit: 's',
+        size: at,
+        value: seconds,
         goal: { op: '<=', target: 60, text: '< 60 s at 1M' },
         note: `What-if ${at}: ${events.toLocaleString('en-US')} events of ${cases.toLocaleString('en-US')} random cases (real decider, built-in policy, punctual timers); ${result.newlyBreached.clocks} clocks newly breached under the tighter policy. Agreement: ${agreement}.`,
       },
-      { suite: SUITE, key: 'reports.what-if.rate', label: 'What-if: events/s', unit: '/s', size: at, value: events / seconds },
-      { suite: SUITE, key: 'reports.what-if.rss', label: 'What-if: RSS growth during the run (peak − start)', unit: 'MiB', size: at, value: mib(memory.peak - memory.first) },
+      {
+        suite: SUITE,
+        key: 'reports.what-if.rate',
+        label: 'What-if: events/s',
+        unit: '/s',
+        size: at,
+        value: events / seconds,
+      },
+      {
+        suite: SUITE,
+        key: 'reports.what-if.rss',
+        label: 'What-if: RSS growth during the run (peak − start)',
+        unit: 'MiB',
+        size: at,
+        value: mib(memory.peak - memory.first),
+      },
     );
 
     // The sla-outcomes read model, as the service's runner builds it.
-    const runner = new ProjectionRunner(store, store.sql, [slaOutcomesProjection], new JsonLogger('warn'), { pollIntervalMs: 20 });
+    const runner = new ProjectionRunner(store, store.sql, [slaOutcomesProjection], new JsonLogger('warn'), {
+      pollIntervalMs: 20,
+    });
     await runner.migrate();
     const head = (await store.headCheckpoint()) as string;
     const p0 = performance.now();
@@ -142,16 +195,27 @@ async function oneSize(task: SuiteTask, size: number): Promise<Metric[]> {
     await runner.stop();
     const projectSeconds = (performance.now() - p0) / 1000;
     await store.sql.exec('analyze rm_sla_outcomes; analyze rm_sla_outcome_cases');
-    metrics.push({ suite: SUITE, key: 'reports.project.rate', label: 'sla-outcomes projection from the first event: events/s', unit: '/s', size: at, value: events / projectSeconds });
+    metrics.push({
+      suite: SUITE,
+      key: 'reports.project.rate',
+      label: 'sla-outcomes projection from the first event: events/s',
+      unit: '/s',
+      size: at,
+      value: events / projectSeconds,
+    });
 
     const groups: Array<ReportGroup | undefined> = [undefined, ...REPORT_GROUPS];
     const runs = size >= 1_000_000 ? 100 : 200;
-    for (let i = 0; i < 6; i++) await slaReport(store.sql, { now: new Date(endMs).toISOString(), groupBy: groups[i % groups.length] }); // warm-up
+    for (let i = 0; i < 6; i++)
+      await slaReport(store.sql, { now: new Date(endMs).toISOString(), groupBy: groups[i % groups.length] }); // warm-up
     const latencies: number[] = [];
     let check = 0;
     for (let i = 0; i < runs; i++) {
       const q0 = performance.now();
-      const report = await slaReport(store.sql, { now: new Date(endMs).toISOString(), groupBy: groups[i % groups.length] });
+      const report = await slaReport(store.sql, {
+        now: new Date(endMs).toISOString(),
+        groupBy: groups[i % groups.length],
+      });
       latencies.push(performance.now() - q0);
       check = report.totals.cases;
     }
@@ -160,7 +224,13 @@ async function oneSize(task: SuiteTask, size: number): Promise<Metric[]> {
     log(scope, `report over ${cases} cases: p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms`);
     metrics.push(
       {
-        suite: SUITE, key: 'reports.report.p99', label: 'GET /v1/reports/sla query over every case (groupBy rotating none/severity/partner/engineer/product/month): p99', unit: 'ms', size: at, value: s.p99,
+        suite: SUITE,
+        key: 'reports.report.p99',
+        label:
+          'GET /v1/reports/sla query over every case (groupBy rotating none/severity/partner/engineer/product/month): p99',
+        unit: 'ms',
+        size: at,
+        value: s.p99,
         goal: { op: '<=', target: 200, text: '< 200 ms at 100k cases' },
         note: `Report ${at}: ${cases.toLocaleString('en-US')} cases; ${runs} queries after 6 warm-up ones, one at a time, the query of the route (slaReport) on the read model.`,
       },

@@ -39,7 +39,10 @@ export async function startupSuite(task: SuiteTask): Promise<Metric[]> {
       });
       times.push(r.healthyMs);
       if (r.startedMs !== null) nestReady.push(r.startedMs);
-      log(scope, `run ${run + 1}: healthy after ${r.healthyMs.toFixed(0)} ms (listening after ${r.startedMs?.toFixed(0) ?? '?'} ms)`);
+      log(
+        scope,
+        `run ${run + 1}: healthy after ${r.healthyMs.toFixed(0)} ms (listening after ${r.startedMs?.toFixed(0) ?? '?'} ms)`,
+      );
     } finally {
       await deleteKeysPrefixed(prefix);
       data.remove();
@@ -48,11 +51,23 @@ export async function startupSuite(task: SuiteTask): Promise<Metric[]> {
   const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
   return [
     {
-      suite: SUITE, key: 'startup.healthy', label: 'spawn → GET /health 200, median', unit: 's', size: at, value: median / 1000,
+      suite: SUITE,
+      key: 'startup.healthy',
+      label: 'spawn → GET /health 200, median',
+      unit: 's',
+      size: at,
+      value: median / 1000,
       goal: { op: '<=', target: 5, text: '< 5 s' },
       note: `Start-up: node dist/apps/casetrail/main.js (role all) on PostgreSQL holding the events and caught-up checkpoints of every projection (the dataset of suites 3 and 5); ${runs} runs per size, median reported.`,
     },
-    { suite: SUITE, key: 'startup.listening', label: 'spawn → "casetrail started" logged (HTTP listening), median', unit: 's', size: at, value: nestReady.length ? nestReady.sort((a, b) => a - b)[Math.floor(nestReady.length / 2)] / 1000 : null },
+    {
+      suite: SUITE,
+      key: 'startup.listening',
+      label: 'spawn → "casetrail started" logged (HTTP listening), median',
+      unit: 's',
+      size: at,
+      value: nestReady.length ? nestReady.sort((a, b) => a - b)[Math.floor(nestReady.length / 2)] / 1000 : null,
+    },
   ];
 }
 
@@ -61,7 +76,12 @@ async function startOnce(env: Record<string, string>): Promise<{ healthyMs: numb
   const started = performance.now();
   const child = spawn(process.execPath, [MAIN_JS], {
     // NODE_PATH: main.ts may run the suites from a copy of dist/ (packages stay in node_modules).
-    env: { PATH: process.env.PATH ?? '', ...(process.env.NODE_PATH ? { NODE_PATH: process.env.NODE_PATH } : {}), ...env, PORT: port },
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...(process.env.NODE_PATH ? { NODE_PATH: process.env.NODE_PATH } : {}),
+      ...env,
+      PORT: port,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: process.cwd(),
   });

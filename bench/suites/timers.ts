@@ -57,27 +57,60 @@ export async function timersSuite(task: SuiteTask): Promise<Metric[]> {
       pending = size;
       const seconds = (performance.now() - started) / 1000;
       const memory = (await redisUsedMemory()) - memoryBefore;
-      log(scope, `${toAdd.toLocaleString('en-US')} delayed jobs scheduled in ${seconds.toFixed(1)} s (${Math.round(toAdd / seconds)} jobs/s, addBulk of ${BULK}); Redis memory +${mib(memory).toFixed(0)} MiB`);
+      log(
+        scope,
+        `${toAdd.toLocaleString('en-US')} delayed jobs scheduled in ${seconds.toFixed(1)} s (${Math.round(toAdd / seconds)} jobs/s, addBulk of ${BULK}); Redis memory +${mib(memory).toFixed(0)} MiB`,
+      );
       metrics.push(
         {
-          suite: SUITE, key: 'timers.schedule', label: `Schedule delayed jobs (TimerQueue.schedule, addBulk of ${BULK}): jobs/s`, unit: '/s', size: at, value: toAdd / seconds,
+          suite: SUITE,
+          key: 'timers.schedule',
+          label: `Schedule delayed jobs (TimerQueue.schedule, addBulk of ${BULK}): jobs/s`,
+          unit: '/s',
+          size: at,
+          value: toAdd / seconds,
           note: 'Timers: size = delayed jobs pending in the queue (due 1 to 30 days ahead), scheduled through TimerQueue.schedule in addBulk calls of 1,000.',
         },
-        { suite: SUITE, key: 'timers.memory', label: 'Redis memory used by the pending jobs', unit: 'MiB', size: at, value: mib(memory) },
+        {
+          suite: SUITE,
+          key: 'timers.memory',
+          label: 'Redis memory used by the pending jobs',
+          unit: 'MiB',
+          size: at,
+          value: mib(memory),
+        },
       );
 
-      for (const [setting, label] of [[hz, `hz ${hz} (as configured)`], ['100', 'hz 100 (CONFIG SET for this run only)']] as const) {
+      for (const [setting, label] of [
+        [hz, `hz ${hz} (as configured)`],
+        ['100', 'hz 100 (CONFIG SET for this run only)'],
+      ] as const) {
         const run = () => lateness(redis, queue, sample, `${at}-hz${setting}`);
         const result = setting === hz ? await run() : await withRedisConfig('hz', setting, run);
-        log(scope, `${label}: ${result.count} timers due within 1-4 s fired late by p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(1)} ms`);
+        log(
+          scope,
+          `${label}: ${result.count} timers due within 1-4 s fired late by p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(1)} ms`,
+        );
         const key = setting === hz ? 'timers.late.configured' : 'timers.late.hz100';
         metrics.push(
           {
-            suite: SUITE, key: `${key}.p99`, label: `Lateness of fired timers, ${label}: p99`, unit: 'ms', size: at, value: result.p99,
+            suite: SUITE,
+            key: `${key}.p99`,
+            label: `Lateness of fired timers, ${label}: p99`,
+            unit: 'ms',
+            size: at,
+            value: result.p99,
             goal: { op: '<=', target: 50, text: '< 50 ms' },
             note: `Lateness: ${sample} jobs due uniformly 1-4 s ahead, run by a BullMQ Worker like SlaTimerWorker (concurrency 8); lateness = Date.now() at the handler - due instant.`,
           },
-          { suite: SUITE, key: `${key}.p50`, label: `Lateness of fired timers, ${label}: p50`, unit: 'ms', size: at, value: result.p50 },
+          {
+            suite: SUITE,
+            key: `${key}.p50`,
+            label: `Lateness of fired timers, ${label}: p50`,
+            unit: 'ms',
+            size: at,
+            value: result.p50,
+          },
         );
       }
     }
@@ -102,7 +135,14 @@ async function lateness(redis: RedisConnection, queue: TimerQueue, count: number
       done++;
     },
     // As SlaTimerWorker.start() configures it.
-    { connection: redis.client({ forWorker: true }), prefix: redis.prefix, concurrency: 8, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 5 },
+    {
+      connection: redis.client({ forWorker: true }),
+      prefix: redis.prefix,
+      concurrency: 8,
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 5,
+    },
   );
   worker.on('error', () => undefined);
   await worker.waitUntilReady();

@@ -48,7 +48,6 @@ export const partnerId = (i: number) => `p-${String(i % PARTNERS).padStart(4, '0
 /** A deterministic UUID from a seed, so a run's data is reproducible: the service's own helper. */
 export const seededUuid = (seed: string): string => deterministicUuid(seed);
 
-
 /**
  * The real calculator, remembering its answers: the same (kind, severity, start, place) always has
  * the same due instants, and generating 100k cases would otherwise spend most of its time in
@@ -98,7 +97,18 @@ export class CaseEventGenerator {
       streamId: `engineer-${p.id}`,
       events: [
         this.toNew(
-          { type: 'EngineerRegistered', data: { engineerId: p.id, name: `Engineer ${p.id}`, email: `${p.id}@example.com`, managerId: p.managerId, timeZone: 'Europe/Paris', by: 'admin-1', at } },
+          {
+            type: 'EngineerRegistered',
+            data: {
+              engineerId: p.id,
+              name: `Engineer ${p.id}`,
+              email: `${p.id}@example.com`,
+              managerId: p.managerId,
+              timeZone: 'Europe/Paris',
+              by: 'admin-1',
+              at,
+            },
+          },
           `engineer-${p.id}`,
           0,
           at,
@@ -142,7 +152,12 @@ export class CaseEventGenerator {
             details: 'Since 09:00 nobody in the tenant can send or receive mail; the trace is attached.',
             serviceUnavailable: severity === 'A',
             usersAffected: 10 + (i % 500),
-            contact: { name: `Contact ${i}`, email: `contact${i}@partner.example`, phone: '+33 1 23 45 67 89', ...zone },
+            contact: {
+              name: `Contact ${i}`,
+              email: `contact${i}@partner.example`,
+              phone: '+33 1 23 45 67 89',
+              ...zone,
+            },
             partnerAvailable24x7: true,
             proposedSeverity: null,
             attachments: [{ name: 'trace.log', contentType: 'text/plain', sizeBytes: 1024 }],
@@ -150,10 +165,31 @@ export class CaseEventGenerator {
         },
       ],
       [2, { type: 'AssignSeverity', data: { severity, reason: 'impact assessed on the first call', by } }],
-      [5, { type: 'AssignEngineer', data: { engineerId: engineer, engineer: { engineerId: engineer, managerId: managerId(i * 13 + 1) }, by } }],
-      [15, { type: 'LogUpdate', data: { channel: 'email', summary: 'Acknowledged; collecting the message trace.', by } }],
-      [45, { type: 'LogUpdate', data: { channel: 'phone', summary: 'Root cause found in a transport rule; fix in progress.', by } }],
-      [90, { type: 'LogUpdate', data: { channel: 'portal', summary: 'Fix deployed; monitoring mail flow with the customer.', by } }],
+      [
+        5,
+        {
+          type: 'AssignEngineer',
+          data: { engineerId: engineer, engineer: { engineerId: engineer, managerId: managerId(i * 13 + 1) }, by },
+        },
+      ],
+      [
+        15,
+        { type: 'LogUpdate', data: { channel: 'email', summary: 'Acknowledged; collecting the message trace.', by } },
+      ],
+      [
+        45,
+        {
+          type: 'LogUpdate',
+          data: { channel: 'phone', summary: 'Root cause found in a transport rule; fix in progress.', by },
+        },
+      ],
+      [
+        90,
+        {
+          type: 'LogUpdate',
+          data: { channel: 'portal', summary: 'Fix deployed; monitoring mail flow with the customer.', by },
+        },
+      ],
     ];
     let state: CaseState = caseDecider.initialState();
     const events: NewEvent[] = [];
@@ -174,7 +210,13 @@ export class CaseEventGenerator {
       id: uuidv7(),
       type: event.type,
       data: event.data as Record<string, unknown>,
-      metadata: { actor: 'support-1', actorRole: 'support', occurredAt, correlationId: randomUUID(), causationId: null },
+      metadata: {
+        actor: 'support-1',
+        actorRole: 'support',
+        occurredAt,
+        correlationId: randomUUID(),
+        causationId: null,
+      },
     };
   }
 }

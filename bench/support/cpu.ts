@@ -32,7 +32,12 @@ function readJiffies(): { total: number; idle: number; irq: number; steal: numbe
     const fields = line.trim().split(/\s+/).slice(1).map(Number);
     const idle = fields[3] + (fields[4] ?? 0);
     // irq + softirq: network (loopback TCP) processing that no process is charged for.
-    return { total: fields.slice(0, 8).reduce((a, b) => a + b, 0), idle, irq: (fields[5] ?? 0) + (fields[6] ?? 0), steal: fields[7] ?? 0 };
+    return {
+      total: fields.slice(0, 8).reduce((a, b) => a + b, 0),
+      idle,
+      irq: (fields[5] ?? 0) + (fields[6] ?? 0),
+      steal: fields[7] ?? 0,
+    };
   } catch {
     return null;
   }
@@ -94,7 +99,17 @@ export function measureCpu(): { stop(): CpuSplit } {
   return {
     stop(): CpuSplit {
       const wallSeconds = start ? (performance.now() - start.at) / 1000 : 0;
-      if (!start || !start.jiffies) return { wallSeconds, self: null, postgres: null, redis: null, irq: null, steal: null, other: null, idle: null };
+      if (!start || !start.jiffies)
+        return {
+          wallSeconds,
+          self: null,
+          postgres: null,
+          redis: null,
+          irq: null,
+          steal: null,
+          other: null,
+          idle: null,
+        };
       const end = snapshot();
       const cores = (ticks: number) => ticks / TICK / wallSeconds;
       const total = end.jiffies!.total - start.jiffies.total;
@@ -105,7 +120,16 @@ export function measureCpu(): { stop(): CpuSplit } {
       const busy = cores(total - idleTicks);
       const irq = cores(end.jiffies!.irq - start.jiffies.irq);
       const steal = cores(end.jiffies!.steal - start.jiffies.steal);
-      return { wallSeconds, self, postgres, redis, irq, steal, other: Math.max(0, busy - self - postgres - redis), idle: cores(idleTicks) };
+      return {
+        wallSeconds,
+        self,
+        postgres,
+        redis,
+        irq,
+        steal,
+        other: Math.max(0, busy - self - postgres - redis),
+        idle: cores(idleTicks),
+      };
     },
   };
 }

@@ -59,13 +59,17 @@ function run(options: LoadOptions): Promise<LoadResult> {
           path: target.path,
           headers: {
             authorization: options.authorization,
-            ...(target.body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(target.body) } : {}),
+            ...(target.body !== undefined
+              ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(target.body) }
+              : {}),
           },
         },
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+          );
           response.on('error', reject);
         },
       );
@@ -88,7 +92,8 @@ function run(options: LoadOptions): Promise<LoadResult> {
       try {
         const response = await send(target);
         status = String(response.status);
-        if (response.status >= 400 && !firstError) firstError = `${target.method} ${target.path} -> ${response.status} ${response.body.slice(0, 300)}`;
+        if (response.status >= 400 && !firstError)
+          firstError = `${target.method} ${target.path} -> ${response.status} ${response.body.slice(0, 300)}`;
       } catch (error) {
         status = 'network-error';
         if (!firstError) firstError = `${target.method} ${target.path} -> ${(error as Error).message}`;

@@ -20,7 +20,13 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
 }
 
 /** A few requests from the main thread (setup work: creating cases, engineers). */
-export async function request(baseUrl: string, authorization: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+export async function request(
+  baseUrl: string,
+  authorization: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const response = await fetch(baseUrl + path, {
     method,
     headers: { authorization, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -37,7 +43,11 @@ export async function request(baseUrl: string, authorization: string, method: st
 }
 
 /** Runs `work` on every item with at most `concurrency` in flight. */
-export async function forEachConcurrent<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function forEachConcurrent<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async () => {

@@ -31,7 +31,10 @@ export function gitCommit(): string {
 /** Files that differ from HEAD (read-only `git diff --name-only HEAD`; untracked files not listed). */
 export function gitChanges(): string[] {
   try {
-    return execFileSync('git', ['diff', '--name-only', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    return execFileSync('git', ['diff', '--name-only', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
       .split('\n')
       .filter(Boolean);
   } catch {

@@ -2,7 +2,9 @@ import { Client } from 'pg';
 
 /** The PostgreSQL the benchmarks use: BENCH_DATABASE_URL, or the local server (trust auth). */
 export function benchDatabaseUrl(): string {
-  return process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  return (
+    process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+  );
 }
 
 /** Runs statements on a short-lived connection of its own (DDL, bookkeeping). */
@@ -61,8 +63,13 @@ export async function dropDatabase(name: string, options: { force?: boolean } = 
 /** Drops every schema and database whose name starts with `prefix` (the run's safety net). */
 export async function dropEverythingPrefixed(prefix: string): Promise<string[]> {
   const like = `${ident(prefix)}%`;
-  const schemas = await adminQuery<{ name: string }>('select nspname as name from pg_namespace where nspname like $1', [like]);
-  const databases = await adminQuery<{ name: string }>('select datname as name from pg_database where datname like $1', [like]);
+  const schemas = await adminQuery<{ name: string }>('select nspname as name from pg_namespace where nspname like $1', [
+    like,
+  ]);
+  const databases = await adminQuery<{ name: string }>(
+    'select datname as name from pg_database where datname like $1',
+    [like],
+  );
   for (const { name } of schemas) await dropSchema(name);
   for (const { name } of databases) await dropDatabase(name);
   return [...schemas, ...databases].map((r) => r.name);

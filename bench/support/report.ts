@@ -33,7 +33,15 @@ export function rows(metrics: Metric[]): Row[] {
   for (const m of metrics) {
     let row = byKey.get(m.key);
     if (!row) {
-      row = { suite: m.suite, key: m.key, label: m.label, unit: m.unit, values: new Map(), goal: m.goal, notes: new Set() };
+      row = {
+        suite: m.suite,
+        key: m.key,
+        label: m.label,
+        unit: m.unit,
+        values: new Map(),
+        goal: m.goal,
+        notes: new Set(),
+      };
       byKey.set(m.key, row);
     }
     row.values.set(m.size, m.value);
@@ -66,7 +74,15 @@ function cell(value: number | null | undefined, unit: string, goal?: Goal): stri
   if (value === undefined) return '';
   if (value === null) return 'n/a';
   const text =
-    unit === 'x' ? `${fmt(value, 2)}x` : unit === '/s' ? `${fmt(value, 0)}/s` : unit === 'cores' ? `${fmt(value, 2)} cores` : unit ? `${fmt(value)} ${unit}` : fmt(value, 0);
+    unit === 'x'
+      ? `${fmt(value, 2)}x`
+      : unit === '/s'
+        ? `${fmt(value, 0)}/s`
+        : unit === 'cores'
+          ? `${fmt(value, 2)} cores`
+          : unit
+            ? `${fmt(value)} ${unit}`
+            : fmt(value, 0);
   if (!goal) return text;
   const met = goalMet(goal, value);
   return met === null ? text : `${text} ${met ? '✓' : '✗'}`;
@@ -74,9 +90,13 @@ function cell(value: number | null | undefined, unit: string, goal?: Goal): stri
 
 function status(row: Row, sizes: string[]): string {
   if (!row.goal) return '';
-  const results = sizes.map((s) => (row.values.has(s) ? goalMet(row.goal as Goal, row.values.get(s) ?? null) : null)).filter((v) => v !== null);
+  const results = sizes
+    .map((s) => (row.values.has(s) ? goalMet(row.goal as Goal, row.values.get(s) ?? null) : null))
+    .filter((v) => v !== null);
   if (results.length === 0) return 'not measured';
-  const missed = sizes.filter((s) => row.values.has(s) && goalMet(row.goal as Goal, row.values.get(s) ?? null) === false);
+  const missed = sizes.filter(
+    (s) => row.values.has(s) && goalMet(row.goal as Goal, row.values.get(s) ?? null) === false,
+  );
   return missed.length === 0 ? '**met**' : `**missed** (${missed.join(', ')})`;
 }
 
@@ -93,9 +113,17 @@ export function markdownTables(report: RunReport): string {
     if (row.suite !== suite) {
       flushNotes();
       suite = row.suite;
-      out.push('', `### ${suite}`, '', `| Measure | ${report.sizes.join(' | ')} | Goal | Status |`, `|---|${report.sizes.map(() => '---:').join('|')}|---|---|`);
+      out.push(
+        '',
+        `### ${suite}`,
+        '',
+        `| Measure | ${report.sizes.join(' | ')} | Goal | Status |`,
+        `|---|${report.sizes.map(() => '---:').join('|')}|---|---|`,
+      );
     }
-    out.push(`| ${row.label} | ${report.sizes.map((s) => cell(row.values.get(s), row.unit, row.goal)).join(' | ')} | ${row.goal?.text ?? ''} | ${status(row, report.sizes)} |`);
+    out.push(
+      `| ${row.label} | ${report.sizes.map((s) => cell(row.values.get(s), row.unit, row.goal)).join(' | ')} | ${row.goal?.text ?? ''} | ${status(row, report.sizes)} |`,
+    );
     for (const n of row.notes) if (!notes.includes(n)) notes.push(n);
   }
   flushNotes();

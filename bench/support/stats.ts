@@ -83,7 +83,9 @@ export function sizeLabel(n: number): string {
 }
 
 /** Samples process RSS every `intervalMs` until stopped; returns the peak and the samples. */
-export function sampleRss(intervalMs = 50): { stop(): { peak: number; first: number; last: number; samples: number[] } } {
+export function sampleRss(intervalMs = 50): {
+  stop(): { peak: number; first: number; last: number; samples: number[] };
+} {
   const samples: number[] = [process.memoryUsage().rss];
   const timer = setInterval(() => samples.push(process.memoryUsage().rss), intervalMs);
   return {

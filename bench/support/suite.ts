@@ -15,7 +15,10 @@ export type SuiteRunner = (task: SuiteTask) => Promise<Metric[]>;
 
 /** Names that PostgreSQL and Redis accept, derived from the run id. */
 export function schemaName(task: Pick<SuiteTask, 'runId'>, ...parts: Array<string | number>): string {
-  return [task.runId, ...parts].join('_').toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  return [task.runId, ...parts]
+    .join('_')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_');
 }
 
 export function redisPrefix(task: Pick<SuiteTask, 'runId'>, ...parts: Array<string | number>): string {

@@ -163,7 +163,12 @@ export class AlertFeedService implements OnModuleDestroy {
       delay = RETRY_MS;
       if (!this.failing) {
         this.failing = true;
-        this.logger.event('warn', 'alert feed: cannot read the alerts read model; retrying', { error: (error as Error).message }, 'AlertFeed');
+        this.logger.event(
+          'warn',
+          'alert feed: cannot read the alerts read model; retrying',
+          { error: (error as Error).message },
+          'AlertFeed',
+        );
       }
     }
     if (this.connections.size === 0 || this.stopped) return this.idle();

@@ -76,13 +76,29 @@ export class AlertWebhooks {
     });
     this.worker.on('completed', (job) => {
       webhookDeliveriesTotal.inc({ outcome: 'delivered' });
-      this.logger.event('info', 'alert webhook delivered', { domain: 'notification', url: job.data.url, alertId: job.data.alertId, attempt: job.attemptsMade }, 'Alerts');
+      this.logger.event(
+        'info',
+        'alert webhook delivered',
+        { domain: 'notification', url: job.data.url, alertId: job.data.alertId, attempt: job.attemptsMade },
+        'Alerts',
+      );
     });
     this.worker.on('failed', (job, error) => {
       // BullMQ retries until the job's attempts are used up; then it stays failed.
       const gaveUp = !!job && job.attemptsMade >= (job.opts.attempts ?? 1);
       webhookDeliveriesTotal.inc({ outcome: gaveUp ? 'gave_up' : 'failed' });
-      this.logger.event(gaveUp ? 'error' : 'warn', gaveUp ? 'alert webhook delivery gave up' : 'alert webhook delivery failed', { domain: 'notification', url: job?.data.url, alertId: job?.data.alertId, attempt: job?.attemptsMade, error: error.message }, 'Alerts');
+      this.logger.event(
+        gaveUp ? 'error' : 'warn',
+        gaveUp ? 'alert webhook delivery gave up' : 'alert webhook delivery failed',
+        {
+          domain: 'notification',
+          url: job?.data.url,
+          alertId: job?.data.alertId,
+          attempt: job?.attemptsMade,
+          error: error.message,
+        },
+        'Alerts',
+      );
     });
     this.worker.on('error', () => undefined);
   }

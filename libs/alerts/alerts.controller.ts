@@ -31,7 +31,10 @@ export class AlertsController {
 
   /** SLA alerts, newest first. */
   @Get()
-  @ApiOperation({ summary: 'List SLA alerts', description: 'Warnings, breaches, escalations, pauses and resumptions, newest first.' })
+  @ApiOperation({
+    summary: 'List SLA alerts',
+    description: 'Warnings, breaches, escalations, pauses and resumptions, newest first.',
+  })
   @ApiOkResponse({ type: AlertListDto, description: 'The alerts' })
   @ApiProblems(...READ_PROBLEMS)
   async list(@Query() query: AlertsQuery, @Req() request: FastifyRequest) {
@@ -47,10 +50,22 @@ export class AlertsController {
    * streams per key and process (429 beyond).
    */
   @Sse('stream')
-  @ApiOperation({ summary: 'Stream SLA alerts (server-sent events)', description: 'Each event: `id` the alert sequence, `event` its kind, `data` the alert (as in the list). Reconnect with Last-Event-ID to resume.' })
+  @ApiOperation({
+    summary: 'Stream SLA alerts (server-sent events)',
+    description:
+      'Each event: `id` the alert sequence, `event` its kind, `data` the alert (as in the list). Reconnect with Last-Event-ID to resume.',
+  })
   @ApiProduces('text/event-stream')
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this alert sequence', schema: { type: 'string', pattern: '^[0-9]{1,15}$' } })
-  @ApiOkResponse({ description: 'An endless text/event-stream of alerts', content: { 'text/event-stream': { schema: { type: 'string' } } } })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'Resume after this alert sequence',
+    schema: { type: 'string', pattern: '^[0-9]{1,15}$' },
+  })
+  @ApiOkResponse({
+    description: 'An endless text/event-stream of alerts',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
   @ApiProblems(...READ_PROBLEMS)
   stream(
     @Query() query: AlertStreamQuery,

@@ -36,7 +36,15 @@ describe('event export (paged reads)', () => {
     for (const pageSize of [1, 2, 3, 7, 1000]) {
       const lines = await collect(streamEvents(store, 'case-x', { pageSize }));
       expect(lines.map((l) => [l.revision, l.data.n])).toEqual([0, 1, 2, 3, 4, 5, 6].map((n) => [n, n]));
-      expect(Object.keys(lines[0]).sort()).toEqual(['data', 'eventId', 'metadata', 'position', 'revision', 'streamId', 'type']);
+      expect(Object.keys(lines[0]).sort()).toEqual([
+        'data',
+        'eventId',
+        'metadata',
+        'position',
+        'revision',
+        'streamId',
+        'type',
+      ]);
     }
     expect(await collect(streamEvents(store, 'case-none'))).toEqual([]);
     expect(await streamExists(store, 'case-x')).toBe(true);

@@ -81,7 +81,10 @@ export async function* eventsInRange(
       continue;
     }
     if (head === null || compareCheckpoints(after, head) >= 0) return;
-    if (Date.now() > deadline) throw new Error(`events up to ${head} stayed invisible for ${options.waitMs ?? 30_000} ms (a long transaction is open)`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `events up to ${head} stayed invisible for ${options.waitMs ?? 30_000} ms (a long transaction is open)`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -7,7 +7,10 @@ export type VerificationOutcome =
   | { readonly status: 'unsupported'; readonly store: EventStore['kind'] };
 
 /** Verifies every stream's hash chain when the store keeps one. */
-export async function verifyEventStore(store: EventStore, onProgress?: (checked: number) => void): Promise<VerificationOutcome> {
+export async function verifyEventStore(
+  store: EventStore,
+  onProgress?: (checked: number) => void,
+): Promise<VerificationOutcome> {
   if (!store.verifyIntegrity) return { status: 'unsupported', store: store.kind };
   const report = await store.verifyIntegrity(onProgress);
   return { status: report.broken ? 'broken' : 'intact', report };

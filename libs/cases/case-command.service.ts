@@ -87,7 +87,10 @@ export class CaseCommandService {
       }
       case 'SeverityACall':
         // Availability and open severity-A workload come from the engineers read model.
-        return { type: 'SeverityACall', data: { ...action.data, candidates: await this.engineers.transferCandidates() } };
+        return {
+          type: 'SeverityACall',
+          data: { ...action.data, candidates: await this.engineers.transferCandidates() },
+        };
       default:
         return action;
     }
@@ -99,14 +102,23 @@ export class CaseCommandService {
    * with an Idempotency-Key whose case exists is left to handleCommand (its reference is already
    * reserved by this very case, so reserving again writes nothing).
    */
-  private async refuseFirst(command: SubmitCase, streamId: string, metadata: CommandMetadata, now: string): Promise<void> {
+  private async refuseFirst(
+    command: SubmitCase,
+    streamId: string,
+    metadata: CommandMetadata,
+    now: string,
+  ): Promise<void> {
     if (metadata.idempotencyKey) {
       const { revision } = await this.handler.load(caseDecider, streamId);
       if (revision >= 0) return;
     }
     const expected = metadata.expectedRevision;
     if (expected !== undefined && expected !== -1) {
-      throw new StaleRevisionError(expected, -1, `If-Match names revision ${expected}, but the case is at revision -1 (it does not exist yet)`);
+      throw new StaleRevisionError(
+        expected,
+        -1,
+        `If-Match names revision ${expected}, but the case is at revision -1 (it does not exist yet)`,
+      );
     }
     const initial = caseDecider.initialState();
     caseDecider.decide(command, initial, { ...(await this.sla.contextFor(initial)), now });

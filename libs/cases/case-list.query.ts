@@ -64,7 +64,10 @@ export class CaseListService {
     );
     const page = rows.slice(0, limit).map(summary);
     const last = page[page.length - 1];
-    return { items: page, nextCursor: rows.length > limit && last ? encodeCursor(last.submittedAt, last.caseId) : null };
+    return {
+      items: page,
+      nextCursor: rows.length > limit && last ? encodeCursor(last.submittedAt, last.caseId) : null,
+    };
   }
 }
 
@@ -123,5 +126,7 @@ function decodeCursor(cursor: string): [string, string] {
   } catch {
     /* fall through */
   }
-  throw ProblemError.of(400, 'cursor is not one this service returned', { errors: [{ field: 'cursor', message: 'invalid cursor' }] });
+  throw ProblemError.of(400, 'cursor is not one this service returned', {
+    errors: [{ field: 'cursor', message: 'invalid cursor' }],
+  });
 }

@@ -23,7 +23,10 @@ import { PausedTime } from '../domain/case/sla-as-of';
 import { locationOf } from '../domain/case/sla-clocks';
 
 class AsOfQuery {
-  @ApiProperty({ description: 'The instant to show the case at (ISO-8601 with an offset)', example: '2026-11-23T10:00:00Z' })
+  @ApiProperty({
+    description: 'The instant to show the case at (ISO-8601 with an offset)',
+    example: '2026-11-23T10:00:00Z',
+  })
   @IsCalendarInstant({ message: 'asOf must be an ISO-8601 instant, e.g. 2026-11-23T10:00:00Z' })
   asOf!: string;
 }
@@ -47,12 +50,17 @@ export class CaseReadsController {
 
   /** Paused time is counted in the clock's own calendar (business time on a business clock). */
   private pausedTime(state: Case): PausedTime {
-    return (clock, from, to) => Math.max(0, this.sla.calculator.clockTimeBetween(clock.severity, from, to, locationOf(state)));
+    return (clock, from, to) =>
+      Math.max(0, this.sla.calculator.clockTimeBetween(clock.severity, from, to, locationOf(state)));
   }
 
   /** The case list (a projection: `consistentWith` waits for a command's effect). Partners see their own. */
   @Get()
-  @ApiOperation({ summary: 'List cases', description: 'Newest first, filtered, paginated by cursor. A partner key sees its own cases. `consistentWith` (a command\'s `position`) waits until the list shows that command.' })
+  @ApiOperation({
+    summary: 'List cases',
+    description:
+      "Newest first, filtered, paginated by cursor. A partner key sees its own cases. `consistentWith` (a command's `position`) waits until the list shows that command.",
+  })
   @ApiOkResponse({ type: CaseListPageDto, description: 'A page of cases' })
   @ApiProblems(...READ_PROBLEMS)
   async list(@Query() query: CaseListQuery, @Req() request: AuthenticatedRequest) {
@@ -66,7 +74,10 @@ export class CaseReadsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Read a case', description: 'Always current: folded from its stream. The SLA clocks are evaluated now.' })
+  @ApiOperation({
+    summary: 'Read a case',
+    description: 'Always current: folded from its stream. The SLA clocks are evaluated now.',
+  })
   @ApiOkResponse({ type: CaseViewDto, description: 'The case' })
   @ApiProblems(...READ_PROBLEMS, 404)
   async get(@Param() { id }: CaseIdParam, @Req() request: AuthenticatedRequest) {
@@ -76,7 +87,10 @@ export class CaseReadsController {
   }
 
   @Get(':id/history')
-  @ApiOperation({ summary: "Read a case's events", description: 'Every event of the case, in order, with its metadata.' })
+  @ApiOperation({
+    summary: "Read a case's events",
+    description: 'Every event of the case, in order, with its metadata.',
+  })
   @ApiOkResponse({ type: [CaseHistoryEntryDto], description: 'The events of the case' })
   @ApiProblems(...READ_PROBLEMS, 404)
   async history(@Param() { id }: CaseIdParam, @Req() request: AuthenticatedRequest) {
@@ -93,7 +107,10 @@ export class CaseReadsController {
   }
 
   @Get(':id/state')
-  @ApiOperation({ summary: 'Read a case as it stood at an instant', description: 'Every event that had happened by `asOf`; the clocks evaluated at that instant.' })
+  @ApiOperation({
+    summary: 'Read a case as it stood at an instant',
+    description: 'Every event that had happened by `asOf`; the clocks evaluated at that instant.',
+  })
   @ApiOkResponse({ type: CaseAsOfDto, description: 'The case at asOf' })
   @ApiProblems(...READ_PROBLEMS, 404)
   async asOf(@Param() { id }: CaseIdParam, @Query() { asOf }: AsOfQuery, @Req() request: AuthenticatedRequest) {

@@ -11,7 +11,12 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
  * submitter. Derived from the case id, so a retried submission gets the same one; made unique by
  * reserving it in a stream of its own (`no_stream`): a rare collision takes the next candidate.
  */
-export async function reserveCaseReference(store: EventStore, caseId: string, now: string, actor: string): Promise<string> {
+export async function reserveCaseReference(
+  store: EventStore,
+  caseId: string,
+  now: string,
+  actor: string,
+): Promise<string> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const reference = candidateReference(caseId, now, attempt);
     const streamId = `reference-${reference}`;

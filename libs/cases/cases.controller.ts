@@ -65,41 +65,75 @@ const ETAG = { ETag: { description: 'The new revision of the case, e.g. "4"', sc
 export class CasesController {
   constructor(private readonly commands: CaseCommandService) {}
 
-  @ApiOperation({ summary: 'Submit a case', description: 'Records the submission; eligibility is judged and recorded (a rejected or routed case is still a 201).' })
-  @ApiCreatedResponse({ type: SubmitCaseResultDto, description: 'Submitted (or recorded as rejected or routed)', headers: ETAG })
+  @ApiOperation({
+    summary: 'Submit a case',
+    description:
+      'Records the submission; eligibility is judged and recorded (a rejected or routed case is still a 201).',
+  })
+  @ApiCreatedResponse({
+    type: SubmitCaseResultDto,
+    description: 'Submitted (or recorded as rejected or routed)',
+    headers: ETAG,
+  })
   @ApiProblems(...[400, 401, 403, 409, 422, 429, 503])
   @ApiCommandHeaders({ ifMatch: false })
-  @ApiBody({ type: SubmitCaseDto, examples: { repair: { summary: 'A partner reports an outage', value: SUBMIT_EXAMPLE } } })
+  @ApiBody({
+    type: SubmitCaseDto,
+    examples: { repair: { summary: 'A partner reports an outage', value: SUBMIT_EXAMPLE } },
+  })
   @Post()
   @HttpCode(201)
   @Roles(...STAFF, 'partner')
-  async submit(@Body() body: SubmitCaseDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
+  async submit(
+    @Body() body: SubmitCaseDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ) {
     const principal = request.principal;
     if (principal.role === 'partner' && body.partnerId !== principal.partnerId) {
       throw ProblemError.of(403, 'a partner key submits cases for its own partnerId only');
     }
-    const outcome = await this.commands.submit({ ...body, customerId: body.customerId ?? null }, commandMetadataFrom(request));
+    const outcome = await this.commands.submit(
+      { ...body, customerId: body.customerId ?? null },
+      commandMetadataFrom(request),
+    );
     const state = outcome.state!;
     return commandResponse(response, outcome, {
       caseId: state.caseId,
       reference: state.reference,
       status: state.status,
       ...(state.routedTo ? { routedTo: state.routedTo } : {}),
-      ...(state.rejectionReason ? { rejectionReason: state.rejectionReason, rejectionMessage: state.rejectionMessage } : {}),
+      ...(state.rejectionReason
+        ? { rejectionReason: state.rejectionReason, rejectionMessage: state.rejectionMessage }
+        : {}),
       ...(state.severity ? { severity: state.severity, lowered: state.severityLowered } : {}),
-      ...(state.status === 'open' ? { proposedSeverity: state.proposedSeverity, triagedAt: state.triagedAt, triagedBy: state.triagedBy } : {}),
+      ...(state.status === 'open'
+        ? { proposedSeverity: state.proposedSeverity, triagedAt: state.triagedAt, triagedBy: state.triagedBy }
+        : {}),
     });
   }
 
-  @ApiOperation({ summary: 'Assign the severity (triage)', description: 'Staff decide the severity; A is lowered to B when the partner is not available 24x7.' })
+  @ApiOperation({
+    summary: 'Assign the severity (triage)',
+    description: 'Staff decide the severity; A is lowered to B when the partner is not available 24x7.',
+  })
   @ApiOkResponse({ type: SeverityResultDto, description: 'The severity in force', headers: ETAG })
   @ApiProblems(...COMMAND_PROBLEMS)
   @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/severity')
   @HttpCode(200)
   @Roles(...STAFF)
-  async severity(@Param() { id }: CaseIdParam, @Body() body: AssignSeverityDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
-    const outcome = await this.run(id, { type: 'AssignSeverity', data: { ...body, by: request.principal.name } }, request);
+  async severity(
+    @Param() { id }: CaseIdParam,
+    @Body() body: AssignSeverityDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ) {
+    const outcome = await this.run(
+      id,
+      { type: 'AssignSeverity', data: { ...body, by: request.principal.name } },
+      request,
+    );
     return commandResponse(response, outcome, {
       caseId: id,
       severity: outcome.state!.severity,
@@ -110,14 +144,27 @@ export class CasesController {
   }
 
   @ApiOperation({ summary: "Set the partner's 24x7 availability" })
-  @ApiOkResponse({ type: PartnerAvailabilityResultDto, description: 'The availability and the severity in force', headers: ETAG })
+  @ApiOkResponse({
+    type: PartnerAvailabilityResultDto,
+    description: 'The availability and the severity in force',
+    headers: ETAG,
+  })
   @ApiProblems(...COMMAND_PROBLEMS)
   @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/partner-availability')
   @HttpCode(200)
   @Roles(...STAFF, 'partner')
-  async partnerAvailability(@Param() { id }: CaseIdParam, @Body() body: PartnerAvailabilityDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
-    const outcome = await this.run(id, { type: 'SetPartnerAvailability', data: { ...body, by: request.principal.name } }, request);
+  async partnerAvailability(
+    @Param() { id }: CaseIdParam,
+    @Body() body: PartnerAvailabilityDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ) {
+    const outcome = await this.run(
+      id,
+      { type: 'SetPartnerAvailability', data: { ...body, by: request.principal.name } },
+      request,
+    );
     return commandResponse(response, outcome, {
       caseId: id,
       available24x7: outcome.state!.partnerAvailable24x7,
@@ -133,19 +180,40 @@ export class CasesController {
   @Post(':id/assignment')
   @HttpCode(200)
   @Roles(...STAFF)
-  async assignment(@Param() { id }: CaseIdParam, @Body() body: AssignEngineerDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
-    const outcome = await this.run(id, { type: 'AssignEngineer', data: { ...body, by: request.principal.name } }, request);
-    return commandResponse(response, outcome, { caseId: id, engineerId: outcome.state!.engineerId, managerId: outcome.state!.managerId });
+  async assignment(
+    @Param() { id }: CaseIdParam,
+    @Body() body: AssignEngineerDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ) {
+    const outcome = await this.run(
+      id,
+      { type: 'AssignEngineer', data: { ...body, by: request.principal.name } },
+      request,
+    );
+    return commandResponse(response, outcome, {
+      caseId: id,
+      engineerId: outcome.state!.engineerId,
+      managerId: outcome.state!.managerId,
+    });
   }
 
-  @ApiOperation({ summary: 'Log an update sent to the partner', description: 'The first update is the initial response (it meets that clock); each restarts the next-update clock.' })
+  @ApiOperation({
+    summary: 'Log an update sent to the partner',
+    description: 'The first update is the initial response (it meets that clock); each restarts the next-update clock.',
+  })
   @ApiCreatedResponse({ type: UpdateResultDto, description: 'Logged', headers: ETAG })
   @ApiProblems(...COMMAND_PROBLEMS)
   @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/updates')
   @HttpCode(201)
   @Roles(...STAFF)
-  async update(@Param() { id }: CaseIdParam, @Body() body: LogUpdateDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
+  async update(
+    @Param() { id }: CaseIdParam,
+    @Body() body: LogUpdateDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ) {
     const outcome = await this.run(id, { type: 'LogUpdate', data: { ...body, by: request.principal.name } }, request);
     const sent = outcome.events.find((e) => e.type === 'UpdateSent');
     return commandResponse(response, outcome, {
@@ -161,7 +229,12 @@ export class CasesController {
   @Post(':id/escalations')
   @HttpCode(201)
   @Roles(...STAFF, 'partner')
-  async escalate(@Param() { id }: CaseIdParam, @Body() body: ReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
+  async escalate(
+    @Param() { id }: CaseIdParam,
+    @Body() body: ReasonDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ) {
     const outcome = await this.run(id, { type: 'Escalate', data: { ...body, by: request.principal.name } }, request);
     return commandResponse(response, outcome, { caseId: id, managerId: outcome.state!.managerId });
   }
@@ -173,8 +246,17 @@ export class CasesController {
   @Post(':id/severity-a-calls')
   @HttpCode(201)
   @Roles(...STAFF, 'partner')
-  async severityACall(@Param() { id }: CaseIdParam, @Body() body: SeverityACallDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
-    const outcome = await this.run(id, { type: 'SeverityACall', data: { ...body, by: request.principal.name } }, request);
+  async severityACall(
+    @Param() { id }: CaseIdParam,
+    @Body() body: SeverityACallDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ) {
+    const outcome = await this.run(
+      id,
+      { type: 'SeverityACall', data: { ...body, by: request.principal.name } },
+      request,
+    );
     const transfer = outcome.events.find((e) => e.type === 'TransferredOnSeverityACall');
     if (transfer?.type !== 'TransferredOnSeverityACall') throw new Error('a severity-A call must record a transfer');
     return commandResponse(response, outcome, {
@@ -191,7 +273,12 @@ export class CasesController {
   @Post(':id/resolution')
   @HttpCode(200)
   @Roles(...STAFF)
-  async resolve(@Param() { id }: CaseIdParam, @Body() body: ResolutionDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
+  async resolve(
+    @Param() { id }: CaseIdParam,
+    @Body() body: ResolutionDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ) {
     const outcome = await this.run(id, { type: 'ResolveCase', data: { ...body, by: request.principal.name } }, request);
     return commandResponse(response, outcome, { caseId: id, status: outcome.state!.status });
   }
@@ -203,7 +290,12 @@ export class CasesController {
   @Post(':id/closure')
   @HttpCode(200)
   @Roles(...STAFF)
-  async close(@Param() { id }: CaseIdParam, @Body() _body: EmptyDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
+  async close(
+    @Param() { id }: CaseIdParam,
+    @Body() _body: EmptyDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ) {
     const outcome = await this.run(id, { type: 'CloseCase', data: { by: request.principal.name } }, request);
     return commandResponse(response, outcome, { caseId: id, status: outcome.state!.status });
   }
@@ -215,7 +307,12 @@ export class CasesController {
   @Post(':id/reopening')
   @HttpCode(200)
   @Roles(...STAFF)
-  async reopen(@Param() { id }: CaseIdParam, @Body() body: ReasonDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
+  async reopen(
+    @Param() { id }: CaseIdParam,
+    @Body() body: ReasonDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ) {
     const outcome = await this.run(id, { type: 'ReopenCase', data: { ...body, by: request.principal.name } }, request);
     return commandResponse(response, outcome, { caseId: id, status: outcome.state!.status });
   }
@@ -228,8 +325,17 @@ export class CasesController {
   @Post(':id/awaiting-partner')
   @HttpCode(200)
   @Roles(...STAFF)
-  async awaitingPartner(@Param() { id }: CaseIdParam, @Body() body: AwaitingPartnerDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
-    const outcome = await this.run(id, { type: 'AwaitPartner', data: { ...body, by: request.principal.name } }, request);
+  async awaitingPartner(
+    @Param() { id }: CaseIdParam,
+    @Body() body: AwaitingPartnerDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ) {
+    const outcome = await this.run(
+      id,
+      { type: 'AwaitPartner', data: { ...body, by: request.principal.name } },
+      request,
+    );
     return commandResponse(response, outcome, { caseId: id, status: outcome.state!.status, ...this.pauseOf(outcome) });
   }
 
@@ -241,8 +347,17 @@ export class CasesController {
   @Post(':id/partner-replies')
   @HttpCode(201)
   @Roles(...STAFF, 'partner')
-  async partnerReply(@Param() { id }: CaseIdParam, @Body() body: PartnerReplyDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
-    const outcome = await this.run(id, { type: 'RecordPartnerReply', data: { ...body, by: request.principal.name } }, request);
+  async partnerReply(
+    @Param() { id }: CaseIdParam,
+    @Body() body: PartnerReplyDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ) {
+    const outcome = await this.run(
+      id,
+      { type: 'RecordPartnerReply', data: { ...body, by: request.principal.name } },
+      request,
+    );
     return commandResponse(response, outcome, { caseId: id, status: outcome.state!.status, ...this.pauseOf(outcome) });
   }
 
@@ -253,7 +368,12 @@ export class CasesController {
   @Post(':id/resumption')
   @HttpCode(200)
   @Roles(...STAFF)
-  async resumption(@Param() { id }: CaseIdParam, @Body() _body: EmptyDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
+  async resumption(
+    @Param() { id }: CaseIdParam,
+    @Body() _body: EmptyDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ) {
     const outcome = await this.run(id, { type: 'ResumeClock', data: { by: request.principal.name } }, request);
     return commandResponse(response, outcome, { caseId: id, status: outcome.state!.status, ...this.pauseOf(outcome) });
   }
@@ -263,7 +383,9 @@ export class CasesController {
     const clock = outcome.state?.sla.nextUpdate;
     const resumed = outcome.events.find((e) => e.type === 'SlaClockResumed');
     return {
-      nextUpdate: clock ? { clockId: clock.clockId, state: clock.state, dueAt: clock.dueAt, pausedAt: clock.pausedAt ?? null } : null,
+      nextUpdate: clock
+        ? { clockId: clock.clockId, state: clock.state, dueAt: clock.dueAt, pausedAt: clock.pausedAt ?? null }
+        : null,
       ...(resumed?.type === 'SlaClockResumed' ? { pausedFor: resumed.data.pausedFor } : {}),
     };
   }

@@ -12,11 +12,16 @@ import { EngineerOutcome, EngineerRegistration, engineerStreamId } from './engin
 export class EngineerCommandService {
   constructor(private readonly handler: CommandHandler) {}
 
-  async register({ engineerId: chosen, ...data }: EngineerRegistration, metadata: CommandMetadata): Promise<EngineerOutcome & { engineerId: string }> {
+  async register(
+    { engineerId: chosen, ...data }: EngineerRegistration,
+    metadata: CommandMetadata,
+  ): Promise<EngineerOutcome & { engineerId: string }> {
     // With an Idempotency-Key a retry (even one taking over a crashed run) registers the same engineer.
     const engineerId = chosen ?? idempotentId(metadata, 'engineer') ?? randomUUID();
     // The decider cannot read another stream: look the manager up here and hand it over.
-    const manager = data.managerId ? (await this.handler.load(engineerDecider, engineerStreamId(data.managerId))).state : null;
+    const manager = data.managerId
+      ? (await this.handler.load(engineerDecider, engineerStreamId(data.managerId))).state
+      : null;
     const outcome = await this.handler.handleCommand({
       decider: engineerDecider,
       streamId: engineerStreamId(engineerId),
@@ -34,7 +39,11 @@ export class EngineerCommandService {
     return { ...outcome, engineerId };
   }
 
-  changeAvailability(engineerId: string, status: EngineerAvailability, metadata: CommandMetadata): Promise<EngineerOutcome> {
+  changeAvailability(
+    engineerId: string,
+    status: EngineerAvailability,
+    metadata: CommandMetadata,
+  ): Promise<EngineerOutcome> {
     return this.handler.handleCommand({
       decider: engineerDecider,
       streamId: engineerStreamId(engineerId),

@@ -1,6 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiCommandHeaders, ApiProblems, COMMAND_PROBLEMS, READ_PROBLEMS } from '../platform/openapi/api-problems.decorator';
+import {
+  ApiCommandHeaders,
+  ApiProblems,
+  COMMAND_PROBLEMS,
+  READ_PROBLEMS,
+} from '../platform/openapi/api-problems.decorator';
 import { EngineerAvailabilityResultDto, EngineerListDto, RegisterEngineerResultDto } from './dto/engineer.responses';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../platform/auth/roles.decorator';
@@ -14,7 +19,9 @@ import { EngineersQuery } from './engineers.query';
 import { EngineerIdParam } from './dto/engineer-id.param';
 
 /** Every command answers the engineer's new revision as its ETag (send it back as If-Match). */
-const ETAG = { ETag: { description: 'The new revision of the engineer, e.g. "2"', schema: { type: 'string' as const } } };
+const ETAG = {
+  ETag: { description: 'The new revision of the engineer, e.g. "2"', schema: { type: 'string' as const } },
+};
 
 @ApiTags('engineers')
 @ApiBearerAuth()
@@ -28,13 +35,20 @@ export class EngineersController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Register an engineer', description: 'Without engineerId the service chooses one (derived from the Idempotency-Key when there is one).' })
+  @ApiOperation({
+    summary: 'Register an engineer',
+    description: 'Without engineerId the service chooses one (derived from the Idempotency-Key when there is one).',
+  })
   @ApiCreatedResponse({ type: RegisterEngineerResultDto, description: 'Registered', headers: ETAG })
   @ApiProblems(400, 401, 403, 409, 422, 429, 503)
   @ApiCommandHeaders({ ifMatch: false })
   @HttpCode(201)
   @Roles('admin')
-  async register(@Body() body: RegisterEngineerDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
+  async register(
+    @Body() body: RegisterEngineerDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ) {
     const outcome = await this.commands.register(body, commandMetadataFrom(request));
     return commandResponse(response, outcome, { engineerId: outcome.engineerId });
   }

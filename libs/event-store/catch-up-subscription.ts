@@ -149,7 +149,13 @@ export class CatchUpSubscription {
         // pollInterval). Look again soon (at the end of the gather interval), a bounded number of
         // times, rather than at the next poll. Not while appends keep coming, though: a hint
         // that arrived meanwhile brings that read anyway, without asking the store for its head.
-        if (page.events.length === 0 && woken && !this.signalled && hiddenRetries < MAX_HIDDEN_RETRIES && (await this.storedBeyondCheckpoint())) {
+        if (
+          page.events.length === 0 &&
+          woken &&
+          !this.signalled &&
+          hiddenRetries < MAX_HIDDEN_RETRIES &&
+          (await this.storedBeyondCheckpoint())
+        ) {
           hiddenRetries++;
           continue;
         }

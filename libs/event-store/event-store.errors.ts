@@ -15,7 +15,10 @@ export class WrongExpectedRevisionError extends Error {
 
 /** The same event id was appended before with different content or to another place. */
 export class DuplicateEventIdError extends Error {
-  constructor(readonly eventId: string, readonly streamId: string) {
+  constructor(
+    readonly eventId: string,
+    readonly streamId: string,
+  ) {
     super(`event ${eventId} already exists elsewhere (append to ${streamId} refused)`);
     this.name = 'DuplicateEventIdError';
   }
@@ -23,7 +26,10 @@ export class DuplicateEventIdError extends Error {
 
 /** A dependency of the store (database, server) cannot be reached. */
 export class EventStoreUnavailableError extends Error {
-  constructor(message: string, override readonly cause?: unknown) {
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'EventStoreUnavailableError';
   }

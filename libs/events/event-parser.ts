@@ -38,7 +38,10 @@ function upcastData(event: RecordedEvent, upcasters: Upcasters): Record<string, 
 export const parseStoredEvent: EventParser = createEventParser();
 
 /** The domain events among these stored events, in order (see createEventParser). */
-export function parseStoredEvents(events: readonly RecordedEvent[], parse: EventParser = parseStoredEvent): StoredEvent[] {
+export function parseStoredEvents(
+  events: readonly RecordedEvent[],
+  parse: EventParser = parseStoredEvent,
+): StoredEvent[] {
   const parsed: StoredEvent[] = [];
   for (const event of events) {
     const known = parse(event);
@@ -77,6 +80,9 @@ export function isCaseEvent(event: StoredEvent): event is StoredCaseEvent {
 }
 
 /** A case stream's events as the domain's case events (for folding with the case decider's evolve). */
-export function parseCaseEvents(events: readonly RecordedEvent[], parse: EventParser = parseStoredEvent): StoredCaseEvent[] {
+export function parseCaseEvents(
+  events: readonly RecordedEvent[],
+  parse: EventParser = parseStoredEvent,
+): StoredCaseEvent[] {
   return parseStoredEvents(events, parse).filter(isCaseEvent);
 }

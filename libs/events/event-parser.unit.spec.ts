@@ -32,14 +32,30 @@ describe('stream names: one place builds them and reads them back', () => {
 
 describe('parseStoredEvent: stored events into the domain union', () => {
   it('keeps the envelope and narrows by type: a switch on type reads typed data', () => {
-    const event = parseStoredEvent(recorded('EngineerAssigned', { caseId: CASE_ID, engineerId: 'eng-7', managerId: null, previousEngineerId: null, by: 'lead', at: 'x' }));
+    const event = parseStoredEvent(
+      recorded('EngineerAssigned', {
+        caseId: CASE_ID,
+        engineerId: 'eng-7',
+        managerId: null,
+        previousEngineerId: null,
+        by: 'lead',
+        at: 'x',
+      }),
+    );
     expect(event).not.toBeNull();
-    expect(event).toMatchObject({ id: expect.any(String), streamId: caseStreamId(CASE_ID), checkpoint: expect.any(String), type: 'EngineerAssigned' });
+    expect(event).toMatchObject({
+      id: expect.any(String),
+      streamId: caseStreamId(CASE_ID),
+      checkpoint: expect.any(String),
+      type: 'EngineerAssigned',
+    });
     // The compiler narrows data here: no cast.
     const engineer = event && event.type === 'EngineerAssigned' ? event.data.engineerId : null;
     expect(engineer).toBe('eng-7');
     expect(event && isCaseEvent(event)).toBe(true);
-    const registered = parseStoredEvent(recorded('EngineerRegistered', { engineerId: 'eng-7' }, engineerStreamId('eng-7')));
+    const registered = parseStoredEvent(
+      recorded('EngineerRegistered', { engineerId: 'eng-7' }, engineerStreamId('eng-7')),
+    );
     expect(registered && isCaseEvent(registered)).toBe(false);
   });
 
@@ -61,7 +77,7 @@ describe('parseStoredEvent: stored events into the domain union', () => {
   });
 });
 
-describe('upcasters: old shapes are brought to today\'s before any consumer sees them', () => {
+describe("upcasters: old shapes are brought to today's before any consumer sees them", () => {
   // An imaginary old shape: UpdateSent once called its channel "medium" and had no meetsClockId.
   const parse = createEventParser({
     UpdateSent: [
@@ -70,7 +86,7 @@ describe('upcasters: old shapes are brought to today\'s before any consumer sees
     ],
   });
 
-  it('applies a type\'s upcasters in order, given the stored event; other types and the stored event are untouched', () => {
+  it("applies a type's upcasters in order, given the stored event; other types and the stored event are untouched", () => {
     const old = recorded('UpdateSent', { caseId: CASE_ID, medium: 'phone', summary: 's', by: 'eng', at: 'a' });
     const event = parse(old);
     expect(event?.type).toBe('UpdateSent');
@@ -85,11 +101,27 @@ describe('upcasters: old shapes are brought to today\'s before any consumer sees
 
   it('a case stream parsed for folding gives the case the decider builds', () => {
     const submitted = recorded('CaseSubmitted', {
-      caseId: CASE_ID, at: '2026-03-02T09:00:00.000Z', reference: 'CT-1', submittedBy: 'p', partnerId: 'p1', customerId: null,
-      product: 'azure', requestType: 'incident', submitterRole: 'partner', azure: null, partnerAvailable24x7: true,
-      proposedSeverity: null, attachments: [], title: 't', description: 'd',
+      caseId: CASE_ID,
+      at: '2026-03-02T09:00:00.000Z',
+      reference: 'CT-1',
+      submittedBy: 'p',
+      partnerId: 'p1',
+      customerId: null,
+      product: 'azure',
+      requestType: 'incident',
+      submitterRole: 'partner',
+      azure: null,
+      partnerAvailable24x7: true,
+      proposedSeverity: null,
+      attachments: [],
+      title: 't',
+      description: 'd',
     });
-    const state = fold(evolveCase, null, parseCaseEvents([submitted, recorded('EngineerRegistered', { engineerId: 'e' }, engineerStreamId('e'))]));
+    const state = fold(
+      evolveCase,
+      null,
+      parseCaseEvents([submitted, recorded('EngineerRegistered', { engineerId: 'e' }, engineerStreamId('e'))]),
+    );
     expect(state).toMatchObject({ caseId: CASE_ID, reference: 'CT-1', partnerId: 'p1' });
   });
 });

@@ -42,7 +42,8 @@ describe('typed events end to end: no casts of events outside the parsing place'
         .split('\n')
         .forEach((line, i) => {
           if (/^\s*(\/\*|\*|\/\/)/.test(line)) return; // comments may talk about it
-          for (const rule of RULES) if (rule.pattern.test(line)) offences.push(`${path}:${i + 1} ${rule.says}: ${line.trim()}`);
+          for (const rule of RULES)
+            if (rule.pattern.test(line)) offences.push(`${path}:${i + 1} ${rule.says}: ${line.trim()}`);
         });
     }
     expect(offences).toEqual([]);
@@ -56,7 +57,7 @@ describe('typed events end to end: no casts of events outside the parsing place'
     expect(caught('const caseId = event.streamId.slice(5);')).toBe(true);
     expect(caught('const id = `case-${caseId}`;')).toBe(true);
     expect(caught('const x = y as any;')).toBe(true);
-    expect(caught("const kinds = SEVERITIES as unknown as string[];")).toBe(false);
+    expect(caught('const kinds = SEVERITIES as unknown as string[];')).toBe(false);
     expect(caught("cause: 'case-submitted'")).toBe(false);
   });
 });

@@ -22,7 +22,10 @@ export interface ProjectionProgress {
  * Stores checkpoints in the caller's transaction (the same one as the projections' rows): all of a
  * batch's projections in one statement, one round trip.
  */
-export async function saveProjectionCheckpoints(tx: SqlExecutor, progress: readonly ProjectionProgress[]): Promise<void> {
+export async function saveProjectionCheckpoints(
+  tx: SqlExecutor,
+  progress: readonly ProjectionProgress[],
+): Promise<void> {
   if (progress.length === 0) return;
   await tx.query(
     `insert into ct_projections (name, checkpoint, position, events_applied, updated_at)
@@ -30,6 +33,11 @@ export async function saveProjectionCheckpoints(tx: SqlExecutor, progress: reado
        from unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) as p(name, checkpoint, position, count)
      on conflict (name) do update set checkpoint = excluded.checkpoint, position = excluded.position,
        events_applied = ct_projections.events_applied + excluded.events_applied, updated_at = now()`,
-    [progress.map((p) => p.name), progress.map((p) => p.checkpoint), progress.map((p) => p.position), progress.map((p) => p.count)],
+    [
+      progress.map((p) => p.name),
+      progress.map((p) => p.checkpoint),
+      progress.map((p) => p.position),
+      progress.map((p) => p.count),
+    ],
   );
 }

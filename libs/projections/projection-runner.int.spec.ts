@@ -14,7 +14,11 @@ const seen: Projection = {
   tables: ['seen_events'],
   schema: (s) => `create table if not exists seen_events${s} (event_id text primary key, runner text not null)`,
   async apply(tx, events, s) {
-    for (const e of events) await tx.query(`insert into seen_events${s} (event_id, runner) values ($1, current_setting('application_name'))`, [e.id]);
+    for (const e of events)
+      await tx.query(
+        `insert into seen_events${s} (event_id, runner) values ($1, current_setting('application_name'))`,
+        [e.id],
+      );
   },
 };
 
@@ -40,10 +44,24 @@ describe('ProjectionRunner on PostgreSQL: one active instance per projection, th
 
   const append = async (n: number) => {
     for (let i = 0; i < n; i++) {
-      await store.append(`s-${i % 7}`, [{ id: randomUUID(), type: 'Tick', data: { i }, metadata: { actor: 't', occurredAt: new Date().toISOString(), correlationId: 'c', causationId: null } }], 'any');
+      await store.append(
+        `s-${i % 7}`,
+        [
+          {
+            id: randomUUID(),
+            type: 'Tick',
+            data: { i },
+            metadata: { actor: 't', occurredAt: new Date().toISOString(), correlationId: 'c', causationId: null },
+          },
+        ],
+        'any',
+      );
     }
   };
-  const count = async () => admin.query<{ runner: string; n: string }>(`select runner, count(*)::text as n from ${schema}.seen_events group by runner`);
+  const count = async () =>
+    admin.query<{ runner: string; n: string }>(
+      `select runner, count(*)::text as n from ${schema}.seen_events group by runner`,
+    );
   const waitFor = async (total: number) => {
     const deadline = Date.now() + 15_000;
     for (;;) {
@@ -80,11 +98,16 @@ describe('ProjectionRunner on PostgreSQL: one active instance per projection, th
   it('a runner whose connections the database ends (its lock with them) stops, takes the lock again and resumes: no gap, no duplicate', async () => {
     const sqlC = new PgSqlClient(url('runner-c'));
     const lines: string[] = [];
-    const c = new ProjectionRunner(store, sqlC, [seen], new JsonLogger('info', (line) => lines.push(line)), { pollIntervalMs: 20, suffix: '_c' });
+    const c = new ProjectionRunner(store, sqlC, [seen], new JsonLogger('info', (line) => lines.push(line)), {
+      pollIntervalMs: 20,
+      suffix: '_c',
+    });
     await sqlC.exec(seen.schema('_c'));
     await c.start();
-    const countC = async () => Number((await admin.query<{ n: string }>(`select count(*)::text as n from ${schema}.seen_events_c`))[0].n);
-    const total = async () => Number((await admin.query<{ n: string }>(`select count(*)::text as n from ${schema}.ct_events`))[0].n);
+    const countC = async () =>
+      Number((await admin.query<{ n: string }>(`select count(*)::text as n from ${schema}.seen_events_c`))[0].n);
+    const total = async () =>
+      Number((await admin.query<{ n: string }>(`select count(*)::text as n from ${schema}.ct_events`))[0].n);
     const waitForAll = async () => {
       const deadline = Date.now() + 20_000;
       while ((await countC()) < (await total()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -117,7 +140,10 @@ describe('ProjectionRunner on PostgreSQL: one active instance per projection, th
       name: 'echo',
       async react(events) {
         const ids = events.map((e) => e.id);
-        const rows = await sql.query<{ n: string }>(`select count(*)::text as n from seen_events_r where event_id = any($1)`, [ids]);
+        const rows = await sql.query<{ n: string }>(
+          `select count(*)::text as n from seen_events_r where event_id = any($1)`,
+          [ids],
+        );
         notYetProjected += ids.length - Number(rows[0].n);
         if (failed === 0 && reacted.length > 0) {
           failed++;
@@ -127,7 +153,11 @@ describe('ProjectionRunner on PostgreSQL: one active instance per projection, th
       },
     };
     await sql.exec(seen.schema('_r'));
-    const runner = new ProjectionRunner(store, sql, [seen, reactor], new JsonLogger('error'), { pollIntervalMs: 20, suffix: '_r', batchSize: 7 });
+    const runner = new ProjectionRunner(store, sql, [seen, reactor], new JsonLogger('error'), {
+      pollIntervalMs: 20,
+      suffix: '_r',
+      batchSize: 7,
+    });
     await runner.start();
     const deadline = Date.now() + 15_000;
     while (!(await runner.hasReached(head)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -144,8 +174,15 @@ describe('ProjectionRunner on PostgreSQL: one active instance per projection, th
     // A reactor that follows the projections starts, the first time, where they are: not at the first event.
     await append(3);
     const late: string[] = [];
-    const follower: Reactor = { name: 'follower', followsProjections: true, react: async (events) => void late.push(...events.map((e) => e.id)) };
-    const again = new ProjectionRunner(store, sql, [seen, follower], new JsonLogger('error'), { pollIntervalMs: 20, suffix: '_r' });
+    const follower: Reactor = {
+      name: 'follower',
+      followsProjections: true,
+      react: async (events) => void late.push(...events.map((e) => e.id)),
+    };
+    const again = new ProjectionRunner(store, sql, [seen, follower], new JsonLogger('error'), {
+      pollIntervalMs: 20,
+      suffix: '_r',
+    });
     const newHead = (await store.headCheckpoint())!;
     await again.start();
     const until = Date.now() + 15_000;
@@ -161,7 +198,8 @@ describe('ProjectionRunner on PostgreSQL: one active instance per projection, th
     const table = (name: string, fail: boolean): Projection => ({
       name,
       tables: [`${name}_events`],
-      schema: (s) => `create table if not exists ${name}_events${s} (event_id text primary key, position bigint not null)`,
+      schema: (s) =>
+        `create table if not exists ${name}_events${s} (event_id text primary key, position bigint not null)`,
       async apply(tx, events, s) {
         await tx.query(
           `insert into ${name}_events${s} (event_id, position) select * from unnest($1::text[], $2::bigint[])`,
@@ -176,10 +214,16 @@ describe('ProjectionRunner on PostgreSQL: one active instance per projection, th
     await append(900);
     const head = (await store.headCheckpoint())!;
     const sql = new PgSqlClient(url('runner-parallel'));
-    const runner = new ProjectionRunner(store, sql, [table('steady', false), table('flaky', true)], new JsonLogger('error'), {
-      pollIntervalMs: 20,
-      batchSize: 500,
-    });
+    const runner = new ProjectionRunner(
+      store,
+      sql,
+      [table('steady', false), table('flaky', true)],
+      new JsonLogger('error'),
+      {
+        pollIntervalMs: 20,
+        batchSize: 500,
+      },
+    );
     const inTransaction = jest.spyOn(sql, 'transaction');
     await runner.start();
     const deadline = Date.now() + 15_000;

@@ -41,7 +41,12 @@ export class ProjectionRunner {
     private readonly sql: SqlClient,
     private readonly consumers: readonly Consumer[],
     private readonly logger: JsonLogger,
-    private readonly options: { batchSize?: number; pollIntervalMs?: number; fallbackPollIntervalMs?: number; suffix?: string } = {},
+    private readonly options: {
+      batchSize?: number;
+      pollIntervalMs?: number;
+      fallbackPollIntervalMs?: number;
+      suffix?: string;
+    } = {},
   ) {
     this.projections = consumers.filter((c): c is Projection => !isReactor(c));
     this.reactors = consumers.filter(isReactor);
@@ -150,10 +155,12 @@ export class ProjectionRunner {
   private async tryTakeOver(): Promise<void> {
     if (this.stopped || this.subscription) return;
     const group = this.group;
-    const release = await this.sql.tryExclusiveLock(`projections:${group}`, (error) => void this.lockLost(error)).catch((error) => {
-      this.failed('projections could not take their lock; retrying', error);
-      return null;
-    });
+    const release = await this.sql
+      .tryExclusiveLock(`projections:${group}`, (error) => void this.lockLost(error))
+      .catch((error) => {
+        this.failed('projections could not take their lock; retrying', error);
+        return null;
+      });
     if (!release) return;
     if (this.stopped) {
       await release();
@@ -168,7 +175,10 @@ export class ProjectionRunner {
       throw error;
     }
     const least = (checkpoints: Array<Checkpoint | null>) =>
-      checkpoints.reduce<Checkpoint | null | undefined>((min, c) => (min === undefined || compareCheckpoints(c, min) < 0 ? c : min), undefined) ?? null;
+      checkpoints.reduce<Checkpoint | null | undefined>(
+        (min, c) => (min === undefined || compareCheckpoints(c, min) < 0 ? c : min),
+        undefined,
+      ) ?? null;
     const projected = least(this.projections.map((p) => stored.get(p.name) ?? null));
     this.reacted.clear();
     for (const reactor of this.reactors) {
@@ -222,7 +232,16 @@ export class ProjectionRunner {
     const detail = (error as Error)?.message ?? String(error);
     if (this.failing === detail) return;
     this.failing = detail;
-    this.logger.event('error', message, { projections: this.group, error: detail, dependencyUnavailable: asDependencyUnavailable(error)?.dependency ?? null }, 'Projections');
+    this.logger.event(
+      'error',
+      message,
+      {
+        projections: this.group,
+        error: detail,
+        dependencyUnavailable: asDependencyUnavailable(error)?.dependency ?? null,
+      },
+      'Projections',
+    );
   }
 
   private recovered(): void {
@@ -241,11 +260,15 @@ export class ProjectionRunner {
    */
   private handleBatch(events: RecordedEvent[]): Promise<void> {
     if (events.length < PARALLEL_BATCH_SIZE || this.projections.length === 1 || !this.sql.concurrentTransactions) {
-      return this.sql.transaction((tx) => this.applyBatch(tx, events, this.projections)).then((applied) => this.committed(applied));
+      return this.sql
+        .transaction((tx) => this.applyBatch(tx, events, this.projections))
+        .then((applied) => this.committed(applied));
     }
     return Promise.all(
       this.projections.map((projection) =>
-        this.sql.transaction((tx) => this.applyBatch(tx, events, [projection])).then((applied) => this.committed(applied)),
+        this.sql
+          .transaction((tx) => this.applyBatch(tx, events, [projection]))
+          .then((applied) => this.committed(applied)),
       ),
     ).then(() => undefined);
   }
@@ -262,7 +285,9 @@ export class ProjectionRunner {
       if (fresh.length === 0) continue;
       await reactor.react(fresh);
       const last = fresh[fresh.length - 1];
-      await saveProjectionCheckpoints(this.sql, [{ name: key, checkpoint: last.checkpoint, position: last.position, count: fresh.length }]);
+      await saveProjectionCheckpoints(this.sql, [
+        { name: key, checkpoint: last.checkpoint, position: last.position, count: fresh.length },
+      ]);
       this.reacted.set(key, last.checkpoint);
     }
   }
@@ -275,7 +300,12 @@ export class ProjectionRunner {
       try {
         projection.afterCommit(events, this.logger);
       } catch (error) {
-        this.logger.event('error', 'projection afterCommit failed', { projection: projection.name, error: (error as Error)?.message }, 'Projections');
+        this.logger.event(
+          'error',
+          'projection afterCommit failed',
+          { projection: projection.name, error: (error as Error)?.message },
+          'Projections',
+        );
       }
     }
   }
@@ -306,7 +336,8 @@ export class ProjectionRunner {
     for (const projection of projections) {
       const name = this.key(projection);
       const checkpoint = stored.get(name) ?? null;
-      const fresh = checkpoint === null ? events : events.filter((e) => compareCheckpoints(e.checkpoint, checkpoint) > 0);
+      const fresh =
+        checkpoint === null ? events : events.filter((e) => compareCheckpoints(e.checkpoint, checkpoint) > 0);
       if (fresh.length === 0) continue;
       await projection.apply(tx, fresh, this.suffix);
       applied.push({ projection, events: fresh });

@@ -39,7 +39,10 @@ export function domainProjection(projection: Projection<StoredEvent>): Projectio
     apply: (tx, events, suffix) => projection.apply(tx, parseStoredEvents(events), suffix),
     // Called on the projection (not detached from it): an afterCommit written as a method may use `this`.
     ...(projection.afterCommit
-      ? { afterCommit: (events: readonly RecordedEvent[], logger: JsonLogger) => projection.afterCommit?.(parseStoredEvents(events), logger) }
+      ? {
+          afterCommit: (events: readonly RecordedEvent[], logger: JsonLogger) =>
+            projection.afterCommit?.(parseStoredEvents(events), logger),
+        }
       : {}),
   };
 }

@@ -40,7 +40,10 @@ export class ReadConsistency {
     try {
       while (!(await this.runner.hasReached(checkpoint, projections))) {
         if (Date.now() > deadline) {
-          throw ProblemError.of(503, `the read models have not reached position ${raw} within ${MAX_WAIT_MS / 1000} s; retry`);
+          throw ProblemError.of(
+            503,
+            `the read models have not reached position ${raw} within ${MAX_WAIT_MS / 1000} s; retry`,
+          );
         }
         await progress.next(15, 250);
       }

@@ -41,7 +41,16 @@ describe('what-if and compliance report agree with the recorded events (PostgreS
       const startMs = START + Math.floor(random() * 100 * 24 * 60) * 60_000;
       const n = 4 + Math.floor(random() * 12);
       commands += n + 1;
-      const history = randomCaseHistory({ caseId, partnerId: `p-${i % 5}`, engineers, startMs, endMs: END, commands: n, random, clocks: policy.calculator });
+      const history = randomCaseHistory({
+        caseId,
+        partnerId: `p-${i % 5}`,
+        engineers,
+        startMs,
+        endMs: END,
+        commands: n,
+        random,
+        clocks: policy.calculator,
+      });
       events.push(...history.map((h) => h.event));
       await store.append(
         `case-${caseId}`,
@@ -73,13 +82,21 @@ describe('what-if and compliance report agree with the recorded events (PostgreS
     const recorded = count('SlaBreached');
     expect(recorded).toBeGreaterThan(100);
     const progress: number[] = [];
-    const result = await runWhatIf(store, { policy: JSON.parse(JSON.stringify(DEFAULT_SLA_POLICY)), source: 'test', asOf: AS_OF }, (p) =>
-      progress.push(p.events),
+    const result = await runWhatIf(
+      store,
+      { policy: JSON.parse(JSON.stringify(DEFAULT_SLA_POLICY)), source: 'test', asOf: AS_OF },
+      (p) => progress.push(p.events),
     );
     expect(progress.length).toBeGreaterThan(1);
     expect(result.cases).toBe(400);
     expect(result.agreement.mismatches).toEqual([]);
-    expect(result.agreement).toMatchObject({ casesCompared: 400, recordedBreaches: recorded, replayedBreaches: recorded, pendingTimers: 0, mismatchCount: 0 });
+    expect(result.agreement).toMatchObject({
+      casesCompared: 400,
+      recordedBreaches: recorded,
+      replayedBreaches: recorded,
+      pendingTimers: 0,
+      mismatchCount: 0,
+    });
     expect(result.current.breached).toBe(recorded);
     expect(result.changes).toEqual([]);
     expect(result.proposed).toEqual(result.current);
@@ -98,7 +115,8 @@ describe('what-if and compliance report agree with the recorded events (PostgreS
       expect(Date.parse(change.proposed.dueAt)).toBeLessThanOrEqual(Date.parse(change.current.dueAt));
       expect(change.clock).toBe('initialResponse');
     }
-    const sum = (side: 'current' | 'proposed') => ['A', 'B', 'C'].reduce((n, s) => n + result.bySeverity[s as 'A'][side].breached, 0);
+    const sum = (side: 'current' | 'proposed') =>
+      ['A', 'B', 'C'].reduce((n, s) => n + result.bySeverity[s as 'A'][side].breached, 0);
     expect(sum('proposed')).toBe(result.proposed.breached);
     expect(sum('current')).toBe(result.current.breached);
   });
@@ -108,7 +126,11 @@ describe('what-if and compliance report agree with the recorded events (PostgreS
     delete bad.escalateAfterOverdue;
     const error = await runWhatIf(store, { policy: bad, source: 'request body', asOf: AS_OF }).catch((e) => e);
     expect(error).toBeInstanceOf(SlaPolicyError);
-    expect((error as SlaPolicyError).errors.map((e) => e.field).sort()).toEqual(['escalateAfterOverdu', 'escalateAfterOverdue', 'warnAt']);
+    expect((error as SlaPolicyError).errors.map((e) => e.field).sort()).toEqual([
+      'escalateAfterOverdu',
+      'escalateAfterOverdue',
+      'warnAt',
+    ]);
   });
 
   it("the report's totals equal counts over the events", async () => {
@@ -117,7 +139,12 @@ describe('what-if and compliance report agree with the recorded events (PostgreS
     let met = 0;
     for (const e of events) {
       if (e.type === 'SlaBreached') breached.add(`${e.data.caseId}/${e.data.clockId}`);
-      if (e.type === 'UpdateSent' && e.data.meetsClockId !== null && !breached.has(`${e.data.caseId}/${e.data.meetsClockId}`)) met++;
+      if (
+        e.type === 'UpdateSent' &&
+        e.data.meetsClockId !== null &&
+        !breached.has(`${e.data.caseId}/${e.data.meetsClockId}`)
+      )
+        met++;
     }
     const chains = events.filter((e) => e.type === 'SlaClockStarted' && e.data.replacesClockId === null).length;
     const t = report.totals;
@@ -140,9 +167,17 @@ describe('what-if and compliance report agree with the recorded events (PostgreS
     }
     const partner = await slaReport(store.sql, { now: AS_OF, partnerId: 'p-1', groupBy: 'partner' });
     expect(partner.groups.map((g) => g.group)).toEqual(['p-1']);
-    expect(partner.totals.cases).toBe(events.filter((e) => e.type === 'CaseSubmitted' && e.data.partnerId === 'p-1').length);
+    expect(partner.totals.cases).toBe(
+      events.filter((e) => e.type === 'CaseSubmitted' && e.data.partnerId === 'p-1').length,
+    );
     expect(partner.totals.breached).toBe(
-      events.filter((e) => e.type === 'SlaBreached' && events.some((s) => s.type === 'CaseSubmitted' && s.data.caseId === e.data.caseId && s.data.partnerId === 'p-1')).length,
+      events.filter(
+        (e) =>
+          e.type === 'SlaBreached' &&
+          events.some(
+            (s) => s.type === 'CaseSubmitted' && s.data.caseId === e.data.caseId && s.data.partnerId === 'p-1',
+          ),
+      ).length,
     );
   });
 });

@@ -48,7 +48,18 @@ export class SlaTimerWorker {
     });
     this.worker.on('failed', (job, error) => {
       timerActionsTotal.inc({ action: job?.data.action ?? 'unknown', outcome: 'failed' });
-      this.logger.event('error', 'SLA timer failed', { jobId: job?.id, action: job?.data.action, caseId: job?.data.caseId, attempts: job?.attemptsMade, error: error.message }, 'SlaTimers');
+      this.logger.event(
+        'error',
+        'SLA timer failed',
+        {
+          jobId: job?.id,
+          action: job?.data.action,
+          caseId: job?.data.caseId,
+          attempts: job?.attemptsMade,
+          error: error.message,
+        },
+        'SlaTimers',
+      );
     });
     // While Redis is down the worker reports each reconnection attempt: one line per distinct
     // error is enough (it reconnects by itself, and resumes taking jobs when Redis is back).
@@ -83,9 +94,23 @@ export class SlaTimerWorker {
       const recorded = outcome.events.map((e) => e.type);
       timerActionsTotal.inc({ action, outcome: recorded.length ? 'recorded' : 'nothing' });
       if (Number.isFinite(latenessSeconds)) timerLateness.observe({ action }, latenessSeconds);
-      this.logger.event('info', 'SLA timer action', { domain: 'sla', action, caseId, clockId, jobId: job.id, recorded, latenessSeconds: Number.isFinite(latenessSeconds) ? latenessSeconds : null }, 'SlaTimers');
+      this.logger.event(
+        'info',
+        'SLA timer action',
+        {
+          domain: 'sla',
+          action,
+          caseId,
+          clockId,
+          jobId: job.id,
+          recorded,
+          latenessSeconds: Number.isFinite(latenessSeconds) ? latenessSeconds : null,
+        },
+        'SlaTimers',
+      );
     } catch (error) {
-      const notBefore = error instanceof IllegalStateError ? (error.details.notBefore as string | undefined) : undefined;
+      const notBefore =
+        error instanceof IllegalStateError ? (error.details.notBefore as string | undefined) : undefined;
       // The database is down: try again a little later without using an attempt, so that a long
       // outage cannot exhaust a timer's attempts (a failed job is never armed again).
       const unavailable = asDependencyUnavailable(error);

@@ -56,17 +56,33 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
   const armed = async (caseId: string, clockId: string) => {
     const actions = [];
     for (const action of ['warning', 'breach', 'escalation'] as const) {
-      if (await redis.exists(`${prefix}:${SLA_TIMERS_QUEUE}:${timerJobId(caseId, clockId, action)}`)) actions.push(action);
+      if (await redis.exists(`${prefix}:${SLA_TIMERS_QUEUE}:${timerJobId(caseId, clockId, action)}`))
+        actions.push(action);
     }
     return actions;
   };
 
   const event = (caseId: string, revision: number, type: string, data: Record<string, unknown>): RecordedEvent => {
     position++;
-    return { id: randomUUID(), streamId: `case-${caseId}`, revision, position: String(position), checkpoint: `${position}:${position}`, type, data: { caseId, ...data }, metadata: META };
+    return {
+      id: randomUUID(),
+      streamId: `case-${caseId}`,
+      revision,
+      position: String(position),
+      checkpoint: `${position}:${position}`,
+      type,
+      data: { caseId, ...data },
+      metadata: META,
+    };
   };
-  const clockStarted = (caseId: string, clockId: string, warnAt: string, dueAt: string, escalateAt: string, extra: Record<string, unknown> = {}) =>
-    event(caseId, 0, 'SlaClockStarted', { clockId, warnAt, dueAt, escalateAt, ...extra });
+  const clockStarted = (
+    caseId: string,
+    clockId: string,
+    warnAt: string,
+    dueAt: string,
+    escalateAt: string,
+    extra: Record<string, unknown> = {},
+  ) => event(caseId, 0, 'SlaClockStarted', { clockId, warnAt, dueAt, escalateAt, ...extra });
 
   // As the scheduler's runner does: the projection's rows (one transaction), then the arming reactor.
   const project = async (events: RecordedEvent[]) => {
@@ -85,7 +101,9 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
     expect(await armed(soon, 'c1')).toEqual(['warning', 'breach']);
     expect(await armed(later, 'c1')).toEqual([]);
     // Every timer is pending in the table all the same.
-    const pending = await sql.query<{ n: number }>('select coalesce(sum(cardinality(pending)), 0)::int as n from sla_clock_timers');
+    const pending = await sql.query<{ n: number }>(
+      'select coalesce(sum(cardinality(pending)), 0)::int as n from sla_clock_timers',
+    );
     expect(pending[0].n).toBe(6);
 
     // A sweep now finds nothing more to arm.
@@ -129,13 +147,13 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
 
   const row = async (caseId: string, clockId: string) =>
     (
-      await sql.query<{ pending: string[]; next_at: Date | null }>('select pending, next_at from sla_clock_timers where case_id = $1 and clock_id = $2', [
-        caseId,
-        clockId,
-      ])
+      await sql.query<{ pending: string[]; next_at: Date | null }>(
+        'select pending, next_at from sla_clock_timers where case_id = $1 and clock_id = $2',
+        [caseId, clockId],
+      )
     )[0];
 
-  it("keeps one row per clock: its pending timers and when the first of them is due", async () => {
+  it('keeps one row per clock: its pending timers and when the first of them is due', async () => {
     const base = 5000 * MINUTE;
     clock.set(at(base));
     const a = randomUUID();
@@ -146,8 +164,14 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
       // Started and already warned in the same batch.
       event(b, 1, 'SlaWarningRaised', { clockId: 'k1' }),
     ]);
-    expect(await row(a, 'k1')).toEqual({ pending: ['warning', 'breach', 'escalation'], next_at: new Date(at(base + 60 * MINUTE)) });
-    expect(await row(b, 'k1')).toEqual({ pending: ['breach', 'escalation'], next_at: new Date(at(base + 90 * MINUTE)) });
+    expect(await row(a, 'k1')).toEqual({
+      pending: ['warning', 'breach', 'escalation'],
+      next_at: new Date(at(base + 60 * MINUTE)),
+    });
+    expect(await row(b, 'k1')).toEqual({
+      pending: ['breach', 'escalation'],
+      next_at: new Date(at(base + 90 * MINUTE)),
+    });
 
     // Several events of one batch on one clock: each takes its timers off.
     await project([event(a, 1, 'SlaWarningRaised', { clockId: 'k1' }), event(a, 2, 'SlaBreached', { clockId: 'k1' })]);
@@ -155,7 +179,9 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
 
     // A severity change replaces the clock; resolving the case ends every clock it has.
     await project([
-      clockStarted(b, 'k2', at(base + 30 * MINUTE), at(base + 45 * MINUTE), at(base + 50 * MINUTE), { replacesClockId: 'k1' }),
+      clockStarted(b, 'k2', at(base + 30 * MINUTE), at(base + 45 * MINUTE), at(base + 50 * MINUTE), {
+        replacesClockId: 'k1',
+      }),
     ]);
     expect(await row(b, 'k1')).toEqual({ pending: [], next_at: null });
     expect((await row(b, 'k2')).pending).toEqual(['warning', 'breach', 'escalation']);
@@ -177,7 +203,10 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
     const c = randomUUID();
     await project([clockStarted(c, 'k1', at(base + 60 * MINUTE), at(base + 90 * MINUTE), at(base + 120 * MINUTE))]);
     // After an outage the breach and the escalation ran first.
-    await project([event(c, 1, 'SlaBreached', { clockId: 'k1' }), event(c, 2, 'EscalatedToManager', { clockId: 'k1', automatic: true })]);
+    await project([
+      event(c, 1, 'SlaBreached', { clockId: 'k1' }),
+      event(c, 2, 'EscalatedToManager', { clockId: 'k1', automatic: true }),
+    ]);
     expect(await row(c, 'k1')).toEqual({ pending: ['warning'], next_at: new Date(at(base + 60 * MINUTE)) });
     clock.set(at(base + 130 * MINUTE));
     await sweep.sweep();
@@ -200,7 +229,11 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
          ('y.c.escalation', 'y', 'c', 'escalation', '2026-03-02T12:00:00Z', 'ev2', true)`,
     );
     await sql.exec(slaTimersProjection.schema(s));
-    expect(await sql.query(`select case_id, clock_event_id, warn_at, due_at, escalate_at, pending, next_at from sla_clock_timers${s} order by case_id`)).toEqual([
+    expect(
+      await sql.query(
+        `select case_id, clock_event_id, warn_at, due_at, escalate_at, pending, next_at from sla_clock_timers${s} order by case_id`,
+      ),
+    ).toEqual([
       {
         case_id: 'x',
         clock_event_id: 'ev1',
@@ -241,10 +274,26 @@ describe('SLA timers: one row per clock, armed in Redis only as their instant co
     expect(await redis.exists(job('auto-resume', 1))).toBe(1);
 
     // Resumed a minute later: every instant one minute later, generation 2.
-    await project([event(c, 2, 'SlaClockResumed', { clockId: 'n2', warnAt: at(base + 3 * MINUTE), dueAt: at(base + 5 * MINUTE), escalateAt: at(base + 11 * MINUTE) })]);
-    expect(await row(c, 'n2')).toEqual({ pending: ['warning', 'breach', 'escalation'], next_at: new Date(at(base + 3 * MINUTE)) });
-    expect([await redis.exists(job('warning', 2)), await redis.exists(job('breach', 2)), await redis.exists(job('escalation', 2))]).toEqual([1, 1, 0]);
-    expect(Date.parse((await queue.queue.getJob(timerJobId(c, 'n2', 'breach', 2)))!.data.runAt)).toBe(Date.parse(at(base + 5 * MINUTE)));
+    await project([
+      event(c, 2, 'SlaClockResumed', {
+        clockId: 'n2',
+        warnAt: at(base + 3 * MINUTE),
+        dueAt: at(base + 5 * MINUTE),
+        escalateAt: at(base + 11 * MINUTE),
+      }),
+    ]);
+    expect(await row(c, 'n2')).toEqual({
+      pending: ['warning', 'breach', 'escalation'],
+      next_at: new Date(at(base + 3 * MINUTE)),
+    });
+    expect([
+      await redis.exists(job('warning', 2)),
+      await redis.exists(job('breach', 2)),
+      await redis.exists(job('escalation', 2)),
+    ]).toEqual([1, 1, 0]);
+    expect(Date.parse((await queue.queue.getJob(timerJobId(c, 'n2', 'breach', 2)))!.data.runAt)).toBe(
+      Date.parse(at(base + 5 * MINUTE)),
+    );
 
     // Redis loses them: the sweep re-creates the same generation's jobs.
     await redis.del(job('warning', 2), job('breach', 2));

@@ -40,7 +40,8 @@ const SCHEDULER = Symbol('SLA_SCHEDULER');
     {
       provide: SlaTimerWorker,
       inject: [RedisConnection, CaseCommandService, JsonLogger],
-      useFactory: (redis: RedisConnection, commands: CaseCommandService, logger: JsonLogger) => new SlaTimerWorker(redis, commands, logger),
+      useFactory: (redis: RedisConnection, commands: CaseCommandService, logger: JsonLogger) =>
+        new SlaTimerWorker(redis, commands, logger),
     },
     {
       provide: SlaTimersSweep,

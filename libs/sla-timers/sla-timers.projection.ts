@@ -51,7 +51,10 @@ export function pendingJobs(row: ClockTimersRow): SlaTimerJob[] {
   });
 }
 
-const nextAt = (row: ClockTimersRow): string | null => pendingJobs(row).map((job) => job.runAt).sort()[0] ?? null;
+const nextAt = (row: ClockTimersRow): string | null =>
+  pendingJobs(row)
+    .map((job) => job.runAt)
+    .sort()[0] ?? null;
 
 /**
  * The SLA scheduler's table (a plain projection: rows and checkpoint in one transaction,
@@ -107,16 +110,36 @@ export const slaTimersProjection = domainProjection({
     const wanted = new Map<string, { case_id: string; clock_id: string }>();
     const endedCases = new Set<string>();
     for (const event of events) {
-      const want = (caseId: string, clockId: string | null | undefined) => clockId && wanted.set(key(caseId, clockId), { case_id: caseId, clock_id: clockId });
+      const want = (caseId: string, clockId: string | null | undefined) =>
+        clockId && wanted.set(key(caseId, clockId), { case_id: caseId, clock_id: clockId });
       switch (event.type) {
-        case 'SlaClockStarted': want(event.data.caseId, event.data.replacesClockId); break;
-        case 'SlaWarningRaised': case 'SlaBreached': case 'SlaClockPaused': case 'SlaClockResumed': want(event.data.caseId, event.data.clockId); break;
-        case 'EscalatedToManager': if (event.data.automatic) want(event.data.caseId, event.data.clockId); break;
-        case 'UpdateSent': want(event.data.caseId, event.data.meetsClockId); break;
-        case 'SeverityAssigned': if (event.data.triage === true) want(event.data.caseId, TRIAGE_TIMER); break;
-        case 'TriageAtRisk': want(event.data.caseId, TRIAGE_TIMER); break;
-        case 'CaseResolved': case 'CaseClosed': endedCases.add(event.data.caseId); break;
-        default: break; // the other events touch no timer
+        case 'SlaClockStarted':
+          want(event.data.caseId, event.data.replacesClockId);
+          break;
+        case 'SlaWarningRaised':
+        case 'SlaBreached':
+        case 'SlaClockPaused':
+        case 'SlaClockResumed':
+          want(event.data.caseId, event.data.clockId);
+          break;
+        case 'EscalatedToManager':
+          if (event.data.automatic) want(event.data.caseId, event.data.clockId);
+          break;
+        case 'UpdateSent':
+          want(event.data.caseId, event.data.meetsClockId);
+          break;
+        case 'SeverityAssigned':
+          if (event.data.triage === true) want(event.data.caseId, TRIAGE_TIMER);
+          break;
+        case 'TriageAtRisk':
+          want(event.data.caseId, TRIAGE_TIMER);
+          break;
+        case 'CaseResolved':
+        case 'CaseClosed':
+          endedCases.add(event.data.caseId);
+          break;
+        default:
+          break; // the other events touch no timer
       }
     }
     const rows = new Map<string, ClockTimersRow>();
@@ -132,7 +155,11 @@ export const slaTimersProjection = domainProjection({
     }
     const created = new Set<string>();
     const changed = new Set<string>();
-    const update = (caseId: string, clockId: string | null | undefined, change: (row: ClockTimersRow) => boolean | void) => {
+    const update = (
+      caseId: string,
+      clockId: string | null | undefined,
+      change: (row: ClockTimersRow) => boolean | void,
+    ) => {
       if (!clockId) return;
       const k = key(caseId, clockId);
       const row = rows.get(k);
@@ -140,7 +167,11 @@ export const slaTimersProjection = domainProjection({
       if (change(row) === false) return;
       if (!created.has(k)) changed.add(k);
     };
-    const done = (caseId: string, clockId: string | null | undefined, actions: readonly TimerAction[] = TIMER_ACTIONS) =>
+    const done = (
+      caseId: string,
+      clockId: string | null | undefined,
+      actions: readonly TimerAction[] = TIMER_ACTIONS,
+    ) =>
       update(caseId, clockId, (row) => {
         const pending = row.pending.filter((action) => !actions.includes(action));
         if (pending.length === row.pending.length) return false; // nothing left to take off: no write
@@ -158,7 +189,18 @@ export const slaTimersProjection = domainProjection({
           const d = event.data;
           if (d.triageDueAt) {
             const at = d.triageDueAt;
-            create({ case_id: d.caseId, clock_id: TRIAGE_TIMER, clock_event_id: event.id, warn_at: at, due_at: at, escalate_at: at, resume_at: null, generation: 0, pending: ['triage'], next_at: null });
+            create({
+              case_id: d.caseId,
+              clock_id: TRIAGE_TIMER,
+              clock_event_id: event.id,
+              warn_at: at,
+              due_at: at,
+              escalate_at: at,
+              resume_at: null,
+              generation: 0,
+              pending: ['triage'],
+              next_at: null,
+            });
           }
           break;
         }
@@ -194,7 +236,8 @@ export const slaTimersProjection = domainProjection({
           done(event.data.caseId, event.data.clockId, ['breach']);
           break;
         case 'EscalatedToManager':
-          if (event.data.automatic && event.data.clockId) done(event.data.caseId, event.data.clockId, ['breach', 'escalation']);
+          if (event.data.automatic && event.data.clockId)
+            done(event.data.caseId, event.data.clockId, ['breach', 'escalation']);
           break;
         case 'UpdateSent':
           if (event.data.meetsClockId) done(event.data.caseId, event.data.meetsClockId);
@@ -244,9 +287,12 @@ export const slaTimersProjection = domainProjection({
              on conflict (case_id, clock_id) ${onConflict}`,
             [JSON.stringify([...keys].map((k) => rows.get(k)))],
           );
-    await write(changed, `do update set clock_event_id = excluded.clock_event_id, warn_at = excluded.warn_at, due_at = excluded.due_at,
+    await write(
+      changed,
+      `do update set clock_event_id = excluded.clock_event_id, warn_at = excluded.warn_at, due_at = excluded.due_at,
                               escalate_at = excluded.escalate_at, resume_at = excluded.resume_at, generation = excluded.generation,
-                              pending = excluded.pending, next_at = excluded.next_at`);
+                              pending = excluded.pending, next_at = excluded.next_at`,
+    );
     await write(created, 'do nothing');
   },
 });

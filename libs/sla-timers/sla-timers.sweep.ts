@@ -46,7 +46,13 @@ export class SlaTimersSweep {
       })
       .catch((error) => {
         // One line when the failures begin; the passes after it retry quietly until one succeeds.
-        if (!this.failing) this.logger.event('error', 'SLA timer sweep failed; retrying each pass', { error: (error as Error).message }, 'SlaTimers');
+        if (!this.failing)
+          this.logger.event(
+            'error',
+            'SLA timer sweep failed; retrying each pass',
+            { error: (error as Error).message },
+            'SlaTimers',
+          );
         this.failing = true;
         return 0;
       })
@@ -68,13 +74,16 @@ export class SlaTimersSweep {
       if (rows.length === 0) break;
       const last = rows[rows.length - 1];
       after = [new Date(last.next_at!).toISOString(), last.case_id, last.clock_id];
-      const due = this.queue.imminent(rows.flatMap(pendingJobs), end).map((job) => ({ job, id: timerJobId(job.caseId, job.clockId, job.action, job.generation) }));
+      const due = this.queue
+        .imminent(rows.flatMap(pendingJobs), end)
+        .map((job) => ({ job, id: timerJobId(job.caseId, job.clockId, job.action, job.generation) }));
       const missing = await this.queue.missing(due.map((d) => d.id));
       const jobs = due.filter((d) => missing.has(d.id)).map((d) => d.job);
       await this.queue.schedule(jobs);
       armed += jobs.length;
     }
-    if (armed > 0) this.logger.event('info', 'SLA timer sweep armed timers', { armed, horizonEnd: end.toISOString() }, 'SlaTimers');
+    if (armed > 0)
+      this.logger.event('info', 'SLA timer sweep armed timers', { armed, horizonEnd: end.toISOString() }, 'SlaTimers');
     return armed;
   }
 }

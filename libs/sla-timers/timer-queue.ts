@@ -72,7 +72,10 @@ export class TimerQueue {
       jobs.map((job) => ({
         name: job.action,
         data: job,
-        opts: { jobId: timerJobId(job.caseId, job.clockId, job.action, job.generation), delay: Math.max(0, Date.parse(job.runAt) - now) },
+        opts: {
+          jobId: timerJobId(job.caseId, job.clockId, job.action, job.generation),
+          delay: Math.max(0, Date.parse(job.runAt) - now),
+        },
       })),
     );
   }

@@ -21,11 +21,14 @@ const v2: SlaPolicy = withB3h(v1, 'acme-2');
 
 /** Each store of the file's own: a fresh PGlite, and a PostgreSQL schema (real concurrent connections). */
 const stores: Array<[string, () => Promise<{ store: EventStore; cleanup: () => Promise<void> }>]> = [
-  ['embedded (PGlite)', async () => {
-    const files = await freshPgliteDir(); // a fresh database without an initdb of its own
-    const store = await createEmbeddedEventStore(files.dir);
-    return { store, cleanup: () => store.close().finally(files.remove) };
-  }],
+  [
+    'embedded (PGlite)',
+    async () => {
+      const files = await freshPgliteDir(); // a fresh database without an initdb of its own
+      const store = await createEmbeddedEventStore(files.dir);
+      return { store, cleanup: () => store.close().finally(files.remove) };
+    },
+  ],
   ['postgres', () => createSchemaEventStore('ct_test_pol', 8)],
 ];
 
@@ -38,7 +41,8 @@ describe.each(stores)('SLA policies recorded with their content hash (%s)', (_na
   afterAll(() => cleanup());
 
   // Each test uses its own versions; the stream is shared, as it is in a real store.
-  const recorded = async () => (await store.readStream(SLA_POLICY_STREAM)).filter((e) => e.type === SLA_POLICY_RECORDED);
+  const recorded = async () =>
+    (await store.readStream(SLA_POLICY_STREAM)).filter((e) => e.type === SLA_POLICY_RECORDED);
 
   it('a start records its policy once: version, hash, the policy itself, source and time', async () => {
     const service = new SlaPolicyService(v1, '/etc/casetrail/sla.json');
@@ -46,7 +50,13 @@ describe.each(stores)('SLA policies recorded with their content hash (%s)', (_na
     await new SlaPolicyService(v1, '/etc/casetrail/sla.json').record(store, '2026-11-24T10:00:00.000Z');
     const events = (await recorded()).filter((e) => e.data.version === 'acme-1');
     expect(events).toHaveLength(1);
-    expect(events[0].data).toEqual({ version: 'acme-1', hash: policyFingerprint(v1), policy: v1, source: '/etc/casetrail/sla.json', at: NOW });
+    expect(events[0].data).toEqual({
+      version: 'acme-1',
+      hash: policyFingerprint(v1),
+      policy: v1,
+      source: '/etc/casetrail/sla.json',
+      at: NOW,
+    });
     expect(events[0].data.hash).toBe(service.hash);
   });
 
@@ -97,7 +107,9 @@ describe.each(stores)('SLA policies recorded with their content hash (%s)', (_na
       policyHash: policyFingerprint(v1),
       dueAt: '2026-11-16T09:30:00.000Z',
     });
-    expect(running.calculator.clockFor('initialResponse', 'B', '2026-11-13T15:30:00Z', paris).dueAt).toBe('2026-11-16T10:30:00.000Z');
+    expect(running.calculator.clockFor('initialResponse', 'B', '2026-11-13T15:30:00Z', paris).dueAt).toBe(
+      '2026-11-16T10:30:00.000Z',
+    );
     // A new case (no policy yet) gets the policy in force.
     expect((await running.calculatorFor(null)).policyHash).toBe(policyFingerprint(v2));
   });
@@ -107,7 +119,9 @@ describe.each(stores)('SLA policies recorded with their content hash (%s)', (_na
     const running = new SlaPolicyService(v2);
     await running.record(store, NOW);
     expect((await running.calculatorFor({ version: 'acme-1', hash: null })).policyHash).toBe(policyFingerprint(v1));
-    expect((await running.calculatorFor({ version: 'never-recorded', hash: null })).policyHash).toBe(policyFingerprint(v2));
+    expect((await running.calculatorFor({ version: 'never-recorded', hash: null })).policyHash).toBe(
+      policyFingerprint(v2),
+    );
   });
 
   it('a policy recorded by another process after this one started is found by reading the stream again', async () => {
@@ -115,7 +129,9 @@ describe.each(stores)('SLA policies recorded with their content hash (%s)', (_na
     await running.record(store, NOW);
     const later: SlaPolicy = withB3h({ ...DEFAULT_SLA_POLICY, version: 'acme-later' });
     await new SlaPolicyService(later).record(store, NOW);
-    expect((await running.calculatorFor({ version: 'acme-later', hash: policyFingerprint(later) })).policyVersion).toBe('acme-later');
+    expect((await running.calculatorFor({ version: 'acme-later', hash: policyFingerprint(later) })).policyVersion).toBe(
+      'acme-later',
+    );
   });
 
   it('a case pinned to a hash nobody recorded is refused (503), never counted under another policy', async () => {
@@ -123,7 +139,9 @@ describe.each(stores)('SLA policies recorded with their content hash (%s)', (_na
     await running.record(store, NOW);
     const refusal = running.calculatorFor({ version: 'ghost', hash: 'sha256:0000' });
     await expect(refusal).rejects.toBeInstanceOf(ProblemError);
-    await expect(running.calculatorFor({ version: 'ghost', hash: 'sha256:0000' })).rejects.toMatchObject({ problem: { status: 503 } });
+    await expect(running.calculatorFor({ version: 'ghost', hash: 'sha256:0000' })).rejects.toMatchObject({
+      problem: { status: 503 },
+    });
   });
 
   it('the registry reads every recorded policy with its calculator', async () => {

@@ -126,7 +126,12 @@ export class SlaPolicyRegistry {
     try {
       // Built with the hash it was recorded under, so its clocks name exactly that.
       const policy = parseSlaPolicy(data.policy, `${SLA_POLICY_STREAM} ${data.version}`);
-      const recorded: RecordedPolicy = { version: data.version, hash: data.hash, policy, calculator: createClockCalculator(policy, data.hash) };
+      const recorded: RecordedPolicy = {
+        version: data.version,
+        hash: data.hash,
+        policy,
+        calculator: createClockCalculator(policy, data.hash),
+      };
       this.byHash.set(data.hash, recorded);
       this.byVersion.set(data.version, recorded);
     } catch (error) {

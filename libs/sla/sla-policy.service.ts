@@ -40,7 +40,10 @@ export class SlaPolicyService {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw new SlaPolicyError(file, [
-        { field: '(file)', message: code ? `cannot be read (${code})` : `is not valid JSON (${(error as Error).message})` },
+        {
+          field: '(file)',
+          message: code ? `cannot be read (${code})` : `is not valid JSON (${(error as Error).message})`,
+        },
       ]);
     }
     return new SlaPolicyService(parseSlaPolicy(raw, file), file);
@@ -55,7 +58,12 @@ export class SlaPolicyService {
     await registry.record(this.policy, this.hash, this.source, now);
     this.registry = registry;
     for (const { version, hash, reason } of registry.unreadable) {
-      logger?.event('warn', `recorded SLA policy ${version} cannot be read by this version of the service; its cases are refused (503) here`, { hash, reason }, 'SlaPolicy');
+      logger?.event(
+        'warn',
+        `recorded SLA policy ${version} cannot be read by this version of the service; its cases are refused (503) here`,
+        { hash, reason },
+        'SlaPolicy',
+      );
     }
   }
 

@@ -14,7 +14,10 @@ export class SlaPreviewController {
   constructor(private readonly sla: SlaPolicyService) {}
 
   @Get('preview')
-  @ApiOperation({ summary: 'Preview the SLA clocks of a case opened at an instant', description: 'Under the policy in force, in the given time zone, country and region.' })
+  @ApiOperation({
+    summary: 'Preview the SLA clocks of a case opened at an instant',
+    description: 'Under the policy in force, in the given time zone, country and region.',
+  })
   @ApiOkResponse({ type: SlaPreviewDto, description: 'The due and warning instants' })
   @ApiProblems(...READ_PROBLEMS)
   preview(@Query() query: SlaPreviewQuery) {

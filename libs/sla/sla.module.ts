@@ -9,6 +9,10 @@ import { SlaPolicyService } from './sla-policy.service';
 @Module({})
 export class SlaModule {
   static register(policy: SlaPolicyService): DynamicModule {
-    return { module: SlaModule, providers: [{ provide: SlaPolicyService, useValue: policy }], exports: [SlaPolicyService] };
+    return {
+      module: SlaModule,
+      providers: [{ provide: SlaPolicyService, useValue: policy }],
+      exports: [SlaPolicyService],
+    };
   }
 }

@@ -11,7 +11,6 @@ import { withSearchPath } from '../support/test-service';
 import { runCli } from '../support/cli-process';
 import { seedEmbeddedStore } from '../support/pglite-template';
 
-
 const at = (iso: string, type: string, data: Record<string, unknown> = {}): NewEvent => ({
   id: randomUUID(),
   type,
@@ -39,7 +38,10 @@ describe('npm run cli -- (usage, preview)', () => {
   });
 
   it('preview prints the clocks of the policy in force as JSON', async () => {
-    const run = await runCli(['preview', '--severity', 'A', '--from', '2026-11-14T03:00:00Z', '--time-zone', 'Europe/Paris'], {});
+    const run = await runCli(
+      ['preview', '--severity', 'A', '--from', '2026-11-14T03:00:00Z', '--time-zone', 'Europe/Paris'],
+      {},
+    );
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
       policyVersion: 'default-2026-11',
@@ -48,18 +50,37 @@ describe('npm run cli -- (usage, preview)', () => {
       update: { dueAt: '2026-11-14T05:00:00.000Z', warnAt: '2026-11-14T04:30:00.000Z' },
     });
     // Business time in Paris with French holidays: Friday 16:30 (UTC+1) + 2 h is Monday 10:30.
-    const b = await runCli(['preview', '--severity=B', '--from=2026-11-13T16:30:00+01:00', '--time-zone=Europe/Paris', '--country=FR'], {});
+    const b = await runCli(
+      ['preview', '--severity=B', '--from=2026-11-13T16:30:00+01:00', '--time-zone=Europe/Paris', '--country=FR'],
+      {},
+    );
     expect(JSON.parse(b.stdout).initialResponse.dueAt).toBe('2026-11-16T09:30:00.000Z');
   });
 
   it("preview --region counts the region's holidays too (NSW Labour Day), and checks region and zone", async () => {
     // Friday 2 October 2026 16:30 in Sydney + 2 business hours: Monday 10:30, or Tuesday 10:30 in NSW.
-    const base = ['preview', '--severity=B', '--from=2026-10-02T16:30:00+10:00', '--time-zone=Australia/Sydney', '--country=AU'];
+    const base = [
+      'preview',
+      '--severity=B',
+      '--from=2026-10-02T16:30:00+10:00',
+      '--time-zone=Australia/Sydney',
+      '--country=AU',
+    ];
     expect(JSON.parse((await runCli(base, {})).stdout).initialResponse.dueAt).toBe('2026-10-04T23:30:00.000Z');
     const nsw = await runCli([...base, '--region=NSW'], {});
     expect(nsw.code).toBe(0);
     expect(JSON.parse(nsw.stdout).initialResponse.dueAt).toBe('2026-10-05T23:30:00.000Z');
-    const bad = await runCli(['preview', '--severity=B', '--from=2026-10-02T16:30:00+10:00', '--time-zone=Australia/Sydney', '--country=FR', '--region=NSW'], {});
+    const bad = await runCli(
+      [
+        'preview',
+        '--severity=B',
+        '--from=2026-10-02T16:30:00+10:00',
+        '--time-zone=Australia/Sydney',
+        '--country=FR',
+        '--region=NSW',
+      ],
+      {},
+    );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--region must be a region of --country');
     expect(bad.stderr).toContain('--time-zone Australia/Sydney is not a time zone of FR');
@@ -83,12 +104,20 @@ describe('npm run cli -- (usage, preview)', () => {
           },
         }),
       );
-      const run = await runCli(['preview', '--severity', 'A', '--from', '2026-11-14T03:00:00Z', '--time-zone', 'UTC'], { SLA_POLICY_FILE: file });
-      expect(JSON.parse(run.stdout)).toMatchObject({ policyVersion: 'fast-2027', initialResponse: { dueAt: '2026-11-14T03:30:00.000Z', warnAt: '2026-11-14T03:15:00.000Z' } });
+      const run = await runCli(['preview', '--severity', 'A', '--from', '2026-11-14T03:00:00Z', '--time-zone', 'UTC'], {
+        SLA_POLICY_FILE: file,
+      });
+      expect(JSON.parse(run.stdout)).toMatchObject({
+        policyVersion: 'fast-2027',
+        initialResponse: { dueAt: '2026-11-14T03:30:00.000Z', warnAt: '2026-11-14T03:15:00.000Z' },
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    const bad = await runCli(['preview', '--severity', 'D', '--from', 'yesterday', '--time-zone', 'Mars/Base', '--country', 'XX'], {});
+    const bad = await runCli(
+      ['preview', '--severity', 'D', '--from', 'yesterday', '--time-zone', 'Mars/Base', '--country', 'XX'],
+      {},
+    );
     expect(bad.code).toBe(2);
     const line = bad.stderr.split('\n')[0];
     for (const option of ['--severity', '--from', '--time-zone', '--country']) expect(line).toContain(option);
@@ -107,9 +136,17 @@ describe('npm run cli -- verify | export, on PostgreSQL', () => {
     at('2026-11-10T09:05:00.000Z', 'SeverityAssigned', { caseId, severity: 'B' }),
     at('2026-11-11T12:00:00.000Z', 'UpdateSent', { caseId, channel: 'email' }),
   ];
-  const otherEvents = [at('2026-11-10T10:00:00.000Z', 'CaseSubmitted', { caseId: otherCaseId }), at('2026-11-12T00:00:00.000Z', 'CaseClosed', { caseId: otherCaseId })];
+  const otherEvents = [
+    at('2026-11-10T10:00:00.000Z', 'CaseSubmitted', { caseId: otherCaseId }),
+    at('2026-11-12T00:00:00.000Z', 'CaseClosed', { caseId: otherCaseId }),
+  ];
   const engineerEvents = [
-    at('2026-11-09T08:00:00.000Z', 'EngineerRegistered', { engineerId: 'eng-1', name: 'Ada', email: 'ada@example.com', timeZone: 'Europe/Paris' }),
+    at('2026-11-09T08:00:00.000Z', 'EngineerRegistered', {
+      engineerId: 'eng-1',
+      name: 'Ada',
+      email: 'ada@example.com',
+      timeZone: 'Europe/Paris',
+    }),
     at('2026-11-11T11:59:59.999Z', 'EngineerAvailabilityChanged', { engineerId: 'eng-1', status: 'on-shift' }),
   ];
 
@@ -166,7 +203,12 @@ describe('npm run cli -- verify | export, on PostgreSQL', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stdout).toBe('');
     expect(unknown.stderr).toMatch(/^casetrail export: no case [0-9a-f-]+ \(stream case-[0-9a-f-]+ has no events\)\n$/);
-    for (const args of [['export'], ['export', '--from', '2026-11-10T00:00:00Z'], ['export', '--from', 'monday', '--to', '2026-11-10T00:00:00Z'], ['export', '--cases', 'x']]) {
+    for (const args of [
+      ['export'],
+      ['export', '--from', '2026-11-10T00:00:00Z'],
+      ['export', '--from', 'monday', '--to', '2026-11-10T00:00:00Z'],
+      ['export', '--cases', 'x'],
+    ]) {
       const run = await runCli(args, env);
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
@@ -186,7 +228,9 @@ describe('npm run cli -- verify | export, on PostgreSQL', () => {
     );
     const run = await runCli(['verify'], env);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain(`stream case-${caseId} revision 1, event ${target.id} at position ${tampered[0].position}:`);
+    expect(run.stdout).toContain(
+      `stream case-${caseId} revision 1, event ${target.id} at position ${tampered[0].position}:`,
+    );
     expect(run.stdout.split('\n').filter(Boolean)).toHaveLength(1);
   });
 });
@@ -198,7 +242,12 @@ describe('npm run cli -- verify on EventStoreDB', () => {
       EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false',
       DATABASE_URL: testDatabaseUrl(),
     });
-    expect(run).toEqual({ code: 2, stdout: '', stderr: 'casetrail verify: verification is not supported by the eventstoredb event store (it keeps no hash chain)\n' });
+    expect(run).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'casetrail verify: verification is not supported by the eventstoredb event store (it keeps no hash chain)\n',
+    });
   });
 });
 

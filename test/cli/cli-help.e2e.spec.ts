@@ -16,7 +16,7 @@ describe('npm run cli -- --help: usage on stdout, exit 0; bad usage on stderr, e
     }
   });
 
-  it.each(COMMANDS)('%s --help prints that command\'s usage and exits 0 without running it', async (command) => {
+  it.each(COMMANDS)("%s --help prints that command's usage and exits 0 without running it", async (command) => {
     // No environment: a command that ran would need a store (or, keygen, print a key on stdout).
     const run = await runCli([command, '--help'], { EVENT_STORE: 'postgres' });
     expect(run).toMatchObject({ code: 0, stderr: '' });

@@ -19,14 +19,21 @@ describe('npm run cli -- keygen', () => {
 
   it('prints a key and a key-file entry holding only its hash, which a service accepts', async () => {
     const ops = await runCli(['keygen', '--name', 'ops-generated', '--role', 'ops'], {});
-    const partner = await runCli(['keys', 'new', '--name', 'portal-generated', '--role', 'partner', '--partner', 'p-contoso'], {});
+    const partner = await runCli(
+      ['keys', 'new', '--name', 'portal-generated', '--role', 'partner', '--partner', 'p-contoso'],
+      {},
+    );
     for (const run of [ops, partner]) {
       expect(run.code).toBe(0);
       expect(run.stderr).toContain('it is not stored anywhere');
     }
     const parse = (stdout: string) => {
       const [keyLine, hashLine, entryLine] = stdout.trimEnd().split('\n');
-      return { key: keyLine.replace(/^key /, ''), keyHash: hashLine.replace(/^keyHash /, ''), entry: JSON.parse(entryLine) };
+      return {
+        key: keyLine.replace(/^key /, ''),
+        keyHash: hashLine.replace(/^keyHash /, ''),
+        entry: JSON.parse(entryLine),
+      };
     };
     const a = parse(ops.stdout);
     const b = parse(partner.stdout);

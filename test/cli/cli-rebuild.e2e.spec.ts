@@ -11,26 +11,44 @@ import { testDatabaseUrl } from '../support/test-database';
 import { withSearchPath } from '../support/test-service';
 import { CliRun, runCli } from '../support/cli-process';
 
-
 let clock = Date.parse('2026-11-02T08:00:00Z');
 const event = (type: string, data: Record<string, unknown>): NewEvent => ({
   id: randomUUID(),
   type,
   data,
   // Distinct, increasing instants: a lost, repeated or reordered change shows in updated_at.
-  metadata: { actor: 'test', occurredAt: new Date(clock++).toISOString(), correlationId: randomUUID(), causationId: null },
+  metadata: {
+    actor: 'test',
+    occurredAt: new Date(clock++).toISOString(),
+    correlationId: randomUUID(),
+    causationId: null,
+  },
 });
 const STATUSES = ['on-shift', 'off-shift', 'away', 'on-shift'];
 const SEVERITIES = ['A', 'B', 'C'];
 
 /** Engineers with availability changes, and cases assigned to them (both tables of the projection). */
-async function appendHistory(store: EventStore, engineers: number, changesEach: number, tag: string): Promise<string[]> {
+async function appendHistory(
+  store: EventStore,
+  engineers: number,
+  changesEach: number,
+  tag: string,
+): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < engineers; i++) {
     const engineerId = `eng-${tag}-${i}`;
     ids.push(engineerId);
-    const events = [event('EngineerRegistered', { engineerId, name: `E ${i}`, email: `e${i}@example.com`, managerId: i % 5 ? 'mgr' : null, timeZone: 'Europe/Paris' })];
-    for (let j = 0; j < changesEach; j++) events.push(event('EngineerAvailabilityChanged', { engineerId, status: STATUSES[(i + j) % 4] }));
+    const events = [
+      event('EngineerRegistered', {
+        engineerId,
+        name: `E ${i}`,
+        email: `e${i}@example.com`,
+        managerId: i % 5 ? 'mgr' : null,
+        timeZone: 'Europe/Paris',
+      }),
+    ];
+    for (let j = 0; j < changesEach; j++)
+      events.push(event('EngineerAvailabilityChanged', { engineerId, status: STATUSES[(i + j) % 4] }));
     await store.append(`engineer-${engineerId}`, events, 'no_stream');
     const caseId = `${tag}-${i}-${randomUUID()}`;
     await store.append(
@@ -67,7 +85,7 @@ async function freshRebuild(store: EventStore, sql: SqlClient, suffix: string): 
   // test file) can hold the visibility horizon back for a moment; events then come late, never skipped.
   const total = await eventCount(sql);
   const deadline = Date.now() + 20_000;
-  for (let applied = 0; applied < total; ) {
+  for (let applied = 0; applied < total;) {
     const page = await store.readAll({ after, maxCount: 2000 });
     if (page.events.length === 0) {
       if (Date.now() > deadline) throw new Error(`fresh rebuild saw ${applied} of ${total} events`);
@@ -84,7 +102,9 @@ async function freshRebuild(store: EventStore, sql: SqlClient, suffix: string): 
 }
 
 async function liveState(sql: SqlClient): Promise<{ checkpoint: string | null; n: number }> {
-  const rows = await sql.query<{ checkpoint: string | null; n: number }>(`select checkpoint, events_applied::int as n from ct_projections where name = 'engineers'`);
+  const rows = await sql.query<{ checkpoint: string | null; n: number }>(
+    `select checkpoint, events_applied::int as n from ct_projections where name = 'engineers'`,
+  );
   return rows[0];
 }
 
@@ -161,13 +181,22 @@ describe('npm run cli -- rebuild, on PostgreSQL beside the live projection', () 
     const relations = await sql.query<{ relname: string }>(
       `select relname::text as relname from pg_class where relname like 'rm_engineer%' and relnamespace = current_schema()::regnamespace order by 1`,
     );
-    expect(relations.map((r) => r.relname)).toEqual(['rm_engineer_cases', 'rm_engineer_cases_engineer', 'rm_engineer_cases_pkey', 'rm_engineers', 'rm_engineers_pkey']);
+    expect(relations.map((r) => r.relname)).toEqual([
+      'rm_engineer_cases',
+      'rm_engineer_cases_engineer',
+      'rm_engineer_cases_pkey',
+      'rm_engineers',
+      'rm_engineers_pkey',
+    ]);
   });
 
   it('switches over while the live ProjectionRunner runs and events keep coming: nothing lost, nothing applied twice', async () => {
     await appendHistory(store, 300, 20, 'c'); // ~7000 more events to rebuild
     const errors: string[] = [];
-    const runner = new ProjectionRunner(store, sql, [engineersProjection], quietLogger(errors), { batchSize: 100, pollIntervalMs: 5 });
+    const runner = new ProjectionRunner(store, sql, [engineersProjection], quietLogger(errors), {
+      batchSize: 100,
+      pollIntervalMs: 5,
+    });
     await runner.start();
 
     // Writers: availability changes of existing engineers (one per append, so many small
@@ -183,7 +212,11 @@ describe('npm run cli -- rebuild, on PostgreSQL beside the live projection', () 
           written += (await appendHistory(store, 1, 2, `d${w}-${k}`)).length * 6;
         } else {
           const engineerId = engineers[(k * 31 + w * 7) % engineers.length];
-          await store.append(`engineer-${engineerId}`, [event('EngineerAvailabilityChanged', { engineerId, status: STATUSES[(k + w) % 4] })], 'any');
+          await store.append(
+            `engineer-${engineerId}`,
+            [event('EngineerAvailabilityChanged', { engineerId, status: STATUSES[(k + w) % 4] })],
+            'any',
+          );
           written++;
         }
         await new Promise((r) => setTimeout(r, 2));

@@ -33,17 +33,39 @@ describe('npm run cli -- what-if / report', () => {
       const caseId = randomUUID();
       const startMs = Date.parse('2026-09-07T08:00:00Z') + i * 36 * 3600_000;
       const history = randomCaseHistory({
-        caseId, partnerId: `p-${i % 2}`, engineers: [{ engineerId: 'e-1', managerId: 'm-1' }], startMs,
-        endMs: Date.parse('2026-11-20T00:00:00Z'), commands: 8, random, clocks: policy.calculator,
+        caseId,
+        partnerId: `p-${i % 2}`,
+        engineers: [{ engineerId: 'e-1', managerId: 'm-1' }],
+        startMs,
+        endMs: Date.parse('2026-11-20T00:00:00Z'),
+        commands: 8,
+        random,
+        clocks: policy.calculator,
       });
       breaches += history.filter((h) => h.event.type === 'SlaBreached').length;
       cases++;
-      await store.append(`case-${caseId}`, history.map(({ event, now }) => ({
-        id: randomUUID(), type: event.type, data: storedData(event),
-        metadata: { actor: 'support:alice', occurredAt: now, correlationId: randomUUID(), causationId: null },
-      })), 'no_stream');
+      await store.append(
+        `case-${caseId}`,
+        history.map(({ event, now }) => ({
+          id: randomUUID(),
+          type: event.type,
+          data: storedData(event),
+          metadata: { actor: 'support:alice', occurredAt: now, correlationId: randomUUID(), causationId: null },
+        })),
+        'no_stream',
+      );
     }
-    writeFileSync(join(dir, 'tighter.json'), JSON.stringify({ ...DEFAULT_SLA_POLICY, version: 'tighter', severities: { ...DEFAULT_SLA_POLICY.severities, B: { calendar: 'business', initialResponse: 'PT15M', update: { businessDays: 1 } } } }));
+    writeFileSync(
+      join(dir, 'tighter.json'),
+      JSON.stringify({
+        ...DEFAULT_SLA_POLICY,
+        version: 'tighter',
+        severities: {
+          ...DEFAULT_SLA_POLICY.severities,
+          B: { calendar: 'business', initialResponse: 'PT15M', update: { businessDays: 1 } },
+        },
+      }),
+    );
     writeFileSync(join(dir, 'current.json'), JSON.stringify(DEFAULT_SLA_POLICY));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ...DEFAULT_SLA_POLICY, warnAt: 7, version: '' }));
   });
@@ -69,9 +91,14 @@ describe('npm run cli -- what-if / report', () => {
   });
 
   it('what-if --format csv lists the changed clocks; table is the default; --partner filters', async () => {
-    const csv = await runCli(['what-if', '--policy', join(dir, 'tighter.json'), '--format=csv', '--from', '2026-09-01T00:00:00Z'], env);
+    const csv = await runCli(
+      ['what-if', '--policy', join(dir, 'tighter.json'), '--format=csv', '--from', '2026-09-01T00:00:00Z'],
+      env,
+    );
     expect(csv.code).toBe(0);
-    expect(csv.stdout.split('\r\n')[0]).toBe('caseId,reference,partnerId,clockId,clock,change,currentSeverity,currentDueAt,currentOutcome,proposedSeverity,proposedDueAt,proposedOutcome');
+    expect(csv.stdout.split('\r\n')[0]).toBe(
+      'caseId,reference,partnerId,clockId,clock,change,currentSeverity,currentDueAt,currentOutcome,proposedSeverity,proposedDueAt,proposedOutcome',
+    );
     const table = await runCli(['what-if', '--policy', join(dir, 'tighter.json'), '--partner', 'p-1'], env);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/over 20 cases/);

@@ -52,11 +52,23 @@ describe('ops console (/console) in headless Chromium', () => {
     const origin = new URL(service.url).origin;
     // Refused reads are the console finding out what the key may see (their answers are listed
     // in `refused`); any other error in the page is a problem.
-    page.on('console', (message) => message.type() === 'error' && !message.text().startsWith('Failed to load resource') && problems.push(`console: ${message.text()}`));
-    page.on('response', (response) => response.status() >= 400 && refused.push(`${response.status()} ${response.request().method()} ${response.url().replace(origin, '')}`));
+    page.on(
+      'console',
+      (message) =>
+        message.type() === 'error' &&
+        !message.text().startsWith('Failed to load resource') &&
+        problems.push(`console: ${message.text()}`),
+    );
+    page.on(
+      'response',
+      (response) =>
+        response.status() >= 400 &&
+        refused.push(`${response.status()} ${response.request().method()} ${response.url().replace(origin, '')}`),
+    );
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('request', (request) => {
-      if (!request.url().startsWith(origin) && !request.url().startsWith('data:')) problems.push(`external request: ${request.url()}`);
+      if (!request.url().startsWith(origin) && !request.url().startsWith('data:'))
+        problems.push(`external request: ${request.url()}`);
     });
     await page.goto(`${service.url}/console`);
     await page.getByLabel('API key').waitFor();
@@ -114,15 +126,17 @@ describe('ops console (/console) in headless Chromium', () => {
     const page = await signedIn('ops');
     await page.locator('.stream-status[data-stream="live"]').waitFor({ timeout: 30_000 });
     // The key is in this tab's session storage and nowhere else a browser keeps things.
-    expect(await page.evaluate<string[]>('[sessionStorage.getItem("casetrail.console.apiKey"), String(localStorage.length), document.cookie]')).toEqual([
-      TEST_KEYS.ops,
-      '0',
-      '',
-    ]);
+    expect(
+      await page.evaluate<string[]>(
+        '[sessionStorage.getItem("casetrail.console.apiKey"), String(localStorage.length), document.cookie]',
+      ),
+    ).toEqual([TEST_KEYS.ops, '0', '']);
 
     // A severity-A case whose initial response is due in 4 s (at risk after 2 s).
     const { caseId, body } = await submitCase(service, submission({ summary: 'Mail down for the whole tenant' }));
-    expect((await service.request('POST', `/v1/cases/${caseId}/assignment`, { body: { engineerId } })).status).toBe(200);
+    expect((await service.request('POST', `/v1/cases/${caseId}/assignment`, { body: { engineerId } })).status).toBe(
+      200,
+    );
 
     const row = page.locator(`tr[data-case-id="${caseId}"][data-state="breached"]`);
     await row.waitFor({ timeout: 30_000 });
@@ -147,7 +161,10 @@ describe('ops console (/console) in headless Chromium', () => {
     await page.getByRole('heading', { level: 1, name: new RegExp(body.reference) }).waitFor();
     await page.locator('#now-clock-initialResponse[data-state="breached"]').waitFor();
     const timeline = page.locator('.timeline li');
-    await waitUntil(async () => timeline.count(), (n) => n >= events.length);
+    await waitUntil(
+      async () => timeline.count(),
+      (n) => n >= events.length,
+    );
     expect(await page.locator('.timeline li[data-type="SlaBreached"] .actor').textContent()).toBe('system');
     expect(await page.locator('.timeline li[data-type="EngineerAssigned"] .actor').textContent()).toBe('support-1');
 
@@ -190,7 +207,9 @@ describe('ops console (/console) in headless Chromium', () => {
     await page.getByRole('radio', { name: 'on-shift' }).check();
     await page.getByRole('status').filter({ hasText: 'You are now on-shift.' }).waitFor();
     const engineers = await service.request('GET', '/v1/engineers');
-    expect(engineers.body.items.find((e: { engineerId: string }) => e.engineerId === engineerId).availability).toBe('on-shift');
+    expect(engineers.body.items.find((e: { engineerId: string }) => e.engineerId === engineerId).availability).toBe(
+      'on-shift',
+    );
     await page.locator(`tr[data-engineer-id="${engineerId}"] .avail-on-shift`).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'engineers.png'), fullPage: true });
     expect(await accessibilityProblems(page)).toEqual([]);
@@ -203,13 +222,19 @@ describe('ops console (/console) in headless Chromium', () => {
 
   it('a partner key sees only its own cases', async () => {
     const own = await submitCase(service, submission({ summary: 'Contoso case' }), 'partner');
-    const other = await submitCase(service, submission({ partnerId: 'p-northwind', summary: 'Northwind case' }), 'otherPartner');
+    const other = await submitCase(
+      service,
+      submission({ partnerId: 'p-northwind', summary: 'Northwind case' }),
+      'otherPartner',
+    );
     const page = await signedIn('partner');
     // No alert stream nor engineers for a partner: its board polls its own cases.
     await page.locator(`#latest-heading`).waitFor();
     await page.locator(`tr[data-case-id="${own.caseId}"]`).first().waitFor();
     expect(await page.locator(`tr[data-case-id="${other.caseId}"]`).count()).toBe(0);
-    const partners = await page.locator('tr[data-partner-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-partner-id')));
+    const partners = await page
+      .locator('tr[data-partner-id]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-partner-id')));
     expect(partners.length).toBeGreaterThan(0);
     expect(new Set(partners)).toEqual(new Set(['p-contoso']));
     expect(await page.getByRole('link', { name: 'Engineers' }).count()).toBe(0);
@@ -232,5 +257,9 @@ describe('ops console (/console) in headless Chromium', () => {
 
 /** Waits until `locator` matches `count` elements (the page renders asynchronously). */
 async function expectCount(locator: Locator, count: number): Promise<void> {
-  await waitUntil(() => locator.count(), (n) => n === count, 10_000);
+  await waitUntil(
+    () => locator.count(),
+    (n) => n === count,
+    10_000,
+  );
 }

@@ -46,9 +46,20 @@ describe('OpenAPI contract', () => {
   it('passes redocly lint with 0 errors', async () => {
     const lint = await run(
       process.execPath,
-      [bin('@redocly/cli/bin/cli.js'), 'lint', join(dir, 'openapi.json'), '--config', join(ROOT, 'redocly.yaml'), '--format', 'json'],
+      [
+        bin('@redocly/cli/bin/cli.js'),
+        'lint',
+        join(dir, 'openapi.json'),
+        '--config',
+        join(ROOT, 'redocly.yaml'),
+        '--format',
+        'json',
+      ],
       { env: REDOCLY_ENV, cwd: ROOT, maxBuffer: 32 * 1024 * 1024 },
-    ).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: error.stdout ?? '', stderr: error.stderr ?? '' }));
+    ).catch((error: { stdout?: string; stderr?: string }) => ({
+      stdout: error.stdout ?? '',
+      stderr: error.stderr ?? '',
+    }));
     const report = JSON.parse(lint.stdout.slice(lint.stdout.indexOf('{'))) as {
       totals: { errors: number; warnings: number };
       problems: Array<{ ruleId: string; severity: string; message: string; location: Array<{ pointer: string }> }>;
@@ -69,13 +80,21 @@ describe('OpenAPI contract', () => {
     for (const { path, method, op } of operations()) {
       const where = `${method.toUpperCase()} ${path}`;
       expect([where, typeof op.summary]).toEqual([where, 'string']);
-      const declared = (op.parameters ?? []).filter((p: any) => p.in === 'path').map((p: any) => p.name).sort();
+      const declared = (op.parameters ?? [])
+        .filter((p: any) => p.in === 'path')
+        .map((p: any) => p.name)
+        .sort();
       const inPath = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
       expect([where, declared]).toEqual([where, inPath]);
       const codes = Object.keys(op.responses);
       const problems = codes.filter((c) => /^4\d\d$/.test(c));
       expect([where, problems.length > 0]).toEqual([where, true]);
-      for (const code of problems) expect([where, code, Object.keys(op.responses[code].content)]).toEqual([where, code, ['application/problem+json']]);
+      for (const code of problems)
+        expect([where, code, Object.keys(op.responses[code].content)]).toEqual([
+          where,
+          code,
+          ['application/problem+json'],
+        ]);
       const success = codes.find((c) => /^2\d\d$/.test(c))!;
       expect([where, Object.keys(op.responses[success].content ?? {}).length > 0]).toEqual([where, true]);
       // Only the health checks are public (the auth guard's @Public routes).
@@ -85,8 +104,11 @@ describe('OpenAPI contract', () => {
 
   it('documents the headers and parameters the service reads, with the types it accepts', () => {
     const op = (method: string, path: string) => document.paths[path][method];
-    const names = (o: any, where: string) => (o.parameters ?? []).filter((p: any) => p.in === where).map((p: any) => p.name);
-    expect(names(op('post', '/v1/cases/{id}/updates'), 'header')).toEqual(expect.arrayContaining(['If-Match', 'Idempotency-Key']));
+    const names = (o: any, where: string) =>
+      (o.parameters ?? []).filter((p: any) => p.in === where).map((p: any) => p.name);
+    expect(names(op('post', '/v1/cases/{id}/updates'), 'header')).toEqual(
+      expect.arrayContaining(['If-Match', 'Idempotency-Key']),
+    );
     expect(names(op('post', '/v1/cases'), 'header')).toContain('Idempotency-Key');
     expect(names(op('get', '/v1/cases'), 'query')).toContain('consistentWith');
     expect(names(op('get', '/v1/alerts'), 'query')).toContain('consistentWith');
@@ -97,23 +119,41 @@ describe('OpenAPI contract', () => {
   });
 
   it('generates a client that compiles with tsc --strict without casts and works against the service', async () => {
-    await run(process.execPath, [bin('openapi-typescript/bin/cli.js'), join(dir, 'openapi.json'), '-o', join(dir, 'schema.ts')], {
-      cwd: ROOT,
-      env: { ...process.env, CI: 'true' },
-    });
+    await run(
+      process.execPath,
+      [bin('openapi-typescript/bin/cli.js'), join(dir, 'openapi.json'), '-o', join(dir, 'schema.ts')],
+      {
+        cwd: ROOT,
+        env: { ...process.env, CI: 'true' },
+      },
+    );
     const source = readFileSync(join(__dirname, 'openapi-client.cts.txt'), 'utf8');
     // No cast, no `any`, no non-null assertion, no suppressed error: the generated types carry it.
     const code = source.replace(/\/\/.*$/gm, '');
     expect(code).not.toMatch(/\bas\s+[\w{[(]|<\w+>\s*\w|\bany\b|@ts-|\w[)\]]?!\.|\w!\s*[;,)]/);
     writeFileSync(join(dir, 'client.cts'), source);
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-    const tsc = [bin('typescript/bin/tsc'), '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--types', 'node', '--skipLibCheck'];
-    const compiled = await run(process.execPath, [...tsc, '--outDir', join(dir, 'out'), join(dir, 'client.cts')], { cwd: dir }).catch(
-      (error: { stdout?: string }) => ({ stdout: `tsc failed:\n${error.stdout}` }),
-    );
+    const tsc = [
+      bin('typescript/bin/tsc'),
+      '--strict',
+      '--module',
+      'node16',
+      '--moduleResolution',
+      'node16',
+      '--target',
+      'es2022',
+      '--types',
+      'node',
+      '--skipLibCheck',
+    ];
+    const compiled = await run(process.execPath, [...tsc, '--outDir', join(dir, 'out'), join(dir, 'client.cts')], {
+      cwd: dir,
+    }).catch((error: { stdout?: string }) => ({ stdout: `tsc failed:\n${error.stdout}` }));
     expect(compiled.stdout).toBe('');
 
-    const { stdout } = await run(process.execPath, [join(dir, 'out', 'client.cjs'), service.url, TEST_KEYS.support], { cwd: dir });
+    const { stdout } = await run(process.execPath, [join(dir, 'out', 'client.cjs'), service.url, TEST_KEYS.support], {
+      cwd: dir,
+    });
     const seen = JSON.parse(stdout);
     expect(seen).toMatchObject({
       submitStatus: 201,

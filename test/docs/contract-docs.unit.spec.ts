@@ -54,7 +54,9 @@ describe('docs/api.md covers the code', () => {
 
   it('documents every route', () => {
     const routes = controllers.flatMap((file) => routesOf(readFileSync(file, 'utf8')));
-    expect(routes).toEqual(expect.arrayContaining(['POST /v1/cases', 'GET /v1/cases/{id}/state', 'GET /health', 'GET /v1/alerts/stream']));
+    expect(routes).toEqual(
+      expect.arrayContaining(['POST /v1/cases', 'GET /v1/cases/{id}/state', 'GET /health', 'GET /v1/alerts/stream']),
+    );
     expect(routes.filter((route) => !mentions(apiDoc, route))).toEqual([]);
   });
 

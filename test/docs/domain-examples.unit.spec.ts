@@ -26,11 +26,23 @@ function clock(kind: ClockKind, severity: Severity, local: string, location: Cal
 
 function submission(overrides: Partial<SubmitCase['data']> = {}): SubmitCase['data'] {
   return {
-    caseId: 'case-1', reference: 'SR-261116-AAAAAA', submittedBy: 'contoso-portal', partnerId: 'p-contoso',
-    product: 'office365', requestType: 'repair', submitterRole: 'admin', topic: 'Exchange Online', feature: 'mail flow',
-    symptom: 'cannot send', summary: 'mail down', details: '', serviceUnavailable: true, usersAffected: 250,
+    caseId: 'case-1',
+    reference: 'SR-261116-AAAAAA',
+    submittedBy: 'contoso-portal',
+    partnerId: 'p-contoso',
+    product: 'office365',
+    requestType: 'repair',
+    submitterRole: 'admin',
+    topic: 'Exchange Online',
+    feature: 'mail flow',
+    symptom: 'cannot send',
+    summary: 'mail down',
+    details: '',
+    serviceUnavailable: true,
+    usersAffected: 250,
     contact: { name: 'Jo Doe', email: 'jo@contoso.example', timeZone: 'Europe/Paris', country: 'FR' },
-    partnerAvailable24x7: true, ...overrides,
+    partnerAvailable24x7: true,
+    ...overrides,
   };
 }
 
@@ -56,7 +68,9 @@ const types = (events: CaseEvent[]) => events.map((e) => e.type);
 describe('docs/domain.md: calendars', () => {
   it('B, Friday 16:30 Paris: due Monday 10:30 (warning 10:00, escalation 11:30)', () => {
     expect(clock('initialResponse', 'B', '2026-11-13T16:30')).toEqual({
-      warnAt: at('2026-11-16T10:00'), dueAt: at('2026-11-16T10:30'), escalateAt: at('2026-11-16T11:30'),
+      warnAt: at('2026-11-16T10:00'),
+      dueAt: at('2026-11-16T10:30'),
+      escalateAt: at('2026-11-16T11:30'),
     });
   });
 
@@ -65,14 +79,23 @@ describe('docs/domain.md: calendars', () => {
     expect(clock('initialResponse', 'B', '2026-12-24T16:30').dueAt).toBe(at('2026-12-28T10:30')); // Christmas
     expect(clock('initialResponse', 'B', '2026-10-23T16:30').dueAt).toBe('2026-10-26T09:30:00.000Z'); // summer time ends
     const sydney = { timeZone: 'Australia/Sydney', country: 'AU' };
-    expect(clock('initialResponse', 'B', '2026-10-02T16:00', { ...sydney, region: 'NSW' }).dueAt).toBe(at('2026-10-06T10:00', 'Australia/Sydney'));
-    expect(clock('initialResponse', 'B', '2026-10-02T16:00', sydney).dueAt).toBe(at('2026-10-05T10:00', 'Australia/Sydney'));
-    expect(clock('initialResponse', 'B', '2026-10-02T16:00', { ...sydney, region: 'VIC' }).dueAt).toBe(at('2026-10-05T10:00', 'Australia/Sydney'));
+    expect(clock('initialResponse', 'B', '2026-10-02T16:00', { ...sydney, region: 'NSW' }).dueAt).toBe(
+      at('2026-10-06T10:00', 'Australia/Sydney'),
+    );
+    expect(clock('initialResponse', 'B', '2026-10-02T16:00', sydney).dueAt).toBe(
+      at('2026-10-05T10:00', 'Australia/Sydney'),
+    );
+    expect(clock('initialResponse', 'B', '2026-10-02T16:00', { ...sydney, region: 'VIC' }).dueAt).toBe(
+      at('2026-10-05T10:00', 'Australia/Sydney'),
+    );
   });
 
   it('C and the business-day cadences', () => {
     expect(clock('initialResponse', 'C', '2026-11-16T15:00').dueAt).toBe(at('2026-11-17T11:00'));
-    expect(clock('nextUpdate', 'B', '2026-11-19T15:00')).toMatchObject({ warnAt: at('2026-11-20T13:00'), dueAt: at('2026-11-20T15:00') });
+    expect(clock('nextUpdate', 'B', '2026-11-19T15:00')).toMatchObject({
+      warnAt: at('2026-11-20T13:00'),
+      dueAt: at('2026-11-20T15:00'),
+    });
     expect(clock('nextUpdate', 'B', '2026-11-20T15:00').dueAt).toBe(at('2026-11-23T15:00'));
     expect(clock('nextUpdate', 'B', '2026-11-20T18:00').dueAt).toBe(at('2026-11-24T09:00'));
     expect(clock('nextUpdate', 'B', '2026-12-24T15:00').dueAt).toBe(at('2026-12-28T15:00'));
@@ -81,10 +104,14 @@ describe('docs/domain.md: calendars', () => {
 
   it('A runs 24x7', () => {
     expect(clock('initialResponse', 'A', '2026-11-14T02:00')).toEqual({
-      warnAt: at('2026-11-14T02:45'), dueAt: at('2026-11-14T03:00'), escalateAt: at('2026-11-14T04:00'),
+      warnAt: at('2026-11-14T02:45'),
+      dueAt: at('2026-11-14T03:00'),
+      escalateAt: at('2026-11-14T04:00'),
     });
     expect(clock('nextUpdate', 'A', '2026-11-16T10:40')).toEqual({
-      warnAt: at('2026-11-16T12:10'), dueAt: at('2026-11-16T12:40'), escalateAt: at('2026-11-16T13:40'),
+      warnAt: at('2026-11-16T12:10'),
+      dueAt: at('2026-11-16T12:40'),
+      escalateAt: at('2026-11-16T13:40'),
     });
   });
 
@@ -101,20 +128,45 @@ describe('docs/domain.md: calendars', () => {
 describe('docs/domain.md: severity, triage and the severity-change rule', () => {
   it('triage: untriaged B due 12:00, TriageAtRisk at 10:30, triaged C at 10:40 restarts from 10:00 (due 14:00)', () => {
     const run = new CaseRun();
-    expect(started(run.submit('2026-11-16T10:00'))).toMatchObject({ severity: 'B', dueAt: at('2026-11-16T12:00'), warnAt: at('2026-11-16T11:30') });
+    expect(started(run.submit('2026-11-16T10:00'))).toMatchObject({
+      severity: 'B',
+      dueAt: at('2026-11-16T12:00'),
+      warnAt: at('2026-11-16T11:30'),
+    });
     expect(run.case.triageDueAt).toBe(at('2026-11-16T10:30'));
     expect(types(run.do('2026-11-16T10:30', { type: 'RaiseTriageAlert', data: {} }))).toEqual(['TriageAtRisk']);
-    const triage = run.do('2026-11-16T10:40', { type: 'AssignSeverity', data: { severity: 'C', reason: 'one user', by: 'alice' } });
-    expect(started(triage)).toMatchObject({ severity: 'C', startedAt: at('2026-11-16T10:00'), dueAt: at('2026-11-16T14:00'), warnAt: at('2026-11-16T13:00'), replacesClockId: 'initialResponse-1' });
+    const triage = run.do('2026-11-16T10:40', {
+      type: 'AssignSeverity',
+      data: { severity: 'C', reason: 'one user', by: 'alice' },
+    });
+    expect(started(triage)).toMatchObject({
+      severity: 'C',
+      startedAt: at('2026-11-16T10:00'),
+      dueAt: at('2026-11-16T14:00'),
+      warnAt: at('2026-11-16T13:00'),
+      replacesClockId: 'initialResponse-1',
+    });
     expect(run.case).toMatchObject({ triagedAt: at('2026-11-16T10:40'), triagedBy: 'alice' });
   });
 
   it('confirming the running severity is the triage and restarts nothing; a later A restarts from 10:00', () => {
     const run = new CaseRun();
     run.submit('2026-11-16T10:00', { proposedSeverity: 'B' });
-    const confirm = run.do('2026-11-16T10:10', { type: 'AssignSeverity', data: { severity: 'B', reason: 'confirmed', by: 'alice' } });
-    expect(confirm).toEqual([expect.objectContaining({ type: 'SeverityAssigned', data: expect.objectContaining({ triage: true, previousSeverity: 'B' }) })]);
-    expect(started(run.do('2026-11-16T10:20', { type: 'AssignSeverity', data: { severity: 'A', reason: 'worse', by: 'alice' } }))).toMatchObject({ dueAt: at('2026-11-16T11:00') });
+    const confirm = run.do('2026-11-16T10:10', {
+      type: 'AssignSeverity',
+      data: { severity: 'B', reason: 'confirmed', by: 'alice' },
+    });
+    expect(confirm).toEqual([
+      expect.objectContaining({
+        type: 'SeverityAssigned',
+        data: expect.objectContaining({ triage: true, previousSeverity: 'B' }),
+      }),
+    ]);
+    expect(
+      started(
+        run.do('2026-11-16T10:20', { type: 'AssignSeverity', data: { severity: 'A', reason: 'worse', by: 'alice' } }),
+      ),
+    ).toMatchObject({ dueAt: at('2026-11-16T11:00') });
   });
 
   it('the 24x7 rule: a proposed A without 24x7 runs as B; withdrawing 24x7 on Saturday moves the due to Monday 11:00', () => {
@@ -124,18 +176,42 @@ describe('docs/domain.md: severity, triage and the severity-change rule', () => 
     expect(started(events)).toMatchObject({ severity: 'B', dueAt: at('2026-11-16T12:00') });
 
     const run = new CaseRun();
-    expect(started(run.submit('2026-11-14T02:00', { proposedSeverity: 'A' }))).toMatchObject({ dueAt: at('2026-11-14T03:00') });
-    const withdrawn = run.do('2026-11-14T02:30', { type: 'SetPartnerAvailability', data: { available24x7: false, by: 'contoso-portal' } });
-    expect(started(withdrawn)).toMatchObject({ severity: 'B', startedAt: at('2026-11-14T02:00'), dueAt: at('2026-11-16T11:00') });
-    expect(types(run.do('2026-11-14T02:40', { type: 'AssignSeverity', data: { severity: 'A', reason: 'critical', by: 'alice' } }))).toEqual(['SeverityAssigned', 'SeverityLowered']);
+    expect(started(run.submit('2026-11-14T02:00', { proposedSeverity: 'A' }))).toMatchObject({
+      dueAt: at('2026-11-14T03:00'),
+    });
+    const withdrawn = run.do('2026-11-14T02:30', {
+      type: 'SetPartnerAvailability',
+      data: { available24x7: false, by: 'contoso-portal' },
+    });
+    expect(started(withdrawn)).toMatchObject({
+      severity: 'B',
+      startedAt: at('2026-11-14T02:00'),
+      dueAt: at('2026-11-16T11:00'),
+    });
+    expect(
+      types(
+        run.do('2026-11-14T02:40', {
+          type: 'AssignSeverity',
+          data: { severity: 'A', reason: 'critical', by: 'alice' },
+        }),
+      ),
+    ).toEqual(['SeverityAssigned', 'SeverityLowered']);
   });
 
   it('B to C on a running next-update clock: restarted from Monday 10:30, due Thursday 10:30', () => {
     const run = new CaseRun();
     run.submit('2026-11-16T10:00', { proposedSeverity: 'B' });
     run.do('2026-11-16T10:30', { type: 'LogUpdate', data: { channel: 'email', summary: 'on it', by: 'alice' } });
-    const change = run.do('2026-11-17T09:00', { type: 'AssignSeverity', data: { severity: 'C', reason: 'workaround', by: 'alice' } });
-    expect(started(change)).toMatchObject({ clockId: 'nextUpdate-3', replacesClockId: 'nextUpdate-2', startedAt: at('2026-11-16T10:30'), dueAt: at('2026-11-19T10:30') });
+    const change = run.do('2026-11-17T09:00', {
+      type: 'AssignSeverity',
+      data: { severity: 'C', reason: 'workaround', by: 'alice' },
+    });
+    expect(started(change)).toMatchObject({
+      clockId: 'nextUpdate-3',
+      replacesClockId: 'nextUpdate-2',
+      startedAt: at('2026-11-16T10:30'),
+      dueAt: at('2026-11-19T10:30'),
+    });
   });
 });
 
@@ -144,47 +220,79 @@ describe('docs/domain.md: waiting on the partner, reopening, breaches, as-of', (
     const run = new CaseRun();
     run.submit(submittedAt, { proposedSeverity: severity });
     run.do(answeredAt, { type: 'LogUpdate', data: { channel: 'email', summary: 'first', by: 'alice' } });
-    run.do(pausedAt, { type: 'AwaitPartner', data: { reason: 'information-requested', summary: 'logs please', by: 'alice' } });
+    run.do(pausedAt, {
+      type: 'AwaitPartner',
+      data: { reason: 'information-requested', summary: 'logs please', by: 'alice' },
+    });
     return run;
   }
 
   it('B paused Friday 15:00, reply Monday 11:00: PT4H, due Monday 15:00 becomes Tuesday 11:00', () => {
     const run = waiting('B', '2026-11-19T15:00', '2026-11-19T15:30', '2026-11-20T15:00');
     expect(run.case.sla.nextUpdate).toMatchObject({ state: 'paused', dueAt: at('2026-11-23T15:00') });
-    const pausedTime = (c: { severity: Severity }, from: string, to: string) => calculator.clockTimeBetween(c.severity, from, to, PARIS);
+    const pausedTime = (c: { severity: Severity }, from: string, to: string) =>
+      calculator.clockTimeBetween(c.severity, from, to, PARIS);
     expect(slaAsOf(run.case, at('2026-11-23T10:00'), pausedTime).nextUpdate?.pausedFor).toBe('PT3H');
-    const reply = run.do('2026-11-23T11:00', { type: 'RecordPartnerReply', data: { summary: 'here', by: 'contoso-portal' } });
-    expect(resumed(reply)).toMatchObject({ pausedFor: 'PT4H', dueAt: at('2026-11-24T11:00'), warnAt: at('2026-11-23T17:00'), escalateAt: at('2026-11-24T12:00') });
+    const reply = run.do('2026-11-23T11:00', {
+      type: 'RecordPartnerReply',
+      data: { summary: 'here', by: 'contoso-portal' },
+    });
+    expect(resumed(reply)).toMatchObject({
+      pausedFor: 'PT4H',
+      dueAt: at('2026-11-24T11:00'),
+      warnAt: at('2026-11-23T17:00'),
+      escalateAt: at('2026-11-24T12:00'),
+    });
     expect(run.case.status).toBe('open');
   });
 
   it('A: the same pause counts 68 hours (due Monday 13:00)', () => {
     const run = waiting('A', '2026-11-20T14:00', '2026-11-20T14:30', '2026-11-20T15:00');
-    expect(resumed(run.do('2026-11-23T11:00', { type: 'ResumeClock', data: { by: 'alice' } }))).toMatchObject({ pausedFor: 'PT68H', dueAt: at('2026-11-23T13:00') });
+    expect(resumed(run.do('2026-11-23T11:00', { type: 'ResumeClock', data: { by: 'alice' } }))).toMatchObject({
+      pausedFor: 'PT68H',
+      dueAt: at('2026-11-23T13:00'),
+    });
   });
 
   it('auto-resume after P5D: C paused Monday 10:30, resumed Saturday 10:30 (PT38H30M), due Wednesday 17:00', () => {
     const run = new CaseRun();
     run.submit('2026-11-16T10:00', { proposedSeverity: 'C' });
-    run.do('2026-11-16T10:30', { type: 'AwaitPartner', data: { reason: 'customer-approval', summary: 'approve?', by: 'alice' } });
-    expect(() => run.do('2026-11-20T10:30', { type: 'AutoResumeClock', data: { clockId: 'nextUpdate-2' } })).toThrow(/not due before/);
+    run.do('2026-11-16T10:30', {
+      type: 'AwaitPartner',
+      data: { reason: 'customer-approval', summary: 'approve?', by: 'alice' },
+    });
+    expect(() => run.do('2026-11-20T10:30', { type: 'AutoResumeClock', data: { clockId: 'nextUpdate-2' } })).toThrow(
+      /not due before/,
+    );
     const auto = run.do('2026-11-21T10:30', { type: 'AutoResumeClock', data: { clockId: 'nextUpdate-2' } });
-    expect(resumed(auto)).toMatchObject({ cause: 'auto-resume', by: 'system', pausedFor: 'PT38H30M', dueAt: at('2026-11-25T17:00') });
+    expect(resumed(auto)).toMatchObject({
+      cause: 'auto-resume',
+      by: 'system',
+      pausedFor: 'PT38H30M',
+      dueAt: at('2026-11-25T17:00'),
+    });
   });
 
   it('reopening a never-answered A case resumes the time it had left: due 14:10, not 15:00', () => {
     const run = new CaseRun();
     run.submit('2026-11-16T10:00', { proposedSeverity: 'A' });
     run.do('2026-11-16T10:50', { type: 'ResolveCase', data: { summary: 'fixed', by: 'alice' } });
-    expect(resumed(run.do('2026-11-16T14:00', { type: 'ReopenCase', data: { reason: 'back', by: 'alice' } }))).toMatchObject({ pausedFor: 'PT3H10M', dueAt: at('2026-11-16T14:10') });
+    expect(
+      resumed(run.do('2026-11-16T14:00', { type: 'ReopenCase', data: { reason: 'back', by: 'alice' } })),
+    ).toMatchObject({ pausedFor: 'PT3H10M', dueAt: at('2026-11-16T14:10') });
   });
 
   it('breaches are facts: a resolution records the missed breach first, and a reopening keeps it', () => {
     const run = new CaseRun();
     run.submit('2026-11-16T10:00', { proposedSeverity: 'A' });
     const resolved = run.do('2026-11-16T11:20', { type: 'ResolveCase', data: { summary: 'fixed', by: 'alice' } });
-    expect(resolved[0]).toMatchObject({ type: 'SlaBreached', data: { detectedBy: 'catch-up', breachedAt: at('2026-11-16T11:00') } });
-    expect(resumed(run.do('2026-11-16T11:30', { type: 'ReopenCase', data: { reason: 'back', by: 'alice' } }))).toMatchObject({ dueAt: at('2026-11-16T11:10') });
+    expect(resolved[0]).toMatchObject({
+      type: 'SlaBreached',
+      data: { detectedBy: 'catch-up', breachedAt: at('2026-11-16T11:00') },
+    });
+    expect(
+      resumed(run.do('2026-11-16T11:30', { type: 'ReopenCase', data: { reason: 'back', by: 'alice' } })),
+    ).toMatchObject({ dueAt: at('2026-11-16T11:10') });
     expect(run.case.sla.initialResponse?.state).toBe('breached');
     expect(run.case.slaBreaches).toHaveLength(1);
   });
@@ -192,17 +300,30 @@ describe('docs/domain.md: waiting on the partner, reopening, breaches, as-of', (
   it('a late answer: the update records the breach first; the clock stays breached with metAt', () => {
     const run = new CaseRun();
     run.submit('2026-11-16T16:30', { proposedSeverity: 'B' });
-    const update = run.do('2026-11-17T10:45', { type: 'LogUpdate', data: { channel: 'email', summary: 'late', by: 'alice' } });
+    const update = run.do('2026-11-17T10:45', {
+      type: 'LogUpdate',
+      data: { channel: 'email', summary: 'late', by: 'alice' },
+    });
     expect(types(update)).toEqual(['SlaBreached', 'UpdateSent', 'SlaClockStarted']);
-    expect(run.case.sla.initialResponse).toMatchObject({ state: 'breached', breachedAt: at('2026-11-17T10:30'), metAt: at('2026-11-17T10:45') });
+    expect(run.case.sla.initialResponse).toMatchObject({
+      state: 'breached',
+      breachedAt: at('2026-11-17T10:30'),
+      metAt: at('2026-11-17T10:45'),
+    });
     expect(started(update)).toMatchObject({ dueAt: at('2026-11-18T10:45') });
   });
 
   it('as-of: a late timer reads warning at 10:50 and breached at 11:05, recorded running', () => {
     const run = new CaseRun();
     run.submit('2026-11-16T10:00', { proposedSeverity: 'A' });
-    expect(slaAsOf(run.case, at('2026-11-16T10:50')).initialResponse).toMatchObject({ state: 'warning', recordedState: 'running' });
-    expect(slaAsOf(run.case, at('2026-11-16T11:05')).initialResponse).toMatchObject({ state: 'breached', recordedState: 'running' });
+    expect(slaAsOf(run.case, at('2026-11-16T10:50')).initialResponse).toMatchObject({
+      state: 'warning',
+      recordedState: 'running',
+    });
+    expect(slaAsOf(run.case, at('2026-11-16T11:05')).initialResponse).toMatchObject({
+      state: 'breached',
+      recordedState: 'running',
+    });
   });
 });
 
@@ -210,11 +331,25 @@ describe('docs/domain.md: engineers and escalation', () => {
   it('automatic escalation: breach and reminder at 12:40, escalation at 13:40, once', () => {
     const run = new CaseRun();
     run.submit('2026-11-16T10:00', { proposedSeverity: 'A' });
-    run.do('2026-11-16T10:05', { type: 'AssignEngineer', data: { engineerId: 'e-1', engineer: { engineerId: 'e-1', managerId: 'm-1' }, by: 'alice' } });
+    run.do('2026-11-16T10:05', {
+      type: 'AssignEngineer',
+      data: { engineerId: 'e-1', engineer: { engineerId: 'e-1', managerId: 'm-1' }, by: 'alice' },
+    });
     run.do('2026-11-16T10:40', { type: 'LogUpdate', data: { channel: 'phone', summary: 'on it', by: 'alice' } });
-    expect(types(run.do('2026-11-16T12:40', { type: 'RecordSlaBreach', data: { clockId: 'nextUpdate-2' } }))).toEqual(['SlaBreached', 'UpdateReminderSent']);
+    expect(types(run.do('2026-11-16T12:40', { type: 'RecordSlaBreach', data: { clockId: 'nextUpdate-2' } }))).toEqual([
+      'SlaBreached',
+      'UpdateReminderSent',
+    ]);
     expect(run.do('2026-11-16T13:40', { type: 'EscalateOverdue', data: { clockId: 'nextUpdate-2' } })).toEqual([
-      expect.objectContaining({ type: 'EscalatedToManager', data: expect.objectContaining({ managerId: 'm-1', automatic: true, reason: 'update overdue', clockId: 'nextUpdate-2' }) }),
+      expect.objectContaining({
+        type: 'EscalatedToManager',
+        data: expect.objectContaining({
+          managerId: 'm-1',
+          automatic: true,
+          reason: 'update overdue',
+          clockId: 'nextUpdate-2',
+        }),
+      }),
     ]);
     expect(run.do('2026-11-16T13:41', { type: 'EscalateOverdue', data: { clockId: 'nextUpdate-2' } })).toEqual([]);
   });
@@ -236,7 +371,10 @@ describe('docs/domain.md: engineers and escalation', () => {
     expect(azure[1]).toMatchObject({ type: 'CaseRejected', data: { reason: 'azure-access-id-missing' } });
     const rejected = azure[1];
     if (rejected.type !== 'CaseRejected') throw new Error('expected a rejection');
-    expect(rejected.data.failures.map((f) => f.reason)).toEqual(['azure-access-id-missing', 'azure-contract-id-missing']);
+    expect(rejected.data.failures.map((f) => f.reason)).toEqual([
+      'azure-access-id-missing',
+      'azure-contract-id-missing',
+    ]);
     const onBehalf = new CaseRun().submit('2026-11-16T10:00', { customerId: 'c-fabrikam' });
     expect(onBehalf[1]).toMatchObject({ type: 'CaseRejected', data: { reason: 'submitter-role-not-eligible' } });
   });

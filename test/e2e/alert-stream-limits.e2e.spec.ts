@@ -62,18 +62,27 @@ describe('alert streams: a cap per key, one shared poll per process', () => {
 
   it('refuses the 6th stream of a key (429), polls once per interval for all streams, and fans alerts out by kind', async () => {
     const all = await Promise.all([openStream(service, 'ops'), openStream(service, 'ops'), openStream(service, 'ops')]);
-    const breaches = await Promise.all([openStream(service, 'ops', '?kind=breach'), openStream(service, 'ops', '?kind=breach')]);
+    const breaches = await Promise.all([
+      openStream(service, 'ops', '?kind=breach'),
+      openStream(service, 'ops', '?kind=breach'),
+    ]);
     for (const stream of [...all, ...breaches]) expect(stream.response.status).toBe(200);
 
     const sixth = await openStream(service, 'ops');
     expect(sixth.response.status).toBe(429);
     expect(sixth.response.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(Number(sixth.response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(await sixth.response.json()).toMatchObject({ status: 429, detail: expect.stringMatching(/already has 5 open alert streams/) });
+    expect(await sixth.response.json()).toMatchObject({
+      status: 429,
+      detail: expect.stringMatching(/already has 5 open alert streams/),
+    });
     // The cap is per key: another key still gets its stream.
     const other = await openStream(service, 'support');
     expect(other.response.status).toBe(200);
-    await waitUntil(async () => feed.openStreams, (n) => n === 6);
+    await waitUntil(
+      async () => feed.openStreams,
+      (n) => n === 6,
+    );
 
     // Six streams, one query loop: every read of the read model in this window is the shared poll's.
     const [reads0, polls0, t0] = [reads.count, feed.pollQueries, performance.now()];
@@ -86,16 +95,34 @@ describe('alert streams: a cap per key, one shared poll per process', () => {
     // A breach: every unfiltered stream gets the three alerts, the breach streams only the breach.
     const { engineerId } = await engineerWithManager(service, 'streams');
     const caseId = (await service.request('POST', '/v1/cases', { body: submission() })).body.caseId;
-    expect((await service.request('POST', `/v1/cases/${caseId}/assignment`, { body: { engineerId } })).status).toBe(200);
-    await waitUntil(async () => [...all, other].map((s) => s.events.length), (lengths) => lengths.every((n) => n >= 3), 30_000);
-    await waitUntil(async () => breaches.map((s) => s.events.length), (lengths) => lengths.every((n) => n >= 1), 10_000);
-    for (const stream of [...all, other]) expect(stream.events.map((e) => [e.event, e.data.caseId])).toEqual([['warning', caseId], ['breach', caseId], ['escalation', caseId]]);
+    expect((await service.request('POST', `/v1/cases/${caseId}/assignment`, { body: { engineerId } })).status).toBe(
+      200,
+    );
+    await waitUntil(
+      async () => [...all, other].map((s) => s.events.length),
+      (lengths) => lengths.every((n) => n >= 3),
+      30_000,
+    );
+    await waitUntil(
+      async () => breaches.map((s) => s.events.length),
+      (lengths) => lengths.every((n) => n >= 1),
+      10_000,
+    );
+    for (const stream of [...all, other])
+      expect(stream.events.map((e) => [e.event, e.data.caseId])).toEqual([
+        ['warning', caseId],
+        ['breach', caseId],
+        ['escalation', caseId],
+      ]);
     for (const stream of breaches) expect(stream.events.map((e) => e.id)).toEqual([all[0].events[1].id]);
     const warningId = all[0].events[0].id;
 
     // Closed streams free their slots, and with nobody listening the poll stops.
     for (const stream of [...all, ...breaches, other]) stream.close();
-    await waitUntil(async () => feed.openStreams, (n) => n === 0);
+    await waitUntil(
+      async () => feed.openStreams,
+      (n) => n === 0,
+    );
     await new Promise((resolve) => setTimeout(resolve, 600)); // let a poll already under way finish
     const idle = reads.count;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -105,7 +132,11 @@ describe('alert streams: a cap per key, one shared poll per process', () => {
     const backlog0 = feed.backlogQueries;
     const resumed = await openStream(service, 'ops', '', { 'last-event-id': warningId });
     expect(resumed.response.status).toBe(200);
-    const got = await waitUntil(async () => resumed.events.map((e) => e.event), (events) => events.length >= 2, 15_000);
+    const got = await waitUntil(
+      async () => resumed.events.map((e) => e.event),
+      (events) => events.length >= 2,
+      15_000,
+    );
     expect(got).toEqual(['breach', 'escalation']);
     expect(feed.backlogQueries - backlog0).toBe(1);
     resumed.close();

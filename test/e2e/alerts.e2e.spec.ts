@@ -10,7 +10,12 @@ import { SseEvent, takeSseEvents } from '../support/sse';
 const SECRET = 'webhook-secret-for-tests';
 
 /** A real HTTP receiver that fails the first two deliveries of each alert, then accepts. */
-function startReceiver(): Promise<{ server: Server; url: string; received: Array<{ body: string; headers: IncomingMessage['headers'] }>; attempts: Map<string, number> }> {
+function startReceiver(): Promise<{
+  server: Server;
+  url: string;
+  received: Array<{ body: string; headers: IncomingMessage['headers'] }>;
+  attempts: Map<string, number>;
+}> {
   const received: Array<{ body: string; headers: IncomingMessage['headers'] }> = [];
   const attempts = new Map<string, number>();
   const server = createServer((request, response) => {
@@ -39,7 +44,10 @@ function startReceiver(): Promise<{ server: Server; url: string; received: Array
 /** Reads server-sent events from the stream until `count` arrived. */
 async function readSse(url: string, count: number, headers: Record<string, string> = {}) {
   const controller = new AbortController();
-  const response = await fetch(url, { headers: { authorization: `Bearer ${TEST_KEYS.ops}`, ...headers }, signal: controller.signal });
+  const response = await fetch(url, {
+    headers: { authorization: `Bearer ${TEST_KEYS.ops}`, ...headers },
+    signal: controller.signal,
+  });
   expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
@@ -66,7 +74,9 @@ describe('ops alerts: feed, SSE stream, signed webhooks, metrics', () => {
     const dir = mkdtempSync(join(tmpdir(), 'casetrail-policy-'));
     const policyFile = join(dir, 'policy.json');
     writeFileSync(policyFile, JSON.stringify(secondsPolicy('alerts')));
-    service = await startTestService({ env: { SLA_POLICY_FILE: policyFile, ALERT_WEBHOOKS: receiver.url, ALERT_WEBHOOK_SECRET: SECRET } });
+    service = await startTestService({
+      env: { SLA_POLICY_FILE: policyFile, ALERT_WEBHOOKS: receiver.url, ALERT_WEBHOOK_SECRET: SECRET },
+    });
   });
   afterAll(async () => {
     await service.close();
@@ -103,7 +113,9 @@ describe('ops alerts: feed, SSE stream, signed webhooks, metrics', () => {
     const feed = await service.request('GET', '/v1/alerts?kind=breach', { key: 'ops' });
     expect(feed.status).toBe(200);
     expect(feed.body.items[0]).toMatchObject({ alertId: breachId, kind: 'breach' });
-    const all = await service.request('GET', `/v1/alerts?since=${encodeURIComponent(streamed[0].data.occurredAt)}`, { key: 'ops' });
+    const all = await service.request('GET', `/v1/alerts?since=${encodeURIComponent(streamed[0].data.occurredAt)}`, {
+      key: 'ops',
+    });
     expect(all.body.items.map((a: { kind: string }) => a.kind)).toEqual(['escalation', 'breach', 'warning']);
     expect((await service.request('GET', '/v1/alerts', { key: 'partner' })).status).toBe(403);
   }, 40_000);

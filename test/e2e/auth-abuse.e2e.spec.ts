@@ -65,7 +65,8 @@ describe('abuse limits shared by two API processes through Redis (same REDIS_PRE
       // Alternating processes: the count of failures is one, kept in Redis.
       const response = await (i % 2 ? b : a).request('GET', PREVIEW, bearer(`guess-${i}-${randomUUID()}`));
       statuses.push(response.status);
-      if (response.status === 429) retryAfter = expect429(response, /too many failed authentications from this address/);
+      if (response.status === 429)
+        retryAfter = expect429(response, /too many failed authentications from this address/);
     }
     expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
     expect(statuses.slice(20)).toEqual(Array(280).fill(429));
@@ -85,7 +86,11 @@ describe('abuse limits shared by two API processes through Redis (same REDIS_PRE
     const started = performance.now();
     // 100 concurrent requests with one key, half to each process. Per-process buckets would
     // allow 2 x burst (40) plus 2 x rate x elapsed; one shared bucket allows burst (20) + rate x elapsed.
-    const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => (i % 2 ? b : a).request('GET', PREVIEW, { key: 'ops' }).then((r) => ({ r, via: i % 2 ? 'b' : 'a' }))));
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        (i % 2 ? b : a).request('GET', PREVIEW, { key: 'ops' }).then((r) => ({ r, via: i % 2 ? 'b' : 'a' })),
+      ),
+    );
     const elapsedS = (performance.now() - started) / 1000;
     const allowed = responses.filter(({ r }) => r.status === 200).length;
     const limited = responses.filter(({ r }) => r.status === 429);
@@ -93,7 +98,8 @@ describe('abuse limits shared by two API processes through Redis (same REDIS_PRE
     expect(allowed).toBeGreaterThanOrEqual(2 * RATE); // the burst
     expect(allowed).toBeLessThanOrEqual(2 * RATE + Math.ceil(RATE * elapsedS) + 1);
     expect(new Set(limited.map(({ via }) => via))).toEqual(new Set(['a', 'b']));
-    for (const { r } of limited.slice(0, 3)) expect(expect429(r, /too many requests for this key/)).toBeGreaterThanOrEqual(1);
+    for (const { r } of limited.slice(0, 3))
+      expect(expect429(r, /too many requests for this key/)).toBeGreaterThanOrEqual(1);
     // Another key has a bucket of its own.
     expect((await b.request('GET', PREVIEW, { key: 'support' })).status).toBe(200);
 

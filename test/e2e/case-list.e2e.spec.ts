@@ -12,14 +12,24 @@ describe('GET /v1/cases: the case list read model', () => {
     const submitted = await service.request('POST', '/v1/cases', { body: submission({ summary: 'read-your-writes' }) });
     const list = await service.request('GET', `/v1/cases?consistentWith=${submitted.body.position}`);
     expect(list.status).toBe(200);
-    expect(list.body.items[0]).toMatchObject({ caseId: submitted.body.caseId, status: 'open', severity: 'A', summary: 'read-your-writes' });
-    const resolved = await service.request('POST', `/v1/cases/${submitted.body.caseId}/resolution`, { body: { summary: 'done' } });
+    expect(list.body.items[0]).toMatchObject({
+      caseId: submitted.body.caseId,
+      status: 'open',
+      severity: 'A',
+      summary: 'read-your-writes',
+    });
+    const resolved = await service.request('POST', `/v1/cases/${submitted.body.caseId}/resolution`, {
+      body: { summary: 'done' },
+    });
     const after = await service.request('GET', `/v1/cases?status=resolved&consistentWith=${resolved.body.position}`);
     expect(after.body.items.map((c: { caseId: string }) => c.caseId)).toContain(submitted.body.caseId);
   });
 
   it('filters by status, severity, engineer, partner, product and sla; paginates with a cursor', async () => {
-    await service.request('POST', '/v1/engineers', { key: 'admin', body: { engineerId: 'e-list', name: 'L', email: 'l@example.com', timeZone: 'UTC' } });
+    await service.request('POST', '/v1/engineers', {
+      key: 'admin',
+      body: { engineerId: 'e-list', name: 'L', email: 'l@example.com', timeZone: 'UTC' },
+    });
     const ids: string[] = [];
     let position = '0';
     for (let i = 0; i < 7; i++) {
@@ -34,7 +44,9 @@ describe('GET /v1/cases: the case list read model', () => {
       ids.push(r.body.caseId);
       position = r.body.position;
     }
-    const assigned = await service.request('POST', `/v1/cases/${ids[0]}/assignment`, { body: { engineerId: 'e-list' } });
+    const assigned = await service.request('POST', `/v1/cases/${ids[0]}/assignment`, {
+      body: { engineerId: 'e-list' },
+    });
     expect(assigned.status).toBe(200);
     position = assigned.body.position;
     const get = (query: string) => service.request('GET', `/v1/cases?${query}&consistentWith=${position}`);

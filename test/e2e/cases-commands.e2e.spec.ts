@@ -36,7 +36,10 @@ describe('case commands over HTTP (embedded store)', () => {
     // from submission, under the policy's untriaged severity (B), and is untriaged.
     it('opens a case without a proposed severity: 201, reference, revision 2, string position, ETag, the history names the actor, and the clock runs from submission under the untriaged severity', async () => {
       const correlationId = `corr-${unique()}`;
-      const response = await service.request('POST', '/v1/cases', { body: caseBody(), headers: { 'x-correlation-id': correlationId } });
+      const response = await service.request('POST', '/v1/cases', {
+        body: caseBody(),
+        headers: { 'x-correlation-id': correlationId },
+      });
       expect(response.status).toBe(201);
       expect(response.body).toEqual({
         caseId: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -52,10 +55,21 @@ describe('case commands over HTTP (embedded store)', () => {
       });
       const entries = await expectAnswerMatchesHistory(service, response, response.body.caseId);
       expect(types(entries)).toEqual(['CaseSubmitted', 'SeverityAssigned', 'SlaClockStarted']);
-      expect(entries[0].data).toMatchObject({ partnerId: 'p-contoso', customerId: null, product: 'office365', proposedSeverity: null, submittedBy: 'support-1' });
+      expect(entries[0].data).toMatchObject({
+        partnerId: 'p-contoso',
+        customerId: null,
+        product: 'office365',
+        proposedSeverity: null,
+        submittedBy: 'support-1',
+      });
       expect(entries[0].metadata).toMatchObject({ actor: 'support-1', correlationId, occurredAt: expect.any(String) });
       expect(entries[1].data).toMatchObject({ severity: 'B', by: 'system', triage: false });
-      expect(entries[2].data).toMatchObject({ clock: 'initialResponse', severity: 'B', startedAt: entries[0].data.at, cause: 'case-submitted' });
+      expect(entries[2].data).toMatchObject({
+        clock: 'initialResponse',
+        severity: 'B',
+        startedAt: entries[0].data.at,
+        cause: 'case-submitted',
+      });
 
       const view = await getCase(service, response.body.caseId);
       expect(view).toMatchObject({
@@ -73,7 +87,11 @@ describe('case commands over HTTP (embedded store)', () => {
         engineerId: null,
         managerId: null,
         revision: 2,
-        sla: { policyVersion: 'default-2026-11', initialResponse: { state: 'running', startedAt: entries[0].data.at }, nextUpdate: null },
+        sla: {
+          policyVersion: 'default-2026-11',
+          initialResponse: { state: 'running', startedAt: entries[0].data.at },
+          nextUpdate: null,
+        },
       });
     });
 
@@ -87,7 +105,12 @@ describe('case commands over HTTP (embedded store)', () => {
       const { sla } = await getCase(service, response.body.caseId);
       expect(sla.policyVersion).toBe('default-2026-11');
       expect(sla.nextUpdate).toBeNull();
-      expect(sla.initialResponse).toMatchObject({ state: 'running', severity: 'A', calendar: '24x7', clock: 'initialResponse' });
+      expect(sla.initialResponse).toMatchObject({
+        state: 'running',
+        severity: 'A',
+        calendar: '24x7',
+        clock: 'initialResponse',
+      });
       const clock = sla.initialResponse;
       expect(ms(clock.startedAt)).toBe(ms(entries[0].metadata.occurredAt));
       expect(ms(clock.dueAt) - ms(clock.startedAt)).toBe(HOUR);
@@ -102,30 +125,50 @@ describe('case commands over HTTP (embedded store)', () => {
       ['password-reset', 'office365', 'password-reset'],
       ['repair', 'parature', 'product-not-covered'],
       ['repair', 'dynamics-marketing', 'product-not-covered'],
-    ])('routes a %s request about %s to the %s team, records it and gives it no severity', async (requestType, product, team) => {
-      const response = await service.request('POST', '/v1/cases', { body: caseBody({ requestType, product, proposedSeverity: 'A' }) });
-      expect(response.status).toBe(201);
-      expect(response.body).toEqual({
-        caseId: expect.any(String),
-        reference: expect.stringMatching(/^SR-/),
-        status: 'routed',
-        routedTo: team,
-        revision: 1,
-        position: expect.any(String),
-      });
-      const entries = await expectAnswerMatchesHistory(service, response, response.body.caseId);
-      expect(types(entries)).toEqual(['CaseSubmitted', 'CaseRouted']);
-      expect(entries[1].data).toMatchObject({ team, reason: expect.any(String) });
-      expect(await getCase(service, response.body.caseId)).toMatchObject({ status: 'routed', routedTo: team, severity: null, sla: { initialResponse: null } });
-    });
+    ])(
+      'routes a %s request about %s to the %s team, records it and gives it no severity',
+      async (requestType, product, team) => {
+        const response = await service.request('POST', '/v1/cases', {
+          body: caseBody({ requestType, product, proposedSeverity: 'A' }),
+        });
+        expect(response.status).toBe(201);
+        expect(response.body).toEqual({
+          caseId: expect.any(String),
+          reference: expect.stringMatching(/^SR-/),
+          status: 'routed',
+          routedTo: team,
+          revision: 1,
+          position: expect.any(String),
+        });
+        const entries = await expectAnswerMatchesHistory(service, response, response.body.caseId);
+        expect(types(entries)).toEqual(['CaseSubmitted', 'CaseRouted']);
+        expect(entries[1].data).toMatchObject({ team, reason: expect.any(String) });
+        expect(await getCase(service, response.body.caseId)).toMatchObject({
+          status: 'routed',
+          routedTo: team,
+          severity: null,
+          sla: { initialResponse: null },
+        });
+      },
+    );
 
     it.each([
-      ['azure without the access ID', { product: 'azure', azure: { subscriptionId: 'sub-1', contractId: 'ct-1' } }, 'azure-access-id-missing'],
+      [
+        'azure without the access ID',
+        { product: 'azure', azure: { subscriptionId: 'sub-1', contractId: 'ct-1' } },
+        'azure-access-id-missing',
+      ],
       ['azure without any identifier', { product: 'azure' }, 'azure-subscription-id-missing'],
       ['office365 by a plain user', { submitterRole: 'user' }, 'submitter-role-not-eligible'],
-      ['office365 for a customer without delegated administration', { customerId: 'c-fabrikam', submitterRole: 'admin' }, 'submitter-role-not-eligible'],
+      [
+        'office365 for a customer without delegated administration',
+        { customerId: 'c-fabrikam', submitterRole: 'admin' },
+        'submitter-role-not-eligible',
+      ],
     ])('rejects %s as out of scope with its reason', async (_name, overrides, reason) => {
-      const response = await service.request('POST', '/v1/cases', { body: caseBody({ ...overrides, proposedSeverity: 'B' }) });
+      const response = await service.request('POST', '/v1/cases', {
+        body: caseBody({ ...overrides, proposedSeverity: 'B' }),
+      });
       expect(response.status).toBe(201);
       expect(response.body).toMatchObject({ status: 'rejected', rejectionReason: reason, revision: 1 });
       expect(response.body).not.toHaveProperty('severity');
@@ -133,11 +176,18 @@ describe('case commands over HTTP (embedded store)', () => {
       const entries = await expectAnswerMatchesHistory(service, response, response.body.caseId);
       expect(types(entries)).toEqual(['CaseSubmitted', 'CaseRejected']);
       expect(entries[1].data.reason).toBe(reason);
-      expect(await getCase(service, response.body.caseId)).toMatchObject({ status: 'rejected', rejectionReason: reason, severity: null });
+      expect(await getCase(service, response.body.caseId)).toMatchObject({
+        status: 'rejected',
+        rejectionReason: reason,
+        severity: null,
+      });
     });
 
     it('opens eligible submissions (the same shapes with the right identifiers and roles)', async () => {
-      const azure = await submitCase(service, { product: 'azure', azure: { subscriptionId: 'sub-1', accessId: 'acc-1', contractId: 'ct-1' } });
+      const azure = await submitCase(service, {
+        product: 'azure',
+        azure: { subscriptionId: 'sub-1', accessId: 'acc-1', contractId: 'ct-1' },
+      });
       expect(azure.body.status).toBe('open');
       const onBehalf = await submitCase(service, { customerId: 'c-fabrikam', submitterRole: 'delegated-admin' });
       expect(onBehalf.body.status).toBe('open');
@@ -145,7 +195,9 @@ describe('case commands over HTTP (embedded store)', () => {
     });
 
     it('lowers a proposed A to B when the partner is not available 24x7 (lowered: true), the clock runs as B', async () => {
-      const response = await service.request('POST', '/v1/cases', { body: caseBody({ proposedSeverity: 'A', partnerAvailable24x7: false }) });
+      const response = await service.request('POST', '/v1/cases', {
+        body: caseBody({ proposedSeverity: 'A', partnerAvailable24x7: false }),
+      });
       expect(response.status).toBe(201);
       expect(response.body).toMatchObject({ status: 'open', severity: 'B', lowered: true });
       const entries = await expectAnswerMatchesHistory(service, response, response.body.caseId);
@@ -154,7 +206,11 @@ describe('case commands over HTTP (embedded store)', () => {
       expect(entries[2].data).toMatchObject({ from: 'A', to: 'B' });
       expect(entries[3].data).toMatchObject({ severity: 'B', calendar: 'business', clock: 'initialResponse' });
       const view = await getCase(service, response.body.caseId);
-      expect(view).toMatchObject({ severity: 'B', severityLowered: true, sla: { initialResponse: { severity: 'B', state: 'running' } } });
+      expect(view).toMatchObject({
+        severity: 'B',
+        severityLowered: true,
+        sla: { initialResponse: { severity: 'B', state: 'running' } },
+      });
     });
   });
 
@@ -167,22 +223,48 @@ describe('case commands over HTTP (embedded store)', () => {
       const first = submitted[2].data;
       expect(first).toMatchObject({ clock: 'initialResponse', severity: 'B', startedAt: submitted[0].data.at });
       const c = await command(service, caseId, 'severity', { severity: 'C', reason: 'one user, workaround exists' });
-      expect(c.body).toMatchObject({ caseId, severity: 'C', lowered: false, triagedBy: 'support-1', triagedAt: expect.any(String) });
+      expect(c.body).toMatchObject({
+        caseId,
+        severity: 'C',
+        lowered: false,
+        triagedBy: 'support-1',
+        triagedAt: expect.any(String),
+      });
       let entries = await expectAnswerMatchesHistory(service, c, caseId);
       expect(types(entries).slice(3)).toEqual(['SeverityAssigned', 'SlaClockStarted']);
       expect(entries[3].data).toMatchObject({ severity: 'C', previousSeverity: 'B', triage: true });
-      expect(entries[4].data).toMatchObject({ severity: 'C', replacesClockId: first.clockId, startedAt: first.startedAt, cause: 'severity-changed' });
+      expect(entries[4].data).toMatchObject({
+        severity: 'C',
+        replacesClockId: first.clockId,
+        startedAt: first.startedAt,
+        cause: 'severity-changed',
+      });
       const triaged = entries[4].data;
 
       const a = await command(service, caseId, 'severity', { severity: 'A', reason: 'now everyone is down' });
       expect(a.body).toMatchObject({ caseId, severity: 'B', lowered: true, triagedAt: c.body.triagedAt });
       entries = await expectAnswerMatchesHistory(service, a, caseId);
       expect(types(entries).slice(5)).toEqual(['SeverityAssigned', 'SeverityLowered', 'SlaClockStarted']);
-      expect(entries[5].data).toMatchObject({ severity: 'A', previousSeverity: 'C', reason: 'now everyone is down', by: 'support-1', triage: false });
+      expect(entries[5].data).toMatchObject({
+        severity: 'A',
+        previousSeverity: 'C',
+        reason: 'now everyone is down',
+        by: 'support-1',
+        triage: false,
+      });
       const restarted = entries[7].data;
-      expect(restarted).toMatchObject({ severity: 'B', replacesClockId: triaged.clockId, startedAt: first.startedAt, cause: 'severity-changed' });
+      expect(restarted).toMatchObject({
+        severity: 'B',
+        replacesClockId: triaged.clockId,
+        startedAt: first.startedAt,
+        cause: 'severity-changed',
+      });
       expect(restarted.clockId).not.toBe(triaged.clockId);
-      expect((await getCase(service, caseId)).sla.initialResponse).toMatchObject({ clockId: restarted.clockId, severity: 'B', startedAt: first.startedAt });
+      expect((await getCase(service, caseId)).sla.initialResponse).toMatchObject({
+        clockId: restarted.clockId,
+        severity: 'B',
+        startedAt: first.startedAt,
+      });
     });
 
     it('partner availability false lowers an A case to B; true again does not raise it', async () => {
@@ -191,9 +273,21 @@ describe('case commands over HTTP (embedded store)', () => {
       const off = await command(service, caseId, 'partner-availability', { available24x7: false });
       expect(off.body).toMatchObject({ caseId, available24x7: false, severity: 'B', lowered: true });
       const entries = await expectAnswerMatchesHistory(service, off, caseId);
-      expect(types(entries).slice(before.length)).toEqual(['PartnerAvailabilityChanged', 'SeverityLowered', 'SlaClockStarted']);
-      expect(entries[entries.length - 1].data).toMatchObject({ severity: 'B', replacesClockId: before[2].data.clockId, startedAt: before[2].data.startedAt });
-      expect(await getCase(service, caseId)).toMatchObject({ severity: 'B', severityLowered: true, partnerAvailable24x7: false });
+      expect(types(entries).slice(before.length)).toEqual([
+        'PartnerAvailabilityChanged',
+        'SeverityLowered',
+        'SlaClockStarted',
+      ]);
+      expect(entries[entries.length - 1].data).toMatchObject({
+        severity: 'B',
+        replacesClockId: before[2].data.clockId,
+        startedAt: before[2].data.startedAt,
+      });
+      expect(await getCase(service, caseId)).toMatchObject({
+        severity: 'B',
+        severityLowered: true,
+        partnerAvailable24x7: false,
+      });
 
       const on = await command(service, caseId, 'partner-availability', { available24x7: true });
       expect(on.body).toMatchObject({ available24x7: true, severity: 'B', lowered: false });
@@ -216,14 +310,25 @@ describe('case commands over HTTP (embedded store)', () => {
       const assigned = await command(service, caseId, 'assignment', { engineerId });
       expect(assigned.body).toMatchObject({ caseId, engineerId, managerId });
       let entries = await expectAnswerMatchesHistory(service, assigned, caseId);
-      expect(entries[entries.length - 1]).toMatchObject({ type: 'EngineerAssigned', data: { engineerId, managerId, previousEngineerId: null } });
+      expect(entries[entries.length - 1]).toMatchObject({
+        type: 'EngineerAssigned',
+        data: { engineerId, managerId, previousEngineerId: null },
+      });
 
-      const first = await command(service, caseId, 'updates', { channel: 'phone', summary: 'called the partner, collecting traces' });
+      const first = await command(service, caseId, 'updates', {
+        channel: 'phone',
+        summary: 'called the partner, collecting traces',
+      });
       expect(first.status).toBe(201);
       expect(first.body).toMatchObject({ caseId, initialResponse: true });
       entries = await expectAnswerMatchesHistory(service, first, caseId);
       const sent = entries.find((e) => e.type === 'UpdateSent')!;
-      expect(sent.data).toMatchObject({ channel: 'phone', initialResponse: true, meetsClockId: entries[2].data.clockId, by: 'support-1' });
+      expect(sent.data).toMatchObject({
+        channel: 'phone',
+        initialResponse: true,
+        meetsClockId: entries[2].data.clockId,
+        by: 'support-1',
+      });
 
       const view = await getCase(service, caseId);
       expect(view).toMatchObject({ engineerId, managerId, updateCount: 1, initialResponseAt: sent.data.at });
@@ -244,7 +349,9 @@ describe('case commands over HTTP (embedded store)', () => {
     it('refuses an engineer that does not exist with 404 and writes nothing', async () => {
       const { caseId } = await submitCase(service);
       const before = await snapshot(service, caseId);
-      const response = await service.request('POST', `/v1/cases/${caseId}/assignment`, { body: { engineerId: `e-ghost-${unique()}` } });
+      const response = await service.request('POST', `/v1/cases/${caseId}/assignment`, {
+        body: { engineerId: `e-ghost-${unique()}` },
+      });
       expectProblem(response, 404);
       await expectHistoryUnchanged(service, caseId, before);
     });
@@ -259,18 +366,28 @@ describe('case commands over HTTP (embedded store)', () => {
       const { engineerId, managerId } = await engineerWithManager(service, 'esc');
       await command(service, caseId, 'assignment', { engineerId: managerId });
       before = await snapshot(service, caseId);
-      const noManager = await service.request('POST', `/v1/cases/${caseId}/escalations`, { body: { reason: 'no answer' } });
+      const noManager = await service.request('POST', `/v1/cases/${caseId}/escalations`, {
+        body: { reason: 'no answer' },
+      });
       expectProblem(noManager, 409);
       await expectHistoryUnchanged(service, caseId, before);
 
       await command(service, caseId, 'assignment', { engineerId });
-      const escalated = await command(service, caseId, 'escalations', { reason: 'no answer from the engineer for a day' });
+      const escalated = await command(service, caseId, 'escalations', {
+        reason: 'no answer from the engineer for a day',
+      });
       expect(escalated.status).toBe(201);
       expect(escalated.body).toMatchObject({ caseId, managerId });
       const entries = await expectAnswerMatchesHistory(service, escalated, caseId);
       expect(entries[entries.length - 1]).toMatchObject({
         type: 'EscalatedToManager',
-        data: { engineerId, managerId, automatic: false, reason: 'no answer from the engineer for a day', by: 'support-1' },
+        data: {
+          engineerId,
+          managerId,
+          automatic: false,
+          reason: 'no answer from the engineer for a day',
+          by: 'support-1',
+        },
       });
       expect((await getCase(service, caseId)).escalationCount).toBe(1);
     });
@@ -295,7 +412,9 @@ describe('case commands over HTTP (embedded store)', () => {
       const list = await engineersAt(service, assigned.body.position);
       expect(list.filter((e) => e.availability === 'on-shift').map((e) => e.engineerId)).toEqual([engineerId]);
       before = await snapshot(service, a.caseId);
-      const nobody = await service.request('POST', `/v1/cases/${a.caseId}/severity-a-calls`, { body: { caller: 'Jo' } });
+      const nobody = await service.request('POST', `/v1/cases/${a.caseId}/severity-a-calls`, {
+        body: { caller: 'Jo' },
+      });
       expectProblem(nobody, 409);
       expect(nobody.body.detail).toMatch(/no engineer available/);
       await expectHistoryUnchanged(service, a.caseId, before);
@@ -306,7 +425,14 @@ describe('case commands over HTTP (embedded store)', () => {
       const p = `t${unique()}`;
       const manager = `${p}-m`;
       await registerEngineer(service, manager);
-      const [current, offShift, away, busy, free, free2] = ['a-cur', 'b-off', 'c-away', 'd-busy', 'e-free', 'f-free'].map((s) => `${p}-${s}`);
+      const [current, offShift, away, busy, free, free2] = [
+        'a-cur',
+        'b-off',
+        'c-away',
+        'd-busy',
+        'e-free',
+        'f-free',
+      ].map((s) => `${p}-${s}`);
       for (const id of [current, offShift, away, busy, free, free2]) await registerEngineer(service, id, manager);
       for (const id of [current, busy, free, free2]) await setAvailability(service, id, 'on-shift');
       const awayAt = (await setAvailability(service, away, 'away')).body.position;
@@ -334,7 +460,13 @@ describe('case commands over HTTP (embedded store)', () => {
       const entries = await expectAnswerMatchesHistory(service, call, caseId);
       expect(entries[entries.length - 1]).toMatchObject({
         type: 'TransferredOnSeverityACall',
-        data: { fromEngineerId: current, toEngineerId: free, toManagerId: manager, caller: '+33 1 23 45 67 89', by: 'support-1' },
+        data: {
+          fromEngineerId: current,
+          toEngineerId: free,
+          toManagerId: manager,
+          caller: '+33 1 23 45 67 89',
+          by: 'support-1',
+        },
       });
       expect(await getCase(service, caseId)).toMatchObject({ engineerId: free, managerId: manager });
 
@@ -353,7 +485,11 @@ describe('case commands over HTTP (embedded store)', () => {
     const refuse = async (caseId: string, route: string, body: object, status = 409) => {
       const before = await snapshot(service, caseId);
       const response = await service.request('POST', `/v1/cases/${caseId}/${route}`, { body });
-      expect({ route, status: response.status, detail: response.body.detail }).toEqual({ route, status, detail: expect.any(String) });
+      expect({ route, status: response.status, detail: response.body.detail }).toEqual({
+        route,
+        status,
+        detail: expect.any(String),
+      });
       expectProblem(response, status);
       await expectHistoryUnchanged(service, caseId, before);
     };
@@ -367,9 +503,16 @@ describe('case commands over HTTP (embedded store)', () => {
       expect(resolved.body).toMatchObject({ caseId, status: 'resolved' });
       let entries = await expectAnswerMatchesHistory(service, resolved, caseId);
       const nextClock = entries.filter((e) => e.type === 'SlaClockStarted').pop()!.data.clockId;
-      expect(entries[entries.length - 1]).toMatchObject({ type: 'CaseResolved', data: { summary: 'transport rule removed', stoppedClockIds: [nextClock] } });
+      expect(entries[entries.length - 1]).toMatchObject({
+        type: 'CaseResolved',
+        data: { summary: 'transport rule removed', stoppedClockIds: [nextClock] },
+      });
       const view = await getCase(service, caseId);
-      expect(view).toMatchObject({ status: 'resolved', resolutionSummary: 'transport rule removed', resolvedAt: expect.any(String) });
+      expect(view).toMatchObject({
+        status: 'resolved',
+        resolutionSummary: 'transport rule removed',
+        resolvedAt: expect.any(String),
+      });
       expect(view.sla.initialResponse.state).toBe('met');
       expect(view.sla.nextUpdate).toMatchObject({ clockId: nextClock, state: 'stopped' });
 
@@ -384,7 +527,12 @@ describe('case commands over HTTP (embedded store)', () => {
       const reopening = entries[entries.length - 2].data;
       expect(reopening).toMatchObject({ previousStatus: 'resolved', reason: 'the rule came back' });
       const clock = entries[entries.length - 1].data;
-      expect(clock).toMatchObject({ clock: 'nextUpdate', cause: 'case-reopened', severity: 'A', startedAt: reopening.at });
+      expect(clock).toMatchObject({
+        clock: 'nextUpdate',
+        cause: 'case-reopened',
+        severity: 'A',
+        startedAt: reopening.at,
+      });
       expect(await getCase(service, caseId)).toMatchObject({
         status: 'open',
         resolvedAt: null,
@@ -403,7 +551,10 @@ describe('case commands over HTTP (embedded store)', () => {
       const { caseId } = await submitCase(service, { proposedSeverity: 'C' });
       await command(service, caseId, 'resolution', { summary: 'fixed' });
       const closed = await service.request('POST', `/v1/cases/${caseId}/closure`, { body: {} });
-      expect({ status: closed.status, body: closed.body }).toEqual({ status: 200, body: expect.objectContaining({ caseId, status: 'closed' }) });
+      expect({ status: closed.status, body: closed.body }).toEqual({
+        status: 200,
+        body: expect.objectContaining({ caseId, status: 'closed' }),
+      });
       const entries = await expectAnswerMatchesHistory(service, closed, caseId);
       expect(entries[entries.length - 1]).toMatchObject({ type: 'CaseClosed', data: { by: 'support-1' } });
       expect(await getCase(service, caseId)).toMatchObject({ status: 'closed', closedAt: expect.any(String) });
@@ -423,21 +574,34 @@ describe('case commands over HTTP (embedded store)', () => {
         ({ engineerId } = await engineerWithManager(service, 'routed'));
         routed = (await submitCase(service, { requestType: 'billing' })).caseId;
         rejected = (await submitCase(service, { submitterRole: 'user' })).caseId;
-        expect([(await getCase(service, routed)).status, (await getCase(service, rejected)).status]).toEqual(['routed', 'rejected']);
+        expect([(await getCase(service, routed)).status, (await getCase(service, rejected)).status]).toEqual([
+          'routed',
+          'rejected',
+        ]);
       });
 
-      it.each(CASE_COMMANDS.map((c) => [c.route, c.body] as const))('refuses POST /%s with 409 and writes nothing', async (route, body) => {
-        const valid = route === 'assignment' ? { engineerId } : route === 'partner-availability' ? { available24x7: true } : body;
-        await refuse(routed, route, valid);
-        await refuse(rejected, route, valid);
-      });
+      it.each(CASE_COMMANDS.map((c) => [c.route, c.body] as const))(
+        'refuses POST /%s with 409 and writes nothing',
+        async (route, body) => {
+          const valid =
+            route === 'assignment' ? { engineerId } : route === 'partner-availability' ? { available24x7: true } : body;
+          await refuse(routed, route, valid);
+          await refuse(rejected, route, valid);
+        },
+      );
     });
   });
 
   describe('If-Match', () => {
     it('accepts the current revision, refuses a stale one with 412 and a malformed one with 400; nothing written on refusal', async () => {
       const { caseId, body } = await submitCase(service, { proposedSeverity: 'C' });
-      const ok = await command(service, caseId, 'updates', { channel: 'portal', summary: 'ack' }, { headers: { 'if-match': `"${body.revision}"` } });
+      const ok = await command(
+        service,
+        caseId,
+        'updates',
+        { channel: 'portal', summary: 'ack' },
+        { headers: { 'if-match': `"${body.revision}"` } },
+      );
       expect(ok.body.revision).toBeGreaterThan(body.revision);
       const before = await snapshot(service, caseId);
       const stale = await service.request('POST', `/v1/cases/${caseId}/severity`, {
@@ -446,10 +610,19 @@ describe('case commands over HTTP (embedded store)', () => {
       });
       expectProblem(stale, 412);
       expect(stale.body.currentRevision).toBe(ok.body.revision);
-      const malformed = await service.request('POST', `/v1/cases/${caseId}/severity`, { body: { severity: 'B', reason: 'x' }, headers: { 'if-match': 'yesterday' } });
+      const malformed = await service.request('POST', `/v1/cases/${caseId}/severity`, {
+        body: { severity: 'B', reason: 'x' },
+        headers: { 'if-match': 'yesterday' },
+      });
       expectProblem(malformed, 400, ['If-Match']);
       await expectHistoryUnchanged(service, caseId, before);
-      const current = await command(service, caseId, 'severity', { severity: 'B', reason: 'x' }, { headers: { 'if-match': `"${ok.body.revision}"` } });
+      const current = await command(
+        service,
+        caseId,
+        'severity',
+        { severity: 'B', reason: 'x' },
+        { headers: { 'if-match': `"${ok.body.revision}"` } },
+      );
       expect(current.body.severity).toBe('B');
     });
   });
@@ -466,7 +639,9 @@ describe('case commands over HTTP (embedded store)', () => {
       const now = await getCase(service, caseId);
       expect(now).toMatchObject({ severity: 'A', status: 'resolved' });
 
-      const then = await service.request('GET', `/v1/cases/${caseId}/state?asOf=${encodeURIComponent(between)}`, { key: 'auditor' });
+      const then = await service.request('GET', `/v1/cases/${caseId}/state?asOf=${encodeURIComponent(between)}`, {
+        key: 'auditor',
+      });
       expect(then.status).toBe(200);
       expect(then.body).toMatchObject({
         asOf: between,
@@ -474,11 +649,18 @@ describe('case commands over HTTP (embedded store)', () => {
         severity: 'C',
         status: 'open',
         revision: early[early.length - 1].revision,
-        sla: { policyVersion: 'default-2026-11', initialResponse: { severity: 'C', state: 'running', clockId: early[2].data.clockId } },
+        sla: {
+          policyVersion: 'default-2026-11',
+          initialResponse: { severity: 'C', state: 'running', clockId: early[2].data.clockId },
+        },
       });
       expect(then.body.resolvedAt).toBeNull();
 
-      const later = await service.request('GET', `/v1/cases/${caseId}/state?asOf=${encodeURIComponent(new Date().toISOString())}`, { key: 'auditor' });
+      const later = await service.request(
+        'GET',
+        `/v1/cases/${caseId}/state?asOf=${encodeURIComponent(new Date().toISOString())}`,
+        { key: 'auditor' },
+      );
       expect(later.body).toMatchObject({ severity: 'A', status: 'resolved', revision: now.revision });
     });
 
@@ -488,7 +670,13 @@ describe('case commands over HTTP (embedded store)', () => {
       expectProblem(await service.request('GET', `/v1/cases/${caseId}/state?asOf=2026-13-45T99:00:00Z`), 400, ['asOf']);
       expectProblem(await service.request('GET', `/v1/cases/${caseId}/state`), 400, ['asOf']);
       expectProblem(await service.request('GET', `/v1/cases/${caseId}/state?asOf=2020-01-01T00:00:00Z`), 404);
-      expectProblem(await service.request('GET', `/v1/cases/00000000-0000-4000-8000-000000000000/state?asOf=${encodeURIComponent(new Date().toISOString())}`), 404);
+      expectProblem(
+        await service.request(
+          'GET',
+          `/v1/cases/00000000-0000-4000-8000-000000000000/state?asOf=${encodeURIComponent(new Date().toISOString())}`,
+        ),
+        404,
+      );
     });
   });
 
@@ -509,7 +697,10 @@ describe('case commands over HTTP (embedded store)', () => {
       await expectHistoryUnchanged(service, first.body.caseId, before);
       expect(await totalEvents(service)).toBe(eventsBefore);
 
-      const different = await service.request('POST', '/v1/cases', { body: { ...body, summary: 'something else' }, headers: { 'idempotency-key': key } });
+      const different = await service.request('POST', '/v1/cases', {
+        body: { ...body, summary: 'something else' },
+        headers: { 'idempotency-key': key },
+      });
       expectProblem(different, 422);
       expect(await totalEvents(service)).toBe(eventsBefore);
 
@@ -520,7 +711,11 @@ describe('case commands over HTTP (embedded store)', () => {
 
     it('on a case command: a repeated update with the same key is sent once', async () => {
       const { caseId } = await submitCase(service);
-      const send = () => service.request('POST', `/v1/cases/${caseId}/updates`, { body: { channel: 'email', summary: 'once' }, headers: { 'idempotency-key': `upd-${caseId}` } });
+      const send = () =>
+        service.request('POST', `/v1/cases/${caseId}/updates`, {
+          body: { channel: 'email', summary: 'once' },
+          headers: { 'idempotency-key': `upd-${caseId}` },
+        });
       const first = await send();
       const second = await send();
       expect([first.status, second.status]).toEqual([201, 201]);

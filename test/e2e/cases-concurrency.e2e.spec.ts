@@ -32,7 +32,11 @@ describe('concurrent case commands over HTTP (embedded store)', () => {
     expect(types(added)).toEqual(['UpdateSent', 'SlaClockStarted']);
     expect(added[0].data.initialResponse).toBe(true);
     expect(added[0].data.summary).toBe(`racer ${responses.indexOf(winner)}`);
-    expect(winner.body).toMatchObject({ initialResponse: true, revision: after[after.length - 1].revision, position: after[after.length - 1].position });
+    expect(winner.body).toMatchObject({
+      initialResponse: true,
+      revision: after[after.length - 1].revision,
+      position: after[after.length - 1].position,
+    });
     expect(winner.headers.get('etag')).toBe(`"${after[after.length - 1].revision}"`);
   });
 
@@ -51,7 +55,9 @@ describe('concurrent case commands over HTTP (embedded store)', () => {
 
     const after = await history(service, caseId);
     const sent = after.slice(before.length).filter((e) => e.type === 'UpdateSent');
-    expect(sent.map((e) => e.data.summary).sort()).toEqual(Array.from({ length: PARALLEL }, (_, i) => `update ${i}`).sort());
+    expect(sent.map((e) => e.data.summary).sort()).toEqual(
+      Array.from({ length: PARALLEL }, (_, i) => `update ${i}`).sort(),
+    );
     expect(sent.filter((e) => e.data.initialResponse)).toHaveLength(1);
     // The stream has no gaps and no duplicates.
     expect(after.map((e) => e.revision)).toEqual(after.map((_, i) => i));
@@ -59,24 +65,37 @@ describe('concurrent case commands over HTTP (embedded store)', () => {
   });
 
   it(`${PARALLEL} parallel submissions: ${PARALLEL} distinct cases and references`, async () => {
-    const responses = await Promise.all(Array.from({ length: PARALLEL }, () => service.request('POST', '/v1/cases', { body: caseBody() })));
+    const responses = await Promise.all(
+      Array.from({ length: PARALLEL }, () => service.request('POST', '/v1/cases', { body: caseBody() })),
+    );
     expect(responses.map((r) => r.status)).toEqual(Array(PARALLEL).fill(201));
     expect(new Set(responses.map((r) => r.body.caseId)).size).toBe(PARALLEL);
     expect(new Set(responses.map((r) => r.body.reference)).size).toBe(PARALLEL);
     // Adapted (issue 19): an open case records its untriaged severity and clock at submission.
-    for (const r of responses) expect((await history(service, r.body.caseId)).map((e) => e.type)).toEqual(['CaseSubmitted', 'SeverityAssigned', 'SlaClockStarted']);
+    for (const r of responses)
+      expect((await history(service, r.body.caseId)).map((e) => e.type)).toEqual([
+        'CaseSubmitted',
+        'SeverityAssigned',
+        'SlaClockStarted',
+      ]);
   });
 
   it('a repeated Idempotency-Key racing itself creates one case', async () => {
     const body = caseBody({ proposedSeverity: 'B' });
     const key = `race-${unique()}`;
     const responses = await Promise.all(
-      Array.from({ length: 5 }, () => service.request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } })),
+      Array.from({ length: 5 }, () =>
+        service.request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } }),
+      ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(5).fill(201));
     const ids = new Set(responses.map((r) => r.body.caseId));
     expect(ids.size).toBe(1);
     expect(new Set(responses.map((r) => r.body.reference)).size).toBe(1);
-    expect(types(await history(service, [...ids][0]))).toEqual(['CaseSubmitted', 'SeverityAssigned', 'SlaClockStarted']);
+    expect(types(await history(service, [...ids][0]))).toEqual([
+      'CaseSubmitted',
+      'SeverityAssigned',
+      'SlaClockStarted',
+    ]);
   });
 });

@@ -39,17 +39,45 @@ describe('case input, authentication and authorization over HTTP (embedded store
   describe('POST /v1/cases refuses invalid input with 400, naming every field, and writes nothing', () => {
     const contact = caseBody().contact as Record<string, unknown>;
     it.each<[string, Record<string, unknown>, string[]]>([
-      ['wrong types', caseBody({ usersAffected: 'many', serviceUnavailable: 'yes', partnerAvailable24x7: 1, topic: 42 }), ['usersAffected', 'serviceUnavailable', 'partnerAvailable24x7', 'topic']],
+      [
+        'wrong types',
+        caseBody({ usersAffected: 'many', serviceUnavailable: 'yes', partnerAvailable24x7: 1, topic: 42 }),
+        ['usersAffected', 'serviceUnavailable', 'partnerAvailable24x7', 'topic'],
+      ],
       ['a fractional or negative user count', caseBody({ usersAffected: -2.5 }), ['usersAffected']],
-      ['unknown fields, top level and nested', caseBody({ priority: 'high', contact: { ...contact, fax: '123' } }), ['priority', 'contact.fax']],
-      ['unknown enum values', caseBody({ product: 'windows-95', requestType: 'complaint', submitterRole: 'guest', proposedSeverity: 'D' }), ['product', 'requestType', 'submitterRole', 'proposedSeverity']],
+      [
+        'unknown fields, top level and nested',
+        caseBody({ priority: 'high', contact: { ...contact, fax: '123' } }),
+        ['priority', 'contact.fax'],
+      ],
+      [
+        'unknown enum values',
+        caseBody({ product: 'windows-95', requestType: 'complaint', submitterRole: 'guest', proposedSeverity: 'D' }),
+        ['product', 'requestType', 'submitterRole', 'proposedSeverity'],
+      ],
       ['an invalid e-mail', caseBody({ contact: { ...contact, email: 'jo-at-contoso' } }), ['contact.email']],
-      ['an unknown time zone', caseBody({ contact: { ...contact, timeZone: 'Mars/Olympus_Mons' } }), ['contact.timeZone']],
-      ['a UTC offset instead of a zone', caseBody({ contact: { ...contact, timeZone: '+02:00' } }), ['contact.timeZone']],
+      [
+        'an unknown time zone',
+        caseBody({ contact: { ...contact, timeZone: 'Mars/Olympus_Mons' } }),
+        ['contact.timeZone'],
+      ],
+      [
+        'a UTC offset instead of a zone',
+        caseBody({ contact: { ...contact, timeZone: '+02:00' } }),
+        ['contact.timeZone'],
+      ],
       ['an unknown country', caseBody({ contact: { ...contact, country: 'ZZ' } }), ['contact.country']],
-      ['missing required fields', without(caseBody(), 'topic', 'summary', 'contact.email', 'partnerAvailable24x7'), ['topic', 'summary', 'contact.email', 'partnerAvailable24x7']],
+      [
+        'missing required fields',
+        without(caseBody(), 'topic', 'summary', 'contact.email', 'partnerAvailable24x7'),
+        ['topic', 'summary', 'contact.email', 'partnerAvailable24x7'],
+      ],
       ['a contact that is not an object', caseBody({ contact: 'Jo' }), ['contact']],
-      ['an invalid attachment', caseBody({ attachments: [{ name: 'a.log', contentType: 'not a mime type', sizeBytes: -1 }] }), ['attachments[0].contentType', 'attachments[0].sizeBytes']],
+      [
+        'an invalid attachment',
+        caseBody({ attachments: [{ name: 'a.log', contentType: 'not a mime type', sizeBytes: -1 }] }),
+        ['attachments[0].contentType', 'attachments[0].sizeBytes'],
+      ],
       ['a malformed partner id', caseBody({ partnerId: 'p contoso!' }), ['partnerId']],
       ['no partnerId from a staff key', without(caseBody(), 'partnerId'), ['partnerId']],
     ])('%s', async (_name, body, fields) => {
@@ -64,7 +92,21 @@ describe('case input, authentication and authorization over HTTP (embedded store
       const response = await service.request('POST', '/v1/cases', { body: {} });
       expectProblem(response, 400);
       const named = new Set(response.body.errors.map((e: { field: string }) => e.field));
-      for (const field of ['partnerId', 'product', 'requestType', 'submitterRole', 'topic', 'feature', 'symptom', 'summary', 'details', 'serviceUnavailable', 'usersAffected', 'contact', 'partnerAvailable24x7']) {
+      for (const field of [
+        'partnerId',
+        'product',
+        'requestType',
+        'submitterRole',
+        'topic',
+        'feature',
+        'symptom',
+        'summary',
+        'details',
+        'serviceUnavailable',
+        'usersAffected',
+        'contact',
+        'partnerAvailable24x7',
+      ]) {
         expect({ field, named: named.has(field) }).toEqual({ field, named: true });
       }
       expect(await totalEvents(service)).toBe(before);
@@ -116,15 +158,20 @@ describe('case input, authentication and authorization over HTTP (embedded store
       await expectHistoryUnchanged(service, openCase, before);
     });
 
-    it.each(CASE_COMMANDS.map((c) => [c.route] as const))('POST /%s: malformed JSON is a 400, an oversized body a 413', async (route) => {
-      const before = await snapshot(service, openCase);
-      const malformed = await service.request('POST', `/v1/cases/${openCase}/${route}`, { rawBody: '{"reason": ' });
-      expectProblem(malformed, 400);
-      expect(malformed.body.detail).toMatch(/malformed JSON/);
-      const huge = await service.request('POST', `/v1/cases/${openCase}/${route}`, { rawBody: JSON.stringify({ reason: 'x'.repeat(70_000) }) });
-      expectProblem(huge, 413);
-      await expectHistoryUnchanged(service, openCase, before);
-    });
+    it.each(CASE_COMMANDS.map((c) => [c.route] as const))(
+      'POST /%s: malformed JSON is a 400, an oversized body a 413',
+      async (route) => {
+        const before = await snapshot(service, openCase);
+        const malformed = await service.request('POST', `/v1/cases/${openCase}/${route}`, { rawBody: '{"reason": ' });
+        expectProblem(malformed, 400);
+        expect(malformed.body.detail).toMatch(/malformed JSON/);
+        const huge = await service.request('POST', `/v1/cases/${openCase}/${route}`, {
+          rawBody: JSON.stringify({ reason: 'x'.repeat(70_000) }),
+        });
+        expectProblem(huge, 413);
+        await expectHistoryUnchanged(service, openCase, before);
+      },
+    );
   });
 
   describe('401: no key or an unknown key', () => {
@@ -136,8 +183,16 @@ describe('case input, authentication and authorization over HTTP (embedded store
     ])('%s /v1/cases/{id}%s', async (method, suffix) => {
       const before = await snapshot(service, openCase);
       const route = CASE_COMMANDS.find((c) => `/${c.route}` === suffix);
-      for (const headers of [{}, { authorization: 'Bearer not-a-known-key-000000' }, { authorization: 'Basic dXNlcjpwYXNz' }] as Array<Record<string, string>>) {
-        const response = await service.request(method, `/v1/cases/${openCase}${suffix}`, { key: null, headers, body: route?.body });
+      for (const headers of [
+        {},
+        { authorization: 'Bearer not-a-known-key-000000' },
+        { authorization: 'Basic dXNlcjpwYXNz' },
+      ] as Array<Record<string, string>>) {
+        const response = await service.request(method, `/v1/cases/${openCase}${suffix}`, {
+          key: null,
+          headers,
+          body: route?.body,
+        });
         expectProblem(response, 401);
       }
       await expectHistoryUnchanged(service, openCase, before);
@@ -154,7 +209,9 @@ describe('case input, authentication and authorization over HTTP (embedded store
     const forbidden: Array<[TestKey, string]> = [
       ...CASE_COMMANDS.map((c) => ['auditor', c.route] as [TestKey, string]),
       ...CASE_COMMANDS.map((c) => ['ops', c.route] as [TestKey, string]),
-      ...['severity', 'assignment', 'updates', 'resolution', 'closure', 'reopening'].map((r) => ['partner', r] as [TestKey, string]),
+      ...['severity', 'assignment', 'updates', 'resolution', 'closure', 'reopening'].map(
+        (r) => ['partner', r] as [TestKey, string],
+      ),
     ];
     it.each(forbidden)('%s: POST /v1/cases/{id}/%s', async (key, route) => {
       const body = route === 'assignment' ? { engineerId } : CASE_COMMANDS.find((c) => c.route === route)!.body;
@@ -172,7 +229,10 @@ describe('case input, authentication and authorization over HTTP (embedded store
 
     it('the same commands pass for support (the control)', async () => {
       const { caseId } = await submitCase(service, { proposedSeverity: 'B' });
-      const response = await service.request('POST', `/v1/cases/${caseId}/severity`, { key: 'manager', body: { severity: 'C', reason: 'workaround' } });
+      const response = await service.request('POST', `/v1/cases/${caseId}/severity`, {
+        key: 'manager',
+        body: { severity: 'C', reason: 'workaround' },
+      });
       expect(response.status).toBe(200);
     });
   });
@@ -207,7 +267,9 @@ describe('case input, authentication and authorization over HTTP (embedded store
       ['GET', '/history'],
       ['POST', '/updates'],
     ])('%s /v1/cases/{not-a-uuid}%s is a 404', async (method, suffix) => {
-      const response = await service.request(method, `/v1/cases/not-a-uuid${suffix}`, { body: method === 'POST' ? { channel: 'email', summary: 'x' } : undefined });
+      const response = await service.request(method, `/v1/cases/not-a-uuid${suffix}`, {
+        body: method === 'POST' ? { channel: 'email', summary: 'x' } : undefined,
+      });
       expectProblem(response, 404);
     });
   });

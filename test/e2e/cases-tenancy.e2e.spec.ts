@@ -43,9 +43,12 @@ describe('partner tenancy and read-only roles over HTTP (embedded store)', () =>
       expect((await getCase(service, caseId)).partnerId).toBe('p-contoso');
     });
 
-    it("for another partner: 403, nothing written", async () => {
+    it('for another partner: 403, nothing written', async () => {
       const before = await totalEvents(service);
-      const response = await service.request('POST', '/v1/cases', { key: 'partner', body: caseBody({ partnerId: 'p-northwind' }) });
+      const response = await service.request('POST', '/v1/cases', {
+        key: 'partner',
+        body: caseBody({ partnerId: 'p-northwind' }),
+      });
       expectProblem(response, 403);
       expect(await totalEvents(service)).toBe(before);
     });
@@ -67,7 +70,10 @@ describe('partner tenancy and read-only roles over HTTP (embedded store)', () =>
       const unknown = await service.request(method, `/v1/cases/${UNKNOWN_CASE}${suffix}`, { key: 'otherPartner' });
       expectProblem(other, 404);
       expectProblem(unknown, 404);
-      expect({ ...other.body, detail: other.body.detail.replace(caseId, '<id>') }).toEqual({ ...unknown.body, detail: unknown.body.detail.replace(UNKNOWN_CASE, '<id>') });
+      expect({ ...other.body, detail: other.body.detail.replace(caseId, '<id>') }).toEqual({
+        ...unknown.body,
+        detail: unknown.body.detail.replace(UNKNOWN_CASE, '<id>'),
+      });
       // ...while the owner reads it.
       expect((await service.request(method, `/v1/cases/${caseId}${suffix}`, { key: 'partner' })).status).toBe(200);
     });
@@ -120,26 +126,50 @@ describe('partner tenancy and read-only roles over HTTP (embedded store)', () =>
       const { caseId } = await submitCase(service, { proposedSeverity: 'A' }, 'partner');
       const assigned = await command(service, caseId, 'assignment', { engineerId });
 
-      const escalated = await command(service, caseId, 'escalations', { reason: 'no answer from the engineer' }, { key: 'partner' });
+      const escalated = await command(
+        service,
+        caseId,
+        'escalations',
+        { reason: 'no answer from the engineer' },
+        { key: 'partner' },
+      );
       expect(escalated.status).toBe(201);
       expect(escalated.body).toMatchObject({ caseId, managerId });
       let entries = await expectAnswerMatchesHistory(service, escalated, caseId);
-      expect(entries[entries.length - 1]).toMatchObject({ type: 'EscalatedToManager', data: { managerId, engineerId, by: 'portal-contoso' }, metadata: { actor: 'portal-contoso' } });
+      expect(entries[entries.length - 1]).toMatchObject({
+        type: 'EscalatedToManager',
+        data: { managerId, engineerId, by: 'portal-contoso' },
+        metadata: { actor: 'portal-contoso' },
+      });
 
       // The workload read model has caught up with the assignment (and the availabilities before it).
-      const engineers = await service.request('GET', `/v1/engineers?consistentWith=${escalated.body.position}`, { key: 'support' });
-      expect(engineers.body.items.filter((e: any) => e.availability === 'on-shift').map((e: any) => e.engineerId).sort()).toEqual([engineerId, spare].sort());
+      const engineers = await service.request('GET', `/v1/engineers?consistentWith=${escalated.body.position}`, {
+        key: 'support',
+      });
+      expect(
+        engineers.body.items
+          .filter((e: any) => e.availability === 'on-shift')
+          .map((e: any) => e.engineerId)
+          .sort(),
+      ).toEqual([engineerId, spare].sort());
       expect(assigned.body.engineerId).toBe(engineerId);
 
       const call = await command(service, caseId, 'severity-a-calls', { caller: 'Jo Contoso' }, { key: 'partner' });
       expect(call.status).toBe(201);
       expect(call.body).toMatchObject({ caseId, fromEngineerId: engineerId, toEngineerId: spare });
       entries = await expectAnswerMatchesHistory(service, call, caseId);
-      expect(entries[entries.length - 1]).toMatchObject({ type: 'TransferredOnSeverityACall', data: { toEngineerId: spare, caller: 'Jo Contoso', by: 'portal-contoso' } });
+      expect(entries[entries.length - 1]).toMatchObject({
+        type: 'TransferredOnSeverityACall',
+        data: { toEngineerId: spare, caller: 'Jo Contoso', by: 'portal-contoso' },
+      });
 
       const off = await command(service, caseId, 'partner-availability', { available24x7: false }, { key: 'partner' });
       expect(off.body).toMatchObject({ severity: 'B', lowered: true });
-      expect(await getCase(service, caseId, 'partner')).toMatchObject({ severity: 'B', engineerId: spare, escalationCount: 1 });
+      expect(await getCase(service, caseId, 'partner')).toMatchObject({
+        severity: 'B',
+        engineerId: spare,
+        escalationCount: 1,
+      });
 
       await everyoneOffShift(service, off.body.position);
     });
@@ -161,13 +191,33 @@ describe('partner tenancy and read-only roles over HTTP (embedded store)', () =>
       expect(view.status).toBe(200);
       expect(view.body).toMatchObject({ caseId, severity: 'B' });
       const entries = await history(service, caseId, 'auditor');
-      expect(entries.map((e) => e.type)).toEqual(['CaseSubmitted', 'SeverityAssigned', 'SlaClockStarted', 'SeverityAssigned', 'SlaClockStarted']);
+      expect(entries.map((e) => e.type)).toEqual([
+        'CaseSubmitted',
+        'SeverityAssigned',
+        'SlaClockStarted',
+        'SeverityAssigned',
+        'SlaClockStarted',
+      ]);
       for (const e of entries) {
-        expect(e.metadata).toEqual(expect.objectContaining({ actor: 'support-1', occurredAt: expect.any(String), correlationId: expect.any(String), causationId: expect.any(String) }));
+        expect(e.metadata).toEqual(
+          expect.objectContaining({
+            actor: 'support-1',
+            occurredAt: expect.any(String),
+            correlationId: expect.any(String),
+            causationId: expect.any(String),
+          }),
+        );
       }
-      const then = await service.request('GET', `/v1/cases/${caseId}/state?asOf=${encodeURIComponent(between)}`, { key: 'auditor' });
+      const then = await service.request('GET', `/v1/cases/${caseId}/state?asOf=${encodeURIComponent(between)}`, {
+        key: 'auditor',
+      });
       expect(then.status).toBe(200);
-      expect(then.body).toMatchObject({ caseId, severity: 'C', revision: 2, sla: { initialResponse: { severity: 'C' } } });
+      expect(then.body).toMatchObject({
+        caseId,
+        severity: 'C',
+        revision: 2,
+        sla: { initialResponse: { severity: 'C' } },
+      });
     });
 
     it.each([
@@ -189,7 +239,13 @@ describe('partner tenancy and read-only roles over HTTP (embedded store)', () =>
     it('ops reads the case but may not change it', async () => {
       expect((await service.request('GET', `/v1/cases/${caseId}`, { key: 'ops' })).status).toBe(200);
       const before = await snapshot(service, caseId);
-      expectProblem(await service.request('POST', `/v1/cases/${caseId}/updates`, { key: 'ops', body: { channel: 'email', summary: 'x' } }), 403);
+      expectProblem(
+        await service.request('POST', `/v1/cases/${caseId}/updates`, {
+          key: 'ops',
+          body: { channel: 'email', summary: 'x' },
+        }),
+        403,
+      );
       await expectHistoryUnchanged(service, caseId, before);
     });
   });

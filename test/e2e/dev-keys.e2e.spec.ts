@@ -46,7 +46,9 @@ describe('dev mode (no API_KEYS_FILE): keys printed once, only their hashes on d
     const second = await start();
     try {
       expect(second.printed).toBeUndefined();
-      expect((await fetch(second.service.url + PREVIEW, { headers: { authorization: `Bearer ${opsKey}` } })).status).toBe(200);
+      expect(
+        (await fetch(second.service.url + PREVIEW, { headers: { authorization: `Bearer ${opsKey}` } })).status,
+      ).toBe(200);
     } finally {
       await second.service.close();
     }

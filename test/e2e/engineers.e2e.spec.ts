@@ -19,18 +19,34 @@ describe('engineers over HTTP (embedded store)', () => {
 
     const engineer = await service.request('POST', '/v1/engineers', {
       key: 'admin',
-      body: { engineerId: 'e-bob', name: 'Bob', email: 'bob@example.com', managerId: 'm-ada', timeZone: 'America/New_York' },
+      body: {
+        engineerId: 'e-bob',
+        name: 'Bob',
+        email: 'bob@example.com',
+        managerId: 'm-ada',
+        timeZone: 'America/New_York',
+      },
     });
     expect(engineer.status).toBe(201);
 
-    const onShift = await service.request('POST', '/v1/engineers/e-bob/availability', { key: 'support', body: { status: 'on-shift' } });
+    const onShift = await service.request('POST', '/v1/engineers/e-bob/availability', {
+      key: 'support',
+      body: { status: 'on-shift' },
+    });
     expect(onShift.status).toBe(200);
     expect(onShift.body).toMatchObject({ engineerId: 'e-bob', availability: 'on-shift', revision: 1 });
 
-    const list = await service.request('GET', `/v1/engineers?consistentWith=${onShift.body.position}`, { key: 'auditor' });
+    const list = await service.request('GET', `/v1/engineers?consistentWith=${onShift.body.position}`, {
+      key: 'auditor',
+    });
     expect(list.status).toBe(200);
     expect(list.body.items).toEqual([
-      expect.objectContaining({ engineerId: 'e-bob', managerId: 'm-ada', availability: 'on-shift', openCases: { A: 0, B: 0, C: 0, unassessed: 0 } }),
+      expect.objectContaining({
+        engineerId: 'e-bob',
+        managerId: 'm-ada',
+        availability: 'on-shift',
+        openCases: { A: 0, B: 0, C: 0, unassessed: 0 },
+      }),
       expect.objectContaining({ engineerId: 'm-ada', managerId: null, availability: 'off-shift' }),
     ]);
   });
@@ -91,7 +107,10 @@ describe('engineers over HTTP (embedded store)', () => {
     const malformed = await service.request('POST', '/v1/engineers', { key: 'admin', rawBody: '{"name": ' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.detail).toMatch(/malformed JSON/);
-    const huge = await service.request('POST', '/v1/engineers', { key: 'admin', rawBody: JSON.stringify({ name: 'x'.repeat(100_000) }) });
+    const huge = await service.request('POST', '/v1/engineers', {
+      key: 'admin',
+      rawBody: JSON.stringify({ name: 'x'.repeat(100_000) }),
+    });
     expect(huge.status).toBe(413);
     expect(huge.headers.get('content-type')).toMatch(/application\/problem\+json/);
   });

@@ -17,7 +17,9 @@ describe('fuzzing every documented route (embedded store)', () => {
     const requests = Number(process.env.FUZZ_REQUESTS ?? 5200);
     const report = await fuzzEveryRoute(service, { requests });
     // What the run covered, for whoever reads the log.
-    process.stdout.write(`fuzz (embedded): ${report.sent} requests over ${report.routes.length} routes; statuses ${JSON.stringify(report.statuses)}\n`);
+    process.stdout.write(
+      `fuzz (embedded): ${report.sent} requests over ${report.routes.length} routes; statuses ${JSON.stringify(report.statuses)}\n`,
+    );
     expect(report.routes.length).toBeGreaterThan(10);
     expect(report.sent).toBeGreaterThanOrEqual(Math.min(requests, 5000));
     // Not only refusals: near-valid requests get through to the handlers and write.

@@ -18,7 +18,9 @@ describe('fuzzing every documented route (PostgreSQL store)', () => {
     const requests = Number(process.env.FUZZ_POSTGRES_REQUESTS ?? 800);
     const report = await fuzzEveryRoute(service, { requests, minPerRoute: 20 });
     // What the run covered, for whoever reads the log.
-    process.stdout.write(`fuzz (postgres): ${report.sent} requests over ${report.routes.length} routes; statuses ${JSON.stringify(report.statuses)}\n`);
+    process.stdout.write(
+      `fuzz (postgres): ${report.sent} requests over ${report.routes.length} routes; statuses ${JSON.stringify(report.statuses)}\n`,
+    );
     expect(report.routes.length).toBeGreaterThan(10);
     expect(report.sent).toBeGreaterThanOrEqual(requests);
     // Not only refusals: near-valid requests get through to the handlers and write.

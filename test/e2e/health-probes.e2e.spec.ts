@@ -9,12 +9,18 @@ import { startTestService, TestService, withSearchPath } from '../support/test-s
 import { ALL_PROJECTIONS } from '../../libs/projections/read-models/all-projections';
 
 /** Polls GET `path` (no key) until `done` holds for its answer. */
-async function waitFor(service: TestService, path: string, done: (r: { status: number; body: any }) => boolean, timeoutMs = 30_000) {
+async function waitFor(
+  service: TestService,
+  path: string,
+  done: (r: { status: number; body: any }) => boolean,
+  timeoutMs = 30_000,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const response = await service.request('GET', path, { key: null });
     if (done(response)) return response;
-    if (Date.now() > deadline) throw new Error(`${path} never matched: ${response.status} ${JSON.stringify(response.body)}`);
+    if (Date.now() > deadline)
+      throw new Error(`${path} never matched: ${response.status} ${JSON.stringify(response.body)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -39,7 +45,11 @@ describe('GET /health/live and /health/ready (embedded store, role all)', () => 
 
   it('ready: 200 without a key, each dependency up and every projection this process runs caught up', async () => {
     await submitCase(service, { summary: `health ${unique()}` });
-    const ready = await waitFor(service, '/health/ready', (r) => r.status === 200 && r.body.checks.projections.items.every((p: any) => p.lagSeconds < 5));
+    const ready = await waitFor(
+      service,
+      '/health/ready',
+      (r) => r.status === 200 && r.body.checks.projections.items.every((p: any) => p.lagSeconds < 5),
+    );
     expect(ready.body).toMatchObject({
       status: 'ready',
       role: 'all',
@@ -74,7 +84,10 @@ describe('GET /health/live and /health/ready (embedded store, role all)', () => 
 
   it('shutting down: live and ready answer 503 from the first shutdown hook on', async () => {
     service.service.app.get(ReadinessController).onModuleDestroy();
-    expect(await service.request('GET', '/health/live', { key: null })).toMatchObject({ status: 503, body: { status: 'shutting down' } });
+    expect(await service.request('GET', '/health/live', { key: null })).toMatchObject({
+      status: 503,
+      body: { status: 'shutting down' },
+    });
     const ready = await service.request('GET', '/health/ready', { key: null });
     expect(ready.status).toBe(503);
     expect(ready.body.notReady).toContain('shutting down');
@@ -96,7 +109,10 @@ describe('GET /health/ready with projections behind (PostgreSQL, READY_MAX_PROJE
     // The read models' group is every projection of ALL_PROJECTIONS (its lock is named after them).
     releaseLock = await other.tryExclusiveLock(`projections:${ALL_PROJECTIONS.map((p) => p.name).join(',')}`);
     expect(releaseLock).not.toBeNull();
-    service = await startTestService({ store: 'postgres', env: { DATABASE_URL: url, READY_MAX_PROJECTION_LAG_SECONDS: '1' } });
+    service = await startTestService({
+      store: 'postgres',
+      env: { DATABASE_URL: url, READY_MAX_PROJECTION_LAG_SECONDS: '1' },
+    });
   });
   afterAll(async () => {
     await releaseLock?.();
@@ -109,9 +125,16 @@ describe('GET /health/ready with projections behind (PostgreSQL, READY_MAX_PROJE
 
   it('503 naming each projection past the threshold, then 200 once they catch up', async () => {
     await submitCase(service, { summary: `lagging ${unique()}` });
-    const behind = await waitFor(service, '/health/ready', (r) => r.status === 503 && r.body.notReady?.some((line: string) => line.startsWith('projection cases')));
+    const behind = await waitFor(
+      service,
+      '/health/ready',
+      (r) => r.status === 503 && r.body.notReady?.some((line: string) => line.startsWith('projection cases')),
+    );
     expect(behind.body.notReady).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^projection cases: [\d.]+ s behind the store \(max 1 s\)$/), expect.stringMatching(/^projection alerts: /)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^projection cases: [\d.]+ s behind the store \(max 1 s\)$/),
+        expect.stringMatching(/^projection alerts: /),
+      ]),
     );
     // The SLA scheduler is not held back: it is not named.
     expect(behind.body.notReady.join()).not.toContain('sla-timers');

@@ -26,7 +26,10 @@ describe('GET /health (embedded store)', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(response.body).toMatchObject({ status: 401, title: 'Unauthorized' });
-    const unknown = await service.request('GET', '/v1/engineers', { headers: { authorization: 'Bearer nope' }, key: null });
+    const unknown = await service.request('GET', '/v1/engineers', {
+      headers: { authorization: 'Bearer nope' },
+      key: null,
+    });
     expect(unknown.status).toBe(401);
     expect(unknown.body.detail).toBe('unknown API key');
   });
@@ -48,13 +51,28 @@ describe('rate limiting (RATE_LIMIT_PER_SECOND)', () => {
 
   it('answers 429 problem+json with Retry-After once a key exceeds its burst; other keys are unaffected', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 14; i++) statuses.push((await service.request('GET', '/v1/sla/preview?severity=A&from=2026-11-14T03:00:00Z&timeZone=UTC', { key: 'ops' })).status);
+    for (let i = 0; i < 14; i++)
+      statuses.push(
+        (
+          await service.request('GET', '/v1/sla/preview?severity=A&from=2026-11-14T03:00:00Z&timeZone=UTC', {
+            key: 'ops',
+          })
+        ).status,
+      );
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(200));
     expect(statuses).toContain(429);
-    const limited = await service.request('GET', '/v1/sla/preview?severity=A&from=2026-11-14T03:00:00Z&timeZone=UTC', { key: 'ops' });
+    const limited = await service.request('GET', '/v1/sla/preview?severity=A&from=2026-11-14T03:00:00Z&timeZone=UTC', {
+      key: 'ops',
+    });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(limited.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect((await service.request('GET', '/v1/sla/preview?severity=A&from=2026-11-14T03:00:00Z&timeZone=UTC', { key: 'auditor' })).status).toBe(200);
+    expect(
+      (
+        await service.request('GET', '/v1/sla/preview?severity=A&from=2026-11-14T03:00:00Z&timeZone=UTC', {
+          key: 'auditor',
+        })
+      ).status,
+    ).toBe(200);
   });
 });

@@ -47,23 +47,32 @@ describe('hostile input (embedded store)', () => {
   };
 
   describe('compressed bodies', () => {
-    it.each(['gzip', 'deflate', 'br'])('a %s body over 64 KB that is not compressed is a 413, and the process keeps serving', async (encoding) => {
-      const response = await writesNothing(() => post('/v1/cases', randomBytes(100 * 1024), { 'content-encoding': encoding }));
-      expectProblem(response, 413);
-      // The inflating stream fails after the answer; it used to be an unhandled 'error' that ended the process.
-      await new Promise((resolve) => setImmediate(resolve));
-      await expectServing();
-      expect((await service.request('GET', `/v1/cases/${caseId}`)).status).toBe(200);
-    });
+    it.each(['gzip', 'deflate', 'br'])(
+      'a %s body over 64 KB that is not compressed is a 413, and the process keeps serving',
+      async (encoding) => {
+        const response = await writesNothing(() =>
+          post('/v1/cases', randomBytes(100 * 1024), { 'content-encoding': encoding }),
+        );
+        expectProblem(response, 413);
+        // The inflating stream fails after the answer; it used to be an unhandled 'error' that ended the process.
+        await new Promise((resolve) => setImmediate(resolve));
+        await expectServing();
+        expect((await service.request('GET', `/v1/cases/${caseId}`)).status).toBe(200);
+      },
+    );
 
     it('a gzip bomb (a valid stream that inflates far beyond 64 KB) is a 413', async () => {
-      const response = await writesNothing(() => post('/v1/cases', gzipSync(Buffer.alloc(20 * 1024 * 1024, 0x20)), { 'content-encoding': 'gzip' }));
+      const response = await writesNothing(() =>
+        post('/v1/cases', gzipSync(Buffer.alloc(20 * 1024 * 1024, 0x20)), { 'content-encoding': 'gzip' }),
+      );
       expectProblem(response, 413);
       await expectServing();
     });
 
     it.each(['gzip', 'deflate', 'br'])('a small body that is not %s data is a 400, not a 500', async (encoding) => {
-      const response = await writesNothing(() => post('/v1/cases', Buffer.from('{"not":"compressed"}'), { 'content-encoding': encoding }));
+      const response = await writesNothing(() =>
+        post('/v1/cases', Buffer.from('{"not":"compressed"}'), { 'content-encoding': encoding }),
+      );
       expectProblem(response, 400);
       expect(response.body.detail).toContain(encoding);
       await expectServing();
@@ -71,38 +80,56 @@ describe('hostile input (embedded store)', () => {
 
     it('a truncated gzip body is a 400', async () => {
       const gzipped = gzipSync(JSON.stringify(caseBody()));
-      const response = await writesNothing(() => post('/v1/cases', gzipped.subarray(0, gzipped.length - 12), { 'content-encoding': 'gzip' }));
+      const response = await writesNothing(() =>
+        post('/v1/cases', gzipped.subarray(0, gzipped.length - 12), { 'content-encoding': 'gzip' }),
+      );
       expectProblem(response, 400);
     });
   });
 
   describe('strings that cannot be stored are refused at the edge, naming the field', () => {
     it('a NUL in a body field', async () => {
-      const response = await writesNothing(() => service.request('POST', '/v1/cases', { body: caseBody({ summary: 'mail\u0000down' }) }));
+      const response = await writesNothing(() =>
+        service.request('POST', '/v1/cases', { body: caseBody({ summary: 'mail\u0000down' }) }),
+      );
       expectProblem(response, 400, ['summary']);
     });
 
     it('a NUL in a nested field and in a list', async () => {
       const contact = { ...(caseBody().contact as object), name: 'Jo\u0000' };
-      expectProblem(await writesNothing(() => service.request('POST', '/v1/cases', { body: caseBody({ contact }) })), 400, ['contact.name']);
+      expectProblem(
+        await writesNothing(() => service.request('POST', '/v1/cases', { body: caseBody({ contact }) })),
+        400,
+        ['contact.name'],
+      );
       const attachments = [{ name: 'a\u0000.log', contentType: 'text/plain', sizeBytes: 1 }];
-      expectProblem(await writesNothing(() => service.request('POST', '/v1/cases', { body: caseBody({ attachments }) })), 400, ['attachments[0].name']);
+      expectProblem(
+        await writesNothing(() => service.request('POST', '/v1/cases', { body: caseBody({ attachments }) })),
+        400,
+        ['attachments[0].name'],
+      );
     });
 
     it('a lone surrogate (escaped in JSON) in a body field', async () => {
       const rawBody = JSON.stringify(caseBody({ summary: 'PLACEHOLDER' })).replace('PLACEHOLDER', 'mail \\ud800 down');
       expectProblem(await writesNothing(() => service.request('POST', '/v1/cases', { rawBody })), 400, ['summary']);
       const low = JSON.stringify(caseBody({ details: 'PLACEHOLDER' })).replace('PLACEHOLDER', '\\udc00');
-      expectProblem(await writesNothing(() => service.request('POST', '/v1/cases', { rawBody: low })), 400, ['details']);
+      expectProblem(await writesNothing(() => service.request('POST', '/v1/cases', { rawBody: low })), 400, [
+        'details',
+      ]);
     });
 
     it('a paired surrogate (an emoji) is fine', async () => {
-      const response = await service.request('POST', '/v1/cases', { body: caseBody({ summary: 'mail down \ud83d\udce7' }) });
+      const response = await service.request('POST', '/v1/cases', {
+        body: caseBody({ summary: 'mail down \ud83d\udce7' }),
+      });
       expect(response.status).toBe(201);
     });
 
     it('a NUL in a field of a case command', async () => {
-      const response = await writesNothing(() => service.request('POST', `/v1/cases/${caseId}/updates`, { body: { channel: 'email', summary: 'x\u0000' } }));
+      const response = await writesNothing(() =>
+        service.request('POST', `/v1/cases/${caseId}/updates`, { body: { channel: 'email', summary: 'x\u0000' } }),
+      );
       expectProblem(response, 400, ['summary']);
     });
 
@@ -120,7 +147,11 @@ describe('hostile input (embedded store)', () => {
     const deep = '['.repeat(10_000) + ']'.repeat(10_000);
     const rawBody = JSON.stringify(caseBody({ summary: 'PLACEHOLDER' })).replace('"PLACEHOLDER"', deep);
     expectProblem(await writesNothing(() => service.request('POST', '/v1/cases', { rawBody })), 400, ['body']);
-    expectProblem(await service.request('POST', `/v1/cases/${caseId}/updates`, { rawBody: '{"a":' + deep + '}' }), 400, ['body']);
+    expectProblem(
+      await service.request('POST', `/v1/cases/${caseId}/updates`, { rawBody: '{"a":' + deep + '}' }),
+      400,
+      ['body'],
+    );
     await expectServing();
   });
 
@@ -131,21 +162,48 @@ describe('hostile input (embedded store)', () => {
 
   it('an engineer id or manager id of null is a 400 (it used to be stored, and stalled the projections)', async () => {
     const body = { name: 'N', email: 'n@example.com', timeZone: 'Europe/Paris' };
-    expectProblem(await writesNothing(() => service.request('POST', '/v1/engineers', { key: 'admin', body: { ...body, engineerId: null } })), 400, ['engineerId']);
-    expectProblem(await writesNothing(() => service.request('POST', '/v1/engineers', { key: 'admin', body: { ...body, managerId: null } })), 400, ['managerId']);
+    expectProblem(
+      await writesNothing(() =>
+        service.request('POST', '/v1/engineers', { key: 'admin', body: { ...body, engineerId: null } }),
+      ),
+      400,
+      ['engineerId'],
+    );
+    expectProblem(
+      await writesNothing(() =>
+        service.request('POST', '/v1/engineers', { key: 'admin', body: { ...body, managerId: null } }),
+      ),
+      400,
+      ['managerId'],
+    );
   });
 
   describe('dates: only calendar date-times that are real instants', () => {
-    it.each(['2026-W05-3', '2026-035', '2026-02-30T10:00:00Z', '2026-01-01T24:00:00Z', '1'])('asOf, from and since refuse %s', async (value) => {
-      const q = encodeURIComponent(value);
-      expectProblem(await service.request('GET', `/v1/cases/${caseId}/state?asOf=${q}`), 400, ['asOf']);
-      expectProblem(await service.request('GET', `/v1/sla/preview?severity=A&from=${q}&timeZone=Europe/Paris`), 400, ['from']);
-      expectProblem(await service.request('GET', `/v1/alerts?since=${q}`), 400, ['since']);
-    });
+    it.each(['2026-W05-3', '2026-035', '2026-02-30T10:00:00Z', '2026-01-01T24:00:00Z', '1'])(
+      'asOf, from and since refuse %s',
+      async (value) => {
+        const q = encodeURIComponent(value);
+        expectProblem(await service.request('GET', `/v1/cases/${caseId}/state?asOf=${q}`), 400, ['asOf']);
+        expectProblem(await service.request('GET', `/v1/sla/preview?severity=A&from=${q}&timeZone=Europe/Paris`), 400, [
+          'from',
+        ]);
+        expectProblem(await service.request('GET', `/v1/alerts?since=${q}`), 400, ['since']);
+      },
+    );
 
     it('a calendar date-time with an offset is read (the control)', async () => {
-      expect((await service.request('GET', `/v1/cases/${caseId}/state?asOf=${encodeURIComponent('2099-01-01T00:00:00+01:00')}`)).status).toBe(200);
-      expect((await service.request('GET', '/v1/sla/preview?severity=A&from=2026-11-13T16:30:00Z&timeZone=Europe/Paris')).status).toBe(200);
+      expect(
+        (
+          await service.request(
+            'GET',
+            `/v1/cases/${caseId}/state?asOf=${encodeURIComponent('2099-01-01T00:00:00+01:00')}`,
+          )
+        ).status,
+      ).toBe(200);
+      expect(
+        (await service.request('GET', '/v1/sla/preview?severity=A&from=2026-11-13T16:30:00Z&timeZone=Europe/Paris'))
+          .status,
+      ).toBe(200);
       expect((await service.request('GET', '/v1/alerts?since=2026-11-13')).status).toBe(200);
     });
   });
@@ -170,13 +228,18 @@ describe('hostile input (embedded store)', () => {
       expect((await service.request('GET', `/v1/cases?limit=1&cursor=${first.body.nextCursor}`)).status).toBe(200);
     });
 
-    it.each(['99999999999999999999', '9223372036854775808', '18446744073709551616'])('consistentWith=%s (beyond bigint) is a 400', async (position) => {
-      expectProblem(await service.request('GET', `/v1/cases?consistentWith=${position}`), 400, ['consistentWith']);
-      expectProblem(await service.request('GET', `/v1/alerts?consistentWith=${position}`), 400, ['consistentWith']);
-    });
+    it.each(['99999999999999999999', '9223372036854775808', '18446744073709551616'])(
+      'consistentWith=%s (beyond bigint) is a 400',
+      async (position) => {
+        expectProblem(await service.request('GET', `/v1/cases?consistentWith=${position}`), 400, ['consistentWith']);
+        expectProblem(await service.request('GET', `/v1/alerts?consistentWith=${position}`), 400, ['consistentWith']);
+      },
+    );
 
     it('the largest bigint names no event: 400, not 500', async () => {
-      expectProblem(await service.request('GET', '/v1/cases?consistentWith=9223372036854775807'), 400, ['consistentWith']);
+      expectProblem(await service.request('GET', '/v1/cases?consistentWith=9223372036854775807'), 400, [
+        'consistentWith',
+      ]);
     });
   });
 
@@ -190,7 +253,9 @@ describe('hostile input (embedded store)', () => {
       ['Idempotency-Key', 'k'.repeat(201)],
       ['Idempotency-Key', 'clé'],
     ])('%s out of bounds is a 400 naming it, and writes nothing', async (name, value) => {
-      const response = await writesNothing(() => service.request('POST', '/v1/cases', { body: caseBody(), headers: { [name]: value } }));
+      const response = await writesNothing(() =>
+        service.request('POST', '/v1/cases', { body: caseBody(), headers: { [name]: value } }),
+      );
       expectProblem(response, 400, [name]);
     });
 
@@ -198,7 +263,11 @@ describe('hostile input (embedded store)', () => {
       const correlationId = `corr-${'c'.repeat(100)}:1.2_3`;
       const response = await service.request('POST', '/v1/cases', {
         body: caseBody(),
-        headers: { 'X-Correlation-Id': correlationId, 'X-Request-Id': 'req-1', 'Idempotency-Key': `key ${unique()} ~!@#$%^&*()` },
+        headers: {
+          'X-Correlation-Id': correlationId,
+          'X-Request-Id': 'req-1',
+          'Idempotency-Key': `key ${unique()} ~!@#$%^&*()`,
+        },
       });
       expect(response.status).toBe(201);
       const history = await service.request('GET', `/v1/cases/${response.body.caseId}/history`, { key: 'auditor' });
@@ -208,15 +277,22 @@ describe('hostile input (embedded store)', () => {
 
   describe('a refused submission writes nothing at all (not even its reference)', () => {
     it('a stale If-Match on POST /v1/cases is a 412 and appends no event', async () => {
-      const response = await writesNothing(() => service.request('POST', '/v1/cases', { body: caseBody(), headers: { 'If-Match': '"3"' } }));
+      const response = await writesNothing(() =>
+        service.request('POST', '/v1/cases', { body: caseBody(), headers: { 'If-Match': '"3"' } }),
+      );
       expectProblem(response, 412);
     });
 
     it('a retried submission with an Idempotency-Key gets the same case and reference', async () => {
       const key = `retry-${unique()}`;
-      const first = await service.request('POST', '/v1/cases', { body: caseBody(), headers: { 'Idempotency-Key': key } });
+      const first = await service.request('POST', '/v1/cases', {
+        body: caseBody(),
+        headers: { 'Idempotency-Key': key },
+      });
       expect(first.status).toBe(201);
-      const again = await writesNothing(() => service.request('POST', '/v1/cases', { body: caseBody(), headers: { 'Idempotency-Key': key } }));
+      const again = await writesNothing(() =>
+        service.request('POST', '/v1/cases', { body: caseBody(), headers: { 'Idempotency-Key': key } }),
+      );
       expect(again.status).toBe(201);
       expect(again.body).toMatchObject({ caseId: first.body.caseId, reference: first.body.reference });
     });
@@ -225,11 +301,17 @@ describe('hostile input (embedded store)', () => {
   describe("what Node's HTTP parser refuses is problem+json too", () => {
     it('a 20 KB header is a 431 problem', async () => {
       const response = await new Promise<{ status: number; type: string; body: any }>((resolve, reject) => {
-        const request = httpRequest(`${service.url}/health`, { headers: { 'x-filler': 'f'.repeat(20 * 1024) } }, (res) => {
-          let text = '';
-          res.on('data', (chunk) => (text += chunk));
-          res.on('end', () => resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body: JSON.parse(text) }));
-        });
+        const request = httpRequest(
+          `${service.url}/health`,
+          { headers: { 'x-filler': 'f'.repeat(20 * 1024) } },
+          (res) => {
+            let text = '';
+            res.on('data', (chunk) => (text += chunk));
+            res.on('end', () =>
+              resolve({ status: res.statusCode!, type: String(res.headers['content-type']), body: JSON.parse(text) }),
+            );
+          },
+        );
         request.on('error', reject);
         request.end();
       });
@@ -242,7 +324,9 @@ describe('hostile input (embedded store)', () => {
     it('a malformed request line is a 400 problem', async () => {
       const { port } = new URL(service.url);
       const raw = await new Promise<string>((resolve, reject) => {
-        const socket = connect(Number(port), '127.0.0.1', () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'));
+        const socket = connect(Number(port), '127.0.0.1', () =>
+          socket.write('GET /health HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'),
+        );
         let text = '';
         socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
         socket.on('close', () => resolve(text));
@@ -257,7 +341,10 @@ describe('hostile input (embedded store)', () => {
 
   describe('security headers (helmet)', () => {
     it('every answer carries them; the API allows no content at all', async () => {
-      for (const response of [await service.request('GET', '/health', { key: null }), await service.request('GET', '/v1/cases/nope!')]) {
+      for (const response of [
+        await service.request('GET', '/health', { key: null }),
+        await service.request('GET', '/v1/cases/nope!'),
+      ]) {
         expect(response.headers.get('x-content-type-options')).toBe('nosniff');
         expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
         expect(response.headers.get('strict-transport-security')).toMatch(/max-age=/);

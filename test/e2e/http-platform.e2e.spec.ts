@@ -22,7 +22,11 @@ describe('HTTP platform: bodies, routing and query strings (embedded store)', ()
       method: 'POST',
       headers: { authorization: 'Bearer test-key-support-000000', ...headers },
       body: rawBody,
-    }).then(async (response) => ({ status: response.status, headers: response.headers, body: (await response.json()) as any }));
+    }).then(async (response) => ({
+      status: response.status,
+      headers: response.headers,
+      body: (await response.json()) as any,
+    }));
 
   it.each([
     ['null', `Unexpected token 'n', "null" is not valid JSON`],
@@ -36,14 +40,22 @@ describe('HTTP platform: bodies, routing and query strings (embedded store)', ()
   });
 
   it('an empty JSON body is an empty object (its fields are missing, it is not malformed)', async () => {
-    expectProblem(await service.request('POST', `/v1/engineers/${engineerId}/availability`, { rawBody: '' }), 400, ['status']);
+    expectProblem(await service.request('POST', `/v1/engineers/${engineerId}/availability`, { rawBody: '' }), 400, [
+      'status',
+    ]);
   });
 
   it('reads JSON with a byte order mark, gzip-compressed JSON and forms; refuses an unknown encoding with 415', async () => {
     const json = { 'content-type': 'application/json' };
     expect((await availability(json, '\ufeff{"status":"away"}')).body.availability).toBe('away');
-    expect((await availability({ ...json, 'content-encoding': 'gzip' }, gzipSync('{"status":"on-shift"}'))).body.availability).toBe('on-shift');
-    expect((await availability({ 'content-type': 'application/x-www-form-urlencoded' }, 'status=off-shift')).body.availability).toBe('off-shift');
+    expect(
+      (await availability({ ...json, 'content-encoding': 'gzip' }, gzipSync('{"status":"on-shift"}'))).body
+        .availability,
+    ).toBe('on-shift');
+    expect(
+      (await availability({ 'content-type': 'application/x-www-form-urlencoded' }, 'status=off-shift')).body
+        .availability,
+    ).toBe('off-shift');
     const unknown = await availability({ ...json, 'content-encoding': 'zip' }, '{"status":"away"}');
     expect(unknown.status).toBe(415);
     expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -58,7 +70,9 @@ describe('HTTP platform: bodies, routing and query strings (embedded store)', ()
   it('routes a trailing slash and any letter case to the route; path parameters keep their case', async () => {
     expect((await service.request('GET', '/v1/engineers/', { key: 'manager' })).status).toBe(200);
     expect((await service.request('GET', '/V1/Engineers', { key: 'manager' })).status).toBe(200);
-    const response = await service.request('POST', `/V1/ENGINEERS/${engineerId}/availability`, { body: { status: 'away' } });
+    const response = await service.request('POST', `/V1/ENGINEERS/${engineerId}/availability`, {
+      body: { status: 'away' },
+    });
     expect(response.body).toMatchObject({ engineerId, availability: 'away' });
   });
 

@@ -65,14 +65,21 @@ async function allEvents(service: TestService): Promise<StoredEvent[]> {
 }
 
 /** What the store gained since `before` (read with allEvents): [] when nothing was written. */
-async function writtenSince(service: TestService, before: StoredEvent[]): Promise<Array<{ type: string; streamId: string; actor: string }>> {
+async function writtenSince(
+  service: TestService,
+  before: StoredEvent[],
+): Promise<Array<{ type: string; streamId: string; actor: string }>> {
   const known = new Set(before.map((e) => e.id));
-  return (await allEvents(service)).filter((e) => !known.has(e.id)).map((e) => ({ type: e.type, streamId: e.streamId, actor: e.actor }));
+  return (await allEvents(service))
+    .filter((e) => !known.has(e.id))
+    .map((e) => ({ type: e.type, streamId: e.streamId, actor: e.actor }));
 }
 
 /** The CaseSubmitted events whose summary starts with `marker`. */
 async function submittedWith(service: TestService, marker: string): Promise<StoredEvent[]> {
-  return (await allEvents(service)).filter((e) => e.type === 'CaseSubmitted' && String(e.data.summary).startsWith(marker));
+  return (await allEvents(service)).filter(
+    (e) => e.type === 'CaseSubmitted' && String(e.data.summary).startsWith(marker),
+  );
 }
 
 function expectReplayOf(replay: TestResponse, first: TestResponse): void {
@@ -100,7 +107,9 @@ describe.each<Store>(['embedded', 'postgres'])('Idempotency-Key is exactly once 
     const body = caseBody({ proposedSeverity: 'B', summary: marker });
     const key = `submit-${unique()}`;
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () => service.request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } })),
+      Array.from({ length: 50 }, () =>
+        service.request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } }),
+      ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(201));
     const first = responses[0];
@@ -111,7 +120,11 @@ describe.each<Store>(['embedded', 'postgres'])('Idempotency-Key is exactly once 
 
     const stored = await submittedWith(service, marker);
     expect(stored.map((e) => e.data.caseId)).toEqual([first.body.caseId]);
-    expect(types(await history(service, first.body.caseId))).toEqual(['CaseSubmitted', 'SeverityAssigned', 'SlaClockStarted']);
+    expect(types(await history(service, first.body.caseId))).toEqual([
+      'CaseSubmitted',
+      'SeverityAssigned',
+      'SlaClockStarted',
+    ]);
   }, 60_000);
 
   it('10 parallel submissions with one key and different bodies: one 201, nine 422, and the stored case is the 201', async () => {
@@ -120,7 +133,10 @@ describe.each<Store>(['embedded', 'postgres'])('Idempotency-Key is exactly once 
     const eventsBefore = await allEvents(service);
     const responses = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        service.request('POST', '/v1/cases', { body: caseBody({ summary: `${marker}-${i}` }), headers: { 'idempotency-key': key } }),
+        service.request('POST', '/v1/cases', {
+          body: caseBody({ summary: `${marker}-${i}` }),
+          headers: { 'idempotency-key': key },
+        }),
       ),
     );
     const created = responses.filter((r) => r.status === 201);
@@ -131,14 +147,20 @@ describe.each<Store>(['embedded', 'postgres'])('Idempotency-Key is exactly once 
 
     const stored = await submittedWith(service, marker);
     expect(stored).toHaveLength(1);
-    expect(stored[0].data).toMatchObject({ caseId: created[0].body.caseId, reference: created[0].body.reference, summary: `${marker}-${responses.indexOf(created[0])}` });
+    expect(stored[0].data).toMatchObject({
+      caseId: created[0].body.caseId,
+      reference: created[0].body.reference,
+      summary: `${marker}-${responses.indexOf(created[0])}`,
+    });
     // Nothing else was written: the case's events only (the reference reservation and the case).
     const caseEvents = await history(service, created[0].body.caseId);
     const byStream = (a: { streamId: string }, b: { streamId: string }) => a.streamId.localeCompare(b.streamId);
-    expect((await writtenSince(service, eventsBefore)).sort(byStream)).toEqual([
-      ...caseEvents.map((e) => ({ type: e.type, streamId: `case-${created[0].body.caseId}`, actor: 'support-1' })),
-      { type: 'CaseReferenceReserved', streamId: `reference-${created[0].body.reference}`, actor: 'support-1' },
-    ].sort(byStream));
+    expect((await writtenSince(service, eventsBefore)).sort(byStream)).toEqual(
+      [
+        ...caseEvents.map((e) => ({ type: e.type, streamId: `case-${created[0].body.caseId}`, actor: 'support-1' })),
+        { type: 'CaseReferenceReserved', streamId: `reference-${created[0].body.reference}`, actor: 'support-1' },
+      ].sort(byStream),
+    );
   }, 60_000);
 
   it('an update and a resolution raced with one key on one case: one 2xx, one 422, and the 2xx is in the history', async () => {
@@ -146,8 +168,14 @@ describe.each<Store>(['embedded', 'postgres'])('Idempotency-Key is exactly once 
       const { caseId } = await submitCase(service, { proposedSeverity: 'A' });
       const key = `race-${unique()}`;
       const [update, resolution] = await Promise.all([
-        service.request('POST', `/v1/cases/${caseId}/updates`, { body: { channel: 'email', summary: 'on it' }, headers: { 'idempotency-key': key } }),
-        service.request('POST', `/v1/cases/${caseId}/resolution`, { body: { summary: 'fixed' }, headers: { 'idempotency-key': key } }),
+        service.request('POST', `/v1/cases/${caseId}/updates`, {
+          body: { channel: 'email', summary: 'on it' },
+          headers: { 'idempotency-key': key },
+        }),
+        service.request('POST', `/v1/cases/${caseId}/resolution`, {
+          body: { summary: 'fixed' },
+          headers: { 'idempotency-key': key },
+        }),
       ]);
       // Exactly one ran (201 for the update, 200 for the resolution); the other is a 422.
       expect([update.status, resolution.status]).toEqual(update.status === 201 ? [201, 422] : [422, 200]);
@@ -169,17 +197,35 @@ describe.each<Store>(['embedded', 'postgres'])('Idempotency-Key is exactly once 
     const other = await submitCase(service);
     const key = `route-${unique()}`;
     const body = { reason: 'no answer from the engineer' };
-    const first = await service.request('POST', `/v1/cases/${caseId}/updates`, { body: { channel: 'email', summary: 'on it' }, headers: { 'idempotency-key': key } });
+    const first = await service.request('POST', `/v1/cases/${caseId}/updates`, {
+      body: { channel: 'email', summary: 'on it' },
+      headers: { 'idempotency-key': key },
+    });
     expect(first.status).toBe(201);
     const eventsBefore = await allEvents(service);
 
-    expectProblem(await service.request('POST', `/v1/cases/${caseId}/escalations`, { body, headers: { 'idempotency-key': key } }), 422);
-    expectProblem(await service.request('POST', `/v1/cases/${other.caseId}/updates`, { body: { channel: 'email', summary: 'on it' }, headers: { 'idempotency-key': key } }), 422);
-    expectProblem(await service.request('POST', '/v1/cases', { body: caseBody(), headers: { 'idempotency-key': key } }), 422);
+    expectProblem(
+      await service.request('POST', `/v1/cases/${caseId}/escalations`, { body, headers: { 'idempotency-key': key } }),
+      422,
+    );
+    expectProblem(
+      await service.request('POST', `/v1/cases/${other.caseId}/updates`, {
+        body: { channel: 'email', summary: 'on it' },
+        headers: { 'idempotency-key': key },
+      }),
+      422,
+    );
+    expectProblem(
+      await service.request('POST', '/v1/cases', { body: caseBody(), headers: { 'idempotency-key': key } }),
+      422,
+    );
     expect(await writtenSince(service, eventsBefore)).toEqual([]);
 
     // The same request again is still the first answer.
-    const again = await service.request('POST', `/v1/cases/${caseId}/updates`, { body: { channel: 'email', summary: 'on it' }, headers: { 'idempotency-key': key } });
+    const again = await service.request('POST', `/v1/cases/${caseId}/updates`, {
+      body: { channel: 'email', summary: 'on it' },
+      headers: { 'idempotency-key': key },
+    });
     expectReplayOf(again, first);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
   }, 60_000);
@@ -187,7 +233,11 @@ describe.each<Store>(['embedded', 'postgres'])('Idempotency-Key is exactly once 
   it('the key belongs to its principal: another key holder using the same Idempotency-Key runs its own request', async () => {
     const key = `principal-${unique()}`;
     const mine = await service.request('POST', '/v1/cases', { body: caseBody(), headers: { 'idempotency-key': key } });
-    const theirs = await service.request('POST', '/v1/cases', { key: 'manager', body: caseBody(), headers: { 'idempotency-key': key } });
+    const theirs = await service.request('POST', '/v1/cases', {
+      key: 'manager',
+      body: caseBody(),
+      headers: { 'idempotency-key': key },
+    });
     expect([mine.status, theirs.status]).toEqual([201, 201]);
     expect(theirs.body.caseId).not.toBe(mine.body.caseId);
     expect(theirs.headers.get('idempotent-replayed')).toBeNull();
@@ -196,7 +246,8 @@ describe.each<Store>(['embedded', 'postgres'])('Idempotency-Key is exactly once 
   it('a refused command is refused again with the same key, even once the command would pass', async () => {
     const { caseId } = await submitCase(service);
     const key = `refused-${unique()}`;
-    const close = () => service.request('POST', `/v1/cases/${caseId}/closure`, { body: {}, headers: { 'idempotency-key': key } });
+    const close = () =>
+      service.request('POST', `/v1/cases/${caseId}/closure`, { body: {}, headers: { 'idempotency-key': key } });
     const refused = await close();
     expectProblem(refused, 409);
 
@@ -210,7 +261,10 @@ describe.each<Store>(['embedded', 'postgres'])('Idempotency-Key is exactly once 
     expect(types(await history(service, caseId))).not.toContain('CaseClosed');
 
     // A new key runs the command.
-    const closed = await service.request('POST', `/v1/cases/${caseId}/closure`, { body: {}, headers: { 'idempotency-key': `${key}-2` } });
+    const closed = await service.request('POST', `/v1/cases/${caseId}/closure`, {
+      body: {},
+      headers: { 'idempotency-key': `${key}-2` },
+    });
     expect(closed.status).toBe(200);
   }, 60_000);
 
@@ -221,20 +275,33 @@ describe.each<Store>(['embedded', 'postgres'])('Idempotency-Key is exactly once 
     const first = await service.request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } });
     expect(first.status).toBe(201);
     // Back to "claimed just now, no answer yet", as while another process runs the request.
-    await sql.query(`update ct_idempotency set state = 'pending', status = null, response = null, etag = null, claimed_at = now() where key = $1`, [key]);
+    await sql.query(
+      `update ct_idempotency set state = 'pending', status = null, response = null, etag = null, claimed_at = now() where key = $1`,
+      [key],
+    );
     const eventsBefore = await allEvents(service);
 
     const started = Date.now();
     const repeat = service.request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } });
-    const other = await service.request('POST', '/v1/cases', { body: { ...body, summary: 'another' }, headers: { 'idempotency-key': key } });
+    const other = await service.request('POST', '/v1/cases', {
+      body: { ...body, summary: 'another' },
+      headers: { 'idempotency-key': key },
+    });
     expectProblem(other, 422);
     // The repeat is still waiting; the other process stores its answer.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const answer = { ...first.body, note: 'stored by the other process' };
-    await sql.query(`update ct_idempotency set state = 'done', status = 201, response = $2, etag = '"41"' where key = $1`, [key, JSON.stringify(answer)]);
+    await sql.query(
+      `update ct_idempotency set state = 'done', status = 201, response = $2, etag = '"41"' where key = $1`,
+      [key, JSON.stringify(answer)],
+    );
     const replay = await repeat;
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
-    expect({ status: replay.status, body: replay.body, etag: replay.headers.get('etag') }).toEqual({ status: 201, body: answer, etag: '"41"' });
+    expect({ status: replay.status, body: replay.body, etag: replay.headers.get('etag') }).toEqual({
+      status: 201,
+      body: answer,
+      etag: '"41"',
+    });
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(await writtenSince(service, eventsBefore)).toEqual([]);
   }, 60_000);
@@ -263,11 +330,17 @@ describe.each<Store>(['embedded', 'postgres'])('Idempotency-Key is exactly once 
     // A command that could not run twice (a resolved case cannot be resolved again), with another
     // command in between.
     const resolveKey = `crash-${unique()}`;
-    const resolve = () => service.request('POST', `/v1/cases/${caseId}/resolution`, { body: { summary: 'fixed' }, headers: { 'idempotency-key': resolveKey } });
+    const resolve = () =>
+      service.request('POST', `/v1/cases/${caseId}/resolution`, {
+        body: { summary: 'fixed' },
+        headers: { 'idempotency-key': resolveKey },
+      });
     const resolved = await resolve();
     expect(resolved.status).toBe(200);
     await crash(resolveKey);
-    expect((await service.request('POST', `/v1/cases/${caseId}/reopening`, { body: { reason: 'not quite' } })).status).toBe(200);
+    expect(
+      (await service.request('POST', `/v1/cases/${caseId}/reopening`, { body: { reason: 'not quite' } })).status,
+    ).toBe(200);
     const before = await history(service, caseId);
     const retriedResolution = await resolve();
     expectReplayOf(retriedResolution, resolved);
@@ -290,7 +363,13 @@ describe.each<Store>(['embedded', 'postgres'])('Idempotency-Key is exactly once 
     const replay = await service.request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } });
     expectReplayOf(replay, first);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
-    expectProblem(await service.request('POST', '/v1/cases', { body: { ...body, summary: 'another' }, headers: { 'idempotency-key': key } }), 422);
+    expectProblem(
+      await service.request('POST', '/v1/cases', {
+        body: { ...body, summary: 'another' },
+        headers: { 'idempotency-key': key },
+      }),
+      422,
+    );
     expect(await writtenSince(service, eventsBefore)).toEqual([]);
   }, 90_000);
 
@@ -300,9 +379,14 @@ describe.each<Store>(['embedded', 'postgres'])('Idempotency-Key is exactly once 
       const sql = service.service.app.get<symbol, SqlClient>(READ_MODEL_SQL, { strict: false });
       const key = `stuck-${unique()}`;
       const body = caseBody();
-      expect((await service.request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } })).status).toBe(201);
+      expect((await service.request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } })).status).toBe(
+        201,
+      );
       // Claimed 20 s ago, no answer: within the 60 s lease the whole time the repeat waits.
-      await sql.query(`update ct_idempotency set state = 'pending', status = null, response = null, etag = null, claimed_at = now() - interval '20 seconds' where key = $1`, [key]);
+      await sql.query(
+        `update ct_idempotency set state = 'pending', status = null, response = null, etag = null, claimed_at = now() - interval '20 seconds' where key = $1`,
+        [key],
+      );
       const eventsBefore = await allEvents(service);
       const started = Date.now();
       const repeat = await service.request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } });
@@ -321,12 +405,17 @@ describe.each<Store>(['embedded', 'postgres'])('Idempotency-Key is exactly once 
         const body = caseBody({ summary: marker });
         const key = `two-${unique()}`;
         const responses = await Promise.all(
-          Array.from({ length: 30 }, (_, i) => (i % 2 ? second : service).request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } })),
+          Array.from({ length: 30 }, (_, i) =>
+            (i % 2 ? second : service).request('POST', '/v1/cases', { body, headers: { 'idempotency-key': key } }),
+          ),
         );
         expect(responses.map((r) => r.status)).toEqual(Array(30).fill(201));
         for (const r of responses) expectReplayOf(r, responses[0]);
         expect(await submittedWith(service, marker)).toHaveLength(1);
-        const different = await second.request('POST', '/v1/cases', { body: { ...body, summary: `${marker}-other` }, headers: { 'idempotency-key': key } });
+        const different = await second.request('POST', '/v1/cases', {
+          body: { ...body, summary: `${marker}-other` },
+          headers: { 'idempotency-key': key },
+        });
         expectProblem(different, 422);
       } finally {
         await second.close();

@@ -13,7 +13,7 @@ import { CommandMetadata } from '../../libs/platform/commanding/command-metadata
 
 /** A deterministic pseudo-random sequence, so a failure can be replayed. */
 function random(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  return () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 }
 
 const SNAPSHOTS: Record<string, string> = {
@@ -40,24 +40,54 @@ describe('a rebuild from the first event yields the live read models, row for ro
     const store = app.get<EventStore>(EVENT_STORE);
     const next = random(42);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
-    const meta = (name: string): CommandMetadata => ({ principal: { name, role: 'support' }, correlationId: `c-${next()}`, causationId: null });
+    const meta = (name: string): CommandMetadata => ({
+      principal: { name, role: 'support' },
+      correlationId: `c-${next()}`,
+      causationId: null,
+    });
 
     const engineers = ['e-1', 'e-2', 'e-3', 'e-4', 'e-5', 'e-6'];
-    await engineerCommands.register({ engineerId: 'm-1', name: 'M', email: 'm@example.com', timeZone: 'UTC' }, meta('admin'));
+    await engineerCommands.register(
+      { engineerId: 'm-1', name: 'M', email: 'm@example.com', timeZone: 'UTC' },
+      meta('admin'),
+    );
     for (const id of engineers) {
-      await engineerCommands.register({ engineerId: id, name: id, email: `${id}@example.com`, managerId: 'm-1', timeZone: 'UTC' }, meta('admin'));
+      await engineerCommands.register(
+        { engineerId: id, name: id, email: `${id}@example.com`, managerId: 'm-1', timeZone: 'UTC' },
+        meta('admin'),
+      );
     }
     const caseIds: string[] = [];
     for (let i = 0; i < 120; i++) {
       const outcome = await commands.submit(
-        { ...(submission({ proposedSeverity: pick(['A', 'B', 'C', undefined]), partnerAvailable24x7: next() < 0.7, product: pick(['office365', 'intune', 'parature']) }) as any), customerId: 'c-1' },
+        {
+          ...(submission({
+            proposedSeverity: pick(['A', 'B', 'C', undefined]),
+            partnerAvailable24x7: next() < 0.7,
+            product: pick(['office365', 'intune', 'parature']),
+          }) as any),
+          customerId: 'c-1',
+        },
         meta('portal'),
       );
       caseIds.push(outcome.state!.caseId);
     }
     const actions = (): CaseAction => {
       const by = 'support-1';
-      switch (pick(['severity', 'availability', 'assign', 'update', 'update', 'escalate', 'call', 'resolve', 'close', 'reopen'])) {
+      switch (
+        pick([
+          'severity',
+          'availability',
+          'assign',
+          'update',
+          'update',
+          'escalate',
+          'call',
+          'resolve',
+          'close',
+          'reopen',
+        ])
+      ) {
         case 'severity':
           return { type: 'AssignSeverity', data: { severity: pick(['A', 'B', 'C'] as const), reason: 'triage', by } };
         case 'availability':
@@ -65,7 +95,10 @@ describe('a rebuild from the first event yields the live read models, row for ro
         case 'assign':
           return { type: 'AssignEngineer', data: { engineerId: pick(engineers), by } };
         case 'update':
-          return { type: 'LogUpdate', data: { channel: pick(['email', 'phone', 'portal'] as const), summary: 'progress', by } };
+          return {
+            type: 'LogUpdate',
+            data: { channel: pick(['email', 'phone', 'portal'] as const), summary: 'progress', by },
+          };
         case 'escalate':
           return { type: 'Escalate', data: { reason: 'no answer', by } };
         case 'call':
@@ -83,7 +116,11 @@ describe('a rebuild from the first event yields the live read models, row for ro
     const worker = async (n: number) => {
       for (let i = 0; i < n; i++) {
         if (next() < 0.02) {
-          await engineerCommands.changeAvailability(pick(engineers), pick(['on-shift', 'off-shift', 'away'] as const), meta('dispatch'));
+          await engineerCommands.changeAvailability(
+            pick(engineers),
+            pick(['on-shift', 'off-shift', 'away'] as const),
+            meta('dispatch'),
+          );
         }
         try {
           await commands.execute(pick(caseIds), actions(), meta('support-1'));
@@ -102,7 +139,12 @@ describe('a rebuild from the first event yields the live read models, row for ro
     // The last event stored (a reader may not see it yet while any older transaction is open).
     const head = (await store.headCheckpoint!())!;
     const deadline = Date.now() + 30_000;
-    while (!(await runner.hasReached(head, ALL_PROJECTIONS.map((p) => p.name)))) {
+    while (
+      !(await runner.hasReached(
+        head,
+        ALL_PROJECTIONS.map((p) => p.name),
+      ))
+    ) {
       if (Date.now() > deadline) throw new Error('live projections did not catch up');
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -128,7 +170,8 @@ describe('POST /v1/admin/projections/{name}/rebuild (embedded store: the service
 
   it('rebuilds in the background, shows progress, and the read model is unchanged', async () => {
     let position = '';
-    for (let i = 0; i < 5; i++) position = (await service.request('POST', '/v1/cases', { body: submission() })).body.position;
+    for (let i = 0; i < 5; i++)
+      position = (await service.request('POST', '/v1/cases', { body: submission() })).body.position;
     const before = await service.request('GET', `/v1/cases?consistentWith=${position}`);
     expect(before.body.items).toHaveLength(5);
 

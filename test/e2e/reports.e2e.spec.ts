@@ -34,7 +34,10 @@ describe('what-if and SLA compliance report over HTTP', () => {
 
   it('a tighter policy names the case it would have breached, with both due instants; writes nothing', async () => {
     const before = await totalEvents(service);
-    const response = await service.request('POST', '/v1/sla/what-if', { key: 'manager', body: { policy: policy('PT30M'), from: '2026-11-24T00:00:00Z' } });
+    const response = await service.request('POST', '/v1/sla/what-if', {
+      key: 'manager',
+      body: { policy: policy('PT30M'), from: '2026-11-24T00:00:00Z' },
+    });
     expect(response.status).toBe(200);
     expect(response.body.changes).toEqual([
       expect.objectContaining({
@@ -47,25 +50,53 @@ describe('what-if and SLA compliance report over HTTP', () => {
     ]);
     expect(await totalEvents(service)).toBe(before);
     // Under the policy in force itself: exactly the recorded breach (the northwind case's).
-    const same = await service.request('POST', '/v1/sla/what-if', { key: 'manager', body: { policy: DEFAULT_SLA_POLICY } });
-    expect(same.body.agreement).toMatchObject({ casesCompared: 2, recordedBreaches: 1, replayedBreaches: 1, mismatchCount: 0 });
+    const same = await service.request('POST', '/v1/sla/what-if', {
+      key: 'manager',
+      body: { policy: DEFAULT_SLA_POLICY },
+    });
+    expect(same.body.agreement).toMatchObject({
+      casesCompared: 2,
+      recordedBreaches: 1,
+      replayedBreaches: 1,
+      mismatchCount: 0,
+    });
     expect(same.body.changes).toEqual([]);
   });
 
   it('a looser policy clears the breach of the case never answered in time', async () => {
-    const response = await service.request('POST', '/v1/sla/what-if', { key: 'auditor', body: { policy: policy('PT2H'), partnerId: 'p-northwind' } });
+    const response = await service.request('POST', '/v1/sla/what-if', {
+      key: 'auditor',
+      body: { policy: policy('PT2H'), partnerId: 'p-northwind' },
+    });
     expect(response.status).toBe(200);
     expect(response.body.cases).toBe(1);
-    expect(response.body.changes.map((c: any) => [c.caseId, c.change])).toEqual([[northwindCase, 'no-longer-breached']]);
+    expect(response.body.changes.map((c: any) => [c.caseId, c.change])).toEqual([
+      [northwindCase, 'no-longer-breached'],
+    ]);
   });
 
   it('refuses an invalid policy naming every problem, and other roles', async () => {
     const bad = { ...policy('PT1H'), warnAt: 3, severities: { A: { calendar: 'weekly' } } };
     const response = await service.request('POST', '/v1/sla/what-if', { key: 'manager', body: { policy: bad } });
-    expectProblem(response, 400, ['policy.warnAt', 'policy.severities.A.calendar', 'policy.severities.A.initialResponse', 'policy.severities.A.update', 'policy.severities.B', 'policy.severities.C']);
-    expectProblem(await service.request('POST', '/v1/sla/what-if', { key: 'support', body: { policy: policy('PT1H') } }), 403);
-    expectProblem(await service.request('POST', '/v1/sla/what-if', { key: 'partner', body: { policy: policy('PT1H') } }), 403);
-    expectProblem(await service.request('POST', '/v1/sla/what-if', { key: 'manager', body: { policy: 'nope' } }), 400, ['policy']);
+    expectProblem(response, 400, [
+      'policy.warnAt',
+      'policy.severities.A.calendar',
+      'policy.severities.A.initialResponse',
+      'policy.severities.A.update',
+      'policy.severities.B',
+      'policy.severities.C',
+    ]);
+    expectProblem(
+      await service.request('POST', '/v1/sla/what-if', { key: 'support', body: { policy: policy('PT1H') } }),
+      403,
+    );
+    expectProblem(
+      await service.request('POST', '/v1/sla/what-if', { key: 'partner', body: { policy: policy('PT1H') } }),
+      403,
+    );
+    expectProblem(await service.request('POST', '/v1/sla/what-if', { key: 'manager', body: { policy: 'nope' } }), 400, [
+      'policy',
+    ]);
   });
 
   it('reports compliance per partner in JSON and CSV; a partner sees only its own cases', async () => {
@@ -91,6 +122,10 @@ describe('what-if and SLA compliance report over HTTP', () => {
     expect(own.status).toBe(200);
     expect(own.body).toMatchObject({ partnerId: 'p-contoso', totals: { cases: 1, met: 1, breached: 0 } });
     expectProblem(await service.request('GET', '/v1/reports/sla?partnerId=p-northwind', { key: 'partner' }), 403);
-    expectProblem(await service.request('GET', '/v1/reports/sla?groupBy=colour&from=yesterday', { key: 'manager' }), 400, ['groupBy', 'from']);
+    expectProblem(
+      await service.request('GET', '/v1/reports/sla?groupBy=colour&from=yesterday', { key: 'manager' }),
+      400,
+      ['groupBy', 'from'],
+    );
   });
 });

@@ -43,7 +43,12 @@ describe('roles: what each process serves and runs', () => {
     ensureConsoleBuilt();
     api = await startTestService({ store: 'postgres', env: { ROLE: 'api' } });
     worker = await startTestService({
-      env: { ROLE: 'worker', EVENT_STORE: 'postgres', DATABASE_URL: apiDatabaseUrl(api), REDIS_PREFIX: api.redisPrefix },
+      env: {
+        ROLE: 'worker',
+        EVENT_STORE: 'postgres',
+        DATABASE_URL: apiDatabaseUrl(api),
+        REDIS_PREFIX: api.redisPrefix,
+      },
     });
     all = await startTestService({ env: { BACKGROUND_THREAD: 'on' } });
   });
@@ -68,7 +73,10 @@ describe('roles: what each process serves and runs', () => {
     expect((await worker.request('POST', '/v1/cases', { body: {} })).status).toBe(404);
     expect((await fetch(`${worker.url}/docs-json`)).status).toBe(404);
     expect((await fetch(`${worker.url}/console`)).status).toBe(404);
-    expect((await worker.request('GET', '/health', { key: null })).body).toMatchObject({ status: 'ok', role: 'worker' });
+    expect((await worker.request('GET', '/health', { key: null })).body).toMatchObject({
+      status: 'ok',
+      role: 'worker',
+    });
     expect((await worker.request('GET', '/health/live', { key: null })).status).toBe(200);
     expect((await worker.request('GET', '/metrics', { key: 'ops' })).status).toBe(200);
     expect(consumerModules(worker.service.app)).toEqual(CONSUMER_MODULES.map((m) => m.name));
@@ -76,7 +84,15 @@ describe('roles: what each process serves and runs', () => {
 
   it('--role api serves every route and runs no consumer; the worker beside it fills the read models', async () => {
     const table = routeTable(api.service.app);
-    expect(table).toEqual(expect.arrayContaining([...OPERATIONAL, 'GET /v1/cases', 'POST /v1/cases', 'GET /v1/engineers', 'GET /v1/admin/projections']));
+    expect(table).toEqual(
+      expect.arrayContaining([
+        ...OPERATIONAL,
+        'GET /v1/cases',
+        'POST /v1/cases',
+        'GET /v1/engineers',
+        'GET /v1/admin/projections',
+      ]),
+    );
     expect(consumerModules(api.service.app)).toEqual([]);
     expect((await fetch(`${api.url}/docs-json`)).status).toBe(200);
     expect((await fetch(`${api.url}/console`)).status).toBe(200);
@@ -88,7 +104,8 @@ describe('roles: what each process serves and runs', () => {
     // Projected by the worker process (the API runs no projection), read through the API.
     const list = await waitUntil(
       () => api.request('GET', '/v1/engineers', { key: 'auditor' }),
-      (r) => r.status === 200 && (r.body.items as Array<{ engineerId: string }>).some((e) => e.engineerId === 'e-roles'),
+      (r) =>
+        r.status === 200 && (r.body.items as Array<{ engineerId: string }>).some((e) => e.engineerId === 'e-roles'),
       60_000,
     );
     expect(list.status).toBe(200);
@@ -106,7 +123,8 @@ describe('roles: what each process serves and runs', () => {
     expect(registered.status).toBe(201);
     const list = await waitUntil(
       () => all.request('GET', '/v1/engineers', { key: 'auditor' }),
-      (r) => r.status === 200 && (r.body.items as Array<{ engineerId: string }>).some((e) => e.engineerId === 'e-roles-all'),
+      (r) =>
+        r.status === 200 && (r.body.items as Array<{ engineerId: string }>).some((e) => e.engineerId === 'e-roles-all'),
       60_000,
     );
     expect(list.status).toBe(200);

@@ -30,7 +30,15 @@ describe('stores written before clocks from submission', () => {
     const body = caseBody();
     return event(
       'CaseSubmitted',
-      { ...body, caseId, reference: `SR-OLD-${caseId.slice(0, 6)}`, submittedBy: 'partner-1', customerId: null, azure: null, proposedSeverity },
+      {
+        ...body,
+        caseId,
+        reference: `SR-OLD-${caseId.slice(0, 6)}`,
+        submittedBy: 'partner-1',
+        customerId: null,
+        azure: null,
+        proposedSeverity,
+      },
       at,
     );
   };
@@ -39,25 +47,47 @@ describe('stores written before clocks from submission', () => {
     const caseId = randomUUID();
     await store.append(`case-${caseId}`, [submitted(caseId, null, ago(60))], 'no_stream');
     const before = (await service.request('GET', `/v1/cases/${caseId}`)).body;
-    expect(before).toMatchObject({ status: 'open', severity: null, proposedSeverity: null, triaged: false, sla: { initialResponse: null } });
+    expect(before).toMatchObject({
+      status: 'open',
+      severity: null,
+      proposedSeverity: null,
+      triaged: false,
+      sla: { initialResponse: null },
+    });
 
-    const triaged = await service.request('POST', `/v1/cases/${caseId}/severity`, { body: { severity: 'A', reason: 'everyone is down' } });
+    const triaged = await service.request('POST', `/v1/cases/${caseId}/severity`, {
+      body: { severity: 'A', reason: 'everyone is down' },
+    });
     expect(triaged.status).toBe(200);
     const events = await history(service, caseId);
     expect(events.map((e) => e.type)).toEqual(['CaseSubmitted', 'SeverityAssigned', 'SlaClockStarted']);
     expect(events[2].data).toMatchObject({ cause: 'severity-assigned', startedAt: events[1].data.at });
-    expect((await service.request('GET', `/v1/cases/${caseId}`)).body).toMatchObject({ severity: 'A', triaged: true, triagedBy: 'support-1' });
+    expect((await service.request('GET', `/v1/cases/${caseId}`)).body).toMatchObject({
+      severity: 'A',
+      triaged: true,
+      triagedBy: 'support-1',
+    });
   });
 
   it('a proposal recorded as the severity (old form) is not a triage; its running clock resumes on reopen with the time it had left', async () => {
     const caseId = randomUUID();
     const at = ago(30);
-    const clock = { clock: 'initialResponse', clockId: 'initialResponse-1', severity: 'A', startedAt: at, dueAt: new Date(Date.parse(at) + 3_600_000).toISOString() };
+    const clock = {
+      clock: 'initialResponse',
+      clockId: 'initialResponse-1',
+      severity: 'A',
+      startedAt: at,
+      dueAt: new Date(Date.parse(at) + 3_600_000).toISOString(),
+    };
     await store.append(
       `case-${caseId}`,
       [
         submitted(caseId, 'A', at),
-        event('SeverityAssigned', { caseId, severity: 'A', previousSeverity: null, reason: 'proposed at submission', by: 'partner-1' }, at),
+        event(
+          'SeverityAssigned',
+          { caseId, severity: 'A', previousSeverity: null, reason: 'proposed at submission', by: 'partner-1' },
+          at,
+        ),
         event(
           'SlaClockStarted',
           {
@@ -77,18 +107,29 @@ describe('stores written before clocks from submission', () => {
       'no_stream',
     );
     const view = (await service.request('GET', `/v1/cases/${caseId}`)).body;
-    expect(view).toMatchObject({ severity: 'A', proposedSeverity: 'A', triaged: false, sla: { initialResponse: { state: 'running', recordedState: 'running' } } });
+    expect(view).toMatchObject({
+      severity: 'A',
+      proposedSeverity: 'A',
+      triaged: false,
+      sla: { initialResponse: { state: 'running', recordedState: 'running' } },
+    });
     await waitUntil(
       () => service.request('GET', '/v1/cases?triaged=false&limit=200'),
       (r) => r.body.items?.some((c: any) => c.caseId === caseId),
     );
 
-    expect((await service.request('POST', `/v1/cases/${caseId}/resolution`, { body: { summary: 'fixed' } })).status).toBe(200);
-    expect((await service.request('POST', `/v1/cases/${caseId}/reopening`, { body: { reason: 'again' } })).status).toBe(200);
+    expect(
+      (await service.request('POST', `/v1/cases/${caseId}/resolution`, { body: { summary: 'fixed' } })).status,
+    ).toBe(200);
+    expect((await service.request('POST', `/v1/cases/${caseId}/reopening`, { body: { reason: 'again' } })).status).toBe(
+      200,
+    );
     const events = await history(service, caseId);
     const resolvedAt = events.find((e) => e.type === 'CaseResolved')!.data.at;
     const resumed = events.find((e) => e.type === 'SlaClockResumed')!.data;
     expect(events.filter((e) => e.type === 'SlaClockStarted')).toHaveLength(1);
-    expect(Date.parse(resumed.dueAt) - Date.parse(resumed.resumedAt)).toBe(Date.parse(clock.dueAt) - Date.parse(resolvedAt));
+    expect(Date.parse(resumed.dueAt) - Date.parse(resumed.resumedAt)).toBe(
+      Date.parse(clock.dueAt) - Date.parse(resolvedAt),
+    );
   });
 });

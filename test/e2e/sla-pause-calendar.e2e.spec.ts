@@ -25,14 +25,20 @@ describe('paused time in the clock calendar, across a weekend (controlled clock,
   async function pausedCase(proposedSeverity: 'A' | 'B') {
     clock.set('2026-12-04T14:00:00.000Z');
     const caseId = (await service.request('POST', '/v1/cases', { body: submission({ proposedSeverity }) })).body.caseId;
-    const waiting = await service.request('POST', `/v1/cases/${caseId}/awaiting-partner`, { body: { reason: 'customer-approval', summary: 'Need approval' } });
+    const waiting = await service.request('POST', `/v1/cases/${caseId}/awaiting-partner`, {
+      body: { reason: 'customer-approval', summary: 'Need approval' },
+    });
     expect(waiting.status).toBe(200);
     clock.set('2026-12-07T10:00:00.000Z');
     const view = (await service.request('GET', `/v1/cases/${caseId}`)).body;
     const resumed = await service.request('POST', `/v1/cases/${caseId}/resumption`, { body: {} });
     expect(resumed.status).toBe(200);
     const events = await historyOf(service, caseId);
-    return { view, started: ofType(events, 'SlaClockStarted').find((e) => e.data.clock === 'nextUpdate')!.data, resumed: ofType(events, 'SlaClockResumed')[0].data };
+    return {
+      view,
+      started: ofType(events, 'SlaClockStarted').find((e) => e.data.clock === 'nextUpdate')!.data,
+      resumed: ofType(events, 'SlaClockResumed')[0].data,
+    };
   }
 
   it('business calendar (B): Fri 15:00-17:00 and Mon 09:00-11:00 are 4 business hours; the due moves by exactly that', async () => {
@@ -54,7 +60,9 @@ describe('paused time in the clock calendar, across a weekend (controlled clock,
   it('the as-of state shows what was true (state) beside what was recorded (recordedState)', async () => {
     clock.set('2026-12-04T14:00:00.000Z');
     const caseId = (await service.request('POST', '/v1/cases', { body: submission() })).body.caseId;
-    const asOf = await service.request('GET', `/v1/cases/${caseId}/state?asOf=2026-12-04T16:00:00Z`, { key: 'auditor' });
+    const asOf = await service.request('GET', `/v1/cases/${caseId}/state?asOf=2026-12-04T16:00:00Z`, {
+      key: 'auditor',
+    });
     expect(asOf.status).toBe(200);
     expect(asOf.body.sla.initialResponse).toMatchObject({ state: 'breached', recordedState: 'running' });
   });

@@ -31,7 +31,11 @@ const SATURDAY = '2026-11-14T11:00:00.000Z';
 const DUE_2H = '2026-11-16T10:00:00.000Z';
 const DUE_3H = '2026-11-16T11:00:00.000Z';
 const v1: SlaPolicy = { ...DEFAULT_SLA_POLICY, version: 'acme-1' };
-const v2: SlaPolicy = { ...v1, version: 'acme-2', severities: { ...v1.severities, B: { ...v1.severities.B, initialResponse: 'PT3H' } } };
+const v2: SlaPolicy = {
+  ...v1,
+  version: 'acme-2',
+  severities: { ...v1.severities, B: { ...v1.severities.B, initialResponse: 'PT3H' } },
+};
 
 const storeOf = (service: TestService) => service.service.app.get<symbol, EventStore>(EVENT_STORE, { strict: false });
 
@@ -55,7 +59,11 @@ describe('a case keeps the SLA policy it was submitted under (restart with a new
   });
 
   it('a case submitted under acme-1 gets its severity clock under acme-1 from a service now running acme-2', async () => {
-    const env = (file: string) => ({ EVENT_STORE: 'postgres', DATABASE_URL: withSearchPath(testDatabaseUrl(), schema), SLA_POLICY_FILE: join(dir, file) });
+    const env = (file: string) => ({
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: withSearchPath(testDatabaseUrl(), schema),
+      SLA_POLICY_FILE: join(dir, file),
+    });
     let service = await startTestService({ env: env('v1.json'), clock: new ShiftedClock(SATURDAY) });
     let caseId: string;
     try {
@@ -70,14 +78,21 @@ describe('a case keeps the SLA policy it was submitted under (restart with a new
     try {
       // A new case gets the policy in force...
       const fresh = await submitCase(service, { proposedSeverity: 'B' });
-      const freshClock = (await history(service, fresh.caseId)).find((e) => e.type === 'SlaClockStarted' && e.data.severity === 'B')!;
-      expect(freshClock.data).toMatchObject({ policyVersion: 'acme-2', policyHash: policyFingerprint(v2), dueAt: DUE_3H });
+      const freshClock = (await history(service, fresh.caseId)).find(
+        (e) => e.type === 'SlaClockStarted' && e.data.severity === 'B',
+      )!;
+      expect(freshClock.data).toMatchObject({
+        policyVersion: 'acme-2',
+        policyHash: policyFingerprint(v2),
+        dueAt: DUE_3H,
+      });
 
       // ...the older one keeps its own.
       await command(service, caseId, 'severity', { severity: 'B', reason: 'one site down' });
       const clocks = (await history(service, caseId)).filter((e) => e.type === 'SlaClockStarted');
       expect(clocks.length).toBeGreaterThan(0);
-      for (const clock of clocks) expect(clock.data).toMatchObject({ policyVersion: 'acme-1', policyHash: policyFingerprint(v1) });
+      for (const clock of clocks)
+        expect(clock.data).toMatchObject({ policyVersion: 'acme-1', policyHash: policyFingerprint(v1) });
       expect(clocks.find((e) => e.data.severity === 'B')!.data.dueAt).toBe(DUE_2H);
 
       // Both policies are recorded, each once, with its hash.
@@ -113,23 +128,35 @@ describe('holidays where the contact is (HTTP)', () => {
   });
 
   it('an obviously foreign time zone is refused (400 naming contact.timeZone)', async () => {
-    const response = await service.request('POST', '/v1/cases', { body: caseBody({ contact: { ...contact, country: 'FR' } }) });
+    const response = await service.request('POST', '/v1/cases', {
+      body: caseBody({ contact: { ...contact, country: 'FR' } }),
+    });
     expectProblem(response, 400, ['contact.timeZone']);
   });
 
   it('an unknown region, or a region without country, is refused (400 naming contact.region)', async () => {
-    expectProblem(await service.request('POST', '/v1/cases', { body: caseBody({ contact: { ...contact, region: 'BY' } }) }), 400, ['contact.region']);
+    expectProblem(
+      await service.request('POST', '/v1/cases', { body: caseBody({ contact: { ...contact, region: 'BY' } }) }),
+      400,
+      ['contact.region'],
+    );
     const { country: _c, ...noCountry } = contact;
-    const response = await service.request('POST', '/v1/cases', { body: caseBody({ contact: { ...noCountry, timeZone: 'UTC', region: 'NSW' } }) });
+    const response = await service.request('POST', '/v1/cases', {
+      body: caseBody({ contact: { ...noCountry, timeZone: 'UTC', region: 'NSW' } }),
+    });
     expect(response.status).toBe(400);
     expect(response.body.errors.map((e: { field: string }) => e.field)).toContain('contact.region');
   });
 
-  it("a B case in Sydney with region NSW is not due on Labour Day; without the region it is", async () => {
+  it('a B case in Sydney with region NSW is not due on Labour Day; without the region it is', async () => {
     const nsw = await submitCase(service, { contact: { ...contact, region: 'NSW' }, proposedSeverity: 'B' });
     const national = await submitCase(service, { contact, proposedSeverity: 'B' });
-    const dueOf = async (caseId: string) => (await history(service, caseId)).find((e) => e.type === 'SlaClockStarted' && e.data.severity === 'B')!.data;
-    expect(await dueOf(nsw.caseId)).toMatchObject({ dueAt: '2026-10-06T00:00:00.000Z', location: { timeZone: 'Australia/Sydney', country: 'AU', region: 'NSW' } }); // Tuesday 11:00
+    const dueOf = async (caseId: string) =>
+      (await history(service, caseId)).find((e) => e.type === 'SlaClockStarted' && e.data.severity === 'B')!.data;
+    expect(await dueOf(nsw.caseId)).toMatchObject({
+      dueAt: '2026-10-06T00:00:00.000Z',
+      location: { timeZone: 'Australia/Sydney', country: 'AU', region: 'NSW' },
+    }); // Tuesday 11:00
     expect((await dueOf(national.caseId)).dueAt).toBe('2026-10-05T00:00:00.000Z'); // Monday 11:00
   });
 
@@ -141,7 +168,14 @@ describe('holidays where the contact is (HTTP)', () => {
     expect(withRegion.body.policyHash).toBe(policyFingerprint(DEFAULT_SLA_POLICY));
     expect((await service.request('GET', query)).body.initialResponse.dueAt).toBe('2026-10-04T23:30:00.000Z');
     expectProblem(await service.request('GET', `${query}&region=XX`), 400, ['region']);
-    expectProblem(await service.request('GET', '/v1/sla/preview?severity=B&from=2026-10-02T16:30:00%2B10:00&timeZone=Australia/Sydney&country=FR'), 400, ['timeZone']);
+    expectProblem(
+      await service.request(
+        'GET',
+        '/v1/sla/preview?severity=B&from=2026-10-02T16:30:00%2B10:00&timeZone=Australia/Sydney&country=FR',
+      ),
+      400,
+      ['timeZone'],
+    );
   });
 });
 
@@ -158,26 +192,63 @@ describe('stores written before policies were pinned', () => {
     const location = { timeZone: 'Europe/Paris', country: 'FR' };
     const { contact, attachments, ...rest } = caseBody();
     const legacy = [
-      { type: 'CaseSubmitted', data: { ...rest, contact, attachments, caseId, reference: 'SR-LEGACY-1', submittedBy: 'support-1', customerId: null, azure: null, proposedSeverity: null, at } },
-      { type: 'SeverityAssigned', data: { caseId, severity: 'C', previousSeverity: null, reason: 'triage', by: 'support-1', at } },
+      {
+        type: 'CaseSubmitted',
+        data: {
+          ...rest,
+          contact,
+          attachments,
+          caseId,
+          reference: 'SR-LEGACY-1',
+          submittedBy: 'support-1',
+          customerId: null,
+          azure: null,
+          proposedSeverity: null,
+          at,
+        },
+      },
+      {
+        type: 'SeverityAssigned',
+        data: { caseId, severity: 'C', previousSeverity: null, reason: 'triage', by: 'support-1', at },
+      },
       {
         type: 'SlaClockStarted',
         data: {
-          caseId, clock: 'initialResponse', clockId: 'initialResponse-1', severity: 'C', startedAt: at,
-          dueAt: '2026-11-16T10:30:00.000Z', warnAt: '2026-11-16T09:30:00.000Z', escalateAt: '2026-11-16T11:30:00.000Z',
-          policyVersion: 'default-2026-11', calendar: 'business', location, cause: 'severity-assigned', replacesClockId: null, at,
+          caseId,
+          clock: 'initialResponse',
+          clockId: 'initialResponse-1',
+          severity: 'C',
+          startedAt: at,
+          dueAt: '2026-11-16T10:30:00.000Z',
+          warnAt: '2026-11-16T09:30:00.000Z',
+          escalateAt: '2026-11-16T11:30:00.000Z',
+          policyVersion: 'default-2026-11',
+          calendar: 'business',
+          location,
+          cause: 'severity-assigned',
+          replacesClockId: null,
+          at,
         },
       },
     ];
     await storeOf(service).append(
       `case-${caseId}`,
-      legacy.map((e) => ({ id: randomUUID(), type: e.type, data: e.data, metadata: { actor: 'support-1', occurredAt: at, correlationId: caseId, causationId: null } })),
+      legacy.map((e) => ({
+        id: randomUUID(),
+        type: e.type,
+        data: e.data,
+        metadata: { actor: 'support-1', occurredAt: at, correlationId: caseId, causationId: null },
+      })),
       'no_stream',
     );
 
     const read = await service.request('GET', `/v1/cases/${caseId}`);
     expect(read.status).toBe(200);
-    expect(read.body.sla.initialResponse).toMatchObject({ clockId: 'initialResponse-1', policyVersion: 'default-2026-11', dueAt: '2026-11-16T10:30:00.000Z' });
+    expect(read.body.sla.initialResponse).toMatchObject({
+      clockId: 'initialResponse-1',
+      policyVersion: 'default-2026-11',
+      dueAt: '2026-11-16T10:30:00.000Z',
+    });
 
     await command(service, caseId, 'severity', { severity: 'B', reason: 'worse than thought' });
     const after = await history(service, caseId);
@@ -186,7 +257,12 @@ describe('stores written before policies were pinned', () => {
     // The restarted clock is counted under that version (recorded now as the built-in policy).
     const restarted = after.filter((e) => e.type === 'SlaClockStarted' && e.data.severity === 'B');
     expect(restarted).toHaveLength(1);
-    expect(restarted[0].data).toMatchObject({ policyVersion: 'default-2026-11', policyHash: policyFingerprint(DEFAULT_SLA_POLICY), startedAt: at, replacesClockId: 'initialResponse-1' });
+    expect(restarted[0].data).toMatchObject({
+      policyVersion: 'default-2026-11',
+      policyHash: policyFingerprint(DEFAULT_SLA_POLICY),
+      startedAt: at,
+      replacesClockId: 'initialResponse-1',
+    });
     // Friday 16:00 + 2 business hours: 1 h on Friday, then Monday 10:00 Paris.
     expect(restarted[0].data.dueAt).toBe('2026-11-16T09:00:00.000Z');
   });

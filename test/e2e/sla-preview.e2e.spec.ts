@@ -8,7 +8,11 @@ describe('GET /v1/sla/preview', () => {
   afterAll(() => service.close());
 
   it('shows the default policy: severity B opened Friday 16:30 in Paris is due Monday 10:30', async () => {
-    const response = await service.request('GET', '/v1/sla/preview?severity=B&from=2026-11-13T16:30:00%2B01:00&timeZone=Europe/Paris&country=FR', { key: 'ops' });
+    const response = await service.request(
+      'GET',
+      '/v1/sla/preview?severity=B&from=2026-11-13T16:30:00%2B01:00&timeZone=Europe/Paris&country=FR',
+      { key: 'ops' },
+    );
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       policyVersion: 'default-2026-11',
@@ -20,14 +24,26 @@ describe('GET /v1/sla/preview', () => {
   });
 
   it('severity A runs 24x7', async () => {
-    const response = await service.request('GET', '/v1/sla/preview?severity=A&from=2026-11-14T03:00:00Z&timeZone=Europe/Paris');
+    const response = await service.request(
+      'GET',
+      '/v1/sla/preview?severity=A&from=2026-11-14T03:00:00Z&timeZone=Europe/Paris',
+    );
     expect(response.body.initialResponse.dueAt).toBe('2026-11-14T04:00:00.000Z');
     expect(response.body.update.dueAt).toBe('2026-11-14T05:00:00.000Z');
   });
 
   it('names every invalid parameter', async () => {
-    const response = await service.request('GET', '/v1/sla/preview?severity=D&from=yesterday&timeZone=Mars/Base&country=XX');
+    const response = await service.request(
+      'GET',
+      '/v1/sla/preview?severity=D&from=yesterday&timeZone=Mars/Base&country=XX',
+    );
     expect(response.status).toBe(400);
-    expect(response.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['country', 'country', 'from', 'severity', 'timeZone']);
+    expect(response.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'country',
+      'country',
+      'from',
+      'severity',
+      'timeZone',
+    ]);
   });
 });

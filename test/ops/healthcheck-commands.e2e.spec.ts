@@ -27,7 +27,11 @@ function composeCheck(port: number): string[] {
 function run([program, ...args]: string[], env: Record<string, string>): Promise<number | null> {
   expect(program).toBe('node');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: 'ignore', timeout: 20_000 });
+    const child = spawn(process.execPath, args, {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: 'ignore',
+      timeout: 20_000,
+    });
     child.once('error', reject);
     child.once('exit', (code) => resolve(code));
   });

@@ -39,7 +39,9 @@ describe('the embedded store keeps acknowledged writes across a kill -9', () => 
       const list = await fetch(`${second.url}/v1/engineers?consistentWith=${position}`, {
         headers: { authorization: `Bearer ${TEST_KEYS.admin}` },
       });
-      expect(((await list.json()) as { items: Array<{ engineerId: string }> }).items.map((e) => e.engineerId)).toEqual(['e-durable']);
+      expect(((await list.json()) as { items: Array<{ engineerId: string }> }).items.map((e) => e.engineerId)).toEqual([
+        'e-durable',
+      ]);
     } finally {
       await second.stop();
     }

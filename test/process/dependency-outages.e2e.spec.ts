@@ -57,7 +57,11 @@ class Load {
   private stopped = false;
   private readonly clients: Promise<void>[];
 
-  constructor(private readonly url: string, clients = 3, private readonly maxCommands = 3000) {
+  constructor(
+    private readonly url: string,
+    clients = 3,
+    private readonly maxCommands = 3000,
+  ) {
     this.clients = Array.from({ length: clients }, () => this.client());
   }
 
@@ -76,9 +80,13 @@ class Load {
     while (!this.stopped && this.commands < this.maxCommands) {
       let answer: Answer;
       try {
-        answer = caseId === null
-          ? await call(this.url, 'POST', '/v1/cases', submission())
-          : await call(this.url, 'POST', `/v1/cases/${caseId}/updates`, { channel: 'email', summary: `update ${updates}` });
+        answer =
+          caseId === null
+            ? await call(this.url, 'POST', '/v1/cases', submission())
+            : await call(this.url, 'POST', `/v1/cases/${caseId}/updates`, {
+                channel: 'email',
+                summary: `update ${updates}`,
+              });
       } catch (error) {
         this.failures.push(`no answer: ${(error as Error).message}`);
         continue;
@@ -106,17 +114,41 @@ const TIMER_ACTIONS = ['SlaWarningRaised', 'SlaBreached', 'UpdateReminderSent', 
 function policyFile(dir: string): string {
   const file = join(dir, 'policy.json');
   const severity = { calendar: '24x7', initialResponse: 'PT6S', update: 'PT6S' };
-  writeFileSync(file, JSON.stringify({ ...secondsPolicy('outages'), severities: { A: severity, B: severity, C: severity } }));
+  writeFileSync(
+    file,
+    JSON.stringify({ ...secondsPolicy('outages'), severities: { A: severity, B: severity, C: severity } }),
+  );
   return file;
 }
 
 /** A case with an engineer who has a manager: warning, breach, reminder and escalation will all be due. */
 async function caseWithEngineer(url: string, suffix: string): Promise<string> {
-  expect((await call(url, 'POST', '/v1/engineers', { engineerId: `m-${suffix}`, name: 'M', email: 'm@example.com', timeZone: 'UTC' })).status).toBe(201);
-  expect((await call(url, 'POST', '/v1/engineers', { engineerId: `e-${suffix}`, name: 'E', email: 'e@example.com', managerId: `m-${suffix}`, timeZone: 'UTC' })).status).toBe(201);
+  expect(
+    (
+      await call(url, 'POST', '/v1/engineers', {
+        engineerId: `m-${suffix}`,
+        name: 'M',
+        email: 'm@example.com',
+        timeZone: 'UTC',
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (
+      await call(url, 'POST', '/v1/engineers', {
+        engineerId: `e-${suffix}`,
+        name: 'E',
+        email: 'e@example.com',
+        managerId: `m-${suffix}`,
+        timeZone: 'UTC',
+      })
+    ).status,
+  ).toBe(201);
   const submitted = await call(url, 'POST', '/v1/cases', submission());
   expect(submitted.status).toBe(201);
-  expect((await call(url, 'POST', `/v1/cases/${submitted.body.caseId}/assignment`, { engineerId: `e-${suffix}` })).status).toBe(200);
+  expect(
+    (await call(url, 'POST', `/v1/cases/${submitted.body.caseId}/assignment`, { engineerId: `e-${suffix}` })).status,
+  ).toBe(200);
   return submitted.body.caseId;
 }
 
@@ -155,25 +187,49 @@ describe('role all on PostgreSQL: PostgreSQL stops and starts again under load',
     });
     const url = service.url;
     const load = new Load(url);
-    await waitUntil(async () => load.acknowledged.length, (n) => n >= 15, 60_000);
+    await waitUntil(
+      async () => load.acknowledged.length,
+      (n) => n >= 15,
+      60_000,
+    );
 
     postgres.stop();
     // Commands meet the lost database: 503 with Retry-After, never a 500; /health names it.
-    await waitUntil(async () => load.unavailable.length, (n) => n >= 5, 30_000);
+    await waitUntil(
+      async () => load.unavailable.length,
+      (n) => n >= 5,
+      30_000,
+    );
     expectUnavailable(load.unavailable[load.unavailable.length - 1]);
     const health = await call(url, 'GET', '/health');
     expect(health.status).toBe(503);
-    expect(health.body.dependencies).toMatchObject({ eventStore: { status: 'down' }, readModels: { status: 'down' }, redis: { status: 'up' } });
+    expect(health.body.dependencies).toMatchObject({
+      eventStore: { status: 'down' },
+      readModels: { status: 'down' },
+      redis: { status: 'up' },
+    });
     expectUnavailable(await call(url, 'POST', '/v1/cases', submission()));
     // The background thread meets it too, says so once, and keeps retrying (the process stays).
-    await waitUntil(async () => service!.output(), (logs) => logs.includes('projections lost their lock') && logs.includes('SLA timer sweep failed'), 30_000);
+    await waitUntil(
+      async () => service!.output(),
+      (logs) => logs.includes('projections lost their lock') && logs.includes('SLA timer sweep failed'),
+      30_000,
+    );
     expect(service.child.exitCode).toBeNull();
 
     postgres.start();
     // Recovery on its own: commands are acknowledged again, the background work resumes.
     const before = load.acknowledged.length;
-    await waitUntil(async () => load.acknowledged.length, (n) => n >= before + 15, 60_000);
-    const healthy = await waitUntil(() => call(url, 'GET', '/health'), (answer) => answer.status === 200, 60_000);
+    await waitUntil(
+      async () => load.acknowledged.length,
+      (n) => n >= before + 15,
+      60_000,
+    );
+    const healthy = await waitUntil(
+      () => call(url, 'GET', '/health'),
+      (answer) => answer.status === 200,
+      60_000,
+    );
     expect(healthy.body).toMatchObject({ status: 'ok', role: 'all', backgroundThread: { status: 'running' } });
     await load.stop();
     expect(service.child.exitCode).toBeNull();
@@ -186,14 +242,23 @@ describe('role all on PostgreSQL: PostgreSQL stops and starts again under load',
     const lastRevision = new Map<string, number>();
     for (const [caseId, revisions] of byCase) {
       const stored = new Set((await history(url, caseId)).map((e) => e.revision));
-      for (const revision of revisions) expect({ caseId, revision, stored: stored.has(revision) }).toEqual({ caseId, revision, stored: true });
+      for (const revision of revisions)
+        expect({ caseId, revision, stored: stored.has(revision) }).toEqual({ caseId, revision, stored: true });
       lastRevision.set(caseId, Math.max(...stored));
     }
     // And the read models catch up with all of it (the projections resumed from their checkpoints).
     const sql = new PgSqlClient(postgres.url, { max: 1 });
     try {
       await waitUntil(
-        async () => new Map((await sql.query<{ case_id: string; revision: string }>('select case_id, revision from rm_cases where case_id = any($1)', [[...byCase.keys()]])).map((r) => [r.case_id, Number(r.revision)])),
+        async () =>
+          new Map(
+            (
+              await sql.query<{ case_id: string; revision: string }>(
+                'select case_id, revision from rm_cases where case_id = any($1)',
+                [[...byCase.keys()]],
+              )
+            ).map((r) => [r.case_id, Number(r.revision)]),
+          ),
         (projected) => [...lastRevision].every(([caseId, revision]) => projected.get(caseId) === revision),
         60_000,
       );
@@ -206,84 +271,127 @@ describe('role all on PostgreSQL: PostgreSQL stops and starts again under load',
   }, 240_000);
 });
 
-describe.each(['postgres', 'embedded'] as const)('role all on %s: Redis stops (and comes back empty) while timers come due', (store) => {
-  const dir = mkdtempSync(join(tmpdir(), 'casetrail-redis-outage-'));
-  let postgres: PrivatePostgres | undefined;
-  let redis: PrivateRedis;
-  let service: ServiceProcess | undefined;
+describe.each(['postgres', 'embedded'] as const)(
+  'role all on %s: Redis stops (and comes back empty) while timers come due',
+  (store) => {
+    const dir = mkdtempSync(join(tmpdir(), 'casetrail-redis-outage-'));
+    let postgres: PrivatePostgres | undefined;
+    let redis: PrivateRedis;
+    let service: ServiceProcess | undefined;
 
-  beforeAll(async () => {
-    if (store === 'postgres') postgres = await startPrivatePostgres();
-    else await seedEmbeddedStore(dir); // an empty cluster ready (first-start initdb is crash-recovery's)
-    redis = await startPrivateRedis();
-  }, 90_000);
-  afterAll(async () => {
-    await service?.stop().catch(() => undefined);
-    await redis?.stop();
-    postgres?.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
+    beforeAll(async () => {
+      if (store === 'postgres') postgres = await startPrivatePostgres();
+      else await seedEmbeddedStore(dir); // an empty cluster ready (first-start initdb is crash-recovery's)
+      redis = await startPrivateRedis();
+    }, 90_000);
+    afterAll(async () => {
+      await service?.stop().catch(() => undefined);
+      await redis?.stop();
+      postgres?.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }, 60_000);
 
-  it('commands and store reads keep working, /health names Redis, and after it every timer action is recorded once (warnings included)', async () => {
-    service = await spawnService({
-      ...(store === 'postgres' ? { EVENT_STORE: 'postgres', DATABASE_URL: postgres!.url } : {}),
-      REDIS_URL: redis.url,
-      DATA_DIR: dir,
-      API_KEYS_FILE: writeTestApiKeys(dir),
-      SLA_POLICY_FILE: policyFile(dir),
-      SLA_SWEEP_INTERVAL_MS: '1000',
-      LOG_LEVEL: 'info',
-    }, [], 120_000); // a first start of the embedded store creates its database: slow on a busy machine
-    const url = service.url;
-    const caseIds = [await caseWithEngineer(url, 'r1'), await caseWithEngineer(url, 'r2')];
+    it('commands and store reads keep working, /health names Redis, and after it every timer action is recorded once (warnings included)', async () => {
+      service = await spawnService(
+        {
+          ...(store === 'postgres' ? { EVENT_STORE: 'postgres', DATABASE_URL: postgres!.url } : {}),
+          REDIS_URL: redis.url,
+          DATA_DIR: dir,
+          API_KEYS_FILE: writeTestApiKeys(dir),
+          SLA_POLICY_FILE: policyFile(dir),
+          SLA_SWEEP_INTERVAL_MS: '1000',
+          LOG_LEVEL: 'info',
+        },
+        [],
+        120_000,
+      ); // a first start of the embedded store creates its database: slow on a busy machine
+      const url = service.url;
+      const caseIds = [await caseWithEngineer(url, 'r1'), await caseWithEngineer(url, 'r2')];
 
-    await redis.stop();
-    await waitUntil(async () => (await call(url, 'GET', '/health')).body, (body) => body.dependencies?.redis?.status === 'down', 30_000);
-    const health = await call(url, 'GET', '/health');
-    expect(health.status).toBe(503);
-    expect(health.body.dependencies).toMatchObject({ eventStore: { status: 'up' }, readModels: { status: 'up' }, redis: { status: 'down' } });
-    // Commands do not need Redis; reads from the store neither.
-    caseIds.push(await caseWithEngineer(url, 'r3'));
-    expect((await call(url, 'GET', `/v1/cases/${caseIds[0]}`)).status).toBe(200);
-    // Every clock passes its warning, its breach and its escalation while Redis is away.
-    const escalateAt = Math.max(
-      ...(await Promise.all(caseIds.map(async (id) => Date.parse((await call(url, 'GET', `/v1/cases/${id}`)).body.sla.initialResponse.dueAt)))),
-    ) + 2000;
-    await waitUntil(async () => Date.now(), (now) => now > escalateAt + 500, 30_000);
-    for (const id of caseIds) expect((await history(url, id)).filter((e) => TIMER_ACTIONS.includes(e.type))).toEqual([]);
-    expect(service.child.exitCode).toBeNull();
-
-    await redis.start();
-    // Redis came back without its jobs: the sweep arms them again, and each action happens once.
-    for (const caseId of caseIds) {
+      await redis.stop();
       await waitUntil(
-        () => history(url, caseId),
-        (events) => TIMER_ACTIONS.every((type) => events.some((e) => e.type === type)),
-        60_000,
+        async () => (await call(url, 'GET', '/health')).body,
+        (body) => body.dependencies?.redis?.status === 'down',
+        30_000,
       );
-    }
-    // Time for any duplicate to show (two sweeps and the timers' retries).
-    await waitUntil(async () => (await call(url, 'GET', '/health')).status, (status) => status === 200, 30_000);
-    const settled = Date.now() + 3000;
-    await waitUntil(async () => Date.now(), (now) => now > settled, 10_000);
-    for (const caseId of caseIds) {
-      const events = await history(url, caseId);
-      const clock = events.find((e) => e.type === 'SlaClockStarted')!.data;
-      for (const type of TIMER_ACTIONS) {
-        expect({ caseId, type, count: events.filter((e) => e.type === type).length }).toEqual({ caseId, type, count: 1 });
+      const health = await call(url, 'GET', '/health');
+      expect(health.status).toBe(503);
+      expect(health.body.dependencies).toMatchObject({
+        eventStore: { status: 'up' },
+        readModels: { status: 'up' },
+        redis: { status: 'down' },
+      });
+      // Commands do not need Redis; reads from the store neither.
+      caseIds.push(await caseWithEngineer(url, 'r3'));
+      expect((await call(url, 'GET', `/v1/cases/${caseIds[0]}`)).status).toBe(200);
+      // Every clock passes its warning, its breach and its escalation while Redis is away.
+      const escalateAt =
+        Math.max(
+          ...(await Promise.all(
+            caseIds.map(async (id) =>
+              Date.parse((await call(url, 'GET', `/v1/cases/${id}`)).body.sla.initialResponse.dueAt),
+            ),
+          )),
+        ) + 2000;
+      await waitUntil(
+        async () => Date.now(),
+        (now) => now > escalateAt + 500,
+        30_000,
+      );
+      for (const id of caseIds)
+        expect((await history(url, id)).filter((e) => TIMER_ACTIONS.includes(e.type))).toEqual([]);
+      expect(service.child.exitCode).toBeNull();
+
+      await redis.start();
+      // Redis came back without its jobs: the sweep arms them again, and each action happens once.
+      for (const caseId of caseIds) {
+        await waitUntil(
+          () => history(url, caseId),
+          (events) => TIMER_ACTIONS.every((type) => events.some((e) => e.type === type)),
+          60_000,
+        );
       }
-      // The warning carries its true instant, whenever it was recorded.
-      expect(events.find((e) => e.type === 'SlaWarningRaised')!.data).toMatchObject({ clockId: clock.clockId, warnAt: clock.warnAt });
-    }
-    // The alerts feed (a projection) has each case's warning and breach once.
-    const alerts = await waitUntil(
-      async () => (await call(url, 'GET', '/v1/alerts')).body.items as Array<{ caseId: string; kind: string }>,
-      (items) => caseIds.every((id) => ['warning', 'breach'].every((kind) => items?.some((a) => a.caseId === id && a.kind === kind))),
-      30_000,
-    );
-    for (const caseId of caseIds) {
-      expect(alerts.filter((a) => a.caseId === caseId && a.kind === 'warning')).toHaveLength(1);
-    }
-    expect(service.child.exitCode).toBeNull();
-  }, 180_000);
-});
+      // Time for any duplicate to show (two sweeps and the timers' retries).
+      await waitUntil(
+        async () => (await call(url, 'GET', '/health')).status,
+        (status) => status === 200,
+        30_000,
+      );
+      const settled = Date.now() + 3000;
+      await waitUntil(
+        async () => Date.now(),
+        (now) => now > settled,
+        10_000,
+      );
+      for (const caseId of caseIds) {
+        const events = await history(url, caseId);
+        const clock = events.find((e) => e.type === 'SlaClockStarted')!.data;
+        for (const type of TIMER_ACTIONS) {
+          expect({ caseId, type, count: events.filter((e) => e.type === type).length }).toEqual({
+            caseId,
+            type,
+            count: 1,
+          });
+        }
+        // The warning carries its true instant, whenever it was recorded.
+        expect(events.find((e) => e.type === 'SlaWarningRaised')!.data).toMatchObject({
+          clockId: clock.clockId,
+          warnAt: clock.warnAt,
+        });
+      }
+      // The alerts feed (a projection) has each case's warning and breach once.
+      const alerts = await waitUntil(
+        async () => (await call(url, 'GET', '/v1/alerts')).body.items as Array<{ caseId: string; kind: string }>,
+        (items) =>
+          caseIds.every((id) =>
+            ['warning', 'breach'].every((kind) => items?.some((a) => a.caseId === id && a.kind === kind)),
+          ),
+        30_000,
+      );
+      for (const caseId of caseIds) {
+        expect(alerts.filter((a) => a.caseId === caseId && a.kind === 'warning')).toHaveLength(1);
+      }
+      expect(service.child.exitCode).toBeNull();
+    }, 180_000);
+  },
+);

@@ -28,10 +28,17 @@ describe('role all: the background thread logs and counts, and /metrics shows bo
       .map((l) => JSON.parse(l));
   const client = () =>
     ({
-      async request(method: string, path: string, { key = 'support', body }: { key?: keyof typeof TEST_KEYS; body?: unknown } = {}) {
+      async request(
+        method: string,
+        path: string,
+        { key = 'support', body }: { key?: keyof typeof TEST_KEYS; body?: unknown } = {},
+      ) {
         const response = await fetch(service.url + path, {
           method,
-          headers: { authorization: `Bearer ${TEST_KEYS[key]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            authorization: `Bearer ${TEST_KEYS[key]}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
         });
         const text = await response.text();
@@ -63,7 +70,11 @@ describe('role all: the background thread logs and counts, and /metrics shows bo
   });
 
   it('a breach: one JSON line from the thread, one count on /metrics, timer commands in the command metrics; promtool passes', async () => {
-    expect(lines().find((l) => l.msg === 'casetrail started')).toMatchObject({ level: 'info', context: 'Startup', role: expect.stringContaining('worker thread') });
+    expect(lines().find((l) => l.msg === 'casetrail started')).toMatchObject({
+      level: 'info',
+      context: 'Startup',
+      role: expect.stringContaining('worker thread'),
+    });
     const http = client();
     const { engineerId } = await engineerWithManager(http, 'obsthread');
     const submitted = await http.request('POST', '/v1/cases', { body: submission() });
@@ -72,25 +83,38 @@ describe('role all: the background thread logs and counts, and /metrics shows bo
     expect((await http.request('POST', `/v1/cases/${caseId}/assignment`, { body: { engineerId } })).status).toBe(200);
 
     const ofCase = (msg: string) => lines().filter((l) => l.msg === msg && l.caseId === caseId);
-    await waitUntil(async () => ofCase('case escalated to the manager').length, (n) => n > 0, 40_000);
+    await waitUntil(
+      async () => ofCase('case escalated to the manager').length,
+      (n) => n > 0,
+      40_000,
+    );
     expect(ofCase('SLA breached')).toHaveLength(1);
     expect(ofCase('SLA breached')[0]).toMatchObject({ level: 'warn', kind: 'breach', severity: 'A' });
 
     const text = await metrics();
     expect(sample(text, 'casetrail_sla_alerts_total', { kind: 'breach', severity: 'A' })).toBe(1);
     expect(sample(text, 'casetrail_sla_timer_actions_total', { action: 'breach', outcome: 'recorded' })).toBe(1);
-    expect(sample(text, 'casetrail_command_duration_seconds_count', { command: 'RecordSlaBreach', outcome: 'ok' })).toBe(1);
+    expect(
+      sample(text, 'casetrail_command_duration_seconds_count', { command: 'RecordSlaBreach', outcome: 'ok' }),
+    ).toBe(1);
     // Commands of the HTTP thread, in the same family.
     expect(sample(text, 'casetrail_command_duration_seconds_count', { command: 'SubmitCase', outcome: 'ok' })).toBe(1);
     // Process metrics once (the HTTP thread's), not once per thread.
     expect(text.match(/^process_cpu_user_seconds_total /gm)).toHaveLength(1);
     expect(text.match(/^# TYPE casetrail_command_duration_seconds /gm)).toHaveLength(1);
-    expect(text).toMatch(/^casetrail_http_request_duration_seconds_count\{method="POST",route="\/v1\/cases",status="201"\} 1$/m);
+    expect(text).toMatch(
+      /^casetrail_http_request_duration_seconds_count\{method="POST",route="\/v1\/cases",status="201"\} 1$/m,
+    );
     // Access lines are JSON on stdout too.
-    expect(lines().filter((l) => l.msg === 'request' && l.route === '/v1/cases' && l.method === 'POST')).toHaveLength(1);
+    expect(lines().filter((l) => l.msg === 'request' && l.route === '/v1/cases' && l.method === 'POST')).toHaveLength(
+      1,
+    );
 
     const check = promtoolCheck(text);
-    if (!check) return console.warn('promtool is not installed here (Debian package "prometheus"): `promtool check metrics` skipped');
+    if (!check)
+      return console.warn(
+        'promtool is not installed here (Debian package "prometheus"): `promtool check metrics` skipped',
+      );
     expect(check).toEqual({ code: 0, output: '' });
   }, 90_000);
 
@@ -104,15 +128,28 @@ describe('role all: the background thread logs and counts, and /metrics shows bo
 describe('a fatal start-up error', () => {
   it('is one line on stderr for the operator and one JSON line on stdout for the log shipper', () => {
     const run = spawnSync(process.execPath, [MAIN_JS], {
-      env: { PATH: process.env.PATH, DATA_DIR: mkdtempSync(join(tmpdir(), 'casetrail-obs-fail-')), PORT: '0', REDIS_URL: 'redis://127.0.0.1:1' },
+      env: {
+        PATH: process.env.PATH,
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'casetrail-obs-fail-')),
+        PORT: '0',
+        REDIS_URL: 'redis://127.0.0.1:1',
+      },
       encoding: 'utf8',
       timeout: 20_000,
     });
     expect(run.status).toBe(1);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    const json = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const json = run.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l));
     expect(json.filter((l) => l.level === 'error')).toEqual([
-      expect.objectContaining({ context: 'Startup', msg: 'start-up failed; exiting', errorType: 'DependencyError', error: expect.stringContaining('Redis is unreachable') }),
+      expect.objectContaining({
+        context: 'Startup',
+        msg: 'start-up failed; exiting',
+        errorType: 'DependencyError',
+        error: expect.stringContaining('Redis is unreachable'),
+      }),
     ]);
   }, 30_000);
 });

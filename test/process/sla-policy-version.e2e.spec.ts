@@ -42,7 +42,10 @@ describe('start-up refuses a reused SLA policy version with new content', () => 
 
   it('records acme-1, then refuses acme-1 with a changed target, then starts again with the original', async () => {
     const original = { ...DEFAULT_SLA_POLICY, version: 'acme-1' };
-    const changed = { ...original, severities: { ...original.severities, C: { ...original.severities.C, initialResponse: 'PT8H' } } };
+    const changed = {
+      ...original,
+      severities: { ...original.severities, C: { ...original.severities.C, initialResponse: 'PT8H' } },
+    };
     const first = join(dir, 'sla-1.json');
     const second = join(dir, 'sla-1-changed.json');
     writeFileSync(first, JSON.stringify(original, null, 2));

@@ -23,11 +23,24 @@ async function call(url: string, method: string, path: string, body?: unknown, k
 
 /** A case with an engineer (who has a manager): all four timer actions will be due. */
 async function caseWithEngineer(url: string, suffix: string): Promise<string> {
-  await call(url, 'POST', '/v1/engineers', { engineerId: `m-${suffix}`, name: 'M', email: 'm@example.com', timeZone: 'UTC' });
-  await call(url, 'POST', '/v1/engineers', { engineerId: `e-${suffix}`, name: 'E', email: 'e@example.com', managerId: `m-${suffix}`, timeZone: 'UTC' });
+  await call(url, 'POST', '/v1/engineers', {
+    engineerId: `m-${suffix}`,
+    name: 'M',
+    email: 'm@example.com',
+    timeZone: 'UTC',
+  });
+  await call(url, 'POST', '/v1/engineers', {
+    engineerId: `e-${suffix}`,
+    name: 'E',
+    email: 'e@example.com',
+    managerId: `m-${suffix}`,
+    timeZone: 'UTC',
+  });
   const submitted = await call(url, 'POST', '/v1/cases', submission());
   expect(submitted.status).toBe(201);
-  expect((await call(url, 'POST', `/v1/cases/${submitted.body.caseId}/assignment`, { engineerId: `e-${suffix}` })).status).toBe(200);
+  expect(
+    (await call(url, 'POST', `/v1/cases/${submitted.body.caseId}/assignment`, { engineerId: `e-${suffix}` })).status,
+  ).toBe(200);
   return submitted.body.caseId;
 }
 
@@ -42,7 +55,8 @@ async function expectEachActionOnce(url: string, caseIds: string[]): Promise<voi
   await new Promise((r) => setTimeout(r, 2000));
   for (const caseId of caseIds) {
     const types = ((await call(url, 'GET', `/v1/cases/${caseId}/history`)).body as HistoryEntry[]).map((e) => e.type);
-    for (const action of ACTIONS) expect({ caseId, action, count: types.filter((t) => t === action).length }).toEqual({ caseId, action, count: 1 });
+    for (const action of ACTIONS)
+      expect({ caseId, action, count: types.filter((t) => t === action).length }).toEqual({ caseId, action, count: 1 });
   }
 }
 
@@ -60,7 +74,15 @@ function postgresEnv(dir: string, schema: string, prefix: string): Record<string
 
 function policyFile(dir: string): string {
   const file = join(dir, 'policy.json');
-  writeFileSync(file, JSON.stringify({ ...secondsPolicy('crash'), severities: Object.fromEntries(['A', 'B', 'C'].map((s) => [s, { calendar: '24x7', initialResponse: 'PT8S', update: 'PT8S' }])) }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      ...secondsPolicy('crash'),
+      severities: Object.fromEntries(
+        ['A', 'B', 'C'].map((s) => [s, { calendar: '24x7', initialResponse: 'PT8S', update: 'PT8S' }]),
+      ),
+    }),
+  );
   return file;
 }
 
@@ -75,7 +97,13 @@ describe('SLA timers survive crashes', () => {
   });
 
   it('kill -9 while timers are pending, start again: every due action happens once', async () => {
-    const env = { DATA_DIR: dir, API_KEYS_FILE: writeTestApiKeys(dir), REDIS_PREFIX: prefix, SLA_POLICY_FILE: policyFile(dir), SLA_SWEEP_INTERVAL_MS: '1000' };
+    const env = {
+      DATA_DIR: dir,
+      API_KEYS_FILE: writeTestApiKeys(dir),
+      REDIS_PREFIX: prefix,
+      SLA_POLICY_FILE: policyFile(dir),
+      SLA_SWEEP_INTERVAL_MS: '1000',
+    };
     await seedEmbeddedStore(dir);
     const first = await spawnService(env);
     processes.push(first);
@@ -117,42 +145,54 @@ describe('two worker processes on one Redis and PostgreSQL', () => {
   }, 180_000);
 });
 
-describe.each(['postgres', 'embedded'] as const)('role all on %s: the background work runs in a worker thread beside the API', (store) => {
-  const dir = mkdtempSync(join(tmpdir(), 'casetrail-thread-'));
-  const id = randomUUID().replace(/-/g, '').slice(0, 10);
-  const prefix = `ct-test-thread-${id}`;
-  const schema = `ct_test_thread_${id}`;
-  const admin = new PgSqlClient(testDatabaseUrl(), { max: 1 });
-  let service: ServiceProcess | undefined;
-  beforeAll(() => (store === 'postgres' ? admin.exec(`create schema ${schema}`) : undefined));
-  afterAll(async () => {
-    await service?.stop().catch(() => undefined);
-    await deleteRedisKeys('redis://127.0.0.1:6379', prefix);
-    if (store === 'postgres') await admin.exec(`drop schema ${schema} cascade`);
-    await admin.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+describe.each(['postgres', 'embedded'] as const)(
+  'role all on %s: the background work runs in a worker thread beside the API',
+  (store) => {
+    const dir = mkdtempSync(join(tmpdir(), 'casetrail-thread-'));
+    const id = randomUUID().replace(/-/g, '').slice(0, 10);
+    const prefix = `ct-test-thread-${id}`;
+    const schema = `ct_test_thread_${id}`;
+    const admin = new PgSqlClient(testDatabaseUrl(), { max: 1 });
+    let service: ServiceProcess | undefined;
+    beforeAll(() => (store === 'postgres' ? admin.exec(`create schema ${schema}`) : undefined));
+    afterAll(async () => {
+      await service?.stop().catch(() => undefined);
+      await deleteRedisKeys('redis://127.0.0.1:6379', prefix);
+      if (store === 'postgres') await admin.exec(`drop schema ${schema} cascade`);
+      await admin.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
 
-  it('projections and timers run (each due action once), /health says all, SIGTERM stops both cleanly', async () => {
-    // On the embedded store the thread reaches the database through its own port to the PGlite thread.
-    const env =
-      store === 'postgres'
-        ? postgresEnv(dir, schema, prefix)
-        : { DATA_DIR: await seedEmbeddedStore(dir), API_KEYS_FILE: writeTestApiKeys(dir), REDIS_PREFIX: prefix, SLA_POLICY_FILE: policyFile(dir) };
-    service = await spawnService({ ...env, LOG_LEVEL: 'info' });
-    expect(await (await fetch(`${service.url}/health`)).json()).toMatchObject({ status: 'ok', role: 'all' });
-    expect(service.output()).toContain('background work in a worker thread');
-    const caseIds = [await caseWithEngineer(service.url, 't1'), await caseWithEngineer(service.url, 't2')];
-    // The case list is a projection: it is written by the thread.
-    const listed = await waitUntil(
-      async () => (await call(service!.url, 'GET', '/v1/cases?limit=10')).body.items as Array<{ caseId: string; engineerId: string }>,
-      (items) => items.length === 2 && items.every((c) => c.engineerId),
-    );
-    expect(listed.map((c) => c.caseId).sort()).toEqual([...caseIds].sort());
-    await expectEachActionOnce(service.url, caseIds);
+    it('projections and timers run (each due action once), /health says all, SIGTERM stops both cleanly', async () => {
+      // On the embedded store the thread reaches the database through its own port to the PGlite thread.
+      const env =
+        store === 'postgres'
+          ? postgresEnv(dir, schema, prefix)
+          : {
+              DATA_DIR: await seedEmbeddedStore(dir),
+              API_KEYS_FILE: writeTestApiKeys(dir),
+              REDIS_PREFIX: prefix,
+              SLA_POLICY_FILE: policyFile(dir),
+            };
+      service = await spawnService({ ...env, LOG_LEVEL: 'info' });
+      expect(await (await fetch(`${service.url}/health`)).json()).toMatchObject({ status: 'ok', role: 'all' });
+      expect(service.output()).toContain('background work in a worker thread');
+      const caseIds = [await caseWithEngineer(service.url, 't1'), await caseWithEngineer(service.url, 't2')];
+      // The case list is a projection: it is written by the thread.
+      const listed = await waitUntil(
+        async () =>
+          (await call(service!.url, 'GET', '/v1/cases?limit=10')).body.items as Array<{
+            caseId: string;
+            engineerId: string;
+          }>,
+        (items) => items.length === 2 && items.every((c) => c.engineerId),
+      );
+      expect(listed.map((c) => c.caseId).sort()).toEqual([...caseIds].sort());
+      await expectEachActionOnce(service.url, caseIds);
 
-    const exited = new Promise<number | null>((resolve) => service!.child.once('exit', (code) => resolve(code)));
-    service.child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-  }, 180_000);
-});
+      const exited = new Promise<number | null>((resolve) => service!.child.once('exit', (code) => resolve(code)));
+      service.child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }, 180_000);
+  },
+);

@@ -27,7 +27,9 @@ describe('start-up refuses a missing dependency with one line naming it', () => 
     const { code, stderr } = start({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/x' });
     expect(code).toBe(1);
     expect(stderr.split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(/^casetrail: PostgreSQL is unreachable at postgres:\/\/postgres@127\.0\.0\.1:1\/x.*pg_ctlcluster/);
+    expect(stderr).toMatch(
+      /^casetrail: PostgreSQL is unreachable at postgres:\/\/postgres@127\.0\.0\.1:1\/x.*pg_ctlcluster/,
+    );
   });
 
   it('invalid configuration names each variable', () => {
@@ -42,7 +44,9 @@ describe('start-up refuses a missing dependency with one line naming it', () => 
     writeFileSync(file, JSON.stringify([{ name: 'x', key: 'short', role: 'root' }]));
     const { code, stderr } = start({ API_KEYS_FILE: file });
     expect(code).toBe(1);
-    expect(stderr).toContain(`API keys file ${file} is invalid: [0].key must be a string of at least 16 characters; [0].role must be one of`);
+    expect(stderr).toContain(
+      `API keys file ${file} is invalid: [0].key must be a string of at least 16 characters; [0].role must be one of`,
+    );
   });
 });
 
@@ -52,22 +56,34 @@ describe('production mode (NODE_ENV=production) refuses generated dev keys', () 
     const { code, stderr } = start({ NODE_ENV: 'production', DATA_DIR: dataDir });
     expect(code).toBe(1);
     expect(stderr.split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(/^casetrail: invalid configuration: API_KEYS_FILE is required with NODE_ENV=production: generated dev keys are refused/);
+    expect(stderr).toMatch(
+      /^casetrail: invalid configuration: API_KEYS_FILE is required with NODE_ENV=production: generated dev keys are refused/,
+    );
     expect(existsSync(join(dataDir, 'api-keys.json'))).toBe(false);
   });
 
   it('with API_KEYS_FILE pointing at the dev keys file a development run generated: refused too', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'casetrail-prod-'));
     writeFileSync(join(dataDir, 'api-keys.json'), '[]');
-    const { code, stderr } = start({ NODE_ENV: 'production', DATA_DIR: dataDir, API_KEYS_FILE: join(dataDir, 'api-keys.json') });
+    const { code, stderr } = start({
+      NODE_ENV: 'production',
+      DATA_DIR: dataDir,
+      API_KEYS_FILE: join(dataDir, 'api-keys.json'),
+    });
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^casetrail: invalid configuration: API_KEYS_FILE is required with NODE_ENV=production and must not be the generated dev keys file/);
+    expect(stderr).toMatch(
+      /^casetrail: invalid configuration: API_KEYS_FILE is required with NODE_ENV=production and must not be the generated dev keys file/,
+    );
   });
 
   it('with an API_KEYS_FILE of its own: starts, and the keys work', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'casetrail-prod-'));
     const keysDir = mkdtempSync(join(tmpdir(), 'casetrail-prod-keys-'));
-    const service = await spawnService({ NODE_ENV: 'production', DATA_DIR: dataDir, API_KEYS_FILE: writeTestApiKeys(keysDir) });
+    const service = await spawnService({
+      NODE_ENV: 'production',
+      DATA_DIR: dataDir,
+      API_KEYS_FILE: writeTestApiKeys(keysDir),
+    });
     try {
       expect((await fetch(`${service.url}/health/ready`)).status).toBe(200);
       expect((await fetch(`${service.url}/v1/engineers`)).status).toBe(401);

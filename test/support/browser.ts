@@ -43,7 +43,8 @@ export function ensureConsoleBuilt(): void {
     }
   }
   try {
-    if (!consoleBuildIsFresh()) execFileSync('npm', ['run', '--silent', 'build:console'], { cwd: ROOT, stdio: 'pipe', timeout: 120_000 });
+    if (!consoleBuildIsFresh())
+      execFileSync('npm', ['run', '--silent', 'build:console'], { cwd: ROOT, stdio: 'pipe', timeout: 120_000 });
   } finally {
     rmSync(lock, { force: true });
   }
@@ -52,6 +53,11 @@ export function ensureConsoleBuilt(): void {
 function consoleBuildIsFresh(): boolean {
   const built = join(ROOT, 'dist', 'console', 'index.html');
   const newest = (dir: string): number =>
-    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
+    Math.max(
+      0,
+      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
+        e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs,
+      ),
+    );
   return existsSync(built) && statSync(built).mtimeMs >= newest(join(ROOT, 'apps', 'console'));
 }

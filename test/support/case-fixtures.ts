@@ -23,7 +23,13 @@ export function caseBody(overrides: Record<string, unknown> = {}): Record<string
     details: 'Since 09:00 nobody in the tenant can send or receive mail.',
     serviceUnavailable: true,
     usersAffected: 250,
-    contact: { name: 'Jo Contoso', email: 'jo@contoso.example', phone: '+33 1 23 45 67 89', timeZone: 'Europe/Paris', country: 'FR' },
+    contact: {
+      name: 'Jo Contoso',
+      email: 'jo@contoso.example',
+      phone: '+33 1 23 45 67 89',
+      timeZone: 'Europe/Paris',
+      country: 'FR',
+    },
     partnerAvailable24x7: true,
     attachments: [{ name: 'trace.log', contentType: 'text/plain', sizeBytes: 1024 }],
     ...overrides,
@@ -35,7 +41,13 @@ export interface HistoryEntry {
   position: string;
   type: string;
   data: Record<string, any>;
-  metadata: { actor: string; occurredAt: string; correlationId: string; causationId: string | null; [k: string]: unknown };
+  metadata: {
+    actor: string;
+    occurredAt: string;
+    correlationId: string;
+    causationId: string | null;
+    [k: string]: unknown;
+  };
 }
 
 /** POST /v1/cases; fails the test unless it is a 201. */
@@ -45,7 +57,8 @@ export async function submitCase(
   key: TestKey = 'support',
 ): Promise<{ caseId: string; body: any; response: TestResponse }> {
   const response = await service.request('POST', '/v1/cases', { key, body: caseBody(overrides) });
-  if (response.status !== 201) throw new Error(`submission failed: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 201)
+    throw new Error(`submission failed: ${response.status} ${JSON.stringify(response.body)}`);
   return { caseId: response.body.caseId, body: response.body, response };
 }
 
@@ -71,22 +84,35 @@ export async function command(
   body: unknown,
   options: { key?: TestKey; status?: number; headers?: Record<string, string> } = {},
 ): Promise<TestResponse> {
-  const response = await service.request('POST', `/v1/cases/${caseId}/${route}`, { key: options.key ?? 'support', body, headers: options.headers });
+  const response = await service.request('POST', `/v1/cases/${caseId}/${route}`, {
+    key: options.key ?? 'support',
+    body,
+    headers: options.headers,
+  });
   const expected = options.status ?? (['updates', 'escalations', 'severity-a-calls'].includes(route) ? 201 : 200);
   if (response.status !== expected) {
-    throw new Error(`POST ${route} answered ${response.status}, expected ${expected}: ${JSON.stringify(response.body)}`);
+    throw new Error(
+      `POST ${route} answered ${response.status}, expected ${expected}: ${JSON.stringify(response.body)}`,
+    );
   }
   return response;
 }
 
 /** The last revision and length of a history, to check later that nothing was written. */
-export async function snapshot(service: TestService, caseId: string): Promise<{ length: number; lastRevision: number; lastPosition: string }> {
+export async function snapshot(
+  service: TestService,
+  caseId: string,
+): Promise<{ length: number; lastRevision: number; lastPosition: string }> {
   const entries = await history(service, caseId);
   const last = entries[entries.length - 1];
   return { length: entries.length, lastRevision: last.revision, lastPosition: last.position };
 }
 
-export async function expectHistoryUnchanged(service: TestService, caseId: string, before: { length: number; lastRevision: number; lastPosition: string }): Promise<void> {
+export async function expectHistoryUnchanged(
+  service: TestService,
+  caseId: string,
+  before: { length: number; lastRevision: number; lastPosition: string },
+): Promise<void> {
   expect(await snapshot(service, caseId)).toEqual(before);
 }
 
@@ -107,7 +133,14 @@ export async function totalEvents(service: TestService): Promise<number> {
 export function expectProblem(response: TestResponse, status: number, fields?: string[]): void {
   expect({ status: response.status, body: response.body }).toEqual(expect.objectContaining({ status }));
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toEqual(expect.objectContaining({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) }));
+  expect(response.body).toEqual(
+    expect.objectContaining({
+      status,
+      type: expect.any(String),
+      title: expect.any(String),
+      detail: expect.any(String),
+    }),
+  );
   if (fields) {
     const named = [...new Set((response.body.errors ?? []).map((e: { field: string }) => e.field))].sort();
     expect(named).toEqual([...fields].sort());
@@ -116,18 +149,37 @@ export function expectProblem(response: TestResponse, status: number, fields?: s
 }
 
 /** Registers an engineer (admin key); a manager when `managerId` is absent. */
-export async function registerEngineer(service: TestService, engineerId: string, managerId?: string): Promise<TestResponse> {
+export async function registerEngineer(
+  service: TestService,
+  engineerId: string,
+  managerId?: string,
+): Promise<TestResponse> {
   const response = await service.request('POST', '/v1/engineers', {
     key: 'admin',
-    body: { engineerId, name: `Engineer ${engineerId}`, email: `${engineerId}@example.com`, timeZone: 'Europe/Paris', ...(managerId ? { managerId } : {}) },
+    body: {
+      engineerId,
+      name: `Engineer ${engineerId}`,
+      email: `${engineerId}@example.com`,
+      timeZone: 'Europe/Paris',
+      ...(managerId ? { managerId } : {}),
+    },
   });
-  if (response.status !== 201) throw new Error(`engineer registration failed: ${response.status} ${JSON.stringify(response.body)}`);
+  if (response.status !== 201)
+    throw new Error(`engineer registration failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response;
 }
 
-export async function setAvailability(service: TestService, engineerId: string, status: 'on-shift' | 'off-shift' | 'away'): Promise<TestResponse> {
-  const response = await service.request('POST', `/v1/engineers/${engineerId}/availability`, { key: 'support', body: { status } });
-  if (response.status !== 200) throw new Error(`availability failed: ${response.status} ${JSON.stringify(response.body)}`);
+export async function setAvailability(
+  service: TestService,
+  engineerId: string,
+  status: 'on-shift' | 'off-shift' | 'away',
+): Promise<TestResponse> {
+  const response = await service.request('POST', `/v1/engineers/${engineerId}/availability`, {
+    key: 'support',
+    body: { status },
+  });
+  if (response.status !== 200)
+    throw new Error(`availability failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response;
 }
 
@@ -139,7 +191,10 @@ export async function engineersAt(service: TestService, position: string): Promi
 }
 
 /** A manager and an engineer reporting to it, with unique ids. */
-export async function engineerWithManager(service: TestService, tag: string): Promise<{ engineerId: string; managerId: string }> {
+export async function engineerWithManager(
+  service: TestService,
+  tag: string,
+): Promise<{ engineerId: string; managerId: string }> {
   const suffix = `${tag}-${unique()}`;
   const managerId = `m-${suffix}`;
   const engineerId = `e-${suffix}`;
@@ -167,11 +222,19 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
  * A command's answer agrees with the history: `revision` and `position` (a string) are those of
  * the last event, and the ETag is `"<revision>"`. Returns the history.
  */
-export async function expectAnswerMatchesHistory(service: TestService, response: TestResponse, caseId: string): Promise<HistoryEntry[]> {
+export async function expectAnswerMatchesHistory(
+  service: TestService,
+  response: TestResponse,
+  caseId: string,
+): Promise<HistoryEntry[]> {
   const entries = await history(service, caseId);
   const last = entries[entries.length - 1];
   expect(typeof response.body.position).toBe('string');
-  expect({ revision: response.body.revision, position: response.body.position, etag: response.headers.get('etag') }).toEqual({
+  expect({
+    revision: response.body.revision,
+    position: response.body.position,
+    etag: response.headers.get('etag'),
+  }).toEqual({
     revision: last.revision,
     position: last.position,
     etag: `"${last.revision}"`,

@@ -19,7 +19,10 @@ export function secondsPolicy(version = 'test-seconds') {
 }
 
 /** Registers a manager and an engineer reporting to it; returns their ids. */
-export async function engineerWithManager(service: TestService, suffix: string): Promise<{ engineerId: string; managerId: string }> {
+export async function engineerWithManager(
+  service: TestService,
+  suffix: string,
+): Promise<{ engineerId: string; managerId: string }> {
   const managerId = `m-${suffix}`;
   const engineerId = `e-${suffix}`;
   for (const body of [
@@ -32,7 +35,11 @@ export async function engineerWithManager(service: TestService, suffix: string):
   return { engineerId, managerId };
 }
 
-export async function waitUntil<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+export async function waitUntil<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

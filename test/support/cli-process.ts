@@ -17,7 +17,12 @@ export interface CliRun {
  */
 export function runCli(args: string[], env: Record<string, string>, script = CLI_JS): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = track(spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = track(
+      spawn(process.execPath, [script, ...args], {
+        env: { PATH: process.env.PATH, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -16,7 +16,10 @@ import { caseBody, registerEngineer, submitCase, unique } from './case-fixtures'
  * projections reach the last accepted write (an accepted input they cannot project would stall
  * them). Throws (with fast-check's counterexample and seed) at the first failure.
  */
-export async function fuzzEveryRoute(service: TestService, options: { requests: number; minPerRoute?: number }): Promise<FuzzReport> {
+export async function fuzzEveryRoute(
+  service: TestService,
+  options: { requests: number; minPerRoute?: number },
+): Promise<FuzzReport> {
   const { operations, components } = await documentedOperations(service);
   const seeds = await makeSeeds(service);
   const store = service.service.app.get<symbol, EventStore>(EVENT_STORE, { strict: false });
@@ -32,19 +35,28 @@ export async function fuzzEveryRoute(service: TestService, options: { requests: 
         const outcome = await send(service, operation, request);
         sent++;
         statuses[outcome.status] = (statuses[outcome.status] ?? 0) + 1;
-        const what = () => `${describeRequest(operation, request)}\n-> ${outcome.status} ${outcome.contentType} ${JSON.stringify(outcome.body).slice(0, 1000)}`;
+        const what = () =>
+          `${describeRequest(operation, request)}\n-> ${outcome.status} ${outcome.contentType} ${JSON.stringify(outcome.body).slice(0, 1000)}`;
         if (outcome.status >= 500) throw new Error(`a ${outcome.status}: ${what()}`);
         if (outcome.status >= 400) {
           const problem = outcome.body as { status?: unknown; type?: unknown; title?: unknown } | null;
-          if (!outcome.contentType.startsWith('application/problem+json') || problem?.status !== outcome.status || typeof problem.type !== 'string' || typeof problem.title !== 'string') {
+          if (
+            !outcome.contentType.startsWith('application/problem+json') ||
+            problem?.status !== outcome.status ||
+            typeof problem.type !== 'string' ||
+            typeof problem.title !== 'string'
+          ) {
             throw new Error(`a ${outcome.status} that is not a problem+json of that status: ${what()}`);
           }
         }
         const next = await store.headCheckpoint!();
         if (next !== head && outcome.status >= 400) {
           // Only the SLA timers (actor `system`) write on their own; anything else is this request's.
-          const written = (await store.readAll({ after: head, maxCount: 100 })).events.filter((e) => e.metadata.actor !== 'system');
-          if (written.length) throw new Error(`a refused request appended ${written.map((e) => e.type).join(', ')}: ${what()}`);
+          const written = (await store.readAll({ after: head, maxCount: 100 })).events.filter(
+            (e) => e.metadata.actor !== 'system',
+          );
+          if (written.length)
+            throw new Error(`a refused request appended ${written.map((e) => e.type).join(', ')}: ${what()}`);
         }
         head = next;
         const position = (outcome.body as { position?: unknown } | null)?.position;
@@ -54,11 +66,15 @@ export async function fuzzEveryRoute(service: TestService, options: { requests: 
     );
   }
   const health = await service.request('GET', '/health', { key: null });
-  if (health.status !== 200) throw new Error(`GET /health answers ${health.status} after the fuzzing: ${JSON.stringify(health.body)}`);
+  if (health.status !== 200)
+    throw new Error(`GET /health answers ${health.status} after the fuzzing: ${JSON.stringify(health.body)}`);
   if (lastPosition === null) throw new Error('no fuzzed request was accepted: the fuzzer never reached a handler');
   for (const path of ['/v1/cases', '/v1/engineers', '/v1/alerts']) {
     const read = await service.request('GET', `${path}?consistentWith=${lastPosition}`);
-    if (read.status !== 200) throw new Error(`the projections did not reach the last accepted write: GET ${path} answers ${read.status} ${JSON.stringify(read.body)}`);
+    if (read.status !== 200)
+      throw new Error(
+        `the projections did not reach the last accepted write: GET ${path} answers ${read.status} ${JSON.stringify(read.body)}`,
+      );
   }
   return { sent, routes: operations.map((o) => `${o.method.toUpperCase()} ${o.path}`), statuses };
 }
@@ -72,7 +88,9 @@ export interface FuzzReport {
 /** A request that takes longer than this is a failure (no route may hang). */
 const REQUEST_TIMEOUT_MS = 20_000;
 
-async function documentedOperations(service: TestService): Promise<{ operations: Operation[]; components: Record<string, Schema> }> {
+async function documentedOperations(
+  service: TestService,
+): Promise<{ operations: Operation[]; components: Record<string, Schema> }> {
   const document: any = await (await fetch(`${service.url}/docs-json`)).json();
   const operations: Operation[] = [];
   for (const [path, item] of Object.entries<Record<string, any>>(document.paths)) {
@@ -100,8 +118,16 @@ async function makeSeeds(service: TestService): Promise<Seeds> {
   await submitCase(service);
   const list = await service.request('GET', '/v1/cases?limit=1');
   return {
-    params: { id: [caseId, '6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab'], engineerId: [engineerId, 'e-nobody'], name: ['no-such-projection'] },
-    query: { cursor: [String(list.body.nextCursor ?? '')], consistentWith: ['1', '0'], limit: ['1', '200', '201', '0', '-1', '1.5'] },
+    params: {
+      id: [caseId, '6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab'],
+      engineerId: [engineerId, 'e-nobody'],
+      name: ['no-such-projection'],
+    },
+    query: {
+      cursor: [String(list.body.nextCursor ?? '')],
+      consistentWith: ['1', '0'],
+      limit: ['1', '200', '201', '0', '-1', '1.5'],
+    },
     bodies: {
       'post /v1/cases': caseBody(),
       'post /v1/engineers': { name: 'Fuzz', email: 'fuzz@example.com', timeZone: 'Europe/Paris' },
@@ -190,13 +216,22 @@ const anyString = fc.oneof(
 const cursorLike = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }).map((value) => Buffer.from(JSON.stringify(value) ?? 'null').toString('base64url')),
   fc.tuple(anyString, anyString).map((pair) => Buffer.from(JSON.stringify(pair)).toString('base64url')),
-  fc.tuple(fc.date({ noInvalidDate: true }), anyString).map(([d, id]) => Buffer.from(JSON.stringify([d.toISOString(), id])).toString('base64url')),
+  fc
+    .tuple(fc.date({ noInvalidDate: true }), anyString)
+    .map(([d, id]) => Buffer.from(JSON.stringify([d.toISOString(), id])).toString('base64url')),
 );
 
 /** A JSON value of any kind, some of them huge or deep. */
 const anyJson: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: anyString },
-  { weight: 2, arbitrary: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(-0, 2 ** 53, 1e308, -1e308, 0.5)) },
+  {
+    weight: 2,
+    arbitrary: fc.oneof(
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.constantFrom(-0, 2 ** 53, 1e308, -1e308, 0.5),
+    ),
+  },
   { weight: 2, arbitrary: fc.constantFrom(null, true, false, [], {}) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   { weight: 1, arbitrary: fc.dictionary(anyString, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }) },
@@ -217,7 +252,9 @@ function toJsonText(value: unknown): string {
   return (JSON.stringify(value) ?? 'null').replace(/"@@nest:(\d+)@@"/g, (_, depth: string) => {
     const d = Number(depth);
     const open = Array.from({ length: d }, (_, i) => (i % 2 ? '[' : '{"a":')).join('');
-    const close = Array.from({ length: d }, (_, i) => (i % 2 ? ']' : '}')).reverse().join('');
+    const close = Array.from({ length: d }, (_, i) => (i % 2 ? ']' : '}'))
+      .reverse()
+      .join('');
     return `${open}"deep"${close}`;
   });
 }
@@ -247,18 +284,26 @@ function valueFor(schema: Schema | undefined, components: Record<string, Schema>
     default:
       break; // no type (or 'null'): only the hostile values below
   }
-  return typed.length ? fc.oneof({ weight: 3, arbitrary: fc.oneof(...typed) }, { weight: 1, arbitrary: anyJson }) : anyJson;
+  return typed.length
+    ? fc.oneof({ weight: 3, arbitrary: fc.oneof(...typed) }, { weight: 1, arbitrary: anyJson })
+    : anyJson;
 }
 
 function objectFor(schema: Schema, components: Record<string, Schema>): fc.Arbitrary<Record<string, unknown>> {
   const properties = Object.entries(schema.properties ?? {});
   if (properties.length === 0) return fc.dictionary(anyString, fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 });
-  return fc.record(Object.fromEntries(properties.map(([name, property]) => [name, valueFor(property, components)])), { requiredKeys: [] });
+  return fc.record(Object.fromEntries(properties.map(([name, property]) => [name, valueFor(property, components)])), {
+    requiredKeys: [],
+  });
 }
 
 /** OpenAPI 3.1: a nullable value is `type: [T, 'null']` or `anyOf: [S, {type: 'null'}]`; fuzz as T / S (null is in anyJson). */
 function resolve(schema: Schema | undefined, components: Record<string, Schema>): Schema | undefined {
-  if (schema?.anyOf) return resolve(schema.anyOf.find((s) => s.type !== 'null'), components);
+  if (schema?.anyOf)
+    return resolve(
+      schema.anyOf.find((s) => s.type !== 'null'),
+      components,
+    );
   if (schema?.$ref) return resolve(components[schema.$ref.split('/').pop()!], components);
   if (Array.isArray(schema?.type)) return { ...schema, type: schema.type.find((t) => t !== 'null') };
   return schema;
@@ -268,28 +313,57 @@ function resolve(schema: Schema | undefined, components: Record<string, Schema>)
  * A request body: mostly a known-good body with one field made hostile (so the request gets past
  * validation of the others and reaches deep), else one made from the schema, or no object at all.
  */
-function bodyFor(operation: Operation, components: Record<string, Schema>, valid: Record<string, unknown> | undefined): fc.Arbitrary<FuzzRequest['body']> {
+function bodyFor(
+  operation: Operation,
+  components: Record<string, Schema>,
+  valid: Record<string, unknown> | undefined,
+): fc.Arbitrary<FuzzRequest['body']> {
   const schema = resolve(operation.body ?? undefined, components);
   const fields = Object.keys(schema?.properties ?? valid ?? {});
   const options: Array<fc.WeightedArbitrary<FuzzRequest['body']>> = [
     { weight: 2, arbitrary: anyJson.map((value) => ({ kind: 'json' as const, value })) },
     {
       weight: 1,
-      arbitrary: fc.oneof(
-        fc.string({ unit: 'binary', maxLength: 200 }),
-        fc.constantFrom('{', '{"a":', '[1,2', '{"a":1}{"b":2}', '\ufeff', 'null', '"x"', '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"x":1}}}'),
-        fc.integer({ min: 33, max: 20_000 }).map((depth) => '['.repeat(depth) + ']'.repeat(depth)),
-      ).map((text) => ({ kind: 'raw' as const, text, contentType: 'application/json' })),
+      arbitrary: fc
+        .oneof(
+          fc.string({ unit: 'binary', maxLength: 200 }),
+          fc.constantFrom(
+            '{',
+            '{"a":',
+            '[1,2',
+            '{"a":1}{"b":2}',
+            '\ufeff',
+            'null',
+            '"x"',
+            '{"__proto__":{"polluted":true}}',
+            '{"constructor":{"prototype":{"x":1}}}',
+          ),
+          fc.integer({ min: 33, max: 20_000 }).map((depth) => '['.repeat(depth) + ']'.repeat(depth)),
+        )
+        .map((text) => ({ kind: 'raw' as const, text, contentType: 'application/json' })),
     },
     {
       weight: 1,
       arbitrary: fc
-        .tuple(fc.constantFrom('application/x-www-form-urlencoded', 'text/plain', 'application/xml', 'multipart/form-data; boundary=x', ''), fc.string({ unit: 'binary', maxLength: 100 }))
+        .tuple(
+          fc.constantFrom(
+            'application/x-www-form-urlencoded',
+            'text/plain',
+            'application/xml',
+            'multipart/form-data; boundary=x',
+            '',
+          ),
+          fc.string({ unit: 'binary', maxLength: 100 }),
+        )
         .map(([contentType, text]) => ({ kind: 'raw' as const, text, contentType })),
     },
     { weight: 1, arbitrary: fc.constant({ kind: 'none' as const }) },
   ];
-  if (schema) options.push({ weight: 3, arbitrary: objectFor(schema, components).map((value) => ({ kind: 'json' as const, value })) });
+  if (schema)
+    options.push({
+      weight: 3,
+      arbitrary: objectFor(schema, components).map((value) => ({ kind: 'json' as const, value })),
+    });
   if (valid) {
     options.push({ weight: 4, arbitrary: fc.constant({ kind: 'json' as const, value: valid }) });
     if (fields.length) {
@@ -297,7 +371,10 @@ function bodyFor(operation: Operation, components: Record<string, Schema>, valid
         weight: 8,
         arbitrary: fc
           .tuple(fc.constantFrom(...fields), anyJson, fc.option(fc.tuple(anyString, anyJson), { freq: 4 }))
-          .map(([field, value, extra]) => ({ kind: 'json' as const, value: { ...valid, [field]: value, ...(extra ? { [extra[0]]: extra[1] } : {}) } })),
+          .map(([field, value, extra]) => ({
+            kind: 'json' as const,
+            value: { ...valid, [field]: value, ...(extra ? { [extra[0]]: extra[1] } : {}) },
+          })),
       });
     }
     // One level down (e.g. contact.name), where the object has nested objects.
@@ -305,29 +382,51 @@ function bodyFor(operation: Operation, components: Record<string, Schema>, valid
     if (nested.length) {
       options.push({
         weight: 3,
-        arbitrary: fc
-          .tuple(fc.constantFrom(...nested), anyJson, fc.nat())
-          .map(([[field, inner], value, pick]) => {
-            const keys = Object.keys(inner as object);
-            return { kind: 'json' as const, value: { ...valid, [field]: { ...(inner as object), [keys[pick % keys.length]]: value } } };
-          }),
+        arbitrary: fc.tuple(fc.constantFrom(...nested), anyJson, fc.nat()).map(([[field, inner], value, pick]) => {
+          const keys = Object.keys(inner as object);
+          return {
+            kind: 'json' as const,
+            value: { ...valid, [field]: { ...(inner as object), [keys[pick % keys.length]]: value } },
+          };
+        }),
       });
     }
   }
   return fc.oneof(...options);
 }
 
-const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)), maxLength: 60 });
+const headerText = fc.string({
+  unit: fc
+    .integer({ min: 0x20, max: 0xff })
+    .filter((c) => c !== 0x7f)
+    .map((c) => String.fromCharCode(c)),
+  maxLength: 60,
+});
 
 const headersArb: fc.Arbitrary<Record<string, string>> = fc.record(
   {
-    'x-correlation-id': fc.oneof(fc.constant(`fuzz-${unique()}`), headerText, fc.integer({ min: 100, max: 16_000 }).map((n) => 'c'.repeat(n))),
+    'x-correlation-id': fc.oneof(
+      fc.constant(`fuzz-${unique()}`),
+      headerText,
+      fc.integer({ min: 100, max: 16_000 }).map((n) => 'c'.repeat(n)),
+    ),
     'x-request-id': fc.oneof(fc.constant('req-1'), headerText),
-    'idempotency-key': fc.oneof(fc.uuid().map((u) => `fuzz-${u}`), headerText, fc.integer({ min: 190, max: 3000 }).map((n) => 'k'.repeat(n))),
-    'if-match': fc.oneof(fc.constantFrom('"0"', '"-1"', '"3"', 'W/"1"', '*', '"99999999999999999999"', '""'), headerText),
+    'idempotency-key': fc.oneof(
+      fc.uuid().map((u) => `fuzz-${u}`),
+      headerText,
+      fc.integer({ min: 190, max: 3000 }).map((n) => 'k'.repeat(n)),
+    ),
+    'if-match': fc.oneof(
+      fc.constantFrom('"0"', '"-1"', '"3"', 'W/"1"', '*', '"99999999999999999999"', '""'),
+      headerText,
+    ),
     'last-event-id': fc.oneof(fc.constantFrom('0', '1', '99999999999999999999', '-1', '1e400'), headerText),
     accept: fc.constantFrom('*/*', 'text/event-stream', 'application/xml', 'application/json;q=0'),
-    'content-type': fc.constantFrom('application/json; charset=latin1', 'application/json;charset=utf-16', 'APPLICATION/JSON'),
+    'content-type': fc.constantFrom(
+      'application/json; charset=latin1',
+      'application/json;charset=utf-16',
+      'APPLICATION/JSON',
+    ),
     'x-forwarded-for': headerText,
     'accept-encoding': fc.constantFrom('gzip', 'br', 'identity;q=0', '*'),
     range: fc.constantFrom('bytes=0-1', 'bytes=-1'),
@@ -340,31 +439,70 @@ function requestFor(operation: Operation, components: Record<string, Schema>, se
     fc.oneof(
       { weight: 3, arbitrary: fc.constantFrom(...(seeds.params[name] ?? ['x'])) },
       { weight: 2, arbitrary: anyString },
-      { weight: 1, arbitrary: fc.constantFrom('%2e%2e', '..', '%', '%E0%A4%A', 'a/b', 'a?b', 'a#b', ' ', 'x'.repeat(10_000)) },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom('%2e%2e', '..', '%', '%E0%A4%A', 'a/b', 'a?b', 'a#b', ' ', 'x'.repeat(10_000)),
+      },
     );
   const queryValue = (schema: Schema | undefined, name: string) =>
     fc.oneof(
       { weight: 2, arbitrary: fc.constantFrom(...(seeds.query[name] ?? ['1'])) },
-      { weight: 3, arbitrary: valueFor(schema, components).map((v) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '')) },
+      {
+        weight: 3,
+        arbitrary: valueFor(schema, components).map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))),
+      },
       { weight: 1, arbitrary: cursorLike },
     );
-  const declared = operation.queryParams.map(({ name, schema }) => fc.option(queryValue(schema, name).map((v) => [name, v] as [string, string]), { freq: 2 }));
+  const declared = operation.queryParams.map(({ name, schema }) =>
+    fc.option(
+      queryValue(schema, name).map((v) => [name, v] as [string, string]),
+      { freq: 2 },
+    ),
+  );
   const query = fc
-    .tuple(fc.tuple(...declared), fc.array(fc.tuple(anyString, anyString), { maxLength: 2 }), fc.option(fc.constantFrom(...(operation.queryParams.map((q) => q.name).concat('x'))), { freq: 5 }))
+    .tuple(
+      fc.tuple(...declared),
+      fc.array(fc.tuple(anyString, anyString), { maxLength: 2 }),
+      fc.option(fc.constantFrom(...operation.queryParams.map((q) => q.name).concat('x')), { freq: 5 }),
+    )
     .map(([known, extra, repeated]) => {
       const pairs = [...known.filter((p): p is [string, string] => p !== null), ...extra];
       if (repeated) pairs.push([repeated, 'again']);
       return pairs;
     });
-  const params = fc.record(Object.fromEntries(operation.pathParams.map((name) => [name, pathValue(name)]))) as fc.Arbitrary<Record<string, string>>;
+  const params = fc.record(
+    Object.fromEntries(operation.pathParams.map((name) => [name, pathValue(name)])),
+  ) as fc.Arbitrary<Record<string, string>>;
   // A GET has no body (fetch cannot send one, and Fastify would not read it).
-  const body = operation.method === 'get' ? fc.constant({ kind: 'none' as const }) : bodyFor(operation, components, seeds.bodies[`${operation.method} ${operation.path}`]);
+  const body =
+    operation.method === 'get'
+      ? fc.constant({ kind: 'none' as const })
+      : bodyFor(operation, components, seeds.bodies[`${operation.method} ${operation.path}`]);
   const hostile = fc.record({
-    key: fc.constantFrom<FuzzRequest['key']>(...(Object.keys(TEST_KEYS) as TestKey[]), 'support', 'support', 'admin', 'unknown', 'malformed', null),
+    key: fc.constantFrom<FuzzRequest['key']>(
+      ...(Object.keys(TEST_KEYS) as TestKey[]),
+      'support',
+      'support',
+      'admin',
+      'unknown',
+      'malformed',
+      null,
+    ),
     params,
     query,
     body,
-    encoding: fc.constantFrom<FuzzRequest['encoding']>('none', 'none', 'none', 'none', 'none', 'gzip', 'deflate', 'br', 'gzip-claimed', 'bogus'),
+    encoding: fc.constantFrom<FuzzRequest['encoding']>(
+      'none',
+      'none',
+      'none',
+      'none',
+      'none',
+      'gzip',
+      'deflate',
+      'br',
+      'gzip-claimed',
+      'bogus',
+    ),
     headers: fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, { weight: 2, arbitrary: headersArb }),
   });
   // Near-valid: a key that may act, the seeds' path parameters, the known-good body (or one field
@@ -372,11 +510,22 @@ function requestFor(operation: Operation, components: Record<string, Schema>, se
   const valid = seeds.bodies[`${operation.method} ${operation.path}`];
   const nearValid = fc.record({
     key: fc.constantFrom<FuzzRequest['key']>('support', 'manager', 'admin', 'partner'),
-    params: fc.record(Object.fromEntries(operation.pathParams.map((name) => [name, fc.constantFrom(...(seeds.params[name] ?? ['x']))]))),
+    params: fc.record(
+      Object.fromEntries(operation.pathParams.map((name) => [name, fc.constantFrom(...(seeds.params[name] ?? ['x']))])),
+    ),
     query: fc.constant<Array<[string, string]>>([]),
-    body: operation.method === 'get' ? fc.constant({ kind: 'none' as const }) : valid ? fc.oneof(fc.constant({ kind: 'json' as const, value: valid }), body) : body,
+    body:
+      operation.method === 'get'
+        ? fc.constant({ kind: 'none' as const })
+        : valid
+          ? fc.oneof(fc.constant({ kind: 'json' as const, value: valid }), body)
+          : body,
     encoding: fc.constantFrom<FuzzRequest['encoding']>('none', 'none', 'gzip'),
-    headers: fc.oneof(fc.constant({}), fc.uuid().map((u) => ({ 'idempotency-key': `fuzz-${u}` })), fc.constantFrom({ 'if-match': '"0"' }, { 'if-match': '"-1"' })),
+    headers: fc.oneof(
+      fc.constant({}),
+      fc.uuid().map((u) => ({ 'idempotency-key': `fuzz-${u}` })),
+      fc.constantFrom({ 'if-match': '"0"' }, { 'if-match': '"-1"' }),
+    ),
   });
   return fc.oneof({ weight: 3, arbitrary: hostile }, { weight: 1, arbitrary: nearValid });
 }
@@ -423,7 +572,8 @@ async function send(service: TestService, operation: Operation, request: FuzzReq
   }
   if (payload && request.encoding !== 'none') {
     const compress = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync }[request.encoding as 'gzip'];
-    headers['content-encoding'] = request.encoding === 'gzip-claimed' ? 'gzip' : request.encoding === 'bogus' ? 'x-zip' : request.encoding;
+    headers['content-encoding'] =
+      request.encoding === 'gzip-claimed' ? 'gzip' : request.encoding === 'bogus' ? 'x-zip' : request.encoding;
     if (compress) payload = compress(payload);
   }
   Object.assign(headers, request.headers);
@@ -458,4 +608,3 @@ async function send(service: TestService, operation: Operation, request: FuzzReq
 function describeRequest(operation: Operation, request: FuzzRequest): string {
   return JSON.stringify({ route: `${operation.method.toUpperCase()} ${operation.path}`, ...request }).slice(0, 3000);
 }
-

@@ -16,7 +16,11 @@ export interface ServiceProcess {
 }
 
 /** Starts the built service as a real process and waits until GET /health answers 200. */
-export async function spawnService(env: Record<string, string>, args: string[] = [], timeoutMs = 90_000): Promise<ServiceProcess> {
+export async function spawnService(
+  env: Record<string, string>,
+  args: string[] = [],
+  timeoutMs = 90_000,
+): Promise<ServiceProcess> {
   const port = env.PORT ?? String(20000 + Math.floor(Math.random() * 20000));
   const child = track(
     spawn(process.execPath, [MAIN_JS, ...args], {

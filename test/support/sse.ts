@@ -16,7 +16,12 @@ export function takeSseEvents(buffer: string): { events: SseEvent[]; rest: strin
   while ((split = buffer.indexOf('\n\n')) >= 0) {
     const block = buffer.slice(0, split);
     buffer = buffer.slice(split + 2);
-    const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim();
+    const field = (name: string) =>
+      block
+        .split('\n')
+        .find((l) => l.startsWith(`${name}:`))
+        ?.slice(name.length + 1)
+        .trim();
     if (field('data')) events.push({ id: field('id')!, event: field('event')!, data: JSON.parse(field('data')!) });
   }
   return { events, rest: buffer };

@@ -11,7 +11,10 @@ export function testDatabaseUrl(): string {
  * A PostgreSQL event store in a schema of its own (`<prefix>_<random>`), so parallel jest workers
  * never share tables; cleanup closes it and drops the schema.
  */
-export async function createSchemaEventStore(prefix: string, poolSize: number): Promise<{ store: SqlEventStore; cleanup(): Promise<void> }> {
+export async function createSchemaEventStore(
+  prefix: string,
+  poolSize: number,
+): Promise<{ store: SqlEventStore; cleanup(): Promise<void> }> {
   const schema = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const admin = new PgSqlClient(testDatabaseUrl(), { max: 1 });
   await admin.exec(`create schema ${schema}`);

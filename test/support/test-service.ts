@@ -101,7 +101,10 @@ export async function startTestService(
   Object.assign(env, options.env);
   // The embedded store on this file's own empty DATA_DIR: start from the prepared empty cluster.
   if ((env.EVENT_STORE ?? 'embedded') === 'embedded' && env.DATA_DIR === dataDir) await seedEmbeddedStore(dataDir);
-  const service = await startService(loadConfig(env, []), { logger: options.logger ?? new JsonLogger('error'), clock: options.clock });
+  const service = await startService(loadConfig(env, []), {
+    logger: options.logger ?? new JsonLogger('error'),
+    clock: options.clock,
+  });
   return {
     url: service.url,
     service,

@@ -9,7 +9,8 @@ export interface BackgroundThreadData {
 }
 
 /** The background thread's messages to the HTTP thread (besides the metrics protocol, background-metrics.ts). */
-export type BackgroundThreadMessage = { ready: true } | { failed: { name: string; message: string } } | { stopped: true };
+export type BackgroundThreadMessage =
+  { ready: true } | { failed: { name: string; message: string } } | { stopped: true };
 
 /** The HTTP thread's request that the background thread stop. */
 export const STOP_BACKGROUND_THREAD = 'stop';

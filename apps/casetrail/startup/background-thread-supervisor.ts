@@ -4,7 +4,12 @@ import { backgroundThreadStatus } from '../../../libs/platform/health/background
 import type { JsonLogger } from '../../../libs/platform/logging/json-logger';
 import { setBackgroundThread } from '../../../libs/platform/metrics/background-metrics';
 import { compiledEntry } from '../../../libs/platform/threads/compiled-entry';
-import { BACKGROUND_THREAD_MODULE, BackgroundThreadData, BackgroundThreadMessage, STOP_BACKGROUND_THREAD } from './background-thread-protocol';
+import {
+  BACKGROUND_THREAD_MODULE,
+  BackgroundThreadData,
+  BackgroundThreadMessage,
+  STOP_BACKGROUND_THREAD,
+} from './background-thread-protocol';
 
 /** Restart back-off of the background thread: 1 s doubling to 30 s; reset once it ran a minute. */
 const RESTART_MIN_MS = 1000;
@@ -44,9 +49,12 @@ export async function startBackgroundThread(
     await new Promise<void>((resolve, reject) => {
       thread.on('message', (message: BackgroundThreadMessage) => {
         if ('ready' in message) resolve();
-        if ('failed' in message) reject(Object.assign(new Error(message.failed.message), { name: message.failed.name }));
+        if ('failed' in message)
+          reject(Object.assign(new Error(message.failed.message), { name: message.failed.name }));
       });
-      thread.once('exit', (code) => reject(lastError ?? new Error(`the background thread exited during start-up (code ${code})`)));
+      thread.once('exit', (code) =>
+        reject(lastError ?? new Error(`the background thread exited during start-up (code ${code})`)),
+      );
     }).catch(async (error) => {
       await thread.terminate();
       throw error;
@@ -58,7 +66,12 @@ export async function startBackgroundThread(
       setBackgroundThread(null);
       if (Date.now() - startedAt >= STABLE_AFTER_MS) delay = RESTART_MIN_MS;
       const why = lastError?.message ?? `exit code ${code}`;
-      logger.event('error', 'the background thread stopped; restarting it', { code, error: why, restartInMs: delay }, 'Startup');
+      logger.event(
+        'error',
+        'the background thread stopped; restarting it',
+        { code, error: why, restartInMs: delay },
+        'Startup',
+      );
       backgroundThreadStatus.set({ status: 'restarting', restarts, since: new Date().toISOString(), lastError: why });
       scheduleRestart();
     });
@@ -80,8 +93,18 @@ export async function startBackgroundThread(
         },
         (error: Error) => {
           delay = Math.min(delay * 2, RESTART_MAX_MS);
-          logger.event('error', 'the background thread could not start again; retrying', { error: error.message, restartInMs: delay }, 'Startup');
-          backgroundThreadStatus.set({ status: 'restarting', restarts, since: new Date().toISOString(), lastError: error.message });
+          logger.event(
+            'error',
+            'the background thread could not start again; retrying',
+            { error: error.message, restartInMs: delay },
+            'Startup',
+          );
+          backgroundThreadStatus.set({
+            status: 'restarting',
+            restarts,
+            since: new Date().toISOString(),
+            lastError: error.message,
+          });
           scheduleRestart();
         },
       );

@@ -1,7 +1,11 @@
 import { join } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import { EventStore } from '../../../libs/event-store/event-store';
-import { attachEmbeddedEventStore, createEmbeddedEventStore, redactUrl } from '../../../libs/event-store/sql/create-sql-event-store';
+import {
+  attachEmbeddedEventStore,
+  createEmbeddedEventStore,
+  redactUrl,
+} from '../../../libs/event-store/sql/create-sql-event-store';
 import { PgSqlClient } from '../../../libs/event-store/sql/pg-sql-client';
 import { PgliteRecovery, PgliteSqlClient } from '../../../libs/event-store/sql/pglite-sql-client';
 import { SqlClient } from '../../../libs/event-store/sql/sql-client';
@@ -50,22 +54,34 @@ const HOW_TO_START = {
 /** What a second process on the embedded store's DATA_DIR is told to do. */
 const LOCKED_DATA_DIR = {
   service: 'stop it, or give this one another DATA_DIR',
-  command: 'stop the service first (the embedded store opens in one process at a time; on PostgreSQL the command runs beside the service)',
+  command:
+    'stop the service first (the embedded store opens in one process at a time; on PostgreSQL the command runs beside the service)',
 };
 
 /**
  * Opens the event store, the read-model database and Redis. A dependency that is missing or
  * unreachable throws a DependencyError whose message is one line naming it and how to start it.
  */
-export async function connectDependencies(config: AppConfig, logger: JsonLogger, options: { embeddedPort?: MessagePort } = {}): Promise<Dependencies> {
+export async function connectDependencies(
+  config: AppConfig,
+  logger: JsonLogger,
+  options: { embeddedPort?: MessagePort } = {},
+): Promise<Dependencies> {
   const redis = new RedisConnection(config.redisUrl, config.redisPrefix);
   try {
     await redis.ping().catch((error: Error) => {
-      throw new DependencyError(`Redis is unreachable at ${redactUrl(config.redisUrl)} (${reason(error)}): ${HOW_TO_START.redis}`);
+      throw new DependencyError(
+        `Redis is unreachable at ${redactUrl(config.redisUrl)} (${reason(error)}): ${HOW_TO_START.redis}`,
+      );
     });
     const policy = await redis.maxmemoryPolicy();
     if (policy && policy !== 'noeviction') {
-      logger.event('error', `REDIS MISCONFIGURED: maxmemory-policy is "${policy}"; BullMQ timers can be evicted and SLA actions lost. Set maxmemory-policy noeviction.`, { maxmemoryPolicy: policy }, 'Startup');
+      logger.event(
+        'error',
+        `REDIS MISCONFIGURED: maxmemory-policy is "${policy}"; BullMQ timers can be evicted and SLA actions lost. Set maxmemory-policy noeviction.`,
+        { maxmemoryPolicy: policy },
+        'Startup',
+      );
     }
   } catch (error) {
     await redis.close().catch(() => undefined);
@@ -107,24 +123,48 @@ export async function openStores(config: AppConfig, logger: JsonLogger, options:
     if (config.eventStore === 'embedded') {
       closers.push(lockDataDir(config.dataDir, command ? LOCKED_DATA_DIR.command : LOCKED_DATA_DIR.service));
       // A command's store ends with the command: its failures are the command's.
-      const recovery: PgliteRecovery = command ? {} : {
-        onRestart: (cause) =>
-          logger.event('error', "the embedded store's thread stopped and was started again on the same files", { cause: cause.message }, 'EmbeddedStore'),
-        // The files cannot be opened again: only a new process (its supervisor) can do better.
-        onUnrecoverable: (error) => {
-          logger.event('error', "the embedded store's thread stopped and cannot be started again; exiting", { error: error.message, dataDir: config.dataDir }, 'EmbeddedStore');
-          process.exit(1);
+      const recovery: PgliteRecovery = command
+        ? {}
+        : {
+            onRestart: (cause) =>
+              logger.event(
+                'error',
+                "the embedded store's thread stopped and was started again on the same files",
+                { cause: cause.message },
+                'EmbeddedStore',
+              ),
+            // The files cannot be opened again: only a new process (its supervisor) can do better.
+            onUnrecoverable: (error) => {
+              logger.event(
+                'error',
+                "the embedded store's thread stopped and cannot be started again; exiting",
+                { error: error.message, dataDir: config.dataDir },
+                'EmbeddedStore',
+              );
+              process.exit(1);
+            },
+          };
+      const store = await createEmbeddedEventStore(join(config.dataDir, 'pglite'), recovery, { notifications }).catch(
+        (error: Error) => {
+          throw new DependencyError(
+            `The embedded store in ${config.dataDir} cannot be opened (${reason(error)}): check that the folder is writable`,
+          );
         },
-      };
-      const store = await createEmbeddedEventStore(join(config.dataDir, 'pglite'), recovery, { notifications }).catch((error: Error) => {
-        throw new DependencyError(`The embedded store in ${config.dataDir} cannot be opened (${reason(error)}): check that the folder is writable`);
-      });
+      );
       closers.push(() => store.close());
-      return { eventStore: store, readModels: store.sql, connectThread: () => (store.sql as PgliteSqlClient).connect(), close };
+      return {
+        eventStore: store,
+        readModels: store.sql,
+        connectThread: () => (store.sql as PgliteSqlClient).connect(),
+        close,
+      };
     }
 
     const databaseUrl = config.databaseUrl as string;
-    const unreachable = (error: Error) => new DependencyError(`PostgreSQL is unreachable at ${redactUrl(databaseUrl)} (${reason(error)}): ${HOW_TO_START.postgres}`);
+    const unreachable = (error: Error) =>
+      new DependencyError(
+        `PostgreSQL is unreachable at ${redactUrl(databaseUrl)} (${reason(error)}): ${HOW_TO_START.postgres}`,
+      );
     // A command's pools are small: it runs beside the service's.
     const poolSize = command ? 4 : undefined;
     let readModels: SqlClient | null = null;
@@ -143,9 +183,13 @@ export async function openStores(config: AppConfig, logger: JsonLogger, options:
       const store = new SqlEventStore('postgres', sql, `PostgreSQL at ${redactUrl(databaseUrl)}`);
       // A command beside the live service only creates the event tables when there are none.
       const present = command
-        ? (await sql.query<{ present: boolean }>(`select to_regclass('ct_events') is not null as present`).catch((error: Error) => {
-            throw unreachable(error);
-          }))[0].present
+        ? (
+            await sql
+              .query<{ present: boolean }>(`select to_regclass('ct_events') is not null as present`)
+              .catch((error: Error) => {
+                throw unreachable(error);
+              })
+          )[0].present
         : false;
       if (!present) await store.migrate();
       eventStore = store;
@@ -162,13 +206,16 @@ export async function openStores(config: AppConfig, logger: JsonLogger, options:
 
 async function openEventStoreDb(connectionString: string): Promise<EventStore> {
   // Loaded lazily: the gRPC client is only needed by deployments that choose EventStoreDB.
-  const { createEventStoreDbEventStore } = await import('../../../libs/event-store/eventstoredb/eventstoredb-event-store');
+  const { createEventStoreDbEventStore } =
+    await import('../../../libs/event-store/eventstoredb/eventstoredb-event-store');
   const store = await createEventStoreDbEventStore(connectionString);
   try {
     await store.ping();
   } catch (error) {
     await store.close().catch(() => undefined);
-    throw new DependencyError(`EventStoreDB is unreachable at ${connectionString} (${reason(error as Error)}): ${HOW_TO_START.eventstoredb}`);
+    throw new DependencyError(
+      `EventStoreDB is unreachable at ${connectionString} (${reason(error as Error)}): ${HOW_TO_START.eventstoredb}`,
+    );
   }
   return store;
 }

@@ -13,9 +13,7 @@ export function lockDataDir(dataDir: string, advice = 'stop it, or give this one
   try {
     const pid = Number(readFileSync(file, 'utf8'));
     if (pid && pid !== process.pid && isAlive(pid)) {
-      throw new DependencyError(
-        `The embedded store in ${dataDir} is in use by process ${pid}: ${advice}`,
-      );
+      throw new DependencyError(`The embedded store in ${dataDir} is in use by process ${pid}: ${advice}`);
     }
   } catch (error) {
     if (error instanceof DependencyError) throw error;

@@ -18,7 +18,9 @@ function App() {
   useEffect(() => {
     const key = storedKey();
     if (!key) return;
-    signIn(key).then(setSession, () => forgetKey()).finally(() => setRestoring(false));
+    signIn(key)
+      .then(setSession, () => forgetKey())
+      .finally(() => setRestoring(false));
   }, []);
 
   useEffect(() => {
@@ -37,7 +39,9 @@ function App() {
   };
   return (
     <>
-      <a class="skip" href="#main">Skip to content</a>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
       <header class="top">
         <strong class="brand">Casetrail</strong>
         <nav aria-label="Views">

@@ -17,7 +17,8 @@ export class AlertDto {
   @ApiProperty(nullableText) engineerId!: string | null;
   @ApiProperty(nullableText) managerId!: string | null;
   @ApiProperty(nullableText) reason!: string | null;
-  @ApiProperty({ type: Boolean, nullable: true, description: 'true: raised by a timer, not by a person' }) automatic!: boolean | null;
+  @ApiProperty({ type: Boolean, nullable: true, description: 'true: raised by a timer, not by a person' }) automatic!:
+    boolean | null;
   @ApiProperty({ type: String, format: 'date-time' }) occurredAt!: string;
   @ApiProperty({ type: String }) position!: string;
 }

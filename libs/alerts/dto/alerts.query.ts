@@ -11,7 +11,9 @@ export class AlertsQuery {
   since?: string;
   @ApiPropertyOptional({ enum: ['warning', 'breach', 'escalation', 'paused', 'resumed'] })
   @IsOptional()
-  @IsIn(['warning', 'breach', 'escalation', 'paused', 'resumed'], { message: 'kind must be one of warning, breach, escalation, paused, resumed' })
+  @IsIn(['warning', 'breach', 'escalation', 'paused', 'resumed'], {
+    message: 'kind must be one of warning, breach, escalation, paused, resumed',
+  })
   kind?: 'warning' | 'breach' | 'escalation' | 'paused' | 'resumed';
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
@@ -29,6 +31,8 @@ export class AlertsQuery {
 export class AlertStreamQuery {
   @ApiPropertyOptional({ enum: ['warning', 'breach', 'escalation', 'paused', 'resumed'] })
   @IsOptional()
-  @IsIn(['warning', 'breach', 'escalation', 'paused', 'resumed'], { message: 'kind must be one of warning, breach, escalation, paused, resumed' })
+  @IsIn(['warning', 'breach', 'escalation', 'paused', 'resumed'], {
+    message: 'kind must be one of warning, breach, escalation, paused, resumed',
+  })
   kind?: 'warning' | 'breach' | 'escalation' | 'paused' | 'resumed';
 }

@@ -7,7 +7,9 @@ import { SEVERITIES, UPDATE_CHANNELS } from '../../domain/case/case.types';
 import type { Severity, UpdateChannel } from '../../domain/case/case.types';
 
 export class AssignSeverityDto {
-  @ApiProperty({ enum: SEVERITIES }) @IsIn(SEVERITIES, { message: 'severity must be one of A, B, C' }) severity!: Severity;
+  @ApiProperty({ enum: SEVERITIES })
+  @IsIn(SEVERITIES, { message: 'severity must be one of A, B, C' })
+  severity!: Severity;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(1000) reason!: string;
 }
 
@@ -16,7 +18,10 @@ export class PartnerAvailabilityDto {
 }
 
 export class AssignEngineerDto {
-  @ApiProperty() @IsString() @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, { message: 'engineerId must be an engineer id' }) engineerId!: string;
+  @ApiProperty()
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, { message: 'engineerId must be an engineer id' })
+  engineerId!: string;
 }
 
 export class LogUpdateDto {

@@ -9,13 +9,31 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
 /** GET /v1/cases filters (api.md), cursor pagination and read-your-writes. */
 export class CaseListQuery {
-  @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES, { message: `status must be one of ${STATUSES.join(', ')}` }) status?: string;
-  @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES, { message: 'severity must be one of A, B, C' }) severity?: string;
-  @ApiPropertyOptional() @IsOptional() @Matches(ID, { message: 'engineerId must be an engineer id' }) engineerId?: string;
+  @ApiPropertyOptional({ enum: STATUSES })
+  @IsOptional()
+  @IsIn(STATUSES, { message: `status must be one of ${STATUSES.join(', ')}` })
+  status?: string;
+  @ApiPropertyOptional({ enum: SEVERITIES })
+  @IsOptional()
+  @IsIn(SEVERITIES, { message: 'severity must be one of A, B, C' })
+  severity?: string;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(ID, { message: 'engineerId must be an engineer id' })
+  engineerId?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(ID, { message: 'partnerId must be a partner id' }) partnerId?: string;
-  @ApiPropertyOptional({ enum: PRODUCTS }) @IsOptional() @IsIn(PRODUCTS, { message: `product must be one of ${PRODUCTS.join(', ')}` }) product?: string;
-  @ApiPropertyOptional({ enum: ['at-risk', 'breached'] }) @IsOptional() @IsIn(['at-risk', 'breached'], { message: 'sla must be at-risk or breached' }) sla?: 'at-risk' | 'breached';
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'false: the triage queue (cases whose severity staff have not decided yet)' })
+  @ApiPropertyOptional({ enum: PRODUCTS })
+  @IsOptional()
+  @IsIn(PRODUCTS, { message: `product must be one of ${PRODUCTS.join(', ')}` })
+  product?: string;
+  @ApiPropertyOptional({ enum: ['at-risk', 'breached'] })
+  @IsOptional()
+  @IsIn(['at-risk', 'breached'], { message: 'sla must be at-risk or breached' })
+  sla?: 'at-risk' | 'breached';
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'false: the triage queue (cases whose severity staff have not decided yet)',
+  })
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'triaged must be true or false' })
   triaged?: 'true' | 'false';

@@ -12,15 +12,29 @@ const INSTANT = { type: String, format: 'date-time', example: '2026-11-23T10:00:
 const text = (nullable = false) => ApiProperty({ type: String, nullable });
 const instant = (nullable = false) => ApiProperty({ ...INSTANT, nullable });
 const severity = (nullable = false) => ApiProperty({ enum: SEVERITIES, enumName: 'Severity', nullable });
-const revision = () => ApiProperty({ type: Number, example: 3, description: 'The revision of the case after the command (also the ETag; send it as If-Match)' });
+const revision = () =>
+  ApiProperty({
+    type: Number,
+    example: 3,
+    description: 'The revision of the case after the command (also the ETag; send it as If-Match)',
+  });
 const position = () =>
-  ApiProperty({ type: String, nullable: true, example: '1042', description: 'The global position of the last event written: `consistentWith` for list reads' });
+  ApiProperty({
+    type: String,
+    nullable: true,
+    example: '1042',
+    description: 'The global position of the last event written: `consistentWith` for list reads',
+  });
 
 /** An SLA clock as the case shows it, evaluated at the instant of the read. */
 export class ClockViewDto {
   @text() clockId!: string;
   @ApiProperty({ enum: CLOCKS }) clock!: string;
-  @ApiProperty({ enum: CLOCK_STATES, description: 'What was true at the instant read (a running clock past dueAt reads breached)' }) state!: string;
+  @ApiProperty({
+    enum: CLOCK_STATES,
+    description: 'What was true at the instant read (a running clock past dueAt reads breached)',
+  })
+  state!: string;
   @ApiProperty({ enum: CLOCK_STATES, description: 'What the system had recorded by then' }) recordedState!: string;
   @text() severity!: string;
   @instant() startedAt!: string;
@@ -37,7 +51,12 @@ export class ClockViewDto {
   @ApiPropertyOptional(INSTANT) pausedAt?: string;
   @ApiPropertyOptional({ type: String }) pauseReason?: string;
   @ApiPropertyOptional(INSTANT) autoResumeAt?: string;
-  @ApiPropertyOptional({ type: String, example: 'PT2H', description: 'Total time it stood still, in its own calendar (ISO-8601 duration)' }) pausedFor?: string;
+  @ApiPropertyOptional({
+    type: String,
+    example: 'PT2H',
+    description: 'Total time it stood still, in its own calendar (ISO-8601 duration)',
+  })
+  pausedFor?: string;
 }
 
 export class CaseSlaDto {
@@ -122,7 +141,11 @@ export class CaseHistoryEntryDto {
   @text() eventId!: string;
   @ApiProperty({ type: String, example: 'CaseSubmitted' }) type!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) data!: Record<string, unknown>;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'occurredAt, principal, correlation and causation ids' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'occurredAt, principal, correlation and causation ids',
+  })
   metadata!: Record<string, unknown>;
 }
 
@@ -151,7 +174,8 @@ export class CaseSummaryDto {
 
 export class CaseListPageDto {
   @ApiProperty({ type: [CaseSummaryDto] }) items!: CaseSummaryDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last' }) nextCursor!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last' })
+  nextCursor!: string | null;
 }
 
 /** What every command on a case answers with: the case, and the stream's revision and position after it. */
@@ -194,7 +218,8 @@ export class AssignmentResultDto extends CaseCommandResultDto {
 }
 
 export class UpdateResultDto extends CaseCommandResultDto {
-  @ApiProperty({ type: Boolean, description: 'This update was the initial response (it met that clock)' }) initialResponse!: boolean;
+  @ApiProperty({ type: Boolean, description: 'This update was the initial response (it met that clock)' })
+  initialResponse!: boolean;
 }
 
 export class EscalationResultDto extends CaseCommandResultDto {
@@ -221,5 +246,10 @@ export class NextUpdateClockDto {
 export class PauseResultDto extends CaseCommandResultDto {
   @ApiProperty({ enum: STATUSES }) status!: string;
   @ApiProperty({ type: NextUpdateClockDto, nullable: true }) nextUpdate!: NextUpdateClockDto | null;
-  @ApiPropertyOptional({ type: String, example: 'PT2H', description: 'How long the clock stood still (when it resumed)' }) pausedFor?: string;
+  @ApiPropertyOptional({
+    type: String,
+    example: 'PT2H',
+    description: 'How long the clock stood still (when it resumed)',
+  })
+  pausedFor?: string;
 }

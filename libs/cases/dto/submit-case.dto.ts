@@ -32,8 +32,15 @@ const ID_MESSAGE = '$property must be 1-100 letters, digits, ".", "_", ":" or "-
 export class ContactDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
   @ApiProperty() @IsEmail({}, { message: 'contact.email must be an e-mail address' }) @MaxLength(320) email!: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(/^\+?[0-9 ().-]{3,40}$/, { message: 'contact.phone must be a phone number' }) phone?: string;
-  @ApiProperty({ example: 'Europe/Paris', description: "The contact's IANA zone; checked against country where the tz database can tell" })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Matches(/^\+?[0-9 ().-]{3,40}$/, { message: 'contact.phone must be a phone number' })
+  phone?: string;
+  @ApiProperty({
+    example: 'Europe/Paris',
+    description: "The contact's IANA zone; checked against country where the tz database can tell",
+  })
   @IsIanaTimeZone()
   @IsTimeZoneOfCountry()
   timeZone!: string;
@@ -42,7 +49,11 @@ export class ContactDto {
   @IsISO31661Alpha2({ message: 'contact.country must be an ISO 3166-1 alpha-2 country code such as FR' })
   @IsHolidayCountry()
   country?: string;
-  @ApiPropertyOptional({ example: 'NSW', description: "A region of country (state, province, Land) whose public holidays close the contact's business calendar too" })
+  @ApiPropertyOptional({
+    example: 'NSW',
+    description:
+      "A region of country (state, province, Land) whose public holidays close the contact's business calendar too",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(10)
@@ -58,7 +69,10 @@ export class AzureDto {
 
 export class AttachmentDto {
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(255) name!: string;
-  @ApiProperty() @IsString() @Matches(/^[\w.+-]+\/[\w.+-]+$/, { message: '$property must be a MIME type such as text/plain' }) contentType!: string;
+  @ApiProperty()
+  @IsString()
+  @Matches(/^[\w.+-]+\/[\w.+-]+$/, { message: '$property must be a MIME type such as text/plain' })
+  contentType!: string;
   @ApiProperty() @IsInt() @Min(0) @Max(10 * 1024 ** 3) sizeBytes!: number;
 }
 
@@ -68,13 +82,19 @@ export class SubmitCaseDto {
   @Matches(ID, { message: ID_MESSAGE })
   partnerId!: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true, description: "Absent or null: the partner's own subscription", example: 'c-fabrikam' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: "Absent or null: the partner's own subscription",
+    example: 'c-fabrikam',
+  })
   @IsOptional()
   @ValidateIf((_, value) => value !== null)
   @Matches(ID, { message: ID_MESSAGE })
   customerId?: string | null;
 
-  @ApiProperty({ enum: PRODUCTS }) @IsIn(PRODUCTS, { message: `product must be one of ${PRODUCTS.join(', ')}` })
+  @ApiProperty({ enum: PRODUCTS })
+  @IsIn(PRODUCTS, { message: `product must be one of ${PRODUCTS.join(', ')}` })
   product!: Product;
 
   @ApiProperty({ enum: REQUEST_TYPES })

@@ -2,7 +2,16 @@ import { spec } from '../shared/given-when-then';
 import { caseDecider } from './case.decider';
 import { CaseEvent } from './case.events';
 import { Case } from './case.state';
-import { AGENT, caseResolved, clockStarted, context, min, openCase, openedSubmission, slaBreached } from './testing/case.fixtures';
+import {
+  AGENT,
+  caseResolved,
+  clockStarted,
+  context,
+  min,
+  openCase,
+  openedSubmission,
+  slaBreached,
+} from './testing/case.fixtures';
 
 const stateAfter = (events: CaseEvent[]): Case => events.reduce(caseDecider.evolve, caseDecider.initialState()) as Case;
 const decideAt = (events: CaseEvent[], command: Parameters<typeof caseDecider.decide>[0], m: number) =>
@@ -30,7 +39,9 @@ describe('breaches are facts and clocks cannot be reset', () => {
     const resolved = [...overdue, slaBreached(clock, { at: min(-30) }), caseResolved(['initialResponse-1'], min(-20))];
     const reopened = [...resolved, ...decideAt(resolved, reopen, 0)];
     const state = stateAfter(reopened);
-    expect(state.slaBreaches).toEqual([{ clockId: 'initialResponse-1', clock: 'initialResponse', severity: 'A', dueAt: min(-30), recordedAt: min(-30) }]);
+    expect(state.slaBreaches).toEqual([
+      { clockId: 'initialResponse-1', clock: 'initialResponse', severity: 'A', dueAt: min(-30), recordedAt: min(-30) },
+    ]);
     expect(state.sla.initialResponse).toMatchObject({ state: 'breached', breachedAt: min(-30) });
     expect(state.sla.initialResponse?.stoppedAt).toBeUndefined();
     // A late answer stays a breach (metAt set, state breached), and no second breach is recorded.
@@ -44,7 +55,11 @@ describe('breaches are facts and clocks cannot be reset', () => {
     const { history } = openCase('B');
     const resolved = [...history, ...decideAt(history, resolve, 80)];
     const reopened = [...resolved, ...decideAt(resolved, reopen, 200)];
-    expect(stateAfter(reopened).sla.initialResponse).toMatchObject({ clockId: 'initialResponse-1', state: 'running', dueAt: min(210) });
+    expect(stateAfter(reopened).sla.initialResponse).toMatchObject({
+      clockId: 'initialResponse-1',
+      state: 'running',
+      dueAt: min(210),
+    });
     // ...and it breaches 10 minutes after the reopening.
     spec(caseDecider, { ...context, now: min(210) })
       .given(reopened)

@@ -50,9 +50,15 @@ export type SubmitCase = Command<
   }
 >;
 
-export type AssignSeverity = Command<'AssignSeverity', { readonly severity: Severity; readonly reason: string; readonly by: string }>;
+export type AssignSeverity = Command<
+  'AssignSeverity',
+  { readonly severity: Severity; readonly reason: string; readonly by: string }
+>;
 
-export type SetPartnerAvailability = Command<'SetPartnerAvailability', { readonly available24x7: boolean; readonly by: string }>;
+export type SetPartnerAvailability = Command<
+  'SetPartnerAvailability',
+  { readonly available24x7: boolean; readonly by: string }
+>;
 
 export type AssignEngineer = Command<
   'AssignEngineer',
@@ -65,7 +71,10 @@ export type AssignEngineer = Command<
   }
 >;
 
-export type LogUpdate = Command<'LogUpdate', { readonly channel: UpdateChannel; readonly summary: string; readonly by: string }>;
+export type LogUpdate = Command<
+  'LogUpdate',
+  { readonly channel: UpdateChannel; readonly summary: string; readonly by: string }
+>;
 
 export type Escalate = Command<'Escalate', { readonly reason: string; readonly by: string }>;
 
@@ -87,7 +96,12 @@ export type ReopenCase = Command<'ReopenCase', { readonly reason: string; readon
 /** Staff wait on the partner: `summary` goes out as an update; the next-update clock starts paused. */
 export type AwaitPartner = Command<
   'AwaitPartner',
-  { readonly reason: AwaitingPartnerReason; readonly summary: string; readonly channel?: UpdateChannel; readonly by: string }
+  {
+    readonly reason: AwaitingPartnerReason;
+    readonly summary: string;
+    readonly channel?: UpdateChannel;
+    readonly by: string;
+  }
 >;
 /** The partner answered (or staff record its answer): a paused clock resumes. */
 export type RecordPartnerReply = Command<'RecordPartnerReply', { readonly summary: string; readonly by: string }>;

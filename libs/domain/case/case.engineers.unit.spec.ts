@@ -32,7 +32,17 @@ describe('AssignEngineer', () => {
     given(openCase('B').history)
       .when(assign('eng-bob'))
       .then([
-        { type: 'EngineerAssigned', data: { caseId: CASE_ID, engineerId: 'eng-bob', managerId: 'mgr-carol', previousEngineerId: null, by: AGENT, at: NOW } },
+        {
+          type: 'EngineerAssigned',
+          data: {
+            caseId: CASE_ID,
+            engineerId: 'eng-bob',
+            managerId: 'mgr-carol',
+            previousEngineerId: null,
+            by: AGENT,
+            at: NOW,
+          },
+        },
       ]);
   });
 
@@ -43,30 +53,40 @@ describe('AssignEngineer', () => {
   });
 
   it('assigning the engineer who already has the case records nothing', () => {
-    given([...openCase('B').history, engineerAssigned('eng-bob')]).when(assign('eng-bob')).thenNothing();
+    given([...openCase('B').history, engineerAssigned('eng-bob')])
+      .when(assign('eng-bob'))
+      .thenNothing();
   });
 
   it('an unknown engineer is not found', () => {
-    given(openCase('B').history).when(assign('eng-ghost', null, false)).thenThrows(NotFoundError, /engineer eng-ghost not found/);
+    given(openCase('B').history)
+      .when(assign('eng-ghost', null, false))
+      .thenThrows(NotFoundError, /engineer eng-ghost not found/);
   });
 
   it('is refused on a resolved case', () => {
-    given([...openCase('B').history, caseResolved(['initialResponse-1'])]).when(assign('eng-bob')).thenThrows(IllegalStateError, /is resolved/);
+    given([...openCase('B').history, caseResolved(['initialResponse-1'])])
+      .when(assign('eng-bob'))
+      .thenThrows(IllegalStateError, /is resolved/);
   });
 
   it('is refused on a routed case', () => {
-    given(routedCase()).when(assign('eng-bob')).thenThrows(IllegalStateError, /routed/);
+    given(routedCase())
+      .when(assign('eng-bob'))
+      .thenThrows(IllegalStateError, /routed/);
   });
 
   it('is refused on a case that does not exist', () => {
-    given([]).when(assign('eng-bob')).thenThrows(NotFoundError, /case not found/);
+    given([])
+      .when(assign('eng-bob'))
+      .thenThrows(NotFoundError, /case not found/);
   });
 });
 
-describe('Escalate (the escalation path: the assigned engineer\'s manager)', () => {
+describe("Escalate (the escalation path: the assigned engineer's manager)", () => {
   const escalate: Escalate = { type: 'Escalate', data: { reason: 'no answer from the engineer', by: PARTNER } };
 
-  it('escalates to the assigned engineer\'s manager', () => {
+  it("escalates to the assigned engineer's manager", () => {
     given([...openCase('B').history, engineerAssigned('eng-bob')])
       .when(escalate)
       .then([
@@ -87,7 +107,9 @@ describe('Escalate (the escalation path: the assigned engineer\'s manager)', () 
   });
 
   it('is refused when no engineer is assigned', () => {
-    given(openCase('B').history).when(escalate).thenThrows(IllegalStateError, /no engineer is assigned/);
+    given(openCase('B').history)
+      .when(escalate)
+      .thenThrows(IllegalStateError, /no engineer is assigned/);
   });
 
   it('is refused when the engineer has no manager', () => {
@@ -103,12 +125,18 @@ describe('Escalate (the escalation path: the assigned engineer\'s manager)', () 
   });
 
   it('is refused on a rejected case', () => {
-    given(rejectedCase()).when(escalate).thenThrows(IllegalStateError, /rejected/);
+    given(rejectedCase())
+      .when(escalate)
+      .thenThrows(IllegalStateError, /rejected/);
   });
 });
 
 describe('SeverityACall (transferred directly to the next available engineer)', () => {
-  const candidate = (engineerId: string, openSeverityACases: number, availability: TransferCandidate['availability'] = 'on-shift'): TransferCandidate => ({
+  const candidate = (
+    engineerId: string,
+    openSeverityACases: number,
+    availability: TransferCandidate['availability'] = 'on-shift',
+  ): TransferCandidate => ({
     engineerId,
     managerId: `mgr-of-${engineerId}`,
     availability,
@@ -147,12 +175,21 @@ describe('SeverityACall (transferred directly to the next available engineer)', 
 
   it('never picks the engineer who already has the case, nor anyone off shift or away', () => {
     given(severityA())
-      .when(call([candidate('eng-bob', 0), candidate('eng-a', 0, 'off-shift'), candidate('eng-b', 0, 'away'), candidate('eng-c', 4)]))
+      .when(
+        call([
+          candidate('eng-bob', 0),
+          candidate('eng-a', 0, 'off-shift'),
+          candidate('eng-b', 0, 'away'),
+          candidate('eng-c', 4),
+        ]),
+      )
       .then([transferred('eng-c', 4)]);
   });
 
   it('works on an unassigned severity-A case too (from nobody)', () => {
-    given(openCase('A').history).when(call([candidate('eng-a', 0)])).then([transferred('eng-a', 0, null)]);
+    given(openCase('A').history)
+      .when(call([candidate('eng-a', 0)]))
+      .then([transferred('eng-a', 0, null)]);
   });
 
   it('the transfer makes the new engineer (and manager) the assignee', () => {
@@ -167,14 +204,20 @@ describe('SeverityACall (transferred directly to the next available engineer)', 
   });
 
   it('is refused on a severity-B case (B and C calls are queued)', () => {
-    given(openCase('B').history).when(call([candidate('eng-a', 0)])).thenThrows(IllegalStateError, /severity B and is queued/);
+    given(openCase('B').history)
+      .when(call([candidate('eng-a', 0)]))
+      .thenThrows(IllegalStateError, /severity B and is queued/);
   });
 
   it('is refused on a case without severity', () => {
-    given([caseSubmitted()]).when(call([candidate('eng-a', 0)])).thenThrows(IllegalStateError, /severity not set/);
+    given([caseSubmitted()])
+      .when(call([candidate('eng-a', 0)]))
+      .thenThrows(IllegalStateError, /severity not set/);
   });
 
   it('is refused on a resolved case', () => {
-    given([...severityA(), caseResolved(['initialResponse-1'])]).when(call([candidate('eng-a', 0)])).thenThrows(IllegalStateError, /is resolved/);
+    given([...severityA(), caseResolved(['initialResponse-1'])])
+      .when(call([candidate('eng-a', 0)]))
+      .thenThrows(IllegalStateError, /is resolved/);
   });
 });

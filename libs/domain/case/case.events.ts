@@ -18,7 +18,10 @@ import { EligibilityFailure, EligibilityReason } from './eligibility';
  * UTC) and, for human decisions, `by` (the actor) and a `reason` where one applies, so that the
  * history reads on its own. Other instants (startedAt, dueAt, breachedAt...) are domain facts.
  */
-type CaseEventOf<T extends string, D extends object> = DomainEvent<T, { readonly caseId: string; readonly at: string } & D>;
+type CaseEventOf<T extends string, D extends object> = DomainEvent<
+  T,
+  { readonly caseId: string; readonly at: string } & D
+>;
 
 export type CaseSubmitted = CaseEventOf<
   'CaseSubmitted',
@@ -147,7 +150,8 @@ export type TransferredOnSeverityACall = CaseEventOf<
  * Why a clock started: the submission (second wave: every open case has a clock from submission),
  * the first severity (cases submitted before that), an update, a severity change (restart), a reopening.
  */
-export type ClockStartCause = 'case-submitted' | 'severity-assigned' | 'update-sent' | 'severity-changed' | 'case-reopened';
+export type ClockStartCause =
+  'case-submitted' | 'severity-assigned' | 'update-sent' | 'severity-changed' | 'case-reopened';
 
 /** An interval during which a clock stood still (paused, or its case resolved), counted into its due. */
 export interface ClockPause {
@@ -186,13 +190,23 @@ export type SlaClockStarted = CaseEventOf<
 >;
 
 /** Why staff wait on the partner. */
-export const AWAITING_PARTNER_REASONS = ['information-requested', 'reproduction-requested', 'customer-approval', 'third-party'] as const;
+export const AWAITING_PARTNER_REASONS = [
+  'information-requested',
+  'reproduction-requested',
+  'customer-approval',
+  'third-party',
+] as const;
 export type AwaitingPartnerReason = (typeof AWAITING_PARTNER_REASONS)[number];
 
 /** Staff now wait on the partner: status awaiting-partner (the summary went out as an UpdateSent). */
 export type AwaitingPartner = CaseEventOf<
   'AwaitingPartner',
-  { readonly reason: AwaitingPartnerReason; readonly summary: string; readonly by: string; readonly autoResumeAt: string }
+  {
+    readonly reason: AwaitingPartnerReason;
+    readonly summary: string;
+    readonly by: string;
+    readonly autoResumeAt: string;
+  }
 >;
 
 /** The partner answered (or staff recorded its answer): the wait, if any, ends. */
@@ -240,7 +254,12 @@ export type SlaClockResumed = CaseEventOf<
 /** A case still untriaged at triageDueAt: an at-risk alert for the dispatchers. */
 export type TriageAtRisk = CaseEventOf<
   'TriageAtRisk',
-  { readonly clock: 'triage'; readonly severity: Severity | null; readonly triageDueAt: string; readonly submittedAt: string }
+  {
+    readonly clock: 'triage';
+    readonly severity: Severity | null;
+    readonly triageDueAt: string;
+    readonly submittedAt: string;
+  }
 >;
 
 export type SlaWarningRaised = CaseEventOf<

@@ -1,5 +1,13 @@
 import { fold } from '../shared/decider';
-import { CaseEvent, CaseSubmitted, PROPOSED_AT_SUBMISSION, SeverityAssigned, SlaClockPaused, SlaClockResumed, SlaClockStarted } from './case.events';
+import {
+  CaseEvent,
+  CaseSubmitted,
+  PROPOSED_AT_SUBMISSION,
+  SeverityAssigned,
+  SlaClockPaused,
+  SlaClockResumed,
+  SlaClockStarted,
+} from './case.events';
 import { Case, CaseSla, CaseState, SlaClock } from './case.state';
 import { problemReportOf } from './case.types';
 
@@ -52,7 +60,8 @@ function submitted({ data }: CaseSubmitted): Case {
 }
 
 function clockFrom({ data }: SlaClockStarted): SlaClock {
-  const { clockId, clock, severity, startedAt, dueAt, warnAt, escalateAt, policyVersion, calendar, pauses, pausedMs } = data;
+  const { clockId, clock, severity, startedAt, dueAt, warnAt, escalateAt, policyVersion, calendar, pauses, pausedMs } =
+    data;
   return {
     clockId,
     clock,
@@ -72,7 +81,13 @@ function clockFrom({ data }: SlaClockStarted): SlaClock {
 const isTriage = ({ data }: SeverityAssigned): boolean => data.triage ?? data.reason !== PROPOSED_AT_SUBMISSION;
 
 function paused(clock: SlaClock, { data }: SlaClockPaused): SlaClock {
-  return { ...clock, state: 'paused', pausedAt: data.pausedAt, pauseReason: data.reason, autoResumeAt: data.autoResumeAt };
+  return {
+    ...clock,
+    state: 'paused',
+    pausedAt: data.pausedAt,
+    pauseReason: data.reason,
+    autoResumeAt: data.autoResumeAt,
+  };
 }
 
 /** Runs again with its instants moved; a warning or breach recorded before stays recorded. */

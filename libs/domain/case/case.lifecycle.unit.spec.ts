@@ -35,11 +35,17 @@ const stateAfter = (events: CaseEvent[]): Case => events.reduce(caseDecider.evol
 
 describe('ResolveCase', () => {
   it('resolves an open case, naming the clocks it stops', () => {
-    given(openCase('B').history).when(resolve).then([resolved(['initialResponse-1'])]);
+    given(openCase('B').history)
+      .when(resolve)
+      .then([resolved(['initialResponse-1'])]);
   });
 
   it('stops the running clock in state (met clocks stay met)', () => {
-    const history = [...openCase('B').history, updateSent('initialResponse-1'), clockStarted('nextUpdate', 2, 'B', min(-10), { cause: 'update-sent' })];
+    const history = [
+      ...openCase('B').history,
+      updateSent('initialResponse-1'),
+      clockStarted('nextUpdate', 2, 'B', min(-10), { cause: 'update-sent' }),
+    ];
     const { sla, status, resolvedAt } = stateAfter([...history, resolved(['nextUpdate-2'])]);
     expect({ status, resolvedAt }).toEqual({ status: 'resolved', resolvedAt: NOW });
     expect(sla.initialResponse).toMatchObject({ state: 'met' });
@@ -49,13 +55,21 @@ describe('ResolveCase', () => {
   it('records a clock found past due as breached first; it stays breached once stopped', () => {
     const clock = clockStarted('initialResponse', 1, 'A', min(-90));
     const history = [caseSubmitted({}, min(-90)), severityAssigned('A', { at: min(-90) }), clock];
-    given(history).when(resolve).then([slaBreached(clock, { at: NOW, detectedBy: 'catch-up' }), resolved(['initialResponse-1'])]);
-    const after = stateAfter([...history, slaBreached(clock, { at: NOW, detectedBy: 'catch-up' }), resolved(['initialResponse-1'])]);
+    given(history)
+      .when(resolve)
+      .then([slaBreached(clock, { at: NOW, detectedBy: 'catch-up' }), resolved(['initialResponse-1'])]);
+    const after = stateAfter([
+      ...history,
+      slaBreached(clock, { at: NOW, detectedBy: 'catch-up' }),
+      resolved(['initialResponse-1']),
+    ]);
     expect(after.sla.initialResponse).toMatchObject({ state: 'breached', stoppedAt: NOW });
   });
 
   it('resolves a case without severity (no clock)', () => {
-    given([caseSubmitted()]).when(resolve).then([resolved([])]);
+    given([caseSubmitted()])
+      .when(resolve)
+      .then([resolved([])]);
   });
 });
 
@@ -103,15 +117,24 @@ describe('ReopenCase', () => {
       caseResolved(['nextUpdate-2']),
       caseClosed(),
     ];
-    given(history).when(reopen).then([reopened('closed'), clockStarted('nextUpdate', 3, 'B', NOW, { cause: 'case-reopened' })]);
+    given(history)
+      .when(reopen)
+      .then([reopened('closed'), clockStarted('nextUpdate', 3, 'B', NOW, { cause: 'case-reopened' })]);
   });
 
   it('a case without severity reopens without a clock', () => {
-    given([caseSubmitted(), caseResolved([])]).when(reopen).then([reopened('resolved')]);
+    given([caseSubmitted(), caseResolved([])])
+      .when(reopen)
+      .then([reopened('resolved')]);
   });
 
   it('the reopened case is open again, its resolution cleared from the current state', () => {
-    const state = stateAfter([...openCase('B').history, caseResolved(['initialResponse-1']), caseClosed(), reopened('closed')]);
+    const state = stateAfter([
+      ...openCase('B').history,
+      caseResolved(['initialResponse-1']),
+      caseClosed(),
+      reopened('closed'),
+    ]);
     expect(state).toMatchObject({ status: 'open', resolvedAt: null, closedAt: null, reopenedAt: NOW });
   });
 });
@@ -121,34 +144,54 @@ describe('refused transitions', () => {
   const closedCase = [...resolvedCase, caseClosed()];
 
   it('resolve a resolved case', () => {
-    given(resolvedCase).when(resolve).thenThrows(IllegalStateError, /cannot resolve: case SR-0001 is resolved/);
+    given(resolvedCase)
+      .when(resolve)
+      .thenThrows(IllegalStateError, /cannot resolve: case SR-0001 is resolved/);
   });
   it('resolve a closed case', () => {
-    given(closedCase).when(resolve).thenThrows(IllegalStateError, /is closed/);
+    given(closedCase)
+      .when(resolve)
+      .thenThrows(IllegalStateError, /is closed/);
   });
   it('close an open case (it must be resolved first)', () => {
-    given(openCase('B').history).when(close).thenThrows(IllegalStateError, /cannot close: case SR-0001 is open \(allowed when resolved\)/);
+    given(openCase('B').history)
+      .when(close)
+      .thenThrows(IllegalStateError, /cannot close: case SR-0001 is open \(allowed when resolved\)/);
   });
   it('close a closed case', () => {
-    given(closedCase).when(close).thenThrows(IllegalStateError, /is closed/);
+    given(closedCase)
+      .when(close)
+      .thenThrows(IllegalStateError, /is closed/);
   });
   it('reopen an open case', () => {
-    given(openCase('B').history).when(reopen).thenThrows(IllegalStateError, /cannot reopen: case SR-0001 is open/);
+    given(openCase('B').history)
+      .when(reopen)
+      .thenThrows(IllegalStateError, /cannot reopen: case SR-0001 is open/);
   });
   it('resolve a routed case', () => {
-    given(routedCase()).when(resolve).thenThrows(IllegalStateError, /routed to the billing team/);
+    given(routedCase())
+      .when(resolve)
+      .thenThrows(IllegalStateError, /routed to the billing team/);
   });
   it('close a routed case', () => {
-    given(routedCase()).when(close).thenThrows(IllegalStateError, /routed/);
+    given(routedCase())
+      .when(close)
+      .thenThrows(IllegalStateError, /routed/);
   });
   it('reopen a rejected case', () => {
-    given(rejectedCase()).when(reopen).thenThrows(IllegalStateError, /rejected/);
+    given(rejectedCase())
+      .when(reopen)
+      .thenThrows(IllegalStateError, /rejected/);
   });
   it('close a rejected case', () => {
-    given(rejectedCase()).when(close).thenThrows(IllegalStateError, /rejected/);
+    given(rejectedCase())
+      .when(close)
+      .thenThrows(IllegalStateError, /rejected/);
   });
   it('resolve a case that does not exist', () => {
-    given([]).when(resolve).thenThrows(NotFoundError, /case not found/);
+    given([])
+      .when(resolve)
+      .thenThrows(NotFoundError, /case not found/);
   });
   it('close a case that does not exist', () => {
     given([]).when(close).thenThrows(NotFoundError);

@@ -45,11 +45,27 @@ describe('AwaitPartner: staff wait on the partner', () => {
         next,
         {
           type: 'AwaitingPartner',
-          data: { caseId: CASE_ID, reason: 'information-requested', summary: 'Please send the message trace', by: AGENT, autoResumeAt: min(FIVE_DAYS), at: NOW },
+          data: {
+            caseId: CASE_ID,
+            reason: 'information-requested',
+            summary: 'Please send the message trace',
+            by: AGENT,
+            autoResumeAt: min(FIVE_DAYS),
+            at: NOW,
+          },
         },
         {
           type: 'SlaClockPaused',
-          data: { caseId: CASE_ID, clock: 'nextUpdate', clockId: 'nextUpdate-2', reason: 'information-requested', pausedAt: NOW, autoResumeAt: min(FIVE_DAYS), by: AGENT, at: NOW },
+          data: {
+            caseId: CASE_ID,
+            clock: 'nextUpdate',
+            clockId: 'nextUpdate-2',
+            reason: 'information-requested',
+            pausedAt: NOW,
+            autoResumeAt: min(FIVE_DAYS),
+            by: AGENT,
+            at: NOW,
+          },
         },
       ]);
     const state = stateAfter([...opened, ...caseDecider.decide(awaitPartner, stateAfter(opened), context)]);
@@ -59,7 +75,10 @@ describe('AwaitPartner: staff wait on the partner', () => {
 
   it('is refused while already waiting', () => {
     const waiting = [...opened, ...decideAt(opened, awaitPartner, 0)];
-    spec(caseDecider, context).given(waiting).when(awaitPartner).thenThrows(IllegalStateError, /is awaiting-partner/);
+    spec(caseDecider, context)
+      .given(waiting)
+      .when(awaitPartner)
+      .thenThrows(IllegalStateError, /is awaiting-partner/);
   });
 });
 
@@ -70,7 +89,10 @@ describe('a paused clock never warns, breaches, reminds or escalates', () => {
     ['RecordSlaBreach', 2 * HOUR],
     ['EscalateOverdue', 10 * HOUR],
   ] as const)('%s at +%i min: nothing', (type, m) => {
-    spec(caseDecider, { ...context, ...at(m) }).given(waiting).when({ type, data: { clockId: 'nextUpdate-2' } }).thenNothing();
+    spec(caseDecider, { ...context, ...at(m) })
+      .given(waiting)
+      .when({ type, data: { clockId: 'nextUpdate-2' } })
+      .thenNothing();
   });
 
   it('a command long past the original due records no catch-up breach for it', () => {
@@ -82,7 +104,9 @@ describe('a paused clock never warns, breaches, reminds or escalates', () => {
 
 describe('resuming moves due, warning and escalation later by exactly the paused clock time', () => {
   const waiting = [...opened, ...decideAt(opened, awaitPartner, 0)];
-  const clock = (waiting.find((e) => e.type === 'SlaClockStarted' && e.data.clockId === 'nextUpdate-2') as SlaClockStarted).data;
+  const clock = (
+    waiting.find((e) => e.type === 'SlaClockStarted' && e.data.clockId === 'nextUpdate-2') as SlaClockStarted
+  ).data;
   const moved = (instant: string, m: number) => new Date(Date.parse(instant) + m * 60_000).toISOString();
 
   it('the partner replies 3 h later: SlaClockResumed (+3 h), PartnerReplied, the case is open again', () => {
@@ -108,11 +132,18 @@ describe('resuming moves due, warning and escalation later by exactly the paused
             at: min(3 * HOUR),
           },
         },
-        { type: 'PartnerReplied', data: { caseId: CASE_ID, summary: 'Trace attached', by: PARTNER, at: min(3 * HOUR) } },
+        {
+          type: 'PartnerReplied',
+          data: { caseId: CASE_ID, summary: 'Trace attached', by: PARTNER, at: min(3 * HOUR) },
+        },
       ]);
     const after = stateAfter([...waiting, ...decideAt(waiting, reply, 3 * HOUR)]);
     expect(after).toMatchObject({ status: 'open', awaitingPartner: null, lastPartnerReplyAt: min(3 * HOUR) });
-    expect(after.sla.nextUpdate).toMatchObject({ state: 'running', dueAt: moved(clock.dueAt, 3 * HOUR), pausedMs: 3 * 3_600_000 });
+    expect(after.sla.nextUpdate).toMatchObject({
+      state: 'running',
+      dueAt: moved(clock.dueAt, 3 * HOUR),
+      pausedMs: 3 * 3_600_000,
+    });
     expect(after.sla.nextUpdate?.pausedAt).toBeUndefined();
   });
 
@@ -125,7 +156,10 @@ describe('resuming moves due, warning and escalation later by exactly the paused
     spec(caseDecider, { ...context, now: moved(clock.dueAt, 3 * HOUR) })
       .given(resumed)
       .when({ type: 'RecordSlaBreach', data: { clockId: 'nextUpdate-2' } })
-      .thenMatches([{ type: 'SlaBreached', data: { dueAt: moved(clock.dueAt, 3 * HOUR) } }, { type: 'UpdateReminderSent' }]);
+      .thenMatches([
+        { type: 'SlaBreached', data: { dueAt: moved(clock.dueAt, 3 * HOUR) } },
+        { type: 'UpdateReminderSent' },
+      ]);
   });
 
   it('staff resume: cause staff; refused when not waiting', () => {
@@ -133,22 +167,32 @@ describe('resuming moves due, warning and escalation later by exactly the paused
       .given(waiting)
       .when(resumeByStaff)
       .thenMatches([{ type: 'SlaClockResumed', data: { cause: 'staff', pausedFor: 'PT1H', by: AGENT } }]);
-    given(opened).when(resumeByStaff).thenThrows(IllegalStateError, /is open \(allowed when awaiting-partner\)/);
+    given(opened)
+      .when(resumeByStaff)
+      .thenThrows(IllegalStateError, /is open \(allowed when awaiting-partner\)/);
   });
 
   it('a partner reply on a case not waiting is recorded and moves nothing', () => {
-    given(opened).when(reply).then([{ type: 'PartnerReplied', data: { caseId: CASE_ID, summary: 'Trace attached', by: PARTNER, at: NOW } }]);
+    given(opened)
+      .when(reply)
+      .then([{ type: 'PartnerReplied', data: { caseId: CASE_ID, summary: 'Trace attached', by: PARTNER, at: NOW } }]);
   });
 
   it('auto-resume: refused before autoResumeAt, then resumes by itself as system', () => {
     const auto = { type: 'AutoResumeClock' as const, data: { clockId: 'nextUpdate-2' } };
-    spec(caseDecider, { ...context, ...at(FIVE_DAYS - 1) }).given(waiting).when(auto).thenThrows(IllegalStateError, /not due before/);
+    spec(caseDecider, { ...context, ...at(FIVE_DAYS - 1) })
+      .given(waiting)
+      .when(auto)
+      .thenThrows(IllegalStateError, /not due before/);
     spec(caseDecider, { ...context, ...at(FIVE_DAYS) })
       .given(waiting)
       .when(auto)
       .thenMatches([{ type: 'SlaClockResumed', data: { cause: 'auto-resume', by: 'system', pausedFor: 'PT120H' } }]);
     const resumed = [...waiting, ...decideAt(waiting, resumeByStaff, HOUR)];
-    spec(caseDecider, { ...context, ...at(FIVE_DAYS) }).given(resumed).when(auto).thenNothing();
+    spec(caseDecider, { ...context, ...at(FIVE_DAYS) })
+      .given(resumed)
+      .when(auto)
+      .thenNothing();
   });
 });
 
@@ -156,25 +200,52 @@ describe('a pause survives severity changes and further updates', () => {
   const waiting = [...opened, ...decideAt(opened, awaitPartner, 0)];
 
   it('a severity change restarts the paused clock under the new severity, still paused from the same instant', () => {
-    const events = decideAt(waiting, { type: 'AssignSeverity', data: { severity: 'C', reason: 'workaround', by: AGENT } }, HOUR);
+    const events = decideAt(
+      waiting,
+      { type: 'AssignSeverity', data: { severity: 'C', reason: 'workaround', by: AGENT } },
+      HOUR,
+    );
     expect(events.map((e) => e.type)).toEqual(['SeverityAssigned', 'SlaClockStarted', 'SlaClockPaused']);
-    expect(events[2]).toMatchObject({ data: { clockId: 'nextUpdate-3', pausedAt: NOW, autoResumeAt: min(FIVE_DAYS), reason: 'information-requested' } });
+    expect(events[2]).toMatchObject({
+      data: { clockId: 'nextUpdate-3', pausedAt: NOW, autoResumeAt: min(FIVE_DAYS), reason: 'information-requested' },
+    });
     const after = stateAfter([...waiting, ...events]);
     expect(after.status).toBe('awaiting-partner');
-    expect(after.sla.nextUpdate).toMatchObject({ clockId: 'nextUpdate-3', severity: 'C', state: 'paused', pausedAt: NOW });
+    expect(after.sla.nextUpdate).toMatchObject({
+      clockId: 'nextUpdate-3',
+      severity: 'C',
+      state: 'paused',
+      pausedAt: NOW,
+    });
   });
 
   it('earlier pauses stay counted when a resumed clock is restarted', () => {
     const resumed = [...waiting, ...decideAt(waiting, reply, 2 * HOUR)];
-    const events = decideAt(resumed, { type: 'AssignSeverity', data: { severity: 'C', reason: 'workaround', by: AGENT } }, 3 * HOUR);
+    const events = decideAt(
+      resumed,
+      { type: 'AssignSeverity', data: { severity: 'C', reason: 'workaround', by: AGENT } },
+      3 * HOUR,
+    );
     const restarted = events.find((e) => e.type === 'SlaClockStarted') as SlaClockStarted;
     // C next update: 24 h in the fake calendar, from the original start (NOW), plus the 2 h paused.
-    expect(restarted.data).toMatchObject({ startedAt: NOW, dueAt: min(26 * HOUR), pauses: [{ from: NOW, to: min(2 * HOUR) }], pausedMs: 2 * 3_600_000 });
+    expect(restarted.data).toMatchObject({
+      startedAt: NOW,
+      dueAt: min(26 * HOUR),
+      pauses: [{ from: NOW, to: min(2 * HOUR) }],
+      pausedMs: 2 * 3_600_000,
+    });
   });
 
   it('another update while waiting answers the paused clock and the next one starts paused too', () => {
-    const events = decideAt(waiting, { type: 'LogUpdate', data: { channel: 'email', summary: 'reminder', by: AGENT } }, HOUR);
+    const events = decideAt(
+      waiting,
+      { type: 'LogUpdate', data: { channel: 'email', summary: 'reminder', by: AGENT } },
+      HOUR,
+    );
     expect(events.map((e) => e.type)).toEqual(['UpdateSent', 'SlaClockStarted', 'SlaClockPaused']);
-    expect(stateAfter([...waiting, ...events]).sla.nextUpdate).toMatchObject({ clockId: 'nextUpdate-3', state: 'paused' });
+    expect(stateAfter([...waiting, ...events]).sla.nextUpdate).toMatchObject({
+      clockId: 'nextUpdate-3',
+      state: 'paused',
+    });
   });
 });

@@ -7,14 +7,31 @@ import { caseDecider } from './case.decider';
 import { CaseEvent, CaseSubmitted, SlaClockStarted } from './case.events';
 import { evolveCase } from './case.evolve';
 import { Case } from './case.state';
-import { AGENT, CONTACT, LOCATION, NOW, TEST_POLICY_HASH, caseSubmitted, clockStarted, context, fakeClocks, min, severityAssigned, submitCase } from './testing/case.fixtures';
+import {
+  AGENT,
+  CONTACT,
+  LOCATION,
+  NOW,
+  TEST_POLICY_HASH,
+  caseSubmitted,
+  clockStarted,
+  context,
+  fakeClocks,
+  min,
+  severityAssigned,
+  submitCase,
+} from './testing/case.fixtures';
 
 /** Another policy: same fake arithmetic, other identity, and one that closes on public holidays. */
 const otherPolicy: ClockCalculator = {
   ...fakeClocks,
   policyVersion: 'test-policy-2',
   policyHash: 'sha256:test-policy-2',
-  clockFor: (...args) => ({ ...fakeClocks.clockFor(...args), policyVersion: 'test-policy-2', policyHash: 'sha256:test-policy-2' }),
+  clockFor: (...args) => ({
+    ...fakeClocks.clockFor(...args),
+    policyVersion: 'test-policy-2',
+    policyHash: 'sha256:test-policy-2',
+  }),
 };
 const withHolidays: ClockCalculator = { ...fakeClocks, publicHolidays: true };
 const assignC: AssignSeverity = { type: 'AssignSeverity', data: { severity: 'C', reason: 'less urgent', by: AGENT } };
@@ -53,19 +70,32 @@ describe('a case records the SLA policy it was submitted under', () => {
       .when({ type: 'AssignSeverity', data: { severity: 'B', reason: 'triage', by: AGENT } }, { clocks: otherPolicy })
       .thenMatches([
         { type: 'SeverityAssigned' },
-        { type: 'SlaClockStarted', data: { clockId: 'initialResponse-1', policyVersion: 'test-policy-2', policyHash: 'sha256:test-policy-2' } },
+        {
+          type: 'SlaClockStarted',
+          data: { clockId: 'initialResponse-1', policyVersion: 'test-policy-2', policyHash: 'sha256:test-policy-2' },
+        },
       ]);
   });
 
   it('a severity change restarts the running clock under the calculator it is given (the handler gives the case its own)', () => {
     spec(caseDecider, context)
-      .given([caseSubmitted({}, min(-60)), severityAssigned('B', { at: min(-60) }), clockStarted('initialResponse', 1, 'B', min(-60))])
+      .given([
+        caseSubmitted({}, min(-60)),
+        severityAssigned('B', { at: min(-60) }),
+        clockStarted('initialResponse', 1, 'B', min(-60)),
+      ])
       .when(assignC)
       .thenMatches([
         { type: 'SeverityAssigned' },
         {
           type: 'SlaClockStarted',
-          data: { clockId: 'initialResponse-2', startedAt: min(-60), policyVersion: 'test-policy-1', policyHash: TEST_POLICY_HASH, replacesClockId: 'initialResponse-1' },
+          data: {
+            clockId: 'initialResponse-2',
+            startedAt: min(-60),
+            policyVersion: 'test-policy-1',
+            policyHash: TEST_POLICY_HASH,
+            replacesClockId: 'initialResponse-1',
+          },
         },
       ]);
   });
@@ -74,7 +104,11 @@ describe('a case records the SLA policy it was submitted under', () => {
     const state = stateOf([legacySubmitted(), severityAssigned('B', { at: min(-90) }), legacyClock()]);
     expect(state.policy).toEqual({ version: 'policy-of-2025', hash: null });
     // Its clocks stay readable: the stored clock is unchanged.
-    expect(state.sla.initialResponse).toMatchObject({ clockId: 'initialResponse-1', policyVersion: 'policy-of-2025', state: 'running' });
+    expect(state.sla.initialResponse).toMatchObject({
+      clockId: 'initialResponse-1',
+      policyVersion: 'policy-of-2025',
+      state: 'running',
+    });
   });
 
   it('a case stored before policies were pinned and without a clock has no policy yet', () => {
@@ -83,7 +117,10 @@ describe('a case records the SLA policy it was submitted under', () => {
 
   it('a later clock does not replace the recorded policy', () => {
     const later = clockStarted('nextUpdate', 2, 'B', min(-10));
-    const other: SlaClockStarted = { ...later, data: { ...later.data, policyVersion: 'test-policy-2', policyHash: 'sha256:test-policy-2' } };
+    const other: SlaClockStarted = {
+      ...later,
+      data: { ...later.data, policyVersion: 'test-policy-2', policyHash: 'sha256:test-policy-2' },
+    };
     expect(stateOf([caseSubmitted(), other]).policy).toEqual({ version: 'test-policy-1', hash: TEST_POLICY_HASH });
   });
 });
@@ -91,7 +128,10 @@ describe('a case records the SLA policy it was submitted under', () => {
 describe('holidays where the contact is', () => {
   it('given a policy that closes on public holidays, when a contact without country submits, then it is refused naming contact.country', () => {
     const { country: _c, ...noCountry } = CONTACT;
-    spec(caseDecider, context).given([]).when(submitCase({ contact: noCountry }), { clocks: withHolidays }).thenThrows(ValidationError, /contact\.country is required/);
+    spec(caseDecider, context)
+      .given([])
+      .when(submitCase({ contact: noCountry }), { clocks: withHolidays })
+      .thenThrows(ValidationError, /contact\.country is required/);
     const refusal = (() => {
       try {
         caseDecider.decide(submitCase({ contact: noCountry }), null, { now: NOW, clocks: withHolidays });
@@ -104,8 +144,14 @@ describe('holidays where the contact is', () => {
 
   it('given a policy without public holidays, a contact without country is accepted', () => {
     const { country: _c, ...noCountry } = CONTACT;
-    spec(caseDecider, context).given([]).when(submitCase({ contact: noCountry }))
-      .thenMatches([{ type: 'CaseSubmitted' }, { type: 'SeverityAssigned' }, { type: 'SlaClockStarted', data: { location: { timeZone: 'Europe/Paris' } } }]);
+    spec(caseDecider, context)
+      .given([])
+      .when(submitCase({ contact: noCountry }))
+      .thenMatches([
+        { type: 'CaseSubmitted' },
+        { type: 'SeverityAssigned' },
+        { type: 'SlaClockStarted', data: { location: { timeZone: 'Europe/Paris' } } },
+      ]);
   });
 
   it("the contact's region goes into each clock's location", () => {
@@ -125,6 +171,10 @@ describe('holidays where the contact is', () => {
     spec(caseDecider, context)
       .given([])
       .when(submitCase({ contact, proposedSeverity: 'B' }))
-      .thenMatches([{ type: 'CaseSubmitted' }, { type: 'SeverityAssigned' }, { type: 'SlaClockStarted', data: { location: { timeZone: LOCATION.timeZone } } }]);
+      .thenMatches([
+        { type: 'CaseSubmitted' },
+        { type: 'SeverityAssigned' },
+        { type: 'SlaClockStarted', data: { location: { timeZone: LOCATION.timeZone } } },
+      ]);
   });
 });

@@ -38,8 +38,12 @@ const availability = (available24x7: boolean): SetPartnerAvailability => ({
   data: { available24x7, by: PARTNER },
 });
 // The first staff severity is the triage; later ones are changes (the fixtures' histories were triaged by staff).
-const assigned = (severity: Severity, previousSeverity: Severity | null, reason = 'customer impact reassessed', triage = previousSeverity === null) =>
-  severityAssigned(severity, { previousSeverity, at: NOW, reason, triage });
+const assigned = (
+  severity: Severity,
+  previousSeverity: Severity | null,
+  reason = 'customer impact reassessed',
+  triage = previousSeverity === null,
+) => severityAssigned(severity, { previousSeverity, at: NOW, reason, triage });
 const stateAfter = (events: CaseEvent[]): Case => events.reduce(caseDecider.evolve, caseDecider.initialState()) as Case;
 
 describe('AssignSeverity: first severity of a case submitted before clocks started at submission (old streams)', () => {
@@ -52,7 +56,9 @@ describe('AssignSeverity: first severity of a case submitted before clocks start
   });
 
   it('A with a 24x7 partner: A, clock under A', () => {
-    given(submitted).when(assign('A')).then([assigned('A', null), clockStarted('initialResponse', 1, 'A', NOW)]);
+    given(submitted)
+      .when(assign('A'))
+      .then([assigned('A', null), clockStarted('initialResponse', 1, 'A', NOW)]);
   });
 
   it('A without a 24x7 partner: A as asked, lowered to B, the clock runs under B', () => {
@@ -62,7 +68,10 @@ describe('AssignSeverity: first severity of a case submitted before clocks start
   });
 
   it('the lowering is visible in state (severity B, severityLowered)', () => {
-    const events = [caseSubmitted({ partnerAvailable24x7: false }), ...caseDecider.decide(assign('A'), stateAfter([caseSubmitted({ partnerAvailable24x7: false })]), context)];
+    const events = [
+      caseSubmitted({ partnerAvailable24x7: false }),
+      ...caseDecider.decide(assign('A'), stateAfter([caseSubmitted({ partnerAvailable24x7: false })]), context),
+    ];
     expect(stateAfter(events)).toMatchObject({ severity: 'B', severityLowered: true });
   });
 
@@ -80,7 +89,11 @@ describe('AssignSeverity: severity change (clocks restart from their original st
       .when(assign('B'))
       .then([
         assigned('B', 'C'),
-        clockStarted('initialResponse', 2, 'B', clock.data.startedAt, { cause: 'severity-changed', replacesClockId: 'initialResponse-1', at: NOW }),
+        clockStarted('initialResponse', 2, 'B', clock.data.startedAt, {
+          cause: 'severity-changed',
+          replacesClockId: 'initialResponse-1',
+          at: NOW,
+        }),
       ]);
   });
 
@@ -91,7 +104,11 @@ describe('AssignSeverity: severity change (clocks restart from their original st
       .when(assign('C'))
       .then([
         assigned('C', 'B'),
-        clockStarted('initialResponse', 2, 'C', min(-100), { cause: 'severity-changed', replacesClockId: 'initialResponse-1', at: NOW }),
+        clockStarted('initialResponse', 2, 'C', min(-100), {
+          cause: 'severity-changed',
+          replacesClockId: 'initialResponse-1',
+          at: NOW,
+        }),
       ]);
   });
 
@@ -102,7 +119,11 @@ describe('AssignSeverity: severity change (clocks restart from their original st
       .when(assign('A'))
       .then([
         assigned('A', 'B'),
-        clockStarted('nextUpdate', 3, 'A', min(-10), { cause: 'severity-changed', replacesClockId: 'nextUpdate-2', at: NOW }),
+        clockStarted('nextUpdate', 3, 'A', min(-10), {
+          cause: 'severity-changed',
+          replacesClockId: 'nextUpdate-2',
+          at: NOW,
+        }),
       ]);
   });
 
@@ -126,13 +147,17 @@ describe('AssignSeverity: severity change (clocks restart from their original st
 
   it('re-assigning the same severity is recorded but moves no clock', () => {
     const { history } = openCase('B');
-    given(history).when(assign('B', 'confirmed by manager')).then([assigned('B', 'B', 'confirmed by manager')]);
+    given(history)
+      .when(assign('B', 'confirmed by manager'))
+      .then([assigned('B', 'B', 'confirmed by manager')]);
   });
 
   it('asking A again on a lowered case records the request and the lowering; the clock (still B) does not move', () => {
     const clock = clockStarted('initialResponse', 1, 'B', min(-30));
     const history = [caseSubmitted({ partnerAvailable24x7: false }), severityAssigned('A'), severityLowered(), clock];
-    given(history).when(assign('A')).then([assigned('A', 'B'), severityLowered({ at: NOW })]);
+    given(history)
+      .when(assign('A'))
+      .then([assigned('A', 'B'), severityLowered({ at: NOW })]);
   });
 });
 
@@ -144,7 +169,11 @@ describe('SetPartnerAvailability', () => {
       .then([
         { type: 'PartnerAvailabilityChanged', data: { caseId: CASE_ID, available24x7: false, by: PARTNER, at: NOW } },
         severityLowered({ by: PARTNER, at: NOW }),
-        clockStarted('initialResponse', 2, 'B', min(-30), { cause: 'severity-changed', replacesClockId: 'initialResponse-1', at: NOW }),
+        clockStarted('initialResponse', 2, 'B', min(-30), {
+          cause: 'severity-changed',
+          replacesClockId: 'initialResponse-1',
+          at: NOW,
+        }),
       ]);
   });
 
@@ -152,14 +181,23 @@ describe('SetPartnerAvailability', () => {
     const { history } = openCase('B');
     given(history)
       .when(availability(false))
-      .then([{ type: 'PartnerAvailabilityChanged', data: { caseId: CASE_ID, available24x7: false, by: PARTNER, at: NOW } }]);
+      .then([
+        { type: 'PartnerAvailabilityChanged', data: { caseId: CASE_ID, available24x7: false, by: PARTNER, at: NOW } },
+      ]);
   });
 
   it('becoming available again does not raise a lowered case back to A', () => {
-    const history = [caseSubmitted({ partnerAvailable24x7: false }), severityAssigned('A'), severityLowered(), clockStarted('initialResponse', 1, 'B', min(-30))];
+    const history = [
+      caseSubmitted({ partnerAvailable24x7: false }),
+      severityAssigned('A'),
+      severityLowered(),
+      clockStarted('initialResponse', 1, 'B', min(-30)),
+    ];
     given(history)
       .when(availability(true))
-      .then([{ type: 'PartnerAvailabilityChanged', data: { caseId: CASE_ID, available24x7: true, by: PARTNER, at: NOW } }]);
+      .then([
+        { type: 'PartnerAvailabilityChanged', data: { caseId: CASE_ID, available24x7: true, by: PARTNER, at: NOW } },
+      ]);
   });
 
   it('declaring the availability the case already has records nothing', () => {
@@ -168,22 +206,32 @@ describe('SetPartnerAvailability', () => {
 
   it('is refused on a resolved case', () => {
     const { history } = openCase('A');
-    given([...history, caseResolved(['initialResponse-1'])]).when(availability(false)).thenThrows(IllegalStateError, /is resolved/);
+    given([...history, caseResolved(['initialResponse-1'])])
+      .when(availability(false))
+      .thenThrows(IllegalStateError, /is resolved/);
   });
 });
 
 describe('AssignSeverity refusals', () => {
   it('on a case that does not exist: not found', () => {
-    given([]).when(assign('B')).thenThrows(NotFoundError, /case not found/);
+    given([])
+      .when(assign('B'))
+      .thenThrows(NotFoundError, /case not found/);
   });
   it('on a routed case', () => {
-    given(routedCase()).when(assign('B')).thenThrows(IllegalStateError, /routed to the billing team/);
+    given(routedCase())
+      .when(assign('B'))
+      .thenThrows(IllegalStateError, /routed to the billing team/);
   });
   it('on a rejected case', () => {
-    given(rejectedCase()).when(assign('B')).thenThrows(IllegalStateError, /rejected as out of scope/);
+    given(rejectedCase())
+      .when(assign('B'))
+      .thenThrows(IllegalStateError, /rejected as out of scope/);
   });
   it('on a resolved case', () => {
-    given([...openCase('B').history, caseResolved(['initialResponse-1'])]).when(assign('A')).thenThrows(IllegalStateError, /is resolved/);
+    given([...openCase('B').history, caseResolved(['initialResponse-1'])])
+      .when(assign('A'))
+      .thenThrows(IllegalStateError, /is resolved/);
   });
   it('on a closed case', () => {
     given([...openCase('B').history, caseResolved(['initialResponse-1']), caseClosed()])

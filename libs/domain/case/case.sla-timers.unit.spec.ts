@@ -33,14 +33,19 @@ const escalate = (clockId = 'initialResponse-1'): EscalateOverdue => ({ type: 'E
  */
 function severityACase(startedMin: number): { history: CaseEvent[]; clock: SlaClockStarted } {
   const clock = clockStarted('initialResponse', 1, 'A', min(startedMin));
-  return { history: [caseSubmitted({}, min(startedMin)), severityAssigned('A', { at: min(startedMin) }), clock], clock };
+  return {
+    history: [caseSubmitted({}, min(startedMin)), severityAssigned('A', { at: min(startedMin) }), clock],
+    clock,
+  };
 }
 
 describe('RaiseSlaWarning', () => {
   const { history, clock } = severityACase(-50); // warned at -5, due at +10
 
   it('records the warning of a running clock at its warnAt', () => {
-    given(history).when(warn()).then([slaWarningRaised(clock, { at: NOW })]);
+    given(history)
+      .when(warn())
+      .then([slaWarningRaised(clock, { at: NOW })]);
   });
 
   it('puts the clock in warning, warnedAt being the instant it became at risk', () => {
@@ -51,12 +56,19 @@ describe('RaiseSlaWarning', () => {
   });
 
   it('is idempotent: a second warning for the same clock records nothing', () => {
-    given([...history, slaWarningRaised(clock)]).when(warn()).thenNothing();
+    given([...history, slaWarningRaised(clock)])
+      .when(warn())
+      .thenNothing();
   });
 
   it('a stale clockId (the clock was replaced by a severity change) records nothing', () => {
-    const restarted = clockStarted('initialResponse', 2, 'B', min(-50), { cause: 'severity-changed', replacesClockId: 'initialResponse-1' });
-    given([...history, severityAssigned('B', { previousSeverity: 'A' }), restarted]).when(warn()).thenNothing();
+    const restarted = clockStarted('initialResponse', 2, 'B', min(-50), {
+      cause: 'severity-changed',
+      replacesClockId: 'initialResponse-1',
+    });
+    given([...history, severityAssigned('B', { previousSeverity: 'A' }), restarted])
+      .when(warn())
+      .thenNothing();
   });
 
   it('an unknown clockId records nothing', () => {
@@ -64,11 +76,15 @@ describe('RaiseSlaWarning', () => {
   });
 
   it('a met clock records nothing', () => {
-    given([...history, updateSent('initialResponse-1', { at: min(-6) })]).when(warn()).thenNothing();
+    given([...history, updateSent('initialResponse-1', { at: min(-6) })])
+      .when(warn())
+      .thenNothing();
   });
 
   it('a stopped clock (case resolved) records nothing', () => {
-    given([...history, caseResolved(['initialResponse-1'], min(-6))]).when(warn()).thenNothing();
+    given([...history, caseResolved(['initialResponse-1'], min(-6))])
+      .when(warn())
+      .thenNothing();
   });
 
   describe('a warning recorded late (its timer ran after the breach, e.g. after a Redis outage)', () => {
@@ -76,7 +92,9 @@ describe('RaiseSlaWarning', () => {
     const breached = [...late.history, slaBreached(late.clock, { at: min(-1) })];
 
     it('is still recorded once, after the breach, with its true instant (warnAt) and the time recorded (at)', () => {
-      given(breached).when(warn()).then([slaWarningRaised(late.clock, { at: NOW })]);
+      given(breached)
+        .when(warn())
+        .then([slaWarningRaised(late.clock, { at: NOW })]);
       expect(late.clock.data.warnAt).toBe(min(-45));
     });
 
@@ -89,29 +107,43 @@ describe('RaiseSlaWarning', () => {
     });
 
     it('exactly once: a second warning timer after it records nothing', () => {
-      given([...breached, slaWarningRaised(late.clock, { at: NOW })]).when(warn()).thenNothing();
+      given([...breached, slaWarningRaised(late.clock, { at: NOW })])
+        .when(warn())
+        .thenNothing();
     });
 
     it('a breach after a warning that was recorded before it does not bring a second warning', () => {
-      given([...late.history, slaWarningRaised(late.clock), slaBreached(late.clock)]).when(warn()).thenNothing();
+      given([...late.history, slaWarningRaised(late.clock), slaBreached(late.clock)])
+        .when(warn())
+        .thenNothing();
     });
 
     it('the breach timer ran first without a warning, then the warning: both facts are there once', () => {
-      given(late.history).when(breach()).thenMatches([{ type: 'SlaBreached' }]);
-      given(breached).when(warn()).thenMatches([{ type: 'SlaWarningRaised', data: expect.objectContaining({ warnAt: min(-45), at: NOW }) }]);
+      given(late.history)
+        .when(breach())
+        .thenMatches([{ type: 'SlaBreached' }]);
+      given(breached)
+        .when(warn())
+        .thenMatches([{ type: 'SlaWarningRaised', data: expect.objectContaining({ warnAt: min(-45), at: NOW }) }]);
     });
 
     it('a breached clock answered since (late update) is owed no warning', () => {
-      given([...breached, updateSent('initialResponse-1', { at: min(-0.5) })]).when(warn()).thenNothing();
+      given([...breached, updateSent('initialResponse-1', { at: min(-0.5) })])
+        .when(warn())
+        .thenNothing();
     });
 
     it('a breached clock of a resolved case is owed no warning', () => {
-      given([...breached, caseResolved(['initialResponse-1'], min(-0.5))]).when(warn()).thenNothing();
+      given([...breached, caseResolved(['initialResponse-1'], min(-0.5))])
+        .when(warn())
+        .thenNothing();
     });
   });
 
   it('a timer firing before warnAt is refused so that the scheduler retries', () => {
-    given(severityACase(-10).history).when(warn()).thenThrows(IllegalStateError, /not due before/);
+    given(severityACase(-10).history)
+      .when(warn())
+      .thenThrows(IllegalStateError, /not due before/);
   });
 });
 
@@ -125,27 +157,40 @@ describe('RecordSlaBreach', () => {
   });
 
   it('without an assigned engineer records the breach only', () => {
-    given(history).when(breach()).then([slaBreached(clock, { at: NOW })]);
+    given(history)
+      .when(breach())
+      .then([slaBreached(clock, { at: NOW })]);
   });
 
   it('breaches a clock that was in warning', () => {
-    given([...history, slaWarningRaised(clock)]).when(breach()).then([slaBreached(clock, { at: NOW })]);
+    given([...history, slaWarningRaised(clock)])
+      .when(breach())
+      .then([slaBreached(clock, { at: NOW })]);
   });
 
   it('puts the clock in breached with breachedAt', () => {
-    expect(stateAfter([...history, slaBreached(clock)]).sla.initialResponse).toMatchObject({ state: 'breached', breachedAt: clock.data.dueAt });
+    expect(stateAfter([...history, slaBreached(clock)]).sla.initialResponse).toMatchObject({
+      state: 'breached',
+      breachedAt: clock.data.dueAt,
+    });
   });
 
   it('is idempotent: a second breach for the same clock records nothing', () => {
-    given([...history, engineerAssigned('eng-bob'), slaBreached(clock, { engineerId: 'eng-bob' }), reminderSent(clock)]).when(breach()).thenNothing();
+    given([...history, engineerAssigned('eng-bob'), slaBreached(clock, { engineerId: 'eng-bob' }), reminderSent(clock)])
+      .when(breach())
+      .thenNothing();
   });
 
   it('a clock met in time records nothing', () => {
-    given([...history, updateSent('initialResponse-1', { at: min(-40) })]).when(breach()).thenNothing();
+    given([...history, updateSent('initialResponse-1', { at: min(-40) })])
+      .when(breach())
+      .thenNothing();
   });
 
   it('a stopped clock records nothing', () => {
-    given([...history, caseResolved(['initialResponse-1'], min(-40))]).when(breach()).thenNothing();
+    given([...history, caseResolved(['initialResponse-1'], min(-40))])
+      .when(breach())
+      .thenNothing();
   });
 
   it('a stale clockId records nothing', () => {
@@ -153,7 +198,9 @@ describe('RecordSlaBreach', () => {
   });
 
   it('a timer firing before dueAt is refused so that the scheduler retries', () => {
-    given(severityACase(-50).history).when(breach()).thenThrows(IllegalStateError, /not due before/);
+    given(severityACase(-50).history)
+      .when(breach())
+      .thenThrows(IllegalStateError, /not due before/);
   });
 });
 
@@ -174,7 +221,7 @@ describe('EscalateOverdue (automatic escalation to the manager)', () => {
   };
   const breachedWithEngineer = [...history, engineerAssigned('eng-bob'), slaBreached(clock, { engineerId: 'eng-bob' })];
 
-  it('escalates a still-unanswered breached clock to the engineer\'s manager, as the system', () => {
+  it("escalates a still-unanswered breached clock to the engineer's manager, as the system", () => {
     given(breachedWithEngineer).when(escalate()).then([escalated]);
   });
 
@@ -183,23 +230,33 @@ describe('EscalateOverdue (automatic escalation to the manager)', () => {
   });
 
   it('is idempotent: once escalated for this clock, nothing more', () => {
-    given([...breachedWithEngineer, escalated]).when(escalate()).thenNothing();
+    given([...breachedWithEngineer, escalated])
+      .when(escalate())
+      .thenNothing();
   });
 
   it('without an assigned engineer there is nobody to escalate to: nothing', () => {
-    given([...history, slaBreached(clock)]).when(escalate()).thenNothing();
+    given([...history, slaBreached(clock)])
+      .when(escalate())
+      .thenNothing();
   });
 
   it('an engineer without a manager: nothing', () => {
-    given([...history, engineerAssigned('mgr-carol', { managerId: null }), slaBreached(clock)]).when(escalate()).thenNothing();
+    given([...history, engineerAssigned('mgr-carol', { managerId: null }), slaBreached(clock)])
+      .when(escalate())
+      .thenNothing();
   });
 
   it('a breached clock answered since (late): nothing', () => {
-    given([...breachedWithEngineer, updateSent('initialResponse-1', { at: min(-40) })]).when(escalate()).thenNothing();
+    given([...breachedWithEngineer, updateSent('initialResponse-1', { at: min(-40) })])
+      .when(escalate())
+      .thenNothing();
   });
 
   it('a case resolved since: nothing', () => {
-    given([...breachedWithEngineer, caseResolved(['initialResponse-1'], min(-40))]).when(escalate()).thenNothing();
+    given([...breachedWithEngineer, caseResolved(['initialResponse-1'], min(-40))])
+      .when(escalate())
+      .thenNothing();
   });
 
   it('a stale clockId: nothing', () => {
@@ -209,7 +266,11 @@ describe('EscalateOverdue (automatic escalation to the manager)', () => {
   it('a clock whose breach timer never ran is recorded as breached (with the reminder) before escalating', () => {
     given([...history, engineerAssigned('eng-bob')])
       .when(escalate())
-      .then([slaBreached(clock, { at: NOW, engineerId: 'eng-bob', detectedBy: 'catch-up' }), reminderSent(clock, { at: NOW }), escalated]);
+      .then([
+        slaBreached(clock, { at: NOW, engineerId: 'eng-bob', detectedBy: 'catch-up' }),
+        reminderSent(clock, { at: NOW }),
+        escalated,
+      ]);
   });
 
   it('a timer firing before escalateAt is refused so that the scheduler retries', () => {
@@ -225,6 +286,8 @@ describe('timer commands on cases that are not worked', () => {
     given([]).when(breach()).thenThrows(NotFoundError);
   });
   it('a routed case: refused', () => {
-    given(routedCase()).when(warn()).thenThrows(IllegalStateError, /routed/);
+    given(routedCase())
+      .when(warn())
+      .thenThrows(IllegalStateError, /routed/);
   });
 });

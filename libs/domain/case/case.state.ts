@@ -104,7 +104,11 @@ export interface Case extends ProblemReport {
   readonly triageDueAt: string | null;
   readonly triageAtRiskAt: string | null;
   /** Set while staff wait on the partner (status awaiting-partner). */
-  readonly awaitingPartner: { readonly reason: AwaitingPartnerReason; readonly since: string; readonly autoResumeAt: string } | null;
+  readonly awaitingPartner: {
+    readonly reason: AwaitingPartnerReason;
+    readonly since: string;
+    readonly autoResumeAt: string;
+  } | null;
   readonly lastPartnerReplyAt: string | null;
   /** Every breach recorded on the case, in order (kept when its clock is replaced or the case reopens). */
   readonly slaBreaches: readonly SlaBreachRecord[];

@@ -25,7 +25,10 @@ describe('case state (what GET /v1/cases/{id} shows)', () => {
 
   it('a worked case: ids, severity, people, timestamps and sla', () => {
     const history = [
-      caseSubmitted({ customerId: 'c-fabrikam', submitterRole: 'delegated-admin', partnerAvailable24x7: false }, min(-30)),
+      caseSubmitted(
+        { customerId: 'c-fabrikam', submitterRole: 'delegated-admin', partnerAvailable24x7: false },
+        min(-30),
+      ),
       severityAssigned('A', { at: min(-30) }),
       severityLowered({ at: min(-30) }),
       clockStarted('initialResponse', 1, 'B', min(-30)),
@@ -57,14 +60,25 @@ describe('case state (what GET /v1/cases/{id} shows)', () => {
       clocksStarted: 2,
       sla: {
         policyVersion: 'test-policy-1',
-        initialResponse: { clockId: 'initialResponse-1', state: 'met', metAt: min(-10), severity: 'B', calendar: 'business' },
+        initialResponse: {
+          clockId: 'initialResponse-1',
+          state: 'met',
+          metAt: min(-10),
+          severity: 'B',
+          calendar: 'business',
+        },
         nextUpdate: { clockId: 'nextUpdate-2', state: 'running', startedAt: min(-10) },
       },
     });
   });
 
   it('a later SeverityAssigned clears the lowered flag', () => {
-    const history = [caseSubmitted(), severityAssigned('A'), severityLowered(), severityAssigned('C', { previousSeverity: 'B', at: NOW })];
+    const history = [
+      caseSubmitted(),
+      severityAssigned('A'),
+      severityLowered(),
+      severityAssigned('C', { previousSeverity: 'B', at: NOW }),
+    ];
     expect(stateAfter(history)).toMatchObject({ severity: 'C', severityLowered: false });
   });
 

@@ -18,7 +18,10 @@ import {
 
 const given = () => spec(caseDecider, context).given([]);
 const submitted = (overrides = {}) => caseSubmitted(overrides, NOW);
-const routed = (team: RoutingTeam, reason: string): CaseRouted => ({ type: 'CaseRouted', data: { caseId: CASE_ID, team, reason, at: NOW } });
+const routed = (team: RoutingTeam, reason: string): CaseRouted => ({
+  type: 'CaseRouted',
+  data: { caseId: CASE_ID, team, reason, at: NOW },
+});
 
 describe('SubmitCase', () => {
   it('opens an eligible repair of a covered product without a proposed severity: its clock starts at submission under the untriaged severity', () => {
@@ -27,12 +30,17 @@ describe('SubmitCase', () => {
 
   it('normalises absent optional fields to null / [] in the recorded submission', () => {
     given()
-      .when(submitCase({ customerId: undefined, azure: undefined, proposedSeverity: undefined, attachments: undefined }))
+      .when(
+        submitCase({ customerId: undefined, azure: undefined, proposedSeverity: undefined, attachments: undefined }),
+      )
       .thenMatches([{ data: { customerId: null, azure: null, proposedSeverity: null, attachments: [] } }, {}, {}]);
   });
 
   it('refuses a second submission of the same case', () => {
-    spec(caseDecider, context).given([caseSubmitted()]).when(submitCase()).thenThrows(IllegalStateError, /already submitted/);
+    spec(caseDecider, context)
+      .given([caseSubmitted()])
+      .when(submitCase())
+      .thenThrows(IllegalStateError, /already submitted/);
   });
 });
 
@@ -44,7 +52,9 @@ describe('routing of what is not a repair of a covered product', () => {
     ['deployment', 'deployment', 'deployment readiness is handled by the deployment team'],
     ['password-reset', 'password-reset', 'password resets are handled by the password-reset team'],
   ])('%s requests go to the %s team', (requestType, team, reason) => {
-    given().when(submitCase({ requestType })).then([submitted({ requestType }), routed(team, reason) ]);
+    given()
+      .when(submitCase({ requestType }))
+      .then([submitted({ requestType }), routed(team, reason)]);
   });
 
   it.each(['crm-social-listening', 'dynamics-marketing', 'parature'] as const)(
@@ -52,17 +62,21 @@ describe('routing of what is not a repair of a covered product', () => {
     (product) => {
       given()
         .when(submitCase({ product }))
-        .then([submitted({ product }), routed('product-not-covered', `${product} is not covered by the programme`) ]);
+        .then([submitted({ product }), routed('product-not-covered', `${product} is not covered by the programme`)]);
     },
   );
 
   it('the request type decides first: a billing question about an uncovered product goes to billing', () => {
-    given().when(submitCase({ product: 'parature', requestType: 'billing' })).thenMatches([{}, { data: { team: 'billing' } }]);
+    given()
+      .when(submitCase({ product: 'parature', requestType: 'billing' }))
+      .thenMatches([{}, { data: { team: 'billing' } }]);
   });
 
   it('a routed submission is not checked for eligibility nor given its proposed severity', () => {
     const cmd = submitCase({ requestType: 'presales', submitterRole: 'user', proposedSeverity: 'A' });
-    given().when(cmd).thenMatches([{ type: 'CaseSubmitted' }, { type: 'CaseRouted', data: { team: 'pre-sales' } }]);
+    given()
+      .when(cmd)
+      .thenMatches([{ type: 'CaseSubmitted' }, { type: 'CaseRouted', data: { team: 'pre-sales' } }]);
   });
 });
 
@@ -83,7 +97,9 @@ describe('eligibility (repair of a covered product)', () => {
     });
 
     it('a blank identifier counts as missing', () => {
-      given().when(submitCase({ product: 'azure', azure: { ...azure, accessId: '  ' } })).thenMatches(rejected('azure-access-id-missing'));
+      given()
+        .when(submitCase({ product: 'azure', azure: { ...azure, accessId: '  ' } }))
+        .thenMatches(rejected('azure-access-id-missing'));
     });
 
     it('without the azure block every identifier is a distinct recorded failure, the first one being the reason', () => {
@@ -115,10 +131,15 @@ describe('eligibility (repair of a covered product)', () => {
 
   type Row = [SubmitterRole, boolean];
   const roleCases = (product: CoveredProduct, customerId: string | null, rows: Row[]) =>
-    it.each(rows)(`${product} ${customerId ? 'on behalf of a customer' : 'own subscription'}: %s eligible=%s`, (submitterRole, ok) => {
-      const cmd = submitCase({ product, azure: product === 'azure' ? azure : undefined, customerId, submitterRole });
-      given().when(cmd).thenMatches(ok ? accepted : rejected('submitter-role-not-eligible'));
-    });
+    it.each(rows)(
+      `${product} ${customerId ? 'on behalf of a customer' : 'own subscription'}: %s eligible=%s`,
+      (submitterRole, ok) => {
+        const cmd = submitCase({ product, azure: product === 'azure' ? azure : undefined, customerId, submitterRole });
+        given()
+          .when(cmd)
+          .thenMatches(ok ? accepted : rejected('submitter-role-not-eligible'));
+      },
+    );
 
   roleCases('azure', null, [
     ['admin', true],
@@ -188,7 +209,9 @@ describe('eligibility (repair of a covered product)', () => {
   });
 
   it('a rejected submission does not get its proposed severity', () => {
-    given().when(submitCase({ submitterRole: 'user', proposedSeverity: 'A' })).thenMatches(rejected('submitter-role-not-eligible'));
+    given()
+      .when(submitCase({ submitterRole: 'user', proposedSeverity: 'A' }))
+      .thenMatches(rejected('submitter-role-not-eligible'));
   });
 });
 
@@ -211,7 +234,11 @@ describe('proposed severity at submission (not a triage: the vendor decides the 
   it('A with a 24x7 partner stays A, its clock counted in 24x7', () => {
     given()
       .when(submitCase({ proposedSeverity: 'A' }))
-      .then([opened({ proposedSeverity: 'A' }), severityAssigned('A', by), clockStarted('initialResponse', 1, 'A', NOW, fromSubmission)]);
+      .then([
+        opened({ proposedSeverity: 'A' }),
+        severityAssigned('A', by),
+        clockStarted('initialResponse', 1, 'A', NOW, fromSubmission),
+      ]);
   });
 
   it('A without a 24x7 partner is lowered to B and the clock runs under B', () => {

@@ -36,13 +36,22 @@ describe('clock from submission', () => {
       .thenMatches([
         { type: 'CaseSubmitted', data: { proposedSeverity: null, triageDueAt: min(30) } },
         { type: 'SeverityAssigned', data: { severity: 'C', by: 'system', triage: false } },
-        { type: 'SlaClockStarted', data: { clock: 'initialResponse', severity: 'C', startedAt: NOW, cause: 'case-submitted' } },
+        {
+          type: 'SlaClockStarted',
+          data: { clock: 'initialResponse', severity: 'C', startedAt: NOW, cause: 'case-submitted' },
+        },
       ]);
   });
 
   it('the case shows severity, proposedSeverity and no triage yet', () => {
     const state = stateAfter(openedSubmission({ proposedSeverity: 'A' }));
-    expect(state).toMatchObject({ severity: 'A', proposedSeverity: 'A', triagedAt: null, triagedBy: null, triageDueAt: min(0) });
+    expect(state).toMatchObject({
+      severity: 'A',
+      proposedSeverity: 'A',
+      triagedAt: null,
+      triagedBy: null,
+      triageDueAt: min(0),
+    });
     expect(state.sla.initialResponse).toMatchObject({ state: 'running', startedAt: min(-30), dueAt: min(30) });
   });
 });
@@ -52,20 +61,34 @@ describe('triage: staff decide the severity with AssignSeverity', () => {
     given(openedSubmission({ proposedSeverity: 'A' }))
       .when(triage('C'))
       .then([
-        severityAssigned('C', { previousSeverity: 'A', at: NOW, reason: 'one user, workaround available', triage: true }),
-        clockStarted('initialResponse', 2, 'C', min(-30), { cause: 'severity-changed', replacesClockId: 'initialResponse-1', at: NOW }),
+        severityAssigned('C', {
+          previousSeverity: 'A',
+          at: NOW,
+          reason: 'one user, workaround available',
+          triage: true,
+        }),
+        clockStarted('initialResponse', 2, 'C', min(-30), {
+          cause: 'severity-changed',
+          replacesClockId: 'initialResponse-1',
+          at: NOW,
+        }),
       ]);
   });
 
   it('records who triaged and when; confirming the running severity is a triage too and moves no clock', () => {
     const history = openedSubmission();
     const events = caseDecider.decide(triage('B', 'confirmed'), stateAfter(history), context);
-    expect(events).toEqual([severityAssigned('B', { previousSeverity: 'B', at: NOW, reason: 'confirmed', triage: true })]);
+    expect(events).toEqual([
+      severityAssigned('B', { previousSeverity: 'B', at: NOW, reason: 'confirmed', triage: true }),
+    ]);
     expect(stateAfter([...history, ...events])).toMatchObject({ triagedAt: NOW, triagedBy: AGENT, severity: 'B' });
   });
 
   it('a later change is not a new triage: triagedAt stays the first', () => {
-    const history = [...openedSubmission(), severityAssigned('B', { previousSeverity: 'B', at: min(-20), triage: true })];
+    const history = [
+      ...openedSubmission(),
+      severityAssigned('B', { previousSeverity: 'B', at: min(-20), triage: true }),
+    ];
     given(history)
       .when(triage('C'))
       .thenMatches([{ type: 'SeverityAssigned', data: { severity: 'C', triage: false } }, { type: 'SlaClockStarted' }]);
@@ -80,7 +103,12 @@ describe('triage: staff decide the severity with AssignSeverity', () => {
       .when(triage('C'))
       .then([
         slaBreached(clock, { at: NOW, detectedBy: 'catch-up' }),
-        severityAssigned('C', { previousSeverity: 'A', at: NOW, reason: 'one user, workaround available', triage: true }),
+        severityAssigned('C', {
+          previousSeverity: 'A',
+          at: NOW,
+          reason: 'one user, workaround available',
+          triage: true,
+        }),
       ]);
   });
 
@@ -90,7 +118,10 @@ describe('triage: staff decide the severity with AssignSeverity', () => {
       severityAssigned('B', { by: 'partner:p-contoso', reason: 'proposed at submission' }),
     ];
     expect(stateAfter(legacy).triagedAt).toBeNull();
-    expect(stateAfter([...legacy, severityAssigned('C', { at: NOW })])).toMatchObject({ triagedAt: NOW, triagedBy: AGENT });
+    expect(stateAfter([...legacy, severityAssigned('C', { at: NOW })])).toMatchObject({
+      triagedAt: NOW,
+      triagedBy: AGENT,
+    });
   });
 });
 
@@ -100,18 +131,35 @@ describe('triageWithin: an untriaged case raises an at-risk alert', () => {
   it('given an untriaged case at its triageDueAt, then TriageAtRisk', () => {
     given(opened)
       .when(triageAlert)
-      .then([{ type: 'TriageAtRisk', data: { caseId: CASE_ID, clock: 'triage', severity: 'B', triageDueAt: NOW, submittedAt: min(-30), at: NOW } }]);
+      .then([
+        {
+          type: 'TriageAtRisk',
+          data: { caseId: CASE_ID, clock: 'triage', severity: 'B', triageDueAt: NOW, submittedAt: min(-30), at: NOW },
+        },
+      ]);
   });
 
   it('is refused before its instant (the scheduler waits until notBefore)', () => {
-    given(openedSubmission({}, min(-10))).when(triageAlert).thenThrows(IllegalStateError, /not due before/);
+    given(openedSubmission({}, min(-10)))
+      .when(triageAlert)
+      .thenThrows(IllegalStateError, /not due before/);
   });
 
   it('records nothing once triaged, once raised, or once resolved', () => {
-    given([...opened, severityAssigned('B', { at: min(-5), triage: true })]).when(triageAlert).thenNothing();
-    given([...opened, { type: 'TriageAtRisk', data: { caseId: CASE_ID, clock: 'triage', severity: 'B', triageDueAt: NOW, submittedAt: min(-30), at: NOW } }])
+    given([...opened, severityAssigned('B', { at: min(-5), triage: true })])
       .when(triageAlert)
       .thenNothing();
-    given([...opened, caseResolved(['initialResponse-1'], min(-1))]).when(triageAlert).thenNothing();
+    given([
+      ...opened,
+      {
+        type: 'TriageAtRisk',
+        data: { caseId: CASE_ID, clock: 'triage', severity: 'B', triageDueAt: NOW, submittedAt: min(-30), at: NOW },
+      },
+    ])
+      .when(triageAlert)
+      .thenNothing();
+    given([...opened, caseResolved(['initialResponse-1'], min(-1))])
+      .when(triageAlert)
+      .thenNothing();
   });
 });

@@ -23,7 +23,8 @@ export const UPDATE_CHANNELS = ['email', 'phone', 'portal'] as const;
 export type UpdateChannel = (typeof UPDATE_CHANNELS)[number];
 
 /** Teams a submission that is not worked here goes to. */
-export type RoutingTeam = 'billing' | 'pre-sales' | 'advisory' | 'deployment' | 'password-reset' | 'product-not-covered';
+export type RoutingTeam =
+  'billing' | 'pre-sales' | 'advisory' | 'deployment' | 'password-reset' | 'product-not-covered';
 
 export interface Contact {
   readonly name: string;

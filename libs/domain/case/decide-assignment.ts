@@ -9,7 +9,8 @@ import { nextAvailableEngineer } from './next-engineer';
 
 export function assignEngineer({ data }: AssignEngineer, state: CaseState, { now }: CaseContext): CaseEvent[] {
   const open = requireOpen(state, 'assign an engineer');
-  if (data.engineer === null) throw new NotFoundError(`engineer ${data.engineerId} not found`, { engineerId: data.engineerId });
+  if (data.engineer === null)
+    throw new NotFoundError(`engineer ${data.engineerId} not found`, { engineerId: data.engineerId });
   const { engineerId } = data.engineer;
   const managerId = data.engineer.managerId ?? null;
   if (open.engineerId === engineerId && open.managerId === managerId) return [];
@@ -27,7 +28,9 @@ export function escalate({ data }: Escalate, state: CaseState, { now }: CaseCont
     throw new IllegalStateError(`cannot escalate: no engineer is assigned to case ${open.reference}`);
   }
   if (open.managerId === null) {
-    throw new IllegalStateError(`cannot escalate: engineer ${open.engineerId} has no manager`, { engineerId: open.engineerId });
+    throw new IllegalStateError(`cannot escalate: engineer ${open.engineerId} has no manager`, {
+      engineerId: open.engineerId,
+    });
   }
   return [
     {

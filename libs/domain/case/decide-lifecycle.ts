@@ -42,13 +42,22 @@ export function resolve({ data }: ResolveCase, state: CaseState, { now }: CaseCo
   const open = requireOpen(state, 'resolve');
   const breaches = catchUpBreaches(open, now, false);
   const stoppedClockIds = liveClocks(replay(open, breaches)).map((c) => c.clockId);
-  return [...breaches, { type: 'CaseResolved', data: { caseId: open.caseId, summary: data.summary, by: data.by, stoppedClockIds, at: now } }];
+  return [
+    ...breaches,
+    {
+      type: 'CaseResolved',
+      data: { caseId: open.caseId, summary: data.summary, by: data.by, stoppedClockIds, at: now },
+    },
+  ];
 }
 
 /** Like resolving, closing first records any breach a timer missed (a resolved case's clocks are stopped, so normally none). */
 export function close({ data }: CloseCase, state: CaseState, { now }: CaseContext): CaseEvent[] {
   const resolved = requireStatus(requireWorkedCase(state, 'close'), ['resolved'], 'close');
-  return [...catchUpBreaches(resolved, now, false), { type: 'CaseClosed', data: { caseId: resolved.caseId, by: data.by, at: now } }];
+  return [
+    ...catchUpBreaches(resolved, now, false),
+    { type: 'CaseClosed', data: { caseId: resolved.caseId, by: data.by, at: now } },
+  ];
 }
 
 export function reopen({ data }: ReopenCase, state: CaseState, context: CaseContext): CaseEvent[] {

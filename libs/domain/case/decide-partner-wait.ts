@@ -1,5 +1,12 @@
 import { IllegalStateError } from '../shared/domain-errors';
-import { AutoResumeClock, AwaitPartner, CaseContext, RaiseTriageAlert, RecordPartnerReply, ResumeClock } from './case.commands';
+import {
+  AutoResumeClock,
+  AwaitPartner,
+  CaseContext,
+  RaiseTriageAlert,
+  RecordPartnerReply,
+  ResumeClock,
+} from './case.commands';
 import { CaseEvent, ClockResumeCause } from './case.events';
 import { requireOpen, requireStatus, requireWorkedCase } from './case.guards';
 import { Case, CaseState, findClock } from './case.state';
@@ -17,15 +24,32 @@ import { pauseClock, pausedClocks, resumeClock } from './sla-clocks';
 export function awaitPartner({ data }: AwaitPartner, state: CaseState, context: CaseContext): CaseEvent[] {
   const open = requireStatus(requireWorkedCase(state, 'wait on the partner'), ['open'], 'wait on the partner');
   if (open.severity === null) {
-    throw new IllegalStateError(`cannot wait on the partner: case ${open.reference} has no severity (set one first)`, { severity: null });
+    throw new IllegalStateError(`cannot wait on the partner: case ${open.reference} has no severity (set one first)`, {
+      severity: null,
+    });
   }
-  const update = logUpdate({ data: { channel: data.channel ?? 'email', summary: data.summary, by: data.by } }, open, context);
+  const update = logUpdate(
+    { data: { channel: data.channel ?? 'email', summary: data.summary, by: data.by } },
+    open,
+    context,
+  );
   const next = update.find((e) => e.type === 'SlaClockStarted' && e.data.clock === 'nextUpdate');
-  if (next?.type !== 'SlaClockStarted') throw new Error('an update on a case with a severity starts a next-update clock');
+  if (next?.type !== 'SlaClockStarted')
+    throw new Error('an update on a case with a severity starts a next-update clock');
   const autoResumeAt = new Date(Date.parse(context.now) + context.clocks.caseRules.autoResumeAfterMs).toISOString();
   return [
     ...update,
-    { type: 'AwaitingPartner', data: { caseId: open.caseId, reason: data.reason, summary: data.summary, by: data.by, autoResumeAt, at: context.now } },
+    {
+      type: 'AwaitingPartner',
+      data: {
+        caseId: open.caseId,
+        reason: data.reason,
+        summary: data.summary,
+        by: data.by,
+        autoResumeAt,
+        at: context.now,
+      },
+    },
     pauseClock(open, next.data, { reason: data.reason, pausedAt: context.now, autoResumeAt }, data.by, context.now),
   ];
 }
@@ -37,7 +61,10 @@ function resumeAll(state: Case, cause: ClockResumeCause, by: string, context: Ca
 /** Recorded on an open case too (the partner may write at any time); it resumes a paused clock. */
 export function recordPartnerReply({ data }: RecordPartnerReply, state: CaseState, context: CaseContext): CaseEvent[] {
   const open = requireOpen(state, 'record a partner reply');
-  const replied: CaseEvent = { type: 'PartnerReplied', data: { caseId: open.caseId, summary: data.summary, by: data.by, at: context.now } };
+  const replied: CaseEvent = {
+    type: 'PartnerReplied',
+    data: { caseId: open.caseId, summary: data.summary, by: data.by, at: context.now },
+  };
   return [...resumeAll(open, 'partner-replied', data.by, context), replied];
 }
 
@@ -71,12 +98,21 @@ export function raiseTriageAlert(_command: RaiseTriageAlert, state: CaseState, {
   const { triageDueAt } = state;
   if ((state.triagedAt ?? null) !== null || (state.triageAtRiskAt ?? null) !== null || !triageDueAt) return [];
   if (isBefore(now, triageDueAt)) {
-    throw new IllegalStateError(`the triage alert of case ${state.reference} is not due before ${triageDueAt}`, { notBefore: triageDueAt });
+    throw new IllegalStateError(`the triage alert of case ${state.reference} is not due before ${triageDueAt}`, {
+      notBefore: triageDueAt,
+    });
   }
   return [
     {
       type: 'TriageAtRisk',
-      data: { caseId: state.caseId, clock: 'triage', severity: state.severity, triageDueAt, submittedAt: state.submittedAt, at: now },
+      data: {
+        caseId: state.caseId,
+        clock: 'triage',
+        severity: state.severity,
+        triageDueAt,
+        submittedAt: state.submittedAt,
+        at: now,
+      },
     },
   ];
 }

@@ -7,7 +7,10 @@ import { Severity } from './case.types';
 import { catchUpBreaches, pendingClockKind, restartRunningClocks, startClock } from './sla-clocks';
 
 export function lowered(state: Case, by: string, at: string): SeverityLowered {
-  return { type: 'SeverityLowered', data: { caseId: state.caseId, from: 'A', to: 'B', reason: NOT_AVAILABLE_24X7, by, at } };
+  return {
+    type: 'SeverityLowered',
+    data: { caseId: state.caseId, from: 'A', to: 'B', reason: NOT_AVAILABLE_24X7, by, at },
+  };
 }
 
 /**
@@ -16,12 +19,21 @@ export function lowered(state: Case, by: string, at: string): SeverityLowered {
  * if someone already answered); a later change restarts running clocks (restartRunningClocks).
  * Overdue clocks are recorded as breached before anything moves.
  */
-export function followSeverityChange(before: Case, changes: CaseEvent[], context: CaseContext, by: string): CaseEvent[] {
+export function followSeverityChange(
+  before: Case,
+  changes: CaseEvent[],
+  context: CaseContext,
+  by: string,
+): CaseEvent[] {
   const after = replay(before, changes);
-  if (after.severity === before.severity || after.severity === null || !ACTIVE_STATUSES.includes(after.status)) return changes;
+  if (after.severity === before.severity || after.severity === null || !ACTIVE_STATUSES.includes(after.status))
+    return changes;
   if (before.severity === null) {
     // Only on cases submitted before every open case got a clock at submission.
-    return [...changes, startClock(after, pendingClockKind(after), after.severity, context.now, 'severity-assigned', context)];
+    return [
+      ...changes,
+      startClock(after, pendingClockKind(after), after.severity, context.now, 'severity-assigned', context),
+    ];
   }
   const breaches = catchUpBreaches(before, context.now, true);
   const restarts = restartRunningClocks(replay(after, breaches), context, by);
@@ -29,7 +41,14 @@ export function followSeverityChange(before: Case, changes: CaseEvent[], context
 }
 
 /** The severity as asked, then A without a 24x7 partner lowered to B (SeverityLowered). */
-export function severityEvents(state: Case, severity: Severity, reason: string, by: string, triage: boolean, now: string): CaseEvent[] {
+export function severityEvents(
+  state: Case,
+  severity: Severity,
+  reason: string,
+  by: string,
+  triage: boolean,
+  now: string,
+): CaseEvent[] {
   const changes: CaseEvent[] = [
     {
       type: 'SeverityAssigned',
@@ -54,7 +73,11 @@ export function assignSeverity({ data }: AssignSeverity, state: CaseState, conte
   return followSeverityChange(open, severityEvents(open, severity, reason, by, triage, context.now), context, by);
 }
 
-export function setPartnerAvailability({ data }: SetPartnerAvailability, state: CaseState, context: CaseContext): CaseEvent[] {
+export function setPartnerAvailability(
+  { data }: SetPartnerAvailability,
+  state: CaseState,
+  context: CaseContext,
+): CaseEvent[] {
   const open = requireOpen(state, 'change the partner availability');
   if (open.partnerAvailable24x7 === data.available24x7) return [];
   const changes: CaseEvent[] = [

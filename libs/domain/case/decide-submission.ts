@@ -17,7 +17,9 @@ import { startClock } from './sla-clocks';
  */
 export function submit({ data }: SubmitCase, state: CaseState, context: CaseContext): CaseEvent[] {
   if (state !== null) {
-    throw new IllegalStateError(`case ${data.caseId} was already submitted (${state.reference})`, { caseId: data.caseId });
+    throw new IllegalStateError(`case ${data.caseId} was already submitted (${state.reference})`, {
+      caseId: data.caseId,
+    });
   }
   requireHolidayCountry(data.contact, context.clocks);
   const submitted: CaseSubmitted = {
@@ -55,7 +57,10 @@ export function submit({ data }: SubmitCase, state: CaseState, context: CaseCont
     const [first] = failures;
     return [
       submitted,
-      { type: 'CaseRejected', data: { caseId, reason: first.reason, message: first.message, failures, at: context.now } },
+      {
+        type: 'CaseRejected',
+        data: { caseId, reason: first.reason, message: first.message, failures, at: context.now },
+      },
     ];
   }
 
@@ -77,6 +82,13 @@ export function submit({ data }: SubmitCase, state: CaseState, context: CaseCont
     context.now,
   );
   const withSeverity = replayCase(evolveCase(null, recorded) as Case, severity);
-  const clock = startClock(withSeverity, 'initialResponse', withSeverity.severity!, context.now, 'case-submitted', context);
+  const clock = startClock(
+    withSeverity,
+    'initialResponse',
+    withSeverity.severity!,
+    context.now,
+    'case-submitted',
+    context,
+  );
   return [recorded, ...severity, clock];
 }

@@ -1,6 +1,10 @@
 import { TransferCandidate, nextAvailableEngineer } from './next-engineer';
 
-const c = (engineerId: string, openSeverityACases: number, availability: TransferCandidate['availability'] = 'on-shift'): TransferCandidate => ({
+const c = (
+  engineerId: string,
+  openSeverityACases: number,
+  availability: TransferCandidate['availability'] = 'on-shift',
+): TransferCandidate => ({
   engineerId,
   availability,
   openSeverityACases,
@@ -14,7 +18,10 @@ describe('nextAvailableEngineer', () => {
     expect(nextAvailableEngineer([c('eng-2', 1), c('eng-10', 1), c('eng-1', 1)], null)?.engineerId).toBe('eng-1');
   });
   it('skips the current engineer and anyone not on shift', () => {
-    expect(nextAvailableEngineer([c('cur', 0), c('off', 0, 'off-shift'), c('away', 0, 'away'), c('ok', 9)], 'cur')?.engineerId).toBe('ok');
+    expect(
+      nextAvailableEngineer([c('cur', 0), c('off', 0, 'off-shift'), c('away', 0, 'away'), c('ok', 9)], 'cur')
+        ?.engineerId,
+    ).toBe('ok');
   });
   it('returns null when nobody qualifies', () => {
     expect(nextAvailableEngineer([c('cur', 0), c('off', 0, 'off-shift')], 'cur')).toBeNull();

@@ -29,18 +29,35 @@ describe('slaAsOf: the SLA as it truly stood at an instant, even if a timer fire
   });
 
   it('recorded facts are returned as they are: met stays met', () => {
-    const met = stateAfter([caseSubmitted({}, min(-60)), severityAssigned('A', { at: min(-60) }), clock, updateSent('initialResponse-1', { at: min(-30) })]);
+    const met = stateAfter([
+      caseSubmitted({}, min(-60)),
+      severityAssigned('A', { at: min(-60) }),
+      clock,
+      updateSent('initialResponse-1', { at: min(-30) }),
+    ]);
     expect(slaAsOf(met, min(60)).initialResponse).toMatchObject({ state: 'met', metAt: min(-30) });
   });
 
   it('compares instants, not strings (offsets and precision may differ)', () => {
-    const c = { ...running.sla.initialResponse!, dueAt: '2026-11-23T11:00:00+01:00', warnAt: '2026-11-23T10:45:00+01:00' };
+    const c = {
+      ...running.sla.initialResponse!,
+      dueAt: '2026-11-23T11:00:00+01:00',
+      warnAt: '2026-11-23T10:45:00+01:00',
+    };
     expect(clockAsOf(c, '2026-11-23T10:00:00Z').state).toBe('breached');
   });
 
   it('a recorded breach is unchanged', () => {
-    const breached = stateAfter([caseSubmitted({}, min(-60)), severityAssigned('A', { at: min(-60) }), clock, slaBreached(clock)]);
-    expect(slaAsOf(breached, min(60)).initialResponse).toEqual({ ...breached.sla.initialResponse, recordedState: 'breached' });
+    const breached = stateAfter([
+      caseSubmitted({}, min(-60)),
+      severityAssigned('A', { at: min(-60) }),
+      clock,
+      slaBreached(clock),
+    ]);
+    expect(slaAsOf(breached, min(60)).initialResponse).toEqual({
+      ...breached.sla.initialResponse,
+      recordedState: 'breached',
+    });
   });
 });
 
@@ -53,16 +70,33 @@ describe('state (what was true) and recordedState (what the system had recorded 
   });
 
   it('once recorded, both say breached', () => {
-    const breached = stateAfter([caseSubmitted({}, min(-60)), severityAssigned('A', { at: min(-60) }), clock, slaBreached(clock)]);
+    const breached = stateAfter([
+      caseSubmitted({}, min(-60)),
+      severityAssigned('A', { at: min(-60) }),
+      clock,
+      slaBreached(clock),
+    ]);
     expect(slaAsOf(breached, min(5)).initialResponse).toMatchObject({ state: 'breached', recordedState: 'breached' });
   });
 
   it('a paused clock stays paused past its due, with pausedFor counted up to the instant in the given calendar', () => {
     const paused = {
       ...running,
-      sla: { ...running.sla, initialResponse: { ...running.sla.initialResponse!, state: 'paused' as const, pausedAt: min(-30), pausedMs: 600_000 } },
+      sla: {
+        ...running.sla,
+        initialResponse: {
+          ...running.sla.initialResponse!,
+          state: 'paused' as const,
+          pausedAt: min(-30),
+          pausedMs: 600_000,
+        },
+      },
     };
-    expect(slaAsOf(paused, min(60)).initialResponse).toMatchObject({ state: 'paused', recordedState: 'paused', pausedFor: 'PT1H40M' });
+    expect(slaAsOf(paused, min(60)).initialResponse).toMatchObject({
+      state: 'paused',
+      recordedState: 'paused',
+      pausedFor: 'PT1H40M',
+    });
     expect(slaAsOf(paused, min(60), () => 0).initialResponse).toMatchObject({ pausedFor: 'PT10M' });
   });
 });

@@ -45,8 +45,12 @@ export function startClock(
 ): SlaClockStarted {
   const location = locationOf(state);
   const due = context.clocks.clockFor(kind, severity, startedAt, location);
-  const pausedMs = pauses.reduce((sum, p) => sum + context.clocks.clockTimeBetween(severity, p.from, p.to, location), 0);
-  const shift = (instant: string) => (pausedMs > 0 ? context.clocks.addClockTime(severity, instant, pausedMs, location) : instant);
+  const pausedMs = pauses.reduce(
+    (sum, p) => sum + context.clocks.clockTimeBetween(severity, p.from, p.to, location),
+    0,
+  );
+  const shift = (instant: string) =>
+    pausedMs > 0 ? context.clocks.addClockTime(severity, instant, pausedMs, location) : instant;
   return {
     type: 'SlaClockStarted',
     data: {
@@ -81,7 +85,9 @@ export function restartRunningClocks(state: Case, context: CaseContext, by: stri
   if (severity === null) return [];
   // A paused clock restarts too (keeping the time it stood still) and stays paused: a pause
   // survives a severity change.
-  const running = liveClocks(state).filter((c) => c.state === 'running' || c.state === 'warning' || c.state === 'paused');
+  const running = liveClocks(state).filter(
+    (c) => c.state === 'running' || c.state === 'warning' || c.state === 'paused',
+  );
   return running.flatMap((clock, i) => {
     const restarted = startClock(
       { ...state, clocksStarted: state.clocksStarted + i },
@@ -106,7 +112,10 @@ export function pauseClock(
   by: string,
   now: string,
 ): SlaClockPaused {
-  return { type: 'SlaClockPaused', data: { caseId: state.caseId, clock: clock.clock, clockId: clock.clockId, ...pause, by, at: now } };
+  return {
+    type: 'SlaClockPaused',
+    data: { caseId: state.caseId, clock: clock.clock, clockId: clock.clockId, ...pause, by, at: now },
+  };
 }
 
 /**
@@ -114,7 +123,14 @@ export function pauseClock(
  * move later by exactly the clock time between pausedAt and now, in the clock's own calendar
  * (plain elapsed time on 24x7, business time on a business calendar).
  */
-export function resumeClock(state: Case, clock: SlaClock, pausedAt: string, cause: ClockResumeCause, by: string, context: CaseContext): SlaClockResumed {
+export function resumeClock(
+  state: Case,
+  clock: SlaClock,
+  pausedAt: string,
+  cause: ClockResumeCause,
+  by: string,
+  context: CaseContext,
+): SlaClockResumed {
   const location = locationOf(state);
   const { severity } = clock;
   const pausedMs = Math.max(0, context.clocks.clockTimeBetween(severity, pausedAt, context.now, location));

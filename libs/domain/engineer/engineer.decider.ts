@@ -23,11 +23,9 @@ function register(command: RegisterEngineer, state: EngineerState, { now }: Engi
       throw new NotFoundError(`manager ${managerId} not found`, { managerId });
     }
     if (manager.managerId !== null) {
-      throw new ValidationError(
-        `${managerId} is not a manager (reports to ${manager.managerId})`,
-        'managerId',
-        { managerId },
-      );
+      throw new ValidationError(`${managerId} is not a manager (reports to ${manager.managerId})`, 'managerId', {
+        managerId,
+      });
     }
   }
   return [{ type: 'EngineerRegistered', data: { engineerId, name, email, managerId, timeZone, by, at: now } }];
@@ -50,7 +48,11 @@ function changeAvailability(
   ];
 }
 
-export function decideEngineer(command: EngineerCommand, state: EngineerState, context: EngineerContext): EngineerEvent[] {
+export function decideEngineer(
+  command: EngineerCommand,
+  state: EngineerState,
+  context: EngineerContext,
+): EngineerEvent[] {
   switch (command.type) {
     case 'RegisterEngineer':
       return register(command, state, context);
@@ -63,7 +65,16 @@ export function evolveEngineer(state: EngineerState, event: EngineerEvent): Engi
   switch (event.type) {
     case 'EngineerRegistered': {
       const { engineerId, name, email, managerId, timeZone, at } = event.data;
-      return { engineerId, name, email, managerId, timeZone, availability: 'off-shift', registeredAt: at, updatedAt: at };
+      return {
+        engineerId,
+        name,
+        email,
+        managerId,
+        timeZone,
+        availability: 'off-shift',
+        registeredAt: at,
+        updatedAt: at,
+      };
     }
     case 'EngineerAvailabilityChanged':
       return state && { ...state, availability: event.data.status, updatedAt: event.data.at };

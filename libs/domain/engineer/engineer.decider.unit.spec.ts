@@ -9,11 +9,27 @@ const given = (events: EngineerEvent[]) => spec(engineerDecider).given(events);
 
 const register = (managerId?: string, manager?: ManagerLookup | null, engineerId = 'eng-bob'): RegisterEngineer => ({
   type: 'RegisterEngineer',
-  data: { engineerId, name: 'Bob', email: 'bob@support.example', managerId, timeZone: 'Europe/Dublin', manager, by: ADMIN },
+  data: {
+    engineerId,
+    name: 'Bob',
+    email: 'bob@support.example',
+    managerId,
+    timeZone: 'Europe/Dublin',
+    manager,
+    by: ADMIN,
+  },
 });
 const registered = (managerId: string | null = 'mgr-carol', at = FIXED_NOW): EngineerRegistered => ({
   type: 'EngineerRegistered',
-  data: { engineerId: 'eng-bob', name: 'Bob', email: 'bob@support.example', managerId, timeZone: 'Europe/Dublin', by: ADMIN, at },
+  data: {
+    engineerId: 'eng-bob',
+    name: 'Bob',
+    email: 'bob@support.example',
+    managerId,
+    timeZone: 'Europe/Dublin',
+    by: ADMIN,
+    at,
+  },
 });
 const changeTo = (status: ChangeAvailability['data']['status']): ChangeAvailability => ({
   type: 'ChangeAvailability',
@@ -22,11 +38,15 @@ const changeTo = (status: ChangeAvailability['data']['status']): ChangeAvailabil
 
 describe('RegisterEngineer', () => {
   it('registers an engineer under an existing manager', () => {
-    given([]).when(register('mgr-carol', { engineerId: 'mgr-carol', managerId: null })).then([registered('mgr-carol')]);
+    given([])
+      .when(register('mgr-carol', { engineerId: 'mgr-carol', managerId: null }))
+      .then([registered('mgr-carol')]);
   });
 
   it('registers a manager (no managerId)', () => {
-    given([]).when(register()).then([registered(null)]);
+    given([])
+      .when(register())
+      .then([registered(null)]);
   });
 
   it('a new engineer is off shift', () => {
@@ -44,11 +64,15 @@ describe('RegisterEngineer', () => {
   });
 
   it('refuses an engineer already registered', () => {
-    given([registered()]).when(register()).thenThrows(IllegalStateError, /already registered/);
+    given([registered()])
+      .when(register())
+      .thenThrows(IllegalStateError, /already registered/);
   });
 
   it('refuses a manager that does not exist', () => {
-    given([]).when(register('mgr-ghost', null)).thenThrows(NotFoundError, /manager mgr-ghost not found/);
+    given([])
+      .when(register('mgr-ghost', null))
+      .thenThrows(NotFoundError, /manager mgr-ghost not found/);
   });
 
   it('refuses a manager that is not a manager (it has a manager itself)', () => {
@@ -57,8 +81,10 @@ describe('RegisterEngineer', () => {
       .thenThrows(ValidationError, /eng-dan is not a manager/);
   });
 
-  it('refuses being one\'s own manager', () => {
-    given([]).when(register('eng-bob', null)).thenThrows(ValidationError, /own manager/);
+  it("refuses being one's own manager", () => {
+    given([])
+      .when(register('eng-bob', null))
+      .thenThrows(ValidationError, /own manager/);
   });
 });
 
@@ -69,7 +95,13 @@ describe('ChangeAvailability', () => {
       .then([
         {
           type: 'EngineerAvailabilityChanged',
-          data: { engineerId: 'eng-bob', status: 'on-shift', previousStatus: 'off-shift', by: 'support:bob', at: FIXED_NOW },
+          data: {
+            engineerId: 'eng-bob',
+            status: 'on-shift',
+            previousStatus: 'off-shift',
+            by: 'support:bob',
+            at: FIXED_NOW,
+          },
         },
       ]);
   });
@@ -77,9 +109,14 @@ describe('ChangeAvailability', () => {
   it('the state follows', () => {
     const events: EngineerEvent[] = [
       registered(),
-      { type: 'EngineerAvailabilityChanged', data: { engineerId: 'eng-bob', status: 'away', previousStatus: 'off-shift', by: 'x', at: FIXED_NOW } },
+      {
+        type: 'EngineerAvailabilityChanged',
+        data: { engineerId: 'eng-bob', status: 'away', previousStatus: 'off-shift', by: 'x', at: FIXED_NOW },
+      },
     ];
-    expect(events.reduce(engineerDecider.evolve, engineerDecider.initialState())).toMatchObject({ availability: 'away' });
+    expect(events.reduce(engineerDecider.evolve, engineerDecider.initialState())).toMatchObject({
+      availability: 'away',
+    });
   });
 
   it('the same availability again records nothing', () => {
@@ -87,6 +124,8 @@ describe('ChangeAvailability', () => {
   });
 
   it('an engineer that does not exist: not found', () => {
-    given([]).when(changeTo('on-shift')).thenThrows(NotFoundError, /engineer not found/);
+    given([])
+      .when(changeTo('on-shift'))
+      .thenThrows(NotFoundError, /engineer not found/);
   });
 });

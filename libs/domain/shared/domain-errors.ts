@@ -4,7 +4,10 @@
  */
 export abstract class DomainError extends Error {
   abstract readonly kind: 'validation' | 'not_found' | 'illegal_state';
-  constructor(message: string, readonly details: Record<string, unknown> = {}) {
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -13,7 +16,11 @@ export abstract class DomainError extends Error {
 /** The command itself is malformed or names values the domain does not accept. */
 export class ValidationError extends DomainError {
   readonly kind = 'validation' as const;
-  constructor(message: string, readonly field?: string, details: Record<string, unknown> = {}) {
+  constructor(
+    message: string,
+    readonly field?: string,
+    details: Record<string, unknown> = {},
+  ) {
     super(message, details);
   }
 }

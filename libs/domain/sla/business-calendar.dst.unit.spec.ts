@@ -8,7 +8,13 @@ import { createBusinessCalendar } from './business-calendar';
  */
 const HOUR = 3_600_000;
 const everyDay = (...intervals: string[]) => ({
-  mon: intervals, tue: intervals, wed: intervals, thu: intervals, fri: intervals, sat: intervals, sun: intervals,
+  mon: intervals,
+  tue: intervals,
+  wed: intervals,
+  thu: intervals,
+  fri: intervals,
+  sat: intervals,
+  sun: intervals,
 });
 
 interface Night {
@@ -27,28 +33,64 @@ interface Night {
 
 const nights: Record<string, Night> = {
   'Paris spring-forward': {
-    zone: 'Europe/Paris', beforeChange: '2026-03-29T00:30:00Z', midnight: '2026-03-28T23:00:00Z', nextMidnight: '2026-03-29T22:00:00Z',
-    oneAm: '2026-03-29T00:00:00Z', fourAm: '2026-03-29T02:00:00Z', realDayHours: 23, nightIntervalHours: 2,
+    zone: 'Europe/Paris',
+    beforeChange: '2026-03-29T00:30:00Z',
+    midnight: '2026-03-28T23:00:00Z',
+    nextMidnight: '2026-03-29T22:00:00Z',
+    oneAm: '2026-03-29T00:00:00Z',
+    fourAm: '2026-03-29T02:00:00Z',
+    realDayHours: 23,
+    nightIntervalHours: 2,
   },
   'Paris fall-back': {
-    zone: 'Europe/Paris', beforeChange: '2026-10-25T00:30:00Z', midnight: '2026-10-24T22:00:00Z', nextMidnight: '2026-10-25T23:00:00Z',
-    oneAm: '2026-10-24T23:00:00Z', fourAm: '2026-10-25T03:00:00Z', realDayHours: 25, nightIntervalHours: 4,
+    zone: 'Europe/Paris',
+    beforeChange: '2026-10-25T00:30:00Z',
+    midnight: '2026-10-24T22:00:00Z',
+    nextMidnight: '2026-10-25T23:00:00Z',
+    oneAm: '2026-10-24T23:00:00Z',
+    fourAm: '2026-10-25T03:00:00Z',
+    realDayHours: 25,
+    nightIntervalHours: 4,
   },
   'New York spring-forward': {
-    zone: 'America/New_York', beforeChange: '2026-03-08T06:30:00Z', midnight: '2026-03-08T05:00:00Z', nextMidnight: '2026-03-09T04:00:00Z',
-    oneAm: '2026-03-08T06:00:00Z', fourAm: '2026-03-08T08:00:00Z', realDayHours: 23, nightIntervalHours: 2,
+    zone: 'America/New_York',
+    beforeChange: '2026-03-08T06:30:00Z',
+    midnight: '2026-03-08T05:00:00Z',
+    nextMidnight: '2026-03-09T04:00:00Z',
+    oneAm: '2026-03-08T06:00:00Z',
+    fourAm: '2026-03-08T08:00:00Z',
+    realDayHours: 23,
+    nightIntervalHours: 2,
   },
   'New York fall-back': {
-    zone: 'America/New_York', beforeChange: '2026-11-01T05:30:00Z', midnight: '2026-11-01T04:00:00Z', nextMidnight: '2026-11-02T05:00:00Z',
-    oneAm: '2026-11-01T05:00:00Z', fourAm: '2026-11-01T09:00:00Z', realDayHours: 25, nightIntervalHours: 4,
+    zone: 'America/New_York',
+    beforeChange: '2026-11-01T05:30:00Z',
+    midnight: '2026-11-01T04:00:00Z',
+    nextMidnight: '2026-11-02T05:00:00Z',
+    oneAm: '2026-11-01T05:00:00Z',
+    fourAm: '2026-11-01T09:00:00Z',
+    realDayHours: 25,
+    nightIntervalHours: 4,
   },
   'Sydney fall-back': {
-    zone: 'Australia/Sydney', beforeChange: '2026-04-04T15:30:00Z', midnight: '2026-04-04T13:00:00Z', nextMidnight: '2026-04-05T14:00:00Z',
-    oneAm: '2026-04-04T14:00:00Z', fourAm: '2026-04-04T18:00:00Z', realDayHours: 25, nightIntervalHours: 4,
+    zone: 'Australia/Sydney',
+    beforeChange: '2026-04-04T15:30:00Z',
+    midnight: '2026-04-04T13:00:00Z',
+    nextMidnight: '2026-04-05T14:00:00Z',
+    oneAm: '2026-04-04T14:00:00Z',
+    fourAm: '2026-04-04T18:00:00Z',
+    realDayHours: 25,
+    nightIntervalHours: 4,
   },
   'Sydney spring-forward': {
-    zone: 'Australia/Sydney', beforeChange: '2026-10-03T15:30:00Z', midnight: '2026-10-03T14:00:00Z', nextMidnight: '2026-10-04T13:00:00Z',
-    oneAm: '2026-10-03T15:00:00Z', fourAm: '2026-10-03T17:00:00Z', realDayHours: 23, nightIntervalHours: 2,
+    zone: 'Australia/Sydney',
+    beforeChange: '2026-10-03T15:30:00Z',
+    midnight: '2026-10-03T14:00:00Z',
+    nextMidnight: '2026-10-04T13:00:00Z',
+    oneAm: '2026-10-03T15:00:00Z',
+    fourAm: '2026-10-03T17:00:00Z',
+    realDayHours: 23,
+    nightIntervalHours: 2,
   },
 };
 
@@ -65,7 +107,9 @@ describe.each(Object.entries(nights))('%s', (_name, night) => {
     const allDay = createBusinessCalendar({ timeZone: night.zone, hours: everyDay('00:00-24:00') });
     expect(allDay.businessTimeBetween(night.midnight, night.nextMidnight)).toBe(night.realDayHours * HOUR);
     expect(allDay.addBusinessTime(night.beforeChange, HOUR)).toBe(plusHours(night.beforeChange, 1));
-    expect(allDay.addBusinessTime(night.midnight, night.realDayHours * HOUR)).toBe(new Date(night.nextMidnight).toISOString());
+    expect(allDay.addBusinessTime(night.midnight, night.realDayHours * HOUR)).toBe(
+      new Date(night.nextMidnight).toISOString(),
+    );
   });
 
   it('business 01:00-04:00: an interval spanning the change holds its real length (2 h or 4 h)', () => {
@@ -85,7 +129,13 @@ describe.each(Object.entries(nights))('%s', (_name, night) => {
 });
 
 describe('business clocks over a DST weekend', () => {
-  const weekdays = { mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] };
+  const weekdays = {
+    mon: ['09:00-17:00'],
+    tue: ['09:00-17:00'],
+    wed: ['09:00-17:00'],
+    thu: ['09:00-17:00'],
+    fri: ['09:00-17:00'],
+  };
 
   it('keeps Friday 16:30 + 2 h at Monday 10:30 local, whichever way the clocks moved', () => {
     const paris = createBusinessCalendar({ timeZone: 'Europe/Paris', hours: weekdays, country: 'FR' });

@@ -64,7 +64,10 @@ export function createBusinessCalendar(options: BusinessCalendarOptions): Busine
   if (options.hours === '24x7') return new ZonedCalendar(options.timeZone, zone, undefined, new Set(), undefined);
   const { hours, problems } = parseWeeklyHours(options.hours);
   if (problems.length > 0) {
-    throw new ValidationError(`invalid business hours: ${problems.map((p) => `hours.${p.field}: ${p.message}`).join('; ')}`, 'hours');
+    throw new ValidationError(
+      `invalid business hours: ${problems.map((p) => `hours.${p.field}: ${p.message}`).join('; ')}`,
+      'hours',
+    );
   }
   if (![...hours.values()].some((intervals) => intervals.length > 0)) {
     throw new ValidationError('a business calendar needs at least one open interval in its week', 'hours');
@@ -72,12 +75,17 @@ export function createBusinessCalendar(options: BusinessCalendarOptions): Busine
   const closed = new Set<number>();
   (options.closedDates ?? []).forEach((text, i) => {
     const day = dayOfIsoDate(text);
-    if (day === undefined) throw new ValidationError(`closedDates[${i}] must be a YYYY-MM-DD date, got ${JSON.stringify(text)}`, `closedDates[${i}]`);
+    if (day === undefined)
+      throw new ValidationError(
+        `closedDates[${i}] must be a YYYY-MM-DD date, got ${JSON.stringify(text)}`,
+        `closedDates[${i}]`,
+      );
     closed.add(day);
   });
   if (options.country !== undefined && !isKnownCountry(options.country)) throw new UnknownCountryError(options.country);
   const region = options.country === undefined ? undefined : options.region;
-  if (region !== undefined && !isKnownRegion(options.country!, region)) throw new UnknownRegionError(options.country!, region);
+  if (region !== undefined && !isKnownRegion(options.country!, region))
+    throw new UnknownRegionError(options.country!, region);
   return new ZonedCalendar(options.timeZone, zone, hours, closed, options.country, region);
 }
 
@@ -106,7 +114,8 @@ class ZonedCalendar implements BusinessCalendar {
   }
 
   addBusinessTime(start: string, ms: number): string {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`business time to add must be a non-negative number of ms, got ${ms}`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError(`business time to add must be a non-negative number of ms, got ${ms}`);
     const t = parseInstant(start, 'start');
     if (!this.week || ms === 0) return formatInstant(t + ms);
     let remaining = ms;
@@ -122,7 +131,7 @@ class ZonedCalendar implements BusinessCalendar {
     const opened = this.nextOpeningMs(parseInstant(start, 'start'));
     const { day, timeOfDay } = localPosition(this.zone, opened);
     let target = day;
-    for (let counted = 0, closedRun = 0; counted < n; ) {
+    for (let counted = 0, closedRun = 0; counted < n;) {
       target++;
       if (this.openSpans(target).length > 0) {
         counted++;
@@ -174,7 +183,10 @@ class ZonedCalendar implements BusinessCalendar {
     if (spans) return spans;
     if (!this.week) {
       spans = [[instantAt(this.zone, day, 0), instantAt(this.zone, day + 1, 0)]];
-    } else if (this.closed.has(day) || (this.country !== undefined && isPublicHoliday(this.country, day, this.region))) {
+    } else if (
+      this.closed.has(day) ||
+      (this.country !== undefined && isPublicHoliday(this.country, day, this.region))
+    ) {
       spans = [];
     } else {
       spans = (this.week.get(weekDayOf(day)) ?? [])

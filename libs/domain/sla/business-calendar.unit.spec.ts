@@ -4,7 +4,13 @@ import { UnknownCountryError, UnknownTimeZoneError } from './sla-errors';
 
 const HOUR = 3_600_000;
 const MIN = 60_000;
-const weekdays = (...intervals: string[]) => ({ mon: intervals, tue: intervals, wed: intervals, thu: intervals, fri: intervals });
+const weekdays = (...intervals: string[]) => ({
+  mon: intervals,
+  tue: intervals,
+  wed: intervals,
+  thu: intervals,
+  fri: intervals,
+});
 
 describe('business calendar', () => {
   // Paris is UTC+1 in November 2026.
@@ -57,7 +63,11 @@ describe('business calendar', () => {
   });
 
   describe('closed dates', () => {
-    const closed = createBusinessCalendar({ timeZone: 'Europe/Paris', hours: weekdays('09:00-17:00'), closedDates: ['2026-11-16'] });
+    const closed = createBusinessCalendar({
+      timeZone: 'Europe/Paris',
+      hours: weekdays('09:00-17:00'),
+      closedDates: ['2026-11-16'],
+    });
 
     it('treats an extra closed date like a holiday', () => {
       expect(closed.isOpen('2026-11-16T10:00:00Z')).toBe(false);
@@ -139,14 +149,26 @@ describe('business calendar', () => {
 
   describe('validation', () => {
     it('refuses an unknown zone or country', () => {
-      expect(() => createBusinessCalendar({ timeZone: 'Europe/Atlantis', hours: '24x7' })).toThrow(UnknownTimeZoneError);
-      expect(() => createBusinessCalendar({ timeZone: 'Europe/Paris', hours: weekdays('09:00-17:00'), country: 'XX' })).toThrow(UnknownCountryError);
+      expect(() => createBusinessCalendar({ timeZone: 'Europe/Atlantis', hours: '24x7' })).toThrow(
+        UnknownTimeZoneError,
+      );
+      expect(() =>
+        createBusinessCalendar({ timeZone: 'Europe/Paris', hours: weekdays('09:00-17:00'), country: 'XX' }),
+      ).toThrow(UnknownCountryError);
     });
 
     it('refuses malformed hours, empty weeks and bad closed dates', () => {
-      expect(() => createBusinessCalendar({ timeZone: 'Europe/Paris', hours: { mon: ['17:00-09:00'] } })).toThrow(/hours\.mon\[0\]/);
+      expect(() => createBusinessCalendar({ timeZone: 'Europe/Paris', hours: { mon: ['17:00-09:00'] } })).toThrow(
+        /hours\.mon\[0\]/,
+      );
       expect(() => createBusinessCalendar({ timeZone: 'Europe/Paris', hours: { mon: [] } })).toThrow(ValidationError);
-      expect(() => createBusinessCalendar({ timeZone: 'Europe/Paris', hours: weekdays('09:00-17:00'), closedDates: ['2026-13-01'] })).toThrow(/closedDates\[0\]/);
+      expect(() =>
+        createBusinessCalendar({
+          timeZone: 'Europe/Paris',
+          hours: weekdays('09:00-17:00'),
+          closedDates: ['2026-13-01'],
+        }),
+      ).toThrow(/closedDates\[0\]/);
     });
 
     it('refuses an instant without an offset (it would depend on the server zone)', () => {

@@ -16,14 +16,22 @@ type Target = { readonly ms: number } | { readonly businessDays: number };
  * escalateAt are measured in the clock's own time too, so a business clock never warns or
  * escalates at night. `policyHash`: the hash the policy was recorded under (default: computed).
  */
-export function createClockCalculator(policy: SlaPolicy, policyHash: string = policyFingerprint(policy)): ClockCalculator {
+export function createClockCalculator(
+  policy: SlaPolicy,
+  policyHash: string = policyFingerprint(policy),
+): ClockCalculator {
   const warnFraction = policy.warnAt;
   const escalateMs = fixedMs(policy.escalateAfterOverdue, 'escalateAfterOverdue');
   const targets = new Map<string, Target>();
   for (const severity of ['A', 'B', 'C'] as const) {
     const { initialResponse, update } = policy.severities[severity];
-    targets.set(`initialResponse:${severity}`, { ms: fixedMs(initialResponse, `severities.${severity}.initialResponse`) });
-    targets.set(`nextUpdate:${severity}`, typeof update === 'string' ? { ms: fixedMs(update, `severities.${severity}.update`) } : update);
+    targets.set(`initialResponse:${severity}`, {
+      ms: fixedMs(initialResponse, `severities.${severity}.initialResponse`),
+    });
+    targets.set(
+      `nextUpdate:${severity}`,
+      typeof update === 'string' ? { ms: fixedMs(update, `severities.${severity}.update`) } : update,
+    );
   }
 
   const realTime = createBusinessCalendar({ timeZone: 'UTC', hours: '24x7' });
@@ -44,7 +52,8 @@ export function createClockCalculator(policy: SlaPolicy, policyHash: string = po
 
   const calendarOf = (severity: Severity, location: CalendarLocation): BusinessCalendar => {
     const severityPolicy = policy.severities[severity];
-    if (!severityPolicy) throw new ValidationError(`unknown severity ${JSON.stringify(severity)} (expected A, B or C)`, 'severity');
+    if (!severityPolicy)
+      throw new ValidationError(`unknown severity ${JSON.stringify(severity)} (expected A, B or C)`, 'severity');
     return severityPolicy.calendar === '24x7' ? realTime : businessCalendar(location);
   };
   const caseRules = {
@@ -63,7 +72,8 @@ export function createClockCalculator(policy: SlaPolicy, policyHash: string = po
     dueAt(kind, severity, startedAt, location): string {
       // Exactly clockFor's dueAt without its warning and escalation instants (a replay needs only this).
       const target = targets.get(`${kind}:${severity}`);
-      if (!target) throw new ValidationError(`unknown clock kind or severity ${JSON.stringify(`${kind}:${severity}`)}`, 'kind');
+      if (!target)
+        throw new ValidationError(`unknown clock kind or severity ${JSON.stringify(`${kind}:${severity}`)}`, 'kind');
       ianaZone(location.timeZone);
       return dueFrom(calendarOf(severity, location), target, formatInstant(parseInstant(startedAt, 'startedAt')));
     },
@@ -77,7 +87,8 @@ export function createClockCalculator(policy: SlaPolicy, policyHash: string = po
     },
     clockFor(kind: ClockKind, severity: Severity, startedAt: string, location: CalendarLocation): ClockDue {
       const severityPolicy = policy.severities[severity];
-      if (!severityPolicy) throw new ValidationError(`unknown severity ${JSON.stringify(severity)} (expected A, B or C)`, 'severity');
+      if (!severityPolicy)
+        throw new ValidationError(`unknown severity ${JSON.stringify(severity)} (expected A, B or C)`, 'severity');
       const target = targets.get(`${kind}:${severity}`);
       if (!target) throw new ValidationError(`unknown clock kind ${JSON.stringify(kind)}`, 'kind');
       // Checked even for 24x7 clocks: a bad zone on a case is an error whatever its severity.
@@ -114,7 +125,12 @@ export interface SlaPreview {
   readonly update: ClockPreview;
 }
 
-export function previewClocks(calculator: ClockCalculator, severity: Severity, from: string, location: CalendarLocation): SlaPreview {
+export function previewClocks(
+  calculator: ClockCalculator,
+  severity: Severity,
+  from: string,
+  location: CalendarLocation,
+): SlaPreview {
   const initial = calculator.clockFor('initialResponse', severity, from, location);
   const update = calculator.clockFor('nextUpdate', severity, from, location);
   return {

@@ -45,7 +45,9 @@ describe('clock calculator (default policy)', () => {
       dueAt: '2026-11-14T04:00:00.000Z',
       escalateAt: '2026-11-14T05:00:00.000Z',
     });
-    expect(calculator.clockFor('nextUpdate', 'A', '2026-11-14T03:00:00Z', paris).dueAt).toBe('2026-11-14T05:00:00.000Z');
+    expect(calculator.clockFor('nextUpdate', 'A', '2026-11-14T03:00:00Z', paris).dueAt).toBe(
+      '2026-11-14T05:00:00.000Z',
+    );
   });
 
   it('severity A counts real time across DST nights', () => {
@@ -84,20 +86,27 @@ describe('clock calculator (default policy)', () => {
 
   it('works in Asia/Kolkata (+05:30) with Indian holidays', () => {
     // Thursday 2026-10-01 16:30 IST; Friday 2 October (Gandhi Jayanti) is closed.
-    const clock = calculator.clockFor('initialResponse', 'B', '2026-10-01T11:00:00Z', { timeZone: 'Asia/Kolkata', country: 'IN' });
+    const clock = calculator.clockFor('initialResponse', 'B', '2026-10-01T11:00:00Z', {
+      timeZone: 'Asia/Kolkata',
+      country: 'IN',
+    });
     expect(clock.dueAt).toBe('2026-10-05T05:00:00.000Z'); // Monday 10:30 IST
     expect(clock.warnAt).toBe('2026-10-05T04:30:00.000Z'); // Monday 10:00 IST
   });
 
   it('normalises startedAt to UTC with milliseconds', () => {
-    expect(calculator.clockFor('initialResponse', 'A', '2026-11-14T04:00:00+01:00', paris).startedAt).toBe('2026-11-14T03:00:00.000Z');
+    expect(calculator.clockFor('initialResponse', 'A', '2026-11-14T04:00:00+01:00', paris).startedAt).toBe(
+      '2026-11-14T03:00:00.000Z',
+    );
   });
 
   it('rejects an unknown time zone, whatever the severity', () => {
-    expect(() => calculator.clockFor('initialResponse', 'B', '2026-11-13T15:30:00Z', { timeZone: 'Mars/Olympus' })).toThrow(UnknownTimeZoneError);
-    expect(() => calculator.clockFor('initialResponse', 'A', '2026-11-13T15:30:00Z', { timeZone: 'Mars/Olympus' })).toThrow(
-      'unknown IANA time zone "Mars/Olympus"',
-    );
+    expect(() =>
+      calculator.clockFor('initialResponse', 'B', '2026-11-13T15:30:00Z', { timeZone: 'Mars/Olympus' }),
+    ).toThrow(UnknownTimeZoneError);
+    expect(() =>
+      calculator.clockFor('initialResponse', 'A', '2026-11-13T15:30:00Z', { timeZone: 'Mars/Olympus' }),
+    ).toThrow('unknown IANA time zone "Mars/Olympus"');
   });
 
   it('honours the policy closed dates and disables holidays when publicHolidays is false', () => {
@@ -109,7 +118,9 @@ describe('clock calculator (default policy)', () => {
     const custom = createClockCalculator(policy);
     expect(custom.policyVersion).toBe('closures-1');
     // Friday 16:30 + 2 h: Monday 16 November closed -> Tuesday 10:30.
-    expect(custom.clockFor('initialResponse', 'B', '2026-11-13T15:30:00Z', paris).dueAt).toBe('2026-11-17T09:30:00.000Z');
+    expect(custom.clockFor('initialResponse', 'B', '2026-11-13T15:30:00Z', paris).dueAt).toBe(
+      '2026-11-17T09:30:00.000Z',
+    );
     // 11 November is a working day once holidays are off.
     expect(custom.clockFor('nextUpdate', 'B', '2026-11-10T14:00:00Z', paris).dueAt).toBe('2026-11-11T14:00:00.000Z');
   });
@@ -135,22 +146,32 @@ describe('clock-calendar time: how long a paused clock stood still, and moving i
 
   it('24x7 (A): plain elapsed time', () => {
     expect(calculator.clockTimeBetween('A', from, to, paris)).toBe(68 * 3_600_000);
-    expect(calculator.addClockTime('A', '2026-12-04T16:00:00.000Z', 68 * 3_600_000, paris)).toBe('2026-12-07T12:00:00.000Z');
+    expect(calculator.addClockTime('A', '2026-12-04T16:00:00.000Z', 68 * 3_600_000, paris)).toBe(
+      '2026-12-07T12:00:00.000Z',
+    );
   });
 
   it('business (B, C): only open hours count (Fri 15-17 and Mon 9-11: 4 h), and adding them skips closed time', () => {
     expect(calculator.clockTimeBetween('B', from, to, paris)).toBe(4 * 3_600_000);
     expect(calculator.clockTimeBetween('C', from, to, paris)).toBe(4 * 3_600_000);
     // Monday 15:00 Paris + 4 business hours = Tuesday 11:00 Paris.
-    expect(calculator.addClockTime('B', '2026-12-07T14:00:00.000Z', 4 * 3_600_000, paris)).toBe('2026-12-08T10:00:00.000Z');
+    expect(calculator.addClockTime('B', '2026-12-07T14:00:00.000Z', 4 * 3_600_000, paris)).toBe(
+      '2026-12-08T10:00:00.000Z',
+    );
     expect(calculator.addClockTime('B', '2026-12-07T14:00:00.000Z', 0, paris)).toBe('2026-12-07T14:00:00.000Z');
   });
 
   it('a public holiday does not count (Christmas in France)', () => {
-    expect(calculator.clockTimeBetween('B', '2026-12-24T16:00:00.000Z', '2026-12-28T09:00:00.000Z', paris)).toBe(3_600_000);
+    expect(calculator.clockTimeBetween('B', '2026-12-24T16:00:00.000Z', '2026-12-28T09:00:00.000Z', paris)).toBe(
+      3_600_000,
+    );
   });
 
   it("carries the policy's case rules (defaults when the file had none)", () => {
-    expect(calculator.caseRules).toEqual({ untriagedSeverity: 'B', triageWithinMs: 30 * 60_000, autoResumeAfterMs: 5 * 24 * 3_600_000 });
+    expect(calculator.caseRules).toEqual({
+      untriagedSeverity: 'B',
+      triageWithinMs: 30 * 60_000,
+      autoResumeAfterMs: 5 * 24 * 3_600_000,
+    });
   });
 });

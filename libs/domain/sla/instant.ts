@@ -10,14 +10,27 @@ const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d
 /** Epoch milliseconds of an ISO-8601 instant; a ValidationError naming `field` otherwise. */
 export function parseInstant(text: string, field = 'instant'): number {
   const match = typeof text === 'string' ? ISO_INSTANT.exec(text) : null;
-  if (!match) throw new ValidationError(`${field} must be an ISO-8601 instant with an offset, e.g. 2026-11-13T15:30:00Z`, field);
+  if (!match)
+    throw new ValidationError(`${field} must be an ISO-8601 instant with an offset, e.g. 2026-11-13T15:30:00Z`, field);
   const [, y, mo, d, h, mi, s = '0', frac = '', offset] = match;
-  const year = Number(y), month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi), second = Number(s);
+  const year = Number(y),
+    month = Number(mo),
+    day = Number(d),
+    hour = Number(h),
+    minute = Number(mi),
+    second = Number(s);
   const ms = Number(frac.padEnd(3, '0').slice(0, 3));
   const naive = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   const check = new Date(naive);
   // Date.UTC silently rolls 2026-02-30 over to March: compare back to refuse impossible dates.
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
     throw new ValidationError(`${field} is not a valid date-time: ${text}`, field);
   }
   return naive - offsetMs(offset);

@@ -9,11 +9,23 @@ import { Duration } from 'luxon';
 const SHAPE = /^P(?!$)(?:\d+(?:[.,]\d+)?[YMWD])*(?:T(?=\d)(?:\d+(?:[.,]\d+)?[HMS])+)?$/;
 
 export function durationMs(text: unknown): number | string {
-  if (typeof text !== 'string' || !SHAPE.test(text)) return `must be an ISO-8601 duration such as "PT2H", got ${JSON.stringify(text)}`;
+  if (typeof text !== 'string' || !SHAPE.test(text))
+    return `must be an ISO-8601 duration such as "PT2H", got ${JSON.stringify(text)}`;
   const duration = Duration.fromISO(text.replace(',', '.'));
   if (!duration.isValid) return `must be an ISO-8601 duration such as "PT2H", got ${JSON.stringify(text)}`;
-  const { years = 0, quarters = 0, months = 0, weeks = 0, days = 0, hours = 0, minutes = 0, seconds = 0, milliseconds = 0 } = duration.toObject();
-  if (years !== 0 || quarters !== 0 || months !== 0) return `${text} uses years or months, which have no fixed length (use days, hours or {businessDays: n})`;
+  const {
+    years = 0,
+    quarters = 0,
+    months = 0,
+    weeks = 0,
+    days = 0,
+    hours = 0,
+    minutes = 0,
+    seconds = 0,
+    milliseconds = 0,
+  } = duration.toObject();
+  if (years !== 0 || quarters !== 0 || months !== 0)
+    return `${text} uses years or months, which have no fixed length (use days, hours or {businessDays: n})`;
   const ms = Math.round((((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60_000 + seconds * 1000 + milliseconds);
   if (ms <= 0) return `${text} must be a positive duration`;
   return ms;

@@ -54,7 +54,10 @@ export function parseWeeklyHours(week: unknown): { hours: Map<WeekDay, DayInterv
       if (typeof parsed === 'string') return problems.push({ field: `${key}[${i}]`, message: parsed });
       const previous = intervals[intervals.length - 1];
       if (previous && parsed.start < previous.end) {
-        return problems.push({ field: `${key}[${i}]`, message: `${JSON.stringify(text)} overlaps or precedes the interval before it (intervals must be ordered and not overlap)` });
+        return problems.push({
+          field: `${key}[${i}]`,
+          message: `${JSON.stringify(text)} overlaps or precedes the interval before it (intervals must be ordered and not overlap)`,
+        });
       }
       intervals.push(parsed);
     });

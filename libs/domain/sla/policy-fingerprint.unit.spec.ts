@@ -8,7 +8,13 @@ describe('policy fingerprint', () => {
 
   it('the same policy in another key order or layout has the same hash', () => {
     const text = JSON.stringify(
-      { severities: DEFAULT_SLA_POLICY.severities, businessCalendar: DEFAULT_SLA_POLICY.businessCalendar, escalateAfterOverdue: 'PT1H', warnAt: 0.75, version: 'default-2026-11' },
+      {
+        severities: DEFAULT_SLA_POLICY.severities,
+        businessCalendar: DEFAULT_SLA_POLICY.businessCalendar,
+        escalateAfterOverdue: 'PT1H',
+        warnAt: 0.75,
+        version: 'default-2026-11',
+      },
       null,
       4,
     );
@@ -20,7 +26,13 @@ describe('policy fingerprint', () => {
   });
 
   it('any change of a target changes it, even under the same version', () => {
-    const changed = { ...DEFAULT_SLA_POLICY, severities: { ...DEFAULT_SLA_POLICY.severities, B: { ...DEFAULT_SLA_POLICY.severities.B, initialResponse: 'PT3H' } } };
+    const changed = {
+      ...DEFAULT_SLA_POLICY,
+      severities: {
+        ...DEFAULT_SLA_POLICY.severities,
+        B: { ...DEFAULT_SLA_POLICY.severities.B, initialResponse: 'PT3H' },
+      },
+    };
     expect(policyFingerprint(changed)).not.toBe(policyFingerprint(DEFAULT_SLA_POLICY));
   });
 

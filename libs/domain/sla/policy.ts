@@ -134,9 +134,11 @@ function checkCalendar(value: unknown, fail: Fail): void {
     fail('businessCalendar.publicHolidays', 'must be true or false');
   }
   if (calendar.closedDates === undefined) return;
-  if (!Array.isArray(calendar.closedDates)) return fail('businessCalendar.closedDates', 'must be a list of YYYY-MM-DD dates');
+  if (!Array.isArray(calendar.closedDates))
+    return fail('businessCalendar.closedDates', 'must be a list of YYYY-MM-DD dates');
   calendar.closedDates.forEach((date, i) => {
-    if (dayOfIsoDate(date as string) === undefined) fail(`businessCalendar.closedDates[${i}]`, `must be a YYYY-MM-DD date, got ${JSON.stringify(date)}`);
+    if (dayOfIsoDate(date as string) === undefined)
+      fail(`businessCalendar.closedDates[${i}]`, `must be a YYYY-MM-DD date, got ${JSON.stringify(date)}`);
   });
 }
 
@@ -160,7 +162,10 @@ function checkUpdate(update: unknown, path: string, fail: Fail): void {
   if (update === undefined) return;
   if (typeof update === 'string') return duration(update, path, fail);
   if (typeof update !== 'object' || update === null || Array.isArray(update)) {
-    return fail(path, `must be an ISO-8601 duration such as "PT2H" or {"businessDays": n}, got ${JSON.stringify(update)}`);
+    return fail(
+      path,
+      `must be an ISO-8601 duration such as "PT2H" or {"businessDays": n}, got ${JSON.stringify(update)}`,
+    );
   }
   const cadence = object(update, path, ['businessDays'], [], fail);
   const days = cadence?.businessDays;
@@ -170,7 +175,13 @@ function checkUpdate(update: unknown, path: string, fail: Fail): void {
 }
 
 /** The value as an object when it is one with exactly the allowed keys; reports every deviation. */
-function object(value: unknown, path: string, required: readonly string[], optional: readonly string[], fail: Fail): Json | undefined {
+function object(
+  value: unknown,
+  path: string,
+  required: readonly string[],
+  optional: readonly string[],
+  fail: Fail,
+): Json | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     fail(path, value === undefined ? 'is required' : 'must be an object');
     return undefined;

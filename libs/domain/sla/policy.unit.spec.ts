@@ -22,7 +22,13 @@ describe('SLA policy', () => {
       warnAt: 0.75,
       escalateAfterOverdue: 'PT1H',
       businessCalendar: {
-        week: { mon: ['09:00-17:00'], tue: ['09:00-17:00'], wed: ['09:00-17:00'], thu: ['09:00-17:00'], fri: ['09:00-17:00'] },
+        week: {
+          mon: ['09:00-17:00'],
+          tue: ['09:00-17:00'],
+          wed: ['09:00-17:00'],
+          thu: ['09:00-17:00'],
+          fri: ['09:00-17:00'],
+        },
         publicHolidays: true,
         closedDates: [],
       },
@@ -39,9 +45,14 @@ describe('SLA policy', () => {
   });
 
   it('takes the second-wave fields when given, and judges them like the rest', () => {
-    const policy = parseSlaPolicy({ ...valid(), untriagedSeverity: 'C', triageWithin: 'PT15M', autoResumeAfter: 'P2D' }, FILE);
+    const policy = parseSlaPolicy(
+      { ...valid(), untriagedSeverity: 'C', triageWithin: 'PT15M', autoResumeAfter: 'P2D' },
+      FILE,
+    );
     expect(policy).toMatchObject({ untriagedSeverity: 'C', triageWithin: 'PT15M', autoResumeAfter: 'P2D' });
-    expect(() => parseSlaPolicy({ ...valid(), untriagedSeverity: 'D', triageWithin: 'soon', autoResumeAfter: 'P1M' }, FILE)).toThrow(
+    expect(() =>
+      parseSlaPolicy({ ...valid(), untriagedSeverity: 'D', triageWithin: 'soon', autoResumeAfter: 'P1M' }, FILE),
+    ).toThrow(
       /untriagedSeverity: must be "A", "B" or "C", got "D".*triageWithin: must be an ISO-8601 duration.*autoResumeAfter: P1M uses years or months/s,
     );
   });
@@ -77,7 +88,10 @@ describe('SLA policy', () => {
       { field: 'version', message: 'must be a non-empty string' },
       { field: 'warnAt', message: 'must be a number strictly between 0 and 1, got 1' },
       { field: 'escalateAfterOverdue', message: 'PT0S must be a positive duration' },
-      { field: 'severities.A.initialResponse', message: 'P1M uses years or months, which have no fixed length (use days, hours or {businessDays: n})' },
+      {
+        field: 'severities.A.initialResponse',
+        message: 'P1M uses years or months, which have no fixed length (use days, hours or {businessDays: n})',
+      },
       { field: 'severities.B.calendar', message: 'must be "24x7" or "business", got "office"' },
       { field: 'severities.C.update.businessDays', message: 'must be a positive integer, got 2.5' },
     ]);
@@ -89,7 +103,12 @@ describe('SLA policy', () => {
     raw.severities.B.initialResponse = 'PT-1H';
     raw.severities.C.initialResponse = 'PT';
     raw.severities.C.update = 42;
-    expect(fields(raw)).toEqual(['severities.A.update', 'severities.B.initialResponse', 'severities.C.initialResponse', 'severities.C.update']);
+    expect(fields(raw)).toEqual([
+      'severities.A.update',
+      'severities.B.initialResponse',
+      'severities.C.initialResponse',
+      'severities.C.update',
+    ]);
     expect(parseSlaPolicy({ ...valid(), escalateAfterOverdue: 'P1DT30M' }, FILE).escalateAfterOverdue).toBe('P1DT30M');
   });
 
@@ -124,7 +143,11 @@ describe('SLA policy', () => {
     const raw = valid();
     raw.businessCalendar.closedDates = ['2026-12-24', '2026-02-30', '24/12/2026'];
     raw.businessCalendar.publicHolidays = 'yes';
-    expect(fields(raw)).toEqual(['businessCalendar.publicHolidays', 'businessCalendar.closedDates[1]', 'businessCalendar.closedDates[2]']);
+    expect(fields(raw)).toEqual([
+      'businessCalendar.publicHolidays',
+      'businessCalendar.closedDates[1]',
+      'businessCalendar.closedDates[2]',
+    ]);
   });
 
   it('requires severities A, B and C and refuses unknown keys', () => {

@@ -26,7 +26,9 @@ export function regionsOf(country: string): ReadonlySet<string> {
   const code = country.toUpperCase();
   let regions = regionsByCountry.get(code);
   if (!regions) {
-    regions = new Set(isKnownCountry(code) ? Object.keys(new Holidays().getStates(code) ?? {}).map((r) => r.toUpperCase()) : []);
+    regions = new Set(
+      isKnownCountry(code) ? Object.keys(new Holidays().getStates(code) ?? {}).map((r) => r.toUpperCase()) : [],
+    );
     regionsByCountry.set(code, regions);
   }
   return regions;

@@ -17,14 +17,18 @@ describe('public holidays of the contact region', () => {
     // National holidays only: Monday 5 October is open -> Monday 10:30 AEDT.
     expect(dueB(friday, { timeZone: 'Australia/Sydney', country: 'AU' })).toBe('2026-10-04T23:30:00.000Z');
     // NSW: Labour Day is closed -> Tuesday 6 October 10:30 AEDT.
-    expect(dueB(friday, { timeZone: 'Australia/Sydney', country: 'AU', region: 'NSW' })).toBe('2026-10-05T23:30:00.000Z');
+    expect(dueB(friday, { timeZone: 'Australia/Sydney', country: 'AU', region: 'NSW' })).toBe(
+      '2026-10-05T23:30:00.000Z',
+    );
   });
 
   it("a US state's holiday: California's César Chávez Day (31 March)", () => {
     // Monday 2026-03-30 16:30 PDT (-7).
     const monday = '2026-03-30T23:30:00Z';
     expect(dueB(monday, { timeZone: 'America/Los_Angeles', country: 'US' })).toBe('2026-03-31T17:30:00.000Z'); // Tuesday 10:30
-    expect(dueB(monday, { timeZone: 'America/Los_Angeles', country: 'US', region: 'CA' })).toBe('2026-04-01T17:30:00.000Z'); // Wednesday 10:30
+    expect(dueB(monday, { timeZone: 'America/Los_Angeles', country: 'US', region: 'CA' })).toBe(
+      '2026-04-01T17:30:00.000Z',
+    ); // Wednesday 10:30
   });
 
   it("a German Land's holiday: Bavaria's Epiphany (6 January)", () => {
@@ -43,21 +47,33 @@ describe('public holidays of the contact region', () => {
   });
 
   it('region codes are matched case-insensitively', () => {
-    expect(dueB('2026-10-02T06:30:00Z', { timeZone: 'Australia/Sydney', country: 'au', region: 'nsw' })).toBe('2026-10-05T23:30:00.000Z');
+    expect(dueB('2026-10-02T06:30:00Z', { timeZone: 'Australia/Sydney', country: 'au', region: 'nsw' })).toBe(
+      '2026-10-05T23:30:00.000Z',
+    );
     expect(isKnownRegion('de', 'by')).toBe(true);
   });
 
   it('an unknown region is refused, not silently ignored', () => {
     expect(isKnownRegion('AU', 'XX')).toBe(false);
     expect(isKnownRegion('FR', 'NSW')).toBe(false);
-    expect(() => dueB('2026-10-02T06:30:00Z', { timeZone: 'Australia/Sydney', country: 'AU', region: 'XX' })).toThrow(UnknownRegionError);
+    expect(() => dueB('2026-10-02T06:30:00Z', { timeZone: 'Australia/Sydney', country: 'AU', region: 'XX' })).toThrow(
+      UnknownRegionError,
+    );
   });
 
   it('with publicHolidays off, the region changes nothing', () => {
-    const noHolidays = createClockCalculator({ ...DEFAULT_SLA_POLICY, version: 'no-holidays', businessCalendar: { ...DEFAULT_SLA_POLICY.businessCalendar, publicHolidays: false } });
-    expect(noHolidays.clockFor('initialResponse', 'B', '2026-10-02T06:30:00Z', { timeZone: 'Australia/Sydney', country: 'AU', region: 'NSW' }).dueAt).toBe(
-      '2026-10-04T23:30:00.000Z',
-    );
+    const noHolidays = createClockCalculator({
+      ...DEFAULT_SLA_POLICY,
+      version: 'no-holidays',
+      businessCalendar: { ...DEFAULT_SLA_POLICY.businessCalendar, publicHolidays: false },
+    });
+    expect(
+      noHolidays.clockFor('initialResponse', 'B', '2026-10-02T06:30:00Z', {
+        timeZone: 'Australia/Sydney',
+        country: 'AU',
+        region: 'NSW',
+      }).dueAt,
+    ).toBe('2026-10-04T23:30:00.000Z');
   });
 });
 

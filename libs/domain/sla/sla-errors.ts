@@ -23,7 +23,9 @@ export class SlaPolicyError extends Error {
 /** A time zone that is not a known IANA zone. A ValidationError, so the HTTP layer answers 400. */
 export class UnknownTimeZoneError extends ValidationError {
   constructor(readonly timeZone: string) {
-    super(`unknown IANA time zone ${JSON.stringify(timeZone)} (expected e.g. "Europe/Paris")`, 'timeZone', { timeZone });
+    super(`unknown IANA time zone ${JSON.stringify(timeZone)} (expected e.g. "Europe/Paris")`, 'timeZone', {
+      timeZone,
+    });
   }
 }
 
@@ -40,10 +42,14 @@ export class UnknownRegionError extends ValidationError {
     readonly country: string,
     readonly region: string,
   ) {
-    super(`unknown region ${JSON.stringify(region)} of country ${JSON.stringify(country)} (expected e.g. "NSW" for AU, "CA" for US, "BY" for DE)`, 'region', {
-      country,
-      region,
-    });
+    super(
+      `unknown region ${JSON.stringify(region)} of country ${JSON.stringify(country)} (expected e.g. "NSW" for AU, "CA" for US, "BY" for DE)`,
+      'region',
+      {
+        country,
+        region,
+      },
+    );
   }
 }
 

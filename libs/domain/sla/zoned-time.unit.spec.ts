@@ -1,6 +1,15 @@
 import { IANAZone } from 'luxon';
 import { UnknownTimeZoneError } from './sla-errors';
-import { DAY_MS, dayOfIsoDate, ianaZone, instantAt, isoDateOfDay, localPosition, offsetAt, weekDayOf } from './zoned-time';
+import {
+  DAY_MS,
+  dayOfIsoDate,
+  ianaZone,
+  instantAt,
+  isoDateOfDay,
+  localPosition,
+  offsetAt,
+  weekDayOf,
+} from './zoned-time';
 
 const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -38,8 +47,14 @@ describe('zoned-time', () => {
   it('handles the +05:30 offset of Asia/Kolkata', () => {
     const kolkata = ianaZone('Asia/Kolkata');
     expect(iso(instantAt(kolkata, day('2026-11-16'), 9 * HOUR))).toBe('2026-11-16T03:30:00.000Z');
-    expect(localPosition(kolkata, Date.parse('2026-11-16T18:29:00Z'))).toEqual({ day: day('2026-11-16'), timeOfDay: 23 * HOUR + 59 * 60_000 });
-    expect(localPosition(kolkata, Date.parse('2026-11-16T18:30:00Z'))).toEqual({ day: day('2026-11-17'), timeOfDay: 0 });
+    expect(localPosition(kolkata, Date.parse('2026-11-16T18:29:00Z'))).toEqual({
+      day: day('2026-11-16'),
+      timeOfDay: 23 * HOUR + 59 * 60_000,
+    });
+    expect(localPosition(kolkata, Date.parse('2026-11-16T18:30:00Z'))).toEqual({
+      day: day('2026-11-17'),
+      timeOfDay: 0,
+    });
   });
 
   it('names week days and ISO dates', () => {
@@ -61,9 +76,16 @@ describe('zoned-time', () => {
     // Zones with half-hour DST (Lord Howe), 45-minute offsets, an odd-second change (Monrovia, 1972)
     // and ordinary DST; every instant asked twice (the second answer comes from the memo), and
     // every millisecond-level instant around each change.
-    const zones = ['Europe/Paris', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Africa/Monrovia', 'America/Santiago', 'UTC'];
+    const zones = [
+      'Europe/Paris',
+      'Australia/Lord_Howe',
+      'Asia/Kathmandu',
+      'Africa/Monrovia',
+      'America/Santiago',
+      'UTC',
+    ];
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     for (const name of zones) {
       const zone = ianaZone(name);
       const instants: number[] = [];
@@ -80,7 +102,8 @@ describe('zoned-time', () => {
       for (const pass of [1, 2]) {
         for (const t of instants) {
           const expected = zone.offset(t) * 60_000;
-          if (offsetAt(zone, t) !== expected) throw new Error(`${name} at ${iso(t)} (pass ${pass}): ${offsetAt(zone, t)} != ${expected}`);
+          if (offsetAt(zone, t) !== expected)
+            throw new Error(`${name} at ${iso(t)} (pass ${pass}): ${offsetAt(zone, t)} != ${expected}`);
         }
       }
     }

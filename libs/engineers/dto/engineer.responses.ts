@@ -1,7 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ENGINEER_AVAILABILITIES } from '../../domain/engineer/engineer.types';
 
-const POSITION = { type: String, nullable: true, example: '1042', description: 'The global position of the last event written: `consistentWith` for list reads' } as const;
+const POSITION = {
+  type: String,
+  nullable: true,
+  example: '1042',
+  description: 'The global position of the last event written: `consistentWith` for list reads',
+} as const;
 
 export class OpenCasesDto {
   @ApiProperty({ type: Number }) A!: number;
@@ -15,7 +20,8 @@ export class EngineerViewDto {
   @ApiProperty({ type: String, example: 'e-ada' }) engineerId!: string;
   @ApiProperty({ type: String }) name!: string;
   @ApiProperty({ type: String, format: 'email' }) email!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'null: this engineer is a manager' }) managerId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'null: this engineer is a manager' }) managerId!:
+    string | null;
   @ApiProperty({ type: String, example: 'Europe/Paris' }) timeZone!: string;
   @ApiProperty({ enum: ENGINEER_AVAILABILITIES }) availability!: string;
   @ApiProperty({ type: OpenCasesDto }) openCases!: OpenCasesDto;

@@ -145,7 +145,9 @@ export function describeEventStoreConformance(
             expect(last.id).toBe(a.events[a.events.length - 1].id);
             expect(last.position).toBe(a.result.position);
             expect(a.result.duplicate).toBe(false);
-            expect(stored.slice(a.result.nextRevision - a.events.length + 1, a.result.nextRevision + 1).map((e) => e.id)).toEqual(a.events.map((e) => e.id));
+            expect(
+              stored.slice(a.result.nextRevision - a.events.length + 1, a.result.nextRevision + 1).map((e) => e.id),
+            ).toEqual(a.events.map((e) => e.id));
           }
         }
       });
@@ -153,8 +155,17 @@ export function describeEventStoreConformance(
       it('a burst racing on one revision: one append wins per stream, the others are conflicts that write nothing', async () => {
         const streams = Array.from({ length: 6 }, () => newStream('race'));
         await Promise.all(streams.map((stream) => store.append(stream, [event('Start')], 'no_stream')));
-        const attempts = streams.flatMap((stream) => Array.from({ length: 5 }, (_, k) => ({ stream, e: event(`Try${k}`) })));
-        const outcomes = await Promise.all(attempts.map((a) => store.append(a.stream, [a.e], 0).then((r) => r, (error) => error)));
+        const attempts = streams.flatMap((stream) =>
+          Array.from({ length: 5 }, (_, k) => ({ stream, e: event(`Try${k}`) })),
+        );
+        const outcomes = await Promise.all(
+          attempts.map((a) =>
+            store.append(a.stream, [a.e], 0).then(
+              (r) => r,
+              (error) => error,
+            ),
+          ),
+        );
         for (const stream of streams) {
           const mine = attempts.map((a, i) => ({ ...a, outcome: outcomes[i] })).filter((a) => a.stream === stream);
           const won = mine.filter((a) => !(a.outcome instanceof Error));
@@ -183,8 +194,17 @@ export function describeEventStoreConformance(
           data: { n: 65, nested: { list: [1, 'two', null] } },
           metadata: written[0].metadata,
         });
-        expect((await store.readStream(stream, { fromRevision: 2, maxCount: 2 })).map((e) => e.type)).toEqual(['C', 'D']);
-        expect((await store.readStream(stream, { direction: 'backwards' })).map((e) => e.type)).toEqual(['E', 'D', 'C', 'B', 'A']);
+        expect((await store.readStream(stream, { fromRevision: 2, maxCount: 2 })).map((e) => e.type)).toEqual([
+          'C',
+          'D',
+        ]);
+        expect((await store.readStream(stream, { direction: 'backwards' })).map((e) => e.type)).toEqual([
+          'E',
+          'D',
+          'C',
+          'B',
+          'A',
+        ]);
         expect(
           (await store.readStream(stream, { direction: 'backwards', fromRevision: 3, maxCount: 2 })).map((e) => e.type),
         ).toEqual(['D', 'C']);
@@ -198,12 +218,18 @@ export function describeEventStoreConformance(
         const stream = newStream('long');
         const start = await lastCheckpoint();
         const types = Array.from({ length: 25 }, (_, i) => `T${i}`);
-        await store.append(stream, types.map((t) => event(t)), 'no_stream');
-        expect((await store.readStream(stream)).map((e) => e.type)).toEqual(types);
-        expect((await store.readStream(stream, { direction: 'backwards' })).map((e) => e.type)).toEqual([...types].reverse());
-        const all = (await readAllOfRun(7, start, (seen) => seen.filter((e) => e.streamId === stream).length >= 25)).filter(
-          (e) => e.streamId === stream,
+        await store.append(
+          stream,
+          types.map((t) => event(t)),
+          'no_stream',
         );
+        expect((await store.readStream(stream)).map((e) => e.type)).toEqual(types);
+        expect((await store.readStream(stream, { direction: 'backwards' })).map((e) => e.type)).toEqual(
+          [...types].reverse(),
+        );
+        const all = (
+          await readAllOfRun(7, start, (seen) => seen.filter((e) => e.streamId === stream).length >= 25)
+        ).filter((e) => e.streamId === stream);
         expect(all.map((e) => e.type)).toEqual(types);
         expect(all.map((e) => e.revision)).toEqual(types.map((_, i) => i));
       });
@@ -220,66 +246,63 @@ export function describeEventStoreConformance(
         const ours = (e: RecordedEvent) => e.streamId === a || e.streamId === b;
         const all = (await readAllOfRun(2, null, (seen) => seen.filter(ours).length >= 4)).filter(ours);
         expect(all.map((e) => e.type)).toEqual(['A1', 'A2', 'B1', 'A3']);
-        for (let i = 1; i < all.length; i++) expect(compareCheckpoints(all[i - 1].checkpoint, all[i].checkpoint)).toBeLessThan(0);
+        for (let i = 1; i < all.length; i++)
+          expect(compareCheckpoints(all[i - 1].checkpoint, all[i].checkpoint)).toBeLessThan(0);
         const rest = (await readAllOfRun(100, all[1].checkpoint, (seen) => seen.filter(ours).length >= 2)).filter(ours);
         expect(rest.map((e) => e.type)).toEqual(['B1', 'A3']);
         expect(before.length).toBeGreaterThanOrEqual(0);
       });
 
-      it(
-        '20 concurrent writers x 200 events: a reader tailing during the writes sees each event exactly once, in stream order',
-        async () => {
-          const writers = 20;
-          const perWriter = 200;
-          const shared = Array.from({ length: 5 }, () => newStream('shared'));
-          const start = await lastCheckpoint();
-          const ids = new Set<string>();
-          let done = false;
+      it('20 concurrent writers x 200 events: a reader tailing during the writes sees each event exactly once, in stream order', async () => {
+        const writers = 20;
+        const perWriter = 200;
+        const shared = Array.from({ length: 5 }, () => newStream('shared'));
+        const start = await lastCheckpoint();
+        const ids = new Set<string>();
+        let done = false;
 
-          const writing = Promise.all(
-            Array.from({ length: writers }, async (_, w) => {
-              const own = newStream(`writer${w}`);
-              for (let i = 0; i < perWriter; i++) {
-                // Half to the writer's own stream, half to streams shared by all writers.
-                const target = i % 2 === 0 ? own : shared[(w + i) % shared.length];
-                const e = event(`W${w}`, { i });
-                ids.add(e.id);
-                await store.append(target, [e], 'any');
-              }
-            }),
-          ).finally(() => {
-            done = true;
-          });
-
-          const seen: RecordedEvent[] = [];
-          let checkpoint = start;
-          const tail = async () => {
-            const expected = writers * perWriter;
-            let deadline = Infinity;
-            for (;;) {
-              if (done && deadline === Infinity) deadline = Date.now() + 30_000;
-              const page = await store.readAll({ after: checkpoint, maxCount: 250 });
-              seen.push(...page.events.filter((e) => e.streamId.startsWith(`conf${run}-`)));
-              checkpoint = page.checkpoint;
-              if (page.events.length === 0) {
-                // Done when everything arrived, or (to fail with a count) when it never does.
-                if (seen.length >= expected || Date.now() > deadline) return;
-                await new Promise((r) => setTimeout(r, 5));
-              }
+        const writing = Promise.all(
+          Array.from({ length: writers }, async (_, w) => {
+            const own = newStream(`writer${w}`);
+            for (let i = 0; i < perWriter; i++) {
+              // Half to the writer's own stream, half to streams shared by all writers.
+              const target = i % 2 === 0 ? own : shared[(w + i) % shared.length];
+              const e = event(`W${w}`, { i });
+              ids.add(e.id);
+              await store.append(target, [e], 'any');
             }
-          };
-          await Promise.all([writing, tail()]);
+          }),
+        ).finally(() => {
+          done = true;
+        });
 
-          expect(seen).toHaveLength(writers * perWriter);
-          expect(new Set(seen.map((e) => e.id))).toEqual(ids);
-          const lastRevision = new Map<string, number>();
-          for (const e of seen) {
-            expect(e.revision).toBe((lastRevision.get(e.streamId) ?? -1) + 1);
-            lastRevision.set(e.streamId, e.revision);
+        const seen: RecordedEvent[] = [];
+        let checkpoint = start;
+        const tail = async () => {
+          const expected = writers * perWriter;
+          let deadline = Infinity;
+          for (;;) {
+            if (done && deadline === Infinity) deadline = Date.now() + 30_000;
+            const page = await store.readAll({ after: checkpoint, maxCount: 250 });
+            seen.push(...page.events.filter((e) => e.streamId.startsWith(`conf${run}-`)));
+            checkpoint = page.checkpoint;
+            if (page.events.length === 0) {
+              // Done when everything arrived, or (to fail with a count) when it never does.
+              if (seen.length >= expected || Date.now() > deadline) return;
+              await new Promise((r) => setTimeout(r, 5));
+            }
           }
-        },
-        120_000,
-      );
+        };
+        await Promise.all([writing, tail()]);
+
+        expect(seen).toHaveLength(writers * perWriter);
+        expect(new Set(seen.map((e) => e.id))).toEqual(ids);
+        const lastRevision = new Map<string, number>();
+        for (const e of seen) {
+          expect(e.revision).toBe((lastRevision.get(e.streamId) ?? -1) + 1);
+          lastRevision.set(e.streamId, e.revision);
+        }
+      }, 120_000);
     });
 
     describe('catch-up subscription', () => {

@@ -79,9 +79,7 @@ export class EventStoreDbEventStore implements EventStore {
     try {
       result = await this.client.appendToStream(
         streamId,
-        events.map((e) =>
-          jsonEvent({ id: e.id, type: e.type, data: e.data, metadata: e.metadata }),
-        ),
+        events.map((e) => jsonEvent({ id: e.id, type: e.type, data: e.data, metadata: e.metadata })),
         { streamState: toStreamState(expected) },
       );
     } catch (error) {
@@ -100,7 +98,11 @@ export class EventStoreDbEventStore implements EventStore {
     let position = result.position?.commit;
     if (position === undefined) {
       // Servers always send it for a successful append; if one did not, ask the stream.
-      const [last] = await this.readStream(streamId, { direction: 'backwards', fromRevision: nextRevision, maxCount: 1 });
+      const [last] = await this.readStream(streamId, {
+        direction: 'backwards',
+        fromRevision: nextRevision,
+        maxCount: 1,
+      });
       position = last ? BigInt(last.position) : 0n;
     }
     this.notifier.notify();
@@ -332,7 +334,8 @@ function toRecorded(resolved: ResolvedEvent): RecordedEvent | null {
   let position = event.position;
   if (!position || position.commit === NO_POSITION) {
     // Servers before 22.6 do not say where a stream read's events are in the log.
-    const commit = resolved.commitPosition !== undefined && resolved.commitPosition !== NO_POSITION ? resolved.commitPosition : 0n;
+    const commit =
+      resolved.commitPosition !== undefined && resolved.commitPosition !== NO_POSITION ? resolved.commitPosition : 0n;
     position = { commit, prepare: commit };
   }
   return {

@@ -9,7 +9,11 @@ import {
 import { EventMetadata, NewEvent } from '../event-store';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.errors';
 import { compareCheckpoints } from '../checkpoint';
-import { createEventStoreDbEventStore, EventStoreDbEventStore, redactConnectionString } from './eventstoredb-event-store';
+import {
+  createEventStoreDbEventStore,
+  EventStoreDbEventStore,
+  redactConnectionString,
+} from './eventstoredb-event-store';
 
 /**
  * The adapter's mapping logic against an in-memory stand-in for the client that behaves as the
@@ -35,16 +39,30 @@ class FakeClient {
   appends = 0;
 
   system(count: number): void {
-    for (let i = 0; i < count; i++) this.write('$stats-node', [{ id: randomUUID(), type: '$statsCollected', data: {}, metadata: {} }]);
+    for (let i = 0; i < count; i++)
+      this.write('$stats-node', [{ id: randomUUID(), type: '$statsCollected', data: {}, metadata: {} }]);
   }
 
-  private write(streamId: string, events: Array<{ id: string; type: string; data: unknown; metadata: unknown }>): Position {
+  private write(
+    streamId: string,
+    events: Array<{ id: string; type: string; data: unknown; metadata: unknown }>,
+  ): Position {
     let revision = BigInt(this.log.filter((e) => e.streamId === streamId).length);
     let position: Position = { commit: 0n, prepare: 0n };
     for (const e of events) {
       position = { commit: this.next, prepare: this.next };
       this.next += 137n;
-      this.log.push({ streamId, id: e.id, revision: revision++, type: e.type, data: e.data, metadata: e.metadata, isJson: true, created: new Date(), position });
+      this.log.push({
+        streamId,
+        id: e.id,
+        revision: revision++,
+        type: e.type,
+        data: e.data,
+        metadata: e.metadata,
+        isJson: true,
+        created: new Date(),
+        position,
+      });
     }
     return position;
   }
@@ -72,12 +90,16 @@ class FakeClient {
     return { success: true, nextExpectedRevision: current + BigInt(events.length), position };
   }
 
-  async *readStream(streamId: string, options: { direction: string; fromRevision: 'start' | 'end' | bigint; maxCount: number | bigint }) {
+  async *readStream(
+    streamId: string,
+    options: { direction: string; fromRevision: 'start' | 'end' | bigint; maxCount: number | bigint },
+  ) {
     let events = this.log.filter((e) => e.streamId === streamId);
     if (events.length === 0) throw new StreamNotFoundError(undefined, streamId);
     if (options.direction === 'backwards') {
       events = events.reverse();
-      if (typeof options.fromRevision === 'bigint') events = events.filter((e) => e.revision <= (options.fromRevision as bigint));
+      if (typeof options.fromRevision === 'bigint')
+        events = events.filter((e) => e.revision <= (options.fromRevision as bigint));
     } else if (typeof options.fromRevision === 'bigint') {
       events = events.filter((e) => e.revision >= (options.fromRevision as bigint));
     }
@@ -91,14 +113,20 @@ class FakeClient {
       const from = options.fromPosition;
       events = events.filter((e) => e.position.commit >= from.commit);
     }
-    for (const event of events.slice(0, Number(options.maxCount))) yield { event, commitPosition: event.position.commit };
+    for (const event of events.slice(0, Number(options.maxCount)))
+      yield { event, commitPosition: event.position.commit };
   }
 
   async dispose() {}
 }
 
 function event(type: string): NewEvent {
-  const metadata: EventMetadata = { actor: 'test', occurredAt: '2026-01-01T00:00:00.000Z', correlationId: randomUUID(), causationId: null };
+  const metadata: EventMetadata = {
+    actor: 'test',
+    occurredAt: '2026-01-01T00:00:00.000Z',
+    correlationId: randomUUID(),
+    causationId: null,
+  };
   return { id: randomUUID(), type, data: { n: 1 }, metadata };
 }
 
@@ -113,7 +141,10 @@ describe('EventStoreDbEventStore (client mapping)', () => {
   it('maps expected revisions and conflicts, with the actual revision (-1 for no stream)', async () => {
     const first = await store.append('s-1', [event('A'), event('B')], 'no_stream');
     expect(first).toEqual({ nextRevision: 1, position: fake.log[1].position.commit.toString(), duplicate: false });
-    await expect(store.append('s-1', [event('C')], 'no_stream')).rejects.toMatchObject({ actual: 1, expected: 'no_stream' });
+    await expect(store.append('s-1', [event('C')], 'no_stream')).rejects.toMatchObject({
+      actual: 1,
+      expected: 'no_stream',
+    });
     await expect(store.append('s-2', [event('C')], 'stream_exists')).rejects.toMatchObject({ actual: -1 });
     const stale = await store.append('s-1', [event('C')], 0).catch((e) => e);
     expect(stale).toBeInstanceOf(WrongExpectedRevisionError);
@@ -141,7 +172,9 @@ describe('EventStoreDbEventStore (client mapping)', () => {
   it('reads streams in both directions with bounds; a missing stream is []', async () => {
     await store.append('s', ['A', 'B', 'C', 'D', 'E'].map(event), 'no_stream');
     expect((await store.readStream('s', { fromRevision: 2, maxCount: 2 })).map((e) => e.type)).toEqual(['C', 'D']);
-    expect((await store.readStream('s', { direction: 'backwards', fromRevision: 3, maxCount: 2 })).map((e) => e.type)).toEqual(['D', 'C']);
+    expect(
+      (await store.readStream('s', { direction: 'backwards', fromRevision: 3, maxCount: 2 })).map((e) => e.type),
+    ).toEqual(['D', 'C']);
     expect((await store.readStream('s', { direction: 'backwards' })).map((e) => e.revision)).toEqual([4, 3, 2, 1, 0]);
     expect(await store.readStream('nope')).toEqual([]);
     const [a] = await store.readStream('s');
@@ -164,7 +197,9 @@ describe('EventStoreDbEventStore (client mapping)', () => {
     const third = await store.readAll({ after: second.checkpoint, maxCount: 2 });
     expect(third.events).toEqual([]);
     // Past the trailing system events, and stable from there.
-    expect(third.checkpoint).toBe(`${fake.log[fake.log.length - 1].position.commit}:${fake.log[fake.log.length - 1].position.prepare}`);
+    expect(third.checkpoint).toBe(
+      `${fake.log[fake.log.length - 1].position.commit}:${fake.log[fake.log.length - 1].position.prepare}`,
+    );
     expect(await store.readAll({ after: third.checkpoint })).toEqual({ events: [], checkpoint: third.checkpoint });
 
     const one = await store.readAll({ after: first.events[0].checkpoint, maxCount: 1 });

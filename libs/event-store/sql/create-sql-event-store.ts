@@ -19,8 +19,16 @@ export async function createEmbeddedEventStore(
  * The embedded store opened by another thread of this process, through a port from its
  * PgliteSqlClient's `connect()`. The opener has migrated it and holds DATA_DIR's lock.
  */
-export function attachEmbeddedEventStore(port: MessagePort, dataDir: string | undefined, options: { notifications?: boolean } = {}): SqlEventStore {
-  return new SqlEventStore('embedded', PgliteSqlClient.attach(port, options), `the embedded store in ${dataDir ?? 'memory'}`);
+export function attachEmbeddedEventStore(
+  port: MessagePort,
+  dataDir: string | undefined,
+  options: { notifications?: boolean } = {},
+): SqlEventStore {
+  return new SqlEventStore(
+    'embedded',
+    PgliteSqlClient.attach(port, options),
+    `the embedded store in ${dataDir ?? 'memory'}`,
+  );
 }
 
 /** PostgreSQL through a `pg` pool; `schema` isolates tests (and tenants of one database). */
@@ -28,7 +36,11 @@ export async function createPostgresEventStore(
   connectionString: string,
   options: { schema?: string; poolSize?: number; notifications?: boolean } = {},
 ): Promise<SqlEventStore> {
-  const sql = new PgSqlClient(connectionString, { schema: options.schema, max: options.poolSize, notifications: options.notifications });
+  const sql = new PgSqlClient(connectionString, {
+    schema: options.schema,
+    max: options.poolSize,
+    notifications: options.notifications,
+  });
   const store = new SqlEventStore('postgres', sql, `PostgreSQL at ${redactUrl(connectionString)}`);
   await store.migrate();
   return store;

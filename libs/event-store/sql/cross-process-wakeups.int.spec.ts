@@ -26,7 +26,11 @@ const event = (type: string): NewEvent => ({
   metadata: { actor: 'test', occurredAt: new Date(0).toISOString(), correlationId: randomUUID(), causationId: null },
 });
 
-async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
+async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<number> {
   const started = performance.now();
   while (!(await condition())) {
     if (performance.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
@@ -84,7 +88,11 @@ describe('wake-ups across processes: PostgreSQL LISTEN/NOTIFY', () => {
       for (const type of ['First', 'Second']) {
         const appendedAt = performance.now();
         await writer.append(stream, [event(type)], 'any');
-        await waitUntil(() => watcher.seen.includes(type), WOKEN_WITHIN_MS, `${type} to reach the other store's subscription`);
+        await waitUntil(
+          () => watcher.seen.includes(type),
+          WOKEN_WITHIN_MS,
+          `${type} to reach the other store's subscription`,
+        );
         expect(performance.now() - appendedAt).toBeLessThan(WOKEN_WITHIN_MS);
       }
       expect(watcher.seen).toEqual(['First', 'Second']);
@@ -93,7 +101,7 @@ describe('wake-ups across processes: PostgreSQL LISTEN/NOTIFY', () => {
     }
   });
 
-  it("the LISTEN connection killed (pg_terminate_backend) comes back, and the appends made meanwhile are not missed", async () => {
+  it('the LISTEN connection killed (pg_terminate_backend) comes back, and the appends made meanwhile are not missed', async () => {
     const stream = `kill-${randomUUID()}`;
     const watcher = await watch(reader, stream);
     const signals = reader.sql.signals as PgSignals;
@@ -104,7 +112,11 @@ describe('wake-ups across processes: PostgreSQL LISTEN/NOTIFY', () => {
       await admin.query('select pg_terminate_backend($1)', [pid]);
       // Appended while the listener is down or reconnecting: its NOTIFY may reach nobody.
       await writer.append(stream, [event('WhileDown')], 'any');
-      await waitUntil(() => watcher.seen.includes('WhileDown'), 10_000, 'the event appended while the listener was down');
+      await waitUntil(
+        () => watcher.seen.includes('WhileDown'),
+        10_000,
+        'the event appended while the listener was down',
+      );
       await waitUntil(() => reader.wakesAcrossProcesses(), 10_000, 'the LISTEN connection to come back');
       expect(signals.listenerPid).not.toBe(pid);
       // And wake-ups work again on the new connection.
@@ -136,7 +148,11 @@ describe('wake-ups across processes: PostgreSQL LISTEN/NOTIFY', () => {
       const endedAt = performance.now();
       commit();
       await committed;
-      await waitUntil(() => watcher.seen.includes('Hidden'), WOKEN_WITHIN_MS, 'the event once the older transaction ended');
+      await waitUntil(
+        () => watcher.seen.includes('Hidden'),
+        WOKEN_WITHIN_MS,
+        'the event once the older transaction ended',
+      );
       expect(performance.now() - endedAt).toBeLessThan(WOKEN_WITHIN_MS);
     } finally {
       await watcher.stop();
@@ -144,7 +160,7 @@ describe('wake-ups across processes: PostgreSQL LISTEN/NOTIFY', () => {
     }
   });
 
-  it('consistentWith waits (ProjectionRunner.waitForProgress) are woken by another process\'s projection progress', async () => {
+  it("consistentWith waits (ProjectionRunner.waitForProgress) are woken by another process's projection progress", async () => {
     const apiSide = new PgSqlClient(testDatabaseUrl(), { schema, max: 2 });
     const workerSide = new PgSqlClient(testDatabaseUrl(), { schema, max: 2 });
     try {
@@ -223,10 +239,22 @@ describe("wake-ups across threads: the embedded store's ports", () => {
     try {
       expect(background.wakesAcrossProcesses()).toBe(true);
       await main.append(stream, [event('FromMain')], 'any');
-      await waitUntil(() => onBackground.seen.includes('FromMain'), WOKEN_WITHIN_MS, "the main thread's append on the background port");
+      await waitUntil(
+        () => onBackground.seen.includes('FromMain'),
+        WOKEN_WITHIN_MS,
+        "the main thread's append on the background port",
+      );
       await background.append(stream, [event('FromBackground')], 'any');
-      await waitUntil(() => onMain.seen.includes('FromBackground'), WOKEN_WITHIN_MS, "the background port's append on the main thread");
-      await waitUntil(() => onBackground.seen.includes('FromBackground'), WOKEN_WITHIN_MS, "the background port's own append");
+      await waitUntil(
+        () => onMain.seen.includes('FromBackground'),
+        WOKEN_WITHIN_MS,
+        "the background port's append on the main thread",
+      );
+      await waitUntil(
+        () => onBackground.seen.includes('FromBackground'),
+        WOKEN_WITHIN_MS,
+        "the background port's own append",
+      );
       expect(onBackground.seen).toEqual(['FromMain', 'FromBackground']);
       expect(onMain.seen).toEqual(['FromMain', 'FromBackground']);
     } finally {

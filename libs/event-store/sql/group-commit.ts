@@ -78,7 +78,11 @@ export class GroupCommit {
   private takeBatch(): PendingAppend[] {
     let count = 0;
     let chars = 0;
-    while (count < this.queue.length && count < MAX_APPENDS_PER_BATCH && (count === 0 || chars + this.queue[count].payload.length <= MAX_BATCH_CHARS)) {
+    while (
+      count < this.queue.length &&
+      count < MAX_APPENDS_PER_BATCH &&
+      (count === 0 || chars + this.queue[count].payload.length <= MAX_BATCH_CHARS)
+    ) {
       chars += this.queue[count].payload.length;
       count++;
     }
@@ -113,9 +117,12 @@ export class GroupCommit {
       rows = await this.sql.query<BatchRow>(
         `select idx, status, next_revision::text as next_revision, last_position::text as last_position, duplicate, detail
            from ct_append_batch($1::jsonb)`,
-        [`[${batch.map((item) => `{"s":${JSON.stringify(item.streamId)},"x":"${String(item.expected)}","e":${item.payload}}`).join(',')}]`],
+        [
+          `[${batch.map((item) => `{"s":${JSON.stringify(item.streamId)},"x":"${String(item.expected)}","e":${item.payload}}`).join(',')}]`,
+        ],
       );
-      if (rows.length !== batch.length) throw new Error(`ct_append_batch answered ${rows.length} of ${batch.length} appends`);
+      if (rows.length !== batch.length)
+        throw new Error(`ct_append_batch answered ${rows.length} of ${batch.length} appends`);
     } catch {
       await Promise.all(batch.map((item) => this.one(item)));
       return;
@@ -124,7 +131,11 @@ export class GroupCommit {
     for (const row of rows) {
       const item = batch[row.idx];
       if (row.status === 'ok') {
-        item.resolve({ nextRevision: Number(row.next_revision), position: row.last_position!, duplicate: row.duplicate === true });
+        item.resolve({
+          nextRevision: Number(row.next_revision),
+          position: row.last_position!,
+          duplicate: row.duplicate === true,
+        });
       } else {
         item.reject(new AppendRefused(row.status === 'conflict' ? 'CT409' : 'CT002', row.detail ?? ''));
       }

@@ -12,7 +12,12 @@ export class PgSqlClient implements SqlClient {
   constructor(connectionString: string, options: { schema?: string; max?: number; notifications?: boolean } = {}) {
     // A server that does not answer (a dropped network) fails a connect in 10 s instead of never;
     // a stopped one refuses at once. Either way the next query tries a new connection.
-    const config: PoolConfig = { connectionString, max: options.max ?? 20, connectionTimeoutMillis: 10_000, keepAlive: true };
+    const config: PoolConfig = {
+      connectionString,
+      max: options.max ?? 20,
+      connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+    };
     if (options.schema) config.options = `-c search_path=${options.schema}`;
     this.pool = new Pool(config);
     // An idle client that loses its connection must not crash the process; the next query reconnects.
@@ -36,7 +41,10 @@ export class PgSqlClient implements SqlClient {
     client.on('error', onError);
     try {
       await client.query('BEGIN');
-      const result = await work({ query: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) => (await client.query<R>(sql, params)).rows });
+      const result = await work({
+        query: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+          (await client.query<R>(sql, params)).rows,
+      });
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -69,7 +77,10 @@ export class PgSqlClient implements SqlClient {
     };
     client.on('error', onError);
     try {
-      const { rows } = await client.query<{ locked: boolean }>("select pg_try_advisory_lock(hashtextextended(current_schema() || ':' || $1, 7)) as locked", [name]);
+      const { rows } = await client.query<{ locked: boolean }>(
+        "select pg_try_advisory_lock(hashtextextended(current_schema() || ':' || $1, 7)) as locked",
+        [name],
+      );
       if (!rows[0].locked) {
         client.off('error', onError);
         client.release();
@@ -83,7 +94,10 @@ export class PgSqlClient implements SqlClient {
     return async () => {
       if (released) return;
       released = true;
-      if (!lost) await client.query("select pg_advisory_unlock(hashtextextended(current_schema() || ':' || $1, 7))", [name]).catch(() => undefined);
+      if (!lost)
+        await client
+          .query("select pg_advisory_unlock(hashtextextended(current_schema() || ':' || $1, 7))", [name])
+          .catch(() => undefined);
       client.off('error', onError);
       client.release(lost ?? undefined);
     };

@@ -2,7 +2,10 @@ import { MessagePort } from 'node:worker_threads';
 import { PgliteSqlClient } from './pglite-sql-client';
 
 /** Waits for the reply to message `id` on a raw port (the PGlite thread's own protocol). */
-function replyOn(port: MessagePort, id: number): Promise<{ id: number; rows?: unknown[]; error?: { message: string } }> {
+function replyOn(
+  port: MessagePort,
+  id: number,
+): Promise<{ id: number; rows?: unknown[]; error?: { message: string } }> {
   return new Promise((resolve) => {
     const onMessage = (reply: { id: number }) => {
       if (reply.id !== id) return;

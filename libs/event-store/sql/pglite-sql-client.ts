@@ -4,7 +4,12 @@ import { PGLITE_THREAD_SOURCE, PgliteErrorFields, PgliteReply, PgliteRequest, Pg
 import { DependencyUnavailableError } from '../../platform/health/dependency-unavailable';
 
 /** A request as the client sends it: the thread's protocol (pglite-thread.ts) without the `id` the client adds. */
-type Call = Exclude<PgliteRequest, { op: 'connect' | 'listen' | 'signal' }> extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
+type Call =
+  Exclude<PgliteRequest, { op: 'connect' | 'listen' | 'signal' }> extends infer R
+    ? R extends unknown
+      ? Omit<R, 'id'>
+      : never
+    : never;
 
 /** An error PGlite raised, with PostgreSQL's fields (code, detail, constraint...) kept. */
 export class PgliteError extends Error {
@@ -30,7 +35,10 @@ export class PgliteSqlClient implements SqlClient {
   readonly concurrentTransactions = false;
   private nextId = 1;
   private nextTx = 1;
-  private readonly pending = new Map<number, { resolve: (rows: Record<string, unknown>[]) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (rows: Record<string, unknown>[]) => void; reject: (error: Error) => void }
+  >();
   private failure: Error | null = null;
   private closed = false;
   /** The owner: restarts its thread when it dies (see reopen). */
@@ -90,7 +98,11 @@ export class PgliteSqlClient implements SqlClient {
    * `dataDir` undefined means in memory (tests); otherwise files under that folder.
    * `notifications: false` (EVENT_NOTIFICATIONS=off): no wake-ups between threads (`signals` absent).
    */
-  static async open(dataDir?: string, recovery: PgliteRecovery = {}, options: { notifications?: boolean } = {}): Promise<PgliteSqlClient> {
+  static async open(
+    dataDir?: string,
+    recovery: PgliteRecovery = {},
+    options: { notifications?: boolean } = {},
+  ): Promise<PgliteSqlClient> {
     const worker = await startThread(dataDir);
     return new PgliteSqlClient(worker, worker, { ...recovery, dataDir }, options.notifications !== false);
   }

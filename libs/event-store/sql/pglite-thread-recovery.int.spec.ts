@@ -29,7 +29,10 @@ describe('PgliteSqlClient: its thread dies', () => {
     const restarts: Error[] = [];
     const unrecoverable: Error[] = [];
     // An empty cluster prepared beforehand (what is tested is the restart on existing files).
-    const owner = await PgliteSqlClient.open(await seedPgliteDir(join(dir, 'pglite')), { onRestart: (e) => restarts.push(e), onUnrecoverable: (e) => unrecoverable.push(e) });
+    const owner = await PgliteSqlClient.open(await seedPgliteDir(join(dir, 'pglite')), {
+      onRestart: (e) => restarts.push(e),
+      onUnrecoverable: (e) => unrecoverable.push(e),
+    });
     try {
       await owner.exec('create table items (id int primary key)');
       await owner.query('insert into items values (1), (2)');
@@ -39,7 +42,10 @@ describe('PgliteSqlClient: its thread dies', () => {
       await killThread(owner);
       await expect(owner.query('select 1')).rejects.toBeInstanceOf(DependencyUnavailableError);
       // Another thread's connection went with it: it must connect again.
-      await eventually(() => expect(attached.query('select 1')).rejects.toBeInstanceOf(DependencyUnavailableError), 10_000);
+      await eventually(
+        () => expect(attached.query('select 1')).rejects.toBeInstanceOf(DependencyUnavailableError),
+        10_000,
+      );
 
       expect(await eventually(() => owner.query('select id from items order by id'))).toEqual([{ id: 1 }, { id: 2 }]);
       expect(restarts).toHaveLength(1);

@@ -27,7 +27,13 @@ export interface PgliteThreadData {
 
 /** A statement or control message to the thread; every one but `listen`/`signal`/`connect` is answered by `id`. */
 export type PgliteRequest =
-  | { readonly op: 'query'; readonly id: number; readonly sql: string; readonly params: unknown[]; readonly tx?: number }
+  | {
+      readonly op: 'query';
+      readonly id: number;
+      readonly sql: string;
+      readonly params: unknown[];
+      readonly tx?: number;
+    }
   | { readonly op: 'exec'; readonly id: number; readonly sql: string }
   | { readonly op: 'begin'; readonly id: number; readonly tx: number }
   | { readonly op: 'commit'; readonly id: number; readonly tx: number }
@@ -68,7 +74,9 @@ export function pgliteThread(): void {
 
   const errorOf = (error: unknown): PgliteErrorFields => {
     const source = (error ?? {}) as Record<string, unknown>;
-    const out: Record<string, string> = { message: typeof source.message === 'string' && source.message ? source.message : String(error) };
+    const out: Record<string, string> = {
+      message: typeof source.message === 'string' && source.message ? source.message : String(error),
+    };
     for (const key of ['code', 'detail', 'constraint', 'schema', 'table', 'column', 'severity', 'hint', 'position']) {
       if (typeof source[key] === 'string') out[key] = source[key];
     }
@@ -85,7 +93,9 @@ export function pgliteThread(): void {
       const queue: Queue = { items: [], wake: null };
       transactions.set(tx, queue);
       const next = () =>
-        queue.items.length > 0 ? Promise.resolve(queue.items.shift() as TxMessage) : new Promise<TxMessage>((resolve) => (queue.wake = resolve));
+        queue.items.length > 0
+          ? Promise.resolve(queue.items.shift() as TxMessage)
+          : new Promise<TxMessage>((resolve) => (queue.wake = resolve));
       let end: TxMessage | null = null;
       db.transaction(async (t: Transaction) => {
         reply(id, []);
@@ -131,7 +141,10 @@ export function pgliteThread(): void {
     });
 
     port.on('message', (message: PgliteRequest) => {
-      if ((message.op === 'query' || message.op === 'commit' || message.op === 'rollback') && message.tx !== undefined) {
+      if (
+        (message.op === 'query' || message.op === 'commit' || message.op === 'rollback') &&
+        message.tx !== undefined
+      ) {
         const queue = transactions.get(message.tx);
         if (!queue) return void (message.id !== undefined && fail(message.id, new Error('no such transaction')));
         if (queue.wake) {
@@ -155,9 +168,15 @@ export function pgliteThread(): void {
         case 'begin':
           return begin(message.id, message.tx);
         case 'query':
-          return void db.query<Record<string, unknown>>(message.sql, message.params).then((r) => reply(message.id, r.rows), (e) => fail(message.id, e));
+          return void db.query<Record<string, unknown>>(message.sql, message.params).then(
+            (r) => reply(message.id, r.rows),
+            (e) => fail(message.id, e),
+          );
         case 'exec':
-          return void db.exec(message.sql).then(() => reply(message.id, []), (e) => fail(message.id, e));
+          return void db.exec(message.sql).then(
+            () => reply(message.id, []),
+            (e) => fail(message.id, e),
+          );
         case 'connect':
           return serve(db, message.port, false);
         case 'close':
@@ -165,7 +184,10 @@ export function pgliteThread(): void {
             reply(message.id, []);
             return port.close();
           }
-          return void (db.closed ? Promise.resolve() : db.close()).then(() => reply(message.id, []), (e) => fail(message.id, e));
+          return void (db.closed ? Promise.resolve() : db.close()).then(
+            () => reply(message.id, []),
+            (e) => fail(message.id, e),
+          );
         case 'commit':
         case 'rollback':
           // Outside a transaction (no `tx`): nothing to end.

@@ -172,14 +172,27 @@ export class SqlEventStore implements EventStore {
     };
     let last: ChainKey | null = null;
     for (;;) {
-      const rows: VerifyPageRow[] = await this.sql.query<VerifyPageRow>(VERIFY_CHAIN_PAGE_SQL, [last !== null, last?.stream_id ?? '', last?.revision ?? -1, last?.hash ?? '', pageSize]);
+      const rows: VerifyPageRow[] = await this.sql.query<VerifyPageRow>(VERIFY_CHAIN_PAGE_SQL, [
+        last !== null,
+        last?.stream_id ?? '',
+        last?.revision ?? -1,
+        last?.hash ?? '',
+        pageSize,
+      ]);
       const page: VerifyPageRow | undefined = rows[0];
       if (!page || Number(page.checked) === 0) break;
       checked += Number(page.checked);
       streams += Number(page.streams);
       if (page.broken) {
         const b = page.broken;
-        consider({ streamId: b.stream_id, revision: Number(b.revision), eventId: b.event_id, position: b.position, reason: b.reason, rank: BigInt(b.position) });
+        consider({
+          streamId: b.stream_id,
+          revision: Number(b.revision),
+          eventId: b.event_id,
+          position: b.position,
+          reason: b.reason,
+          rank: BigInt(b.position),
+        });
       }
       last = page.last;
       onProgress?.(checked);
@@ -199,7 +212,14 @@ export class SqlEventStore implements EventStore {
       const head = Number(h.head_revision);
       const rank = h.position === null ? BigInt(Number.MAX_SAFE_INTEGER) ** 2n : BigInt(h.position);
       if (h.last_revision === null) {
-        consider({ streamId: h.stream_id, revision: 0, eventId: null, position: null, reason: `the stream's head is at revision ${head} but none of its events is stored`, rank });
+        consider({
+          streamId: h.stream_id,
+          revision: 0,
+          eventId: null,
+          position: null,
+          reason: `the stream's head is at revision ${head} but none of its events is stored`,
+          rank,
+        });
       } else if (Number(h.last_revision) < head) {
         const missing = Number(h.last_revision) + 1;
         consider({
@@ -211,9 +231,23 @@ export class SqlEventStore implements EventStore {
           rank,
         });
       } else if (Number(h.last_revision) > head) {
-        consider({ streamId: h.stream_id, revision: Number(h.last_revision), eventId: h.event_id, position: h.position, reason: `stored events go beyond the stream's head (revision ${head})`, rank });
+        consider({
+          streamId: h.stream_id,
+          revision: Number(h.last_revision),
+          eventId: h.event_id,
+          position: h.position,
+          reason: `stored events go beyond the stream's head (revision ${head})`,
+          rank,
+        });
       } else {
-        consider({ streamId: h.stream_id, revision: head, eventId: h.event_id, position: h.position, reason: "the last event's hash differs from the hash recorded in the stream's head", rank });
+        consider({
+          streamId: h.stream_id,
+          revision: head,
+          eventId: h.event_id,
+          position: h.position,
+          reason: "the last event's hash differs from the hash recorded in the stream's head",
+          rank,
+        });
       }
     }
     if (!broken) return { checked, streams, broken: null };

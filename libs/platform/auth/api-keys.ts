@@ -58,7 +58,8 @@ export function parseApiKeys(raw: unknown, file: string): ApiKeyEntry[] {
   const entries: ApiKeyEntry[] = [];
   raw.forEach((entry, i) => {
     const at = `[${i}]`;
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return problems.push(`${at} must be an object`);
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      return problems.push(`${at} must be an object`);
     const e = entry as Record<string, unknown>;
     const label = typeof e.name === 'string' ? `${at} ("${e.name}")` : at;
     for (const field of Object.keys(e)) {
@@ -69,13 +70,18 @@ export function parseApiKeys(raw: unknown, file: string): ApiKeyEntry[] {
     else names.set(e.name, label);
 
     let keyHash: string | undefined;
-    if (e.key !== undefined && e.keyHash !== undefined) problems.push(`${at} must hold either key or keyHash, not both`);
+    if (e.key !== undefined && e.keyHash !== undefined)
+      problems.push(`${at} must hold either key or keyHash, not both`);
     else if (e.keyHash !== undefined) {
-      if (typeof e.keyHash !== 'string' || !HASH_FORMAT.test(e.keyHash)) problems.push(`${at}.keyHash must look like sha256:<64 hex digits>`);
+      if (typeof e.keyHash !== 'string' || !HASH_FORMAT.test(e.keyHash))
+        problems.push(`${at}.keyHash must look like sha256:<64 hex digits>`);
       else keyHash = e.keyHash.toLowerCase();
-    } else if (e.key === undefined) problems.push(`${at} needs a key (a string of at least 16 characters) or a keyHash (sha256:<hex>)`);
-    else if (typeof e.key !== 'string' || e.key.length < 16) problems.push(`${at}.key must be a string of at least 16 characters`);
-    else if (/\s/.test(e.key)) problems.push(`${at}.key must not contain white space (it travels in "Authorization: Bearer <key>")`);
+    } else if (e.key === undefined)
+      problems.push(`${at} needs a key (a string of at least 16 characters) or a keyHash (sha256:<hex>)`);
+    else if (typeof e.key !== 'string' || e.key.length < 16)
+      problems.push(`${at}.key must be a string of at least 16 characters`);
+    else if (/\s/.test(e.key))
+      problems.push(`${at}.key must not contain white space (it travels in "Authorization: Bearer <key>")`);
     else keyHash = hashApiKey(e.key);
     if (keyHash !== undefined) {
       const field = e.keyHash !== undefined ? 'keyHash' : 'key';
@@ -87,9 +93,15 @@ export function parseApiKeys(raw: unknown, file: string): ApiKeyEntry[] {
     if (e.role === 'partner' && (typeof e.partnerId !== 'string' || !e.partnerId.trim())) {
       problems.push(`${at}.partnerId is required for the partner role`);
     }
-    if (e.role !== 'partner' && e.partnerId !== undefined) problems.push(`${at}.partnerId is only for the partner role`);
+    if (e.role !== 'partner' && e.partnerId !== undefined)
+      problems.push(`${at}.partnerId is only for the partner role`);
     if (keyHash !== undefined) {
-      entries.push({ name: e.name as string, keyHash, role: e.role as Role, ...(e.partnerId !== undefined ? { partnerId: e.partnerId as string } : {}) });
+      entries.push({
+        name: e.name as string,
+        keyHash,
+        role: e.role as Role,
+        ...(e.partnerId !== undefined ? { partnerId: e.partnerId as string } : {}),
+      });
     }
   });
   if (problems.length) throw new ApiKeysFileError(file, problems);
@@ -101,7 +113,9 @@ export function loadApiKeysFile(file: string): ApiKeyEntry[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ApiKeysFileError(file, [`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`]);
+    throw new ApiKeysFileError(file, [
+      `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    ]);
   }
   let raw: unknown;
   try {
@@ -121,7 +135,12 @@ export function loadApiKeysFile(file: string): ApiKeyEntry[] {
 /** Where dev mode keeps the keys it generated (their hashes). */
 export const devApiKeysFile = (dataDir: string): string => join(dataDir, 'api-keys.json');
 
-export function devApiKeys(dataDir: string): { file: string; keys: ApiKeyEntry[]; created: boolean; generated: GeneratedKey[] } {
+export function devApiKeys(dataDir: string): {
+  file: string;
+  keys: ApiKeyEntry[];
+  created: boolean;
+  generated: GeneratedKey[];
+} {
   const file = devApiKeysFile(dataDir);
   if (existsSync(file)) return { file, keys: loadApiKeysFile(file), created: false, generated: [] };
   mkdirSync(dataDir, { recursive: true });
@@ -131,7 +150,12 @@ export function devApiKeys(dataDir: string): { file: string; keys: ApiKeyEntry[]
     role,
     ...(role === 'partner' ? { partnerId: 'p-dev' } : {}),
   }));
-  const keys: ApiKeyEntry[] = generated.map(({ key, ...rest }) => ({ name: rest.name, keyHash: hashApiKey(key), role: rest.role, ...(rest.partnerId ? { partnerId: rest.partnerId } : {}) }));
+  const keys: ApiKeyEntry[] = generated.map(({ key, ...rest }) => ({
+    name: rest.name,
+    keyHash: hashApiKey(key),
+    role: rest.role,
+    ...(rest.partnerId ? { partnerId: rest.partnerId } : {}),
+  }));
   writeFileSync(file, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
   return { file, keys, created: true, generated };
 }

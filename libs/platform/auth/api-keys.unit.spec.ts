@@ -29,7 +29,13 @@ describe('API key files', () => {
 
   it('authenticates by hash: both entry forms, nothing else', () => {
     const registry = new ApiKeyRegistry(
-      parseApiKeys([{ name: 'ops-1', keyHash: hashApiKey(KEY), role: 'ops' }, { name: 'portal', key: OTHER, role: 'partner', partnerId: 'p-1' }], 'f'),
+      parseApiKeys(
+        [
+          { name: 'ops-1', keyHash: hashApiKey(KEY), role: 'ops' },
+          { name: 'portal', key: OTHER, role: 'partner', partnerId: 'p-1' },
+        ],
+        'f',
+      ),
     );
     expect(registry.authenticate(KEY)).toEqual({ name: 'ops-1', role: 'ops', partnerId: undefined });
     expect(registry.authenticate(OTHER)).toEqual({ name: 'portal', role: 'partner', partnerId: 'p-1' });
@@ -39,16 +45,38 @@ describe('API key files', () => {
   });
 
   it('refuses a repeated name, naming both entries', () => {
-    const refusal = () => parseApiKeys([{ name: 'ops', key: KEY, role: 'ops' }, { name: 'x', key: 'third-key-22222222', role: 'support' }, { name: 'ops', key: OTHER, role: 'support' }], 'keys.json');
+    const refusal = () =>
+      parseApiKeys(
+        [
+          { name: 'ops', key: KEY, role: 'ops' },
+          { name: 'x', key: 'third-key-22222222', role: 'support' },
+          { name: 'ops', key: OTHER, role: 'support' },
+        ],
+        'keys.json',
+      );
     expect(refusal).toThrow(ApiKeysFileError);
     expect(refusal).toThrow('API keys file keys.json is invalid: [2] ("ops").name repeats the name of [0] ("ops")');
   });
 
   it('refuses the same key twice, whether given plain or as its hash, naming both entries', () => {
-    expect(() => parseApiKeys([{ name: 'a', key: KEY, role: 'ops' }, { name: 'b', keyHash: hashApiKey(KEY), role: 'support' }], 'k')).toThrow(
-      '[1] ("b").keyHash is the same key as [0] ("a")',
-    );
-    expect(() => parseApiKeys([{ name: 'a', key: KEY, role: 'ops' }, { name: 'b', key: KEY, role: 'support' }], 'k')).toThrow('[1] ("b").key is the same key as [0] ("a")');
+    expect(() =>
+      parseApiKeys(
+        [
+          { name: 'a', key: KEY, role: 'ops' },
+          { name: 'b', keyHash: hashApiKey(KEY), role: 'support' },
+        ],
+        'k',
+      ),
+    ).toThrow('[1] ("b").keyHash is the same key as [0] ("a")');
+    expect(() =>
+      parseApiKeys(
+        [
+          { name: 'a', key: KEY, role: 'ops' },
+          { name: 'b', key: KEY, role: 'support' },
+        ],
+        'k',
+      ),
+    ).toThrow('[1] ("b").key is the same key as [0] ("a")');
   });
 
   it('names every malformed field', () => {
@@ -88,7 +116,9 @@ describe('API key files', () => {
       expect(first.generated.length).toBeGreaterThan(0);
       const text = readFileSync(first.file, 'utf8');
       for (const { key } of first.generated) expect(text).not.toContain(key);
-      expect(JSON.parse(text).every((e: Record<string, unknown>) => typeof e.keyHash === 'string' && e.key === undefined)).toBe(true);
+      expect(
+        JSON.parse(text).every((e: Record<string, unknown>) => typeof e.keyHash === 'string' && e.key === undefined),
+      ).toBe(true);
       const registry = new ApiKeyRegistry(first.keys);
       for (const generated of first.generated) expect(registry.authenticate(generated.key)?.name).toBe(generated.name);
 

@@ -17,10 +17,18 @@ async function freePort(): Promise<number> {
 }
 
 async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'],
+    { stdio: 'ignore' },
+  );
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const probe = new Redis(port, '127.0.0.1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     probe.on('error', () => undefined);
     try {
       await probe.connect();
@@ -56,10 +64,23 @@ describe('RequestThrottle on a real Redis (shared limits, Redis down and back)',
   const connections: RedisConnection[] = [];
   const prefix = `ct-test-throttle-${randomUUID().slice(0, 8)}`;
   const throttle = () => {
-    const config = loadConfig({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_PREFIX: prefix, RATE_LIMIT_PER_SECOND: '1', AUTH_FAILURES_PER_MINUTE: '3' }, []);
+    const config = loadConfig(
+      {
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        REDIS_PREFIX: prefix,
+        RATE_LIMIT_PER_SECOND: '1',
+        AUTH_FAILURES_PER_MINUTE: '3',
+      },
+      [],
+    );
     const connection = new RedisConnection(config.redisUrl, config.redisPrefix);
     connections.push(connection);
-    return new RequestThrottle({ ...config, role: 'api' }, { api: true, consumers: false }, connection, new JsonLogger('error'));
+    return new RequestThrottle(
+      { ...config, role: 'api' },
+      { api: true, consumers: false },
+      connection,
+      new JsonLogger('error'),
+    );
   };
 
   beforeAll(async () => {
@@ -83,11 +104,18 @@ describe('RequestThrottle on a real Redis (shared limits, Redis down and back)',
     const takes: number[] = [];
     for (let i = 0; i < 6; i++) takes.push(await (i % 2 ? b : a).takeForKey('ops-1'));
     expect(takes.slice(0, 2)).toEqual([0, 0]);
-    expect(takes.filter((wait) => wait === 0).length).toBeLessThanOrEqual(2 + Math.ceil((performance.now() - started) / 1000));
+    expect(takes.filter((wait) => wait === 0).length).toBeLessThanOrEqual(
+      2 + Math.ceil((performance.now() - started) / 1000),
+    );
     expect(takes.filter((wait) => wait > 0).every((wait) => wait >= 1)).toBe(true);
     expect(await b.takeForKey('support-1')).toBe(0); // a bucket per key
     // 3 failures a minute per address, counted across both.
-    const failures = [await a.recordFailure('10.1.1.1'), await b.recordFailure('10.1.1.1'), await a.recordFailure('10.1.1.1'), await b.recordFailure('10.1.1.1')];
+    const failures = [
+      await a.recordFailure('10.1.1.1'),
+      await b.recordFailure('10.1.1.1'),
+      await a.recordFailure('10.1.1.1'),
+      await b.recordFailure('10.1.1.1'),
+    ];
     expect(failures.slice(0, 3)).toEqual([0, 0, 0]);
     expect(failures[3]).toBeGreaterThanOrEqual(1);
     expect(failures[3]).toBeLessThanOrEqual(60);
@@ -99,7 +127,9 @@ describe('RequestThrottle on a real Redis (shared limits, Redis down and back)',
     const local: number[] = [];
     for (let i = 0; i < 4; i++) local.push(await a.takeForKey('ops-1'));
     expect(local.slice(0, 2)).toEqual([0, 0]); // a's own bucket, full
-    expect(local.filter((wait) => wait === 0).length).toBeLessThanOrEqual(2 + Math.ceil((performance.now() - started) / 1000));
+    expect(local.filter((wait) => wait === 0).length).toBeLessThanOrEqual(
+      2 + Math.ceil((performance.now() - started) / 1000),
+    );
     expect(await b.takeForKey('ops-1')).toBe(0); // b's own: the processes no longer share
     const localFailures = [1, 2, 3, 4].map(() => 0);
     for (let i = 0; i < 4; i++) localFailures[i] = await b.recordFailure('10.9.9.9');

@@ -104,14 +104,21 @@ export class RequestThrottle implements OnModuleInit {
   async recordFailure(address: string): Promise<number> {
     const limit = this.config.authFailuresPerMinute;
     if (!(limit > 0)) return 0;
-    const reply = await this.viaRedis((client) => client.ctFailureWindow(this.key('auth-failures', address), FAILURE_WINDOW_MS));
+    const reply = await this.viaRedis((client) =>
+      client.ctFailureWindow(this.key('auth-failures', address), FAILURE_WINDOW_MS),
+    );
     if (reply === undefined) return this.localFailures.fail(address);
     const [failures, ttlMs] = reply.map(Number);
     if (failures <= limit) return 0;
     const wait = Math.max(1, Math.ceil(ttlMs / 1000));
     // Once per address and window for the whole deployment: only one request sees this count.
     if (failures === limit + 1) {
-      this.logger.event('warn', 'failed authentications: address throttled', { address, failures, limitPerMinute: limit, retryAfterSeconds: wait }, 'RequestThrottle');
+      this.logger.event(
+        'warn',
+        'failed authentications: address throttled',
+        { address, failures, limitPerMinute: limit, retryAfterSeconds: wait },
+        'RequestThrottle',
+      );
     }
     return wait;
   }
@@ -124,7 +131,8 @@ export class RequestThrottle implements OnModuleInit {
   private async viaRedis<T>(run: (client: Scripted) => Promise<T>): Promise<T | undefined> {
     const client = this.client();
     // Not connected (down, reconnecting): do not queue the command behind a reconnect.
-    if (client.status !== 'ready' || performance.now() < this.skipRedisUntil) return this.fallBack('Redis is not connected');
+    if (client.status !== 'ready' || performance.now() < this.skipRedisUntil)
+      return this.fallBack('Redis is not connected');
     let timer: NodeJS.Timeout | undefined;
     try {
       const timedOut = new Promise<never>((_, reject) => {
@@ -133,7 +141,12 @@ export class RequestThrottle implements OnModuleInit {
       const result = await Promise.race([run(client), timedOut]);
       if (this.degraded) {
         this.degraded = false;
-        this.logger.event('info', 'request limits: Redis is back; limits are shared by every API process again', {}, 'RequestThrottle');
+        this.logger.event(
+          'info',
+          'request limits: Redis is back; limits are shared by every API process again',
+          {},
+          'RequestThrottle',
+        );
       }
       return result;
     } catch (error) {
@@ -147,7 +160,12 @@ export class RequestThrottle implements OnModuleInit {
   private fallBack(reason: string): undefined {
     if (!this.degraded) {
       this.degraded = true;
-      this.logger.event('warn', 'request limits: Redis cannot be used; each API process enforces the limits on its own until it is back', { reason }, 'RequestThrottle');
+      this.logger.event(
+        'warn',
+        'request limits: Redis cannot be used; each API process enforces the limits on its own until it is back',
+        { reason },
+        'RequestThrottle',
+      );
     }
     return undefined;
   }

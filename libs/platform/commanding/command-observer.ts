@@ -21,18 +21,30 @@ export function commandRan(type: string, started: number): void {
  * where it is answered). The line names the status the caller is answered with, so the one
  * error-to-status mapping (toProblem) is asked, not a second copy of it.
  */
-export function commandNotRun(logger: JsonLogger | undefined, type: string, streamId: string, metadata: CommandMetadata, error: unknown, started: number): void {
+export function commandNotRun(
+  logger: JsonLogger | undefined,
+  type: string,
+  streamId: string,
+  metadata: CommandMetadata,
+  error: unknown,
+  started: number,
+): void {
   const problem = toProblem(error);
   const outcome = problem.status < 500 ? 'refused' : 'failed';
   commandDuration.observe({ command: type, outcome }, since(started));
   if (outcome !== 'refused') return;
-  logger?.event('info', 'command refused', {
-    domain: 'command',
-    command: type,
-    streamId,
-    status: problem.status,
-    reason: problem.detail ?? problem.title,
-    keyName: metadata.principal?.name ?? null,
-    correlationId: metadata.correlationId,
-  }, 'Commands');
+  logger?.event(
+    'info',
+    'command refused',
+    {
+      domain: 'command',
+      command: type,
+      streamId,
+      status: problem.status,
+      reason: problem.detail ?? problem.title,
+      keyName: metadata.principal?.name ?? null,
+      correlationId: metadata.correlationId,
+    },
+    'Commands',
+  );
 }

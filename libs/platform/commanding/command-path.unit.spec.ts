@@ -31,7 +31,11 @@ describe('the command path', () => {
   });
 
   it('there is one deterministic-uuid helper: nothing else sets the version-5 bits', () => {
-    const hits = execFileSync('grep', ['-rlE', '--include=*.ts', '--exclude=*.spec.ts', '0x50;|-5\\$\\{', 'libs', 'apps', 'bench'], { cwd: ROOT, encoding: 'utf8' })
+    const hits = execFileSync(
+      'grep',
+      ['-rlE', '--include=*.ts', '--exclude=*.spec.ts', '0x50;|-5\\$\\{', 'libs', 'apps', 'bench'],
+      { cwd: ROOT, encoding: 'utf8' },
+    )
       .split('\n')
       .filter(Boolean);
     expect(hits).toEqual(['libs/platform/ids/deterministic-uuid.ts']);

@@ -27,7 +27,11 @@ export async function earlierRun<E extends DomainEvent, S>(
   const first = recorded.findIndex((e) => e.id === firstId);
   if (first < 0) return null;
   let last = first;
-  while (last + 1 < recorded.length && recorded[last + 1].id === idempotentId(metadata, streamId, String(last + 1 - first))) last++;
+  while (
+    last + 1 < recorded.length &&
+    recorded[last + 1].id === idempotentId(metadata, streamId, String(last + 1 - first))
+  )
+    last++;
   return {
     state: foldRecorded(decider, decider.initialState(), recorded.slice(0, last + 1)),
     events: parseStreamEvents<E>(recorded.slice(first, last + 1), decider.eventTypes),

@@ -46,9 +46,15 @@ describe('CommandHandler: a stale cached state is caught up, not re-read', () =>
   });
   afterAll(() => store.close().finally(files.remove));
 
-  const runnerOn = (log: ReadLog) => new CommandHandler(log as unknown as EventStore, new FixedClock(new Date('2026-03-02T09:00:00Z')));
+  const runnerOn = (log: ReadLog) =>
+    new CommandHandler(log as unknown as EventStore, new FixedClock(new Date('2026-03-02T09:00:00Z')));
   const add = (runner: CommandHandler, streamId: string, n: number) =>
-    runner.handleCommand({ decider: tally, streamId, command: { type: 'Add', n }, metadata: { principal: SYSTEM_PRINCIPAL, correlationId: 'c', causationId: null } });
+    runner.handleCommand({
+      decider: tally,
+      streamId,
+      command: { type: 'Add', n },
+      metadata: { principal: SYSTEM_PRINCIPAL, correlationId: 'c', causationId: null },
+    });
 
   it('after a conflict, reads only the events the other writer appended, and decides on the whole stream', async () => {
     const streamId = `tally-${randomUUID()}`;
@@ -104,7 +110,12 @@ describe('CommandHandler: a stale cached state is caught up, not re-read', () =>
     await expect(stale).rejects.toMatchObject({ expected: 0, actual: 1 });
     expect((await store.readStream(streamId)).length).toBe(2);
     // With the revision the stream is at, it runs.
-    const current = await runnerA.handleCommand({ decider: tally, streamId, command: { type: 'Add', n: 1 }, metadata: { ...metadata, expectedRevision: 1 } });
+    const current = await runnerA.handleCommand({
+      decider: tally,
+      streamId,
+      command: { type: 'Add', n: 1 },
+      metadata: { ...metadata, expectedRevision: 1 },
+    });
     expect(current.revision).toBe(2);
   });
 

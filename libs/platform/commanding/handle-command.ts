@@ -15,7 +15,6 @@ export type { CommandOutcome } from './command-outcome';
 import { storedData } from '../../events/event-parser';
 import { foldRecorded, StreamState, StreamStateCache } from './stream-state-cache';
 
-
 /** One command for one stream, complete: every outside fact is in `command` or `context`. */
 export interface CommandRequest<C, E extends DomainEvent, S, X extends DecideContext> {
   decider: Decider<C, E, S, X>;
@@ -55,7 +54,9 @@ export class CommandHandler {
     this.states = new StreamStateCache(store);
   }
 
-  async handleCommand<C, E extends DomainEvent, S, X extends DecideContext>(request: CommandRequest<C, E, S, X>): Promise<CommandOutcome<S, E>> {
+  async handleCommand<C, E extends DomainEvent, S, X extends DecideContext>(
+    request: CommandRequest<C, E, S, X>,
+  ): Promise<CommandOutcome<S, E>> {
     const started = performance.now();
     try {
       const outcome = await this.decideAndAppend(request);
@@ -109,13 +110,21 @@ export class CommandHandler {
           fresh = true;
           continue;
         }
-        return (await earlierRun(this.store, decider, streamId, metadata)) ?? { state: current.state, events, revision: current.revision, position: current.position };
+        return (
+          (await earlierRun(this.store, decider, streamId, metadata)) ?? {
+            state: current.state,
+            events,
+            revision: current.revision,
+            position: current.position,
+          }
+        );
       }
       try {
         return await this.append(request, current, events, now);
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        if (metadata.expectedRevision !== undefined) throw new StaleRevisionError(metadata.expectedRevision, error.actual);
+        if (metadata.expectedRevision !== undefined)
+          throw new StaleRevisionError(metadata.expectedRevision, error.actual);
         if (attempt >= MAX_ATTEMPTS) throw error;
         fresh = true;
         await retryPause(attempt);
@@ -131,7 +140,8 @@ export class CommandHandler {
   ): Promise<E[]> {
     request.authorize?.(current.state);
     const expected = request.metadata.expectedRevision;
-    if (expected !== undefined && expected !== current.revision) throw new StaleRevisionError(expected, current.revision);
+    if (expected !== undefined && expected !== current.revision)
+      throw new StaleRevisionError(expected, current.revision);
     const extra = request.context ? await request.context(current.state) : {};
     return request.decider.decide(request.command, current.state, { ...extra, now } as X);
   }
@@ -144,7 +154,9 @@ export class CommandHandler {
     now: string,
   ): Promise<CommandOutcome<S, E>> {
     const { revision } = current;
-    const newEvents = events.map((event, index) => toNewEvent(event, commandEventId(metadata, streamId, index), revision, now, metadata));
+    const newEvents = events.map((event, index) =>
+      toNewEvent(event, commandEventId(metadata, streamId, index), revision, now, metadata),
+    );
     try {
       const result = await this.store.append(streamId, newEvents, revision < 0 ? 'no_stream' : revision);
       if (result.duplicate) {
@@ -164,7 +176,13 @@ export class CommandHandler {
   }
 }
 
-function toNewEvent(event: DomainEvent, id: string, revision: number, now: string, metadata: CommandMetadata): NewEvent {
+function toNewEvent(
+  event: DomainEvent,
+  id: string,
+  revision: number,
+  now: string,
+  metadata: CommandMetadata,
+): NewEvent {
   return {
     id,
     type: event.type,

@@ -9,7 +9,10 @@ export interface StreamState<S> {
   readonly position: string | null;
 }
 
-type Folder<S, E extends DomainEvent = DomainEvent> = Pick<Decider<never, E, S>, 'evolve' | 'initialState' | 'eventTypes'>;
+type Folder<S, E extends DomainEvent = DomainEvent> = Pick<
+  Decider<never, E, S>,
+  'evolve' | 'initialState' | 'eventTypes'
+>;
 
 interface CachedStream<S> extends StreamState<S> {
   /** The decider that folded it: another decider's fold of the same stream is not this one. */
@@ -33,7 +36,11 @@ export class StreamStateCache {
   constructor(private readonly store: Pick<EventStore, 'readStream'>) {}
 
   /** The cached state (`fresh`: caught up with the store first), else the stream read and folded. */
-  async current<S, E extends DomainEvent>(decider: Folder<S, E>, streamId: string, fresh: boolean): Promise<StreamState<S>> {
+  async current<S, E extends DomainEvent>(
+    decider: Folder<S, E>,
+    streamId: string,
+    fresh: boolean,
+  ): Promise<StreamState<S>> {
     const hit = this.streams.get(streamId) as CachedStream<S> | undefined;
     if (hit && hit.decider === decider) {
       if (!fresh) return hit;
@@ -67,6 +74,10 @@ export class StreamStateCache {
 }
 
 /** Folds stored events with a decider's evolve. */
-export function foldRecorded<S, E extends DomainEvent>(decider: Folder<S, E>, initial: S, recorded: readonly RecordedEvent[]): S {
+export function foldRecorded<S, E extends DomainEvent>(
+  decider: Folder<S, E>,
+  initial: S,
+  recorded: readonly RecordedEvent[],
+): S {
   return fold(decider.evolve, initial, parseStreamEvents<E>(recorded, decider.eventTypes));
 }

@@ -6,7 +6,9 @@ describe('loadConfig: abuse limits', () => {
   });
 
   it('0 turns each off; anything but a whole number is refused, naming the variable', () => {
-    expect(loadConfig({ RATE_LIMIT_PER_SECOND: '0', AUTH_FAILURES_PER_MINUTE: '0', SSE_MAX_PER_KEY: '0' }, [])).toMatchObject({
+    expect(
+      loadConfig({ RATE_LIMIT_PER_SECOND: '0', AUTH_FAILURES_PER_MINUTE: '0', SSE_MAX_PER_KEY: '0' }, []),
+    ).toMatchObject({
       rateLimitPerSecond: 0,
       authFailuresPerMinute: 0,
       sseMaxPerKey: 0,

@@ -89,17 +89,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   if (eventStore === 'postgres' && !databaseUrl) problems.push('DATABASE_URL is required with EVENT_STORE=postgres');
   const eventStoreConnectionString = text('EVENTSTORE_CONNECTION_STRING');
   if (eventStore === 'eventstoredb') {
-    if (!eventStoreConnectionString) problems.push('EVENTSTORE_CONNECTION_STRING is required with EVENT_STORE=eventstoredb');
+    if (!eventStoreConnectionString)
+      problems.push('EVENTSTORE_CONNECTION_STRING is required with EVENT_STORE=eventstoredb');
     else if (!/^(esdb|kurrentdb|kdb)(\+discover)?:\/\//.test(eventStoreConnectionString)) {
       problems.push('EVENTSTORE_CONNECTION_STRING must look like esdb://host:2113?tls=false');
     }
-    if (!databaseUrl) problems.push('DATABASE_URL is required with EVENT_STORE=eventstoredb (read models live in PostgreSQL)');
+    if (!databaseUrl)
+      problems.push('DATABASE_URL is required with EVENT_STORE=eventstoredb (read models live in PostgreSQL)');
   }
 
   const redisUrl = text('REDIS_URL') ?? 'redis://127.0.0.1:6379';
-  if (!/^rediss?:\/\//.test(redisUrl)) problems.push(`REDIS_URL must be a redis:// or rediss:// URL, got "${redisUrl}"`);
+  if (!/^rediss?:\/\//.test(redisUrl))
+    problems.push(`REDIS_URL must be a redis:// or rediss:// URL, got "${redisUrl}"`);
   const redisPrefix = text('REDIS_PREFIX') ?? 'casetrail';
-  if (!/^[A-Za-z0-9_.-]+$/.test(redisPrefix)) problems.push('REDIS_PREFIX may hold only letters, digits, "_", "." and "-"');
+  if (!/^[A-Za-z0-9_.-]+$/.test(redisPrefix))
+    problems.push('REDIS_PREFIX may hold only letters, digits, "_", "." and "-"');
 
   const alertWebhooks = (text('ALERT_WEBHOOKS') ?? '')
     .split(',')
@@ -109,21 +113,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     if (!isHttpUrl(url)) problems.push(`ALERT_WEBHOOKS holds "${url}", which is not an http(s) URL`);
   }
   const alertWebhookSecret = text('ALERT_WEBHOOK_SECRET');
-  if (alertWebhooks.length > 0 && !alertWebhookSecret) problems.push('ALERT_WEBHOOK_SECRET is required with ALERT_WEBHOOKS');
+  if (alertWebhooks.length > 0 && !alertWebhookSecret)
+    problems.push('ALERT_WEBHOOK_SECRET is required with ALERT_WEBHOOKS');
 
   const logLevel = (text('LOG_LEVEL') ?? 'info') as AppConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
   const sweepText = text('SLA_SWEEP_INTERVAL_MS') ?? '60000';
   const slaSweepIntervalMs = Number(sweepText);
-  if (!/^\d+$/.test(sweepText) || slaSweepIntervalMs < 100) problems.push('SLA_SWEEP_INTERVAL_MS must be a whole number of milliseconds, at least 100');
+  if (!/^\d+$/.test(sweepText) || slaSweepIntervalMs < 100)
+    problems.push('SLA_SWEEP_INTERVAL_MS must be a whole number of milliseconds, at least 100');
 
   const rateText = text('RATE_LIMIT_PER_SECOND') ?? '200';
   const rateLimitPerSecond = Number(rateText);
   if (!/^\d+$/.test(rateText)) problems.push('RATE_LIMIT_PER_SECOND must be a whole number (0: unlimited)');
   const authFailuresText = text('AUTH_FAILURES_PER_MINUTE') ?? '20';
   const authFailuresPerMinute = Number(authFailuresText);
-  if (!/^\d+$/.test(authFailuresText)) problems.push('AUTH_FAILURES_PER_MINUTE must be a whole number (0: not throttled)');
+  if (!/^\d+$/.test(authFailuresText))
+    problems.push('AUTH_FAILURES_PER_MINUTE must be a whole number (0: not throttled)');
   const sseText = text('SSE_MAX_PER_KEY') ?? '5';
   const sseMaxPerKey = Number(sseText);
   if (!/^\d+$/.test(sseText)) problems.push('SSE_MAX_PER_KEY must be a whole number (0: no cap)');
@@ -134,7 +141,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   if (!['on', 'off'].includes(threadText)) problems.push('BACKGROUND_THREAD must be on or off');
   const lagText = text('READY_MAX_PROJECTION_LAG_SECONDS') ?? '30';
   const readyMaxProjectionLagSeconds = Number(lagText);
-  if (!/^\d+$/.test(lagText)) problems.push('READY_MAX_PROJECTION_LAG_SECONDS must be a whole number of seconds (0: not checked)');
+  if (!/^\d+$/.test(lagText))
+    problems.push('READY_MAX_PROJECTION_LAG_SECONDS must be a whole number of seconds (0: not checked)');
 
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = text('DATA_DIR') ?? './data';

@@ -15,14 +15,24 @@ describe('loadConfig', () => {
   });
 
   it('reads --role from the command line', () => {
-    const config = loadConfig({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://localhost/db' }, ['node', 'main', '--role', 'worker']);
+    const config = loadConfig({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://localhost/db' }, [
+      'node',
+      'main',
+      '--role',
+      'worker',
+    ]);
     expect(config.role).toBe('worker');
   });
 
   it('lists every problem, each naming its variable', () => {
     const error = captured(() =>
       loadConfig(
-        { PORT: 'eighty', EVENT_STORE: 'mongo', REDIS_URL: 'http://x', ALERT_WEBHOOKS: 'not a url,https://ok.example/hook' },
+        {
+          PORT: 'eighty',
+          EVENT_STORE: 'mongo',
+          REDIS_URL: 'http://x',
+          ALERT_WEBHOOKS: 'not a url,https://ok.example/hook',
+        },
         [],
       ),
     );
@@ -37,11 +47,15 @@ describe('loadConfig', () => {
 
   it('requires DATABASE_URL for postgres and the connection string for eventstoredb', () => {
     expect(captured(() => loadConfig({ EVENT_STORE: 'postgres' }, []))?.message).toMatch(/DATABASE_URL is required/);
-    expect(captured(() => loadConfig({ EVENT_STORE: 'eventstoredb' }, []))?.message).toMatch(/EVENTSTORE_CONNECTION_STRING is required/);
+    expect(captured(() => loadConfig({ EVENT_STORE: 'eventstoredb' }, []))?.message).toMatch(
+      /EVENTSTORE_CONNECTION_STRING is required/,
+    );
   });
 
   it('refuses split roles on the embedded store, which lives in one process', () => {
-    expect(captured(() => loadConfig({}, ['--role', 'api']))?.message).toMatch(/embedded store lives inside one process/);
+    expect(captured(() => loadConfig({}, ['--role', 'api']))?.message).toMatch(
+      /embedded store lives inside one process/,
+    );
   });
 });
 

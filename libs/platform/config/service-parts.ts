@@ -18,7 +18,10 @@ export const SERVICE_PARTS = Symbol('SERVICE_PARTS');
  * `all`: both; with BACKGROUND_THREAD=on (the default) the main thread serves the API and a
  * worker thread runs the consumers, so each has a core (BENCHMARKS.md).
  */
-export function serviceParts(config: Pick<AppConfig, 'role' | 'backgroundThread'>, thread: 'main' | 'background'): ServiceParts {
+export function serviceParts(
+  config: Pick<AppConfig, 'role' | 'backgroundThread'>,
+  thread: 'main' | 'background',
+): ServiceParts {
   if (thread === 'background') return { api: false, consumers: true };
   switch (config.role) {
     case 'api':

@@ -13,7 +13,10 @@ describe('BACKGROUND_THREAD and the parts of each role', () => {
     expect(serviceParts({ role: 'api', backgroundThread: true }, 'main')).toEqual({ api: true, consumers: false });
     expect(serviceParts({ role: 'worker', backgroundThread: true }, 'main')).toEqual({ api: false, consumers: true });
     expect(serviceParts({ role: 'all', backgroundThread: true }, 'main')).toEqual({ api: true, consumers: false });
-    expect(serviceParts({ role: 'all', backgroundThread: true }, 'background')).toEqual({ api: false, consumers: true });
+    expect(serviceParts({ role: 'all', backgroundThread: true }, 'background')).toEqual({
+      api: false,
+      consumers: true,
+    });
     expect(serviceParts({ role: 'all', backgroundThread: false }, 'main')).toEqual({ api: true, consumers: true });
     expect(usesBackgroundThread({ role: 'all', backgroundThread: true })).toBe(true);
     expect(usesBackgroundThread({ role: 'all', backgroundThread: false })).toBe(false);

@@ -38,8 +38,10 @@ export function registerConsole(app: NestFastifyApplication, logger: JsonLogger)
     // The page is answered by the routes below; no directory listing.
     index: false,
     list: false,
-    setHeaders: (reply: { setHeader?(n: string, v: string): void; header?(n: string, v: string): void }, path: string) =>
-      setCacheControl(reply, /[/\\]assets[/\\]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    setHeaders: (
+      reply: { setHeader?(n: string, v: string): void; header?(n: string, v: string): void },
+      path: string,
+    ) => setCacheControl(reply, /[/\\]assets[/\\]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache'),
   });
   // `/console` and `/console/` are the page (the router ignores a trailing slash).
   const fastify = app.getHttpAdapter().getInstance();
@@ -49,7 +51,10 @@ export function registerConsole(app: NestFastifyApplication, logger: JsonLogger)
   });
 }
 
-function setCacheControl(reply: { setHeader?(n: string, v: string): void; header?(n: string, v: string): void }, value: string): void {
+function setCacheControl(
+  reply: { setHeader?(n: string, v: string): void; header?(n: string, v: string): void },
+  value: string,
+): void {
   if (reply.header) reply.header('cache-control', value);
   else reply.setHeader?.('cache-control', value);
 }

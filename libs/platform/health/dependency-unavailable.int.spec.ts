@@ -10,7 +10,11 @@ describe('asDependencyUnavailable: lost connections, as pg and ioredis report th
   const admin = new PgSqlClient(testDatabaseUrl(), { max: 1 });
   afterAll(() => admin.close());
 
-  const errorOf = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error);
+  const errorOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => null,
+      (error: unknown) => error,
+    );
 
   it('PostgreSQL refusing connections (ECONNREFUSED): postgres unavailable, a 503 with retryAfter', async () => {
     const closed = new PgSqlClient(`postgres://postgres@127.0.0.1:${await freePort()}/postgres`, { max: 1 });
@@ -30,7 +34,14 @@ describe('asDependencyUnavailable: lost connections, as pg and ioredis report th
       const inTransaction = victim.transaction(async (tx) => tx.query('select pg_sleep(5)'));
       // Both sessions (the idle one holding the lock, the one in a transaction) end; nothing crashes the process.
       const deadline = Date.now() + 10_000;
-      while ((await admin.query(`select 1 from pg_stat_activity where application_name = $1 and query like '%pg_sleep%' and state = 'active'`, [app])).length === 0) {
+      while (
+        (
+          await admin.query(
+            `select 1 from pg_stat_activity where application_name = $1 and query like '%pg_sleep%' and state = 'active'`,
+            [app],
+          )
+        ).length === 0
+      ) {
         if (Date.now() > deadline) throw new Error('the transaction never started');
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -49,7 +60,10 @@ describe('asDependencyUnavailable: lost connections, as pg and ioredis report th
   });
 
   it('Redis down: a command that exhausted its retries (MaxRetriesPerRequestError) is redis unavailable', async () => {
-    const client = new Redis(`redis://127.0.0.1:${await freePort()}`, { maxRetriesPerRequest: 1, retryStrategy: () => 10 });
+    const client = new Redis(`redis://127.0.0.1:${await freePort()}`, {
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => 10,
+    });
     client.on('error', () => undefined);
     const error = await errorOf(client.get('x'));
     client.disconnect();
@@ -57,7 +71,9 @@ describe('asDependencyUnavailable: lost connections, as pg and ioredis report th
   });
 
   it('any other error is not (a constraint violation, a bug)', async () => {
-    await admin.exec('create temporary table ct_test_unique (id int primary key); insert into ct_test_unique values (1)');
+    await admin.exec(
+      'create temporary table ct_test_unique (id int primary key); insert into ct_test_unique values (1)',
+    );
     const duplicate = await errorOf(admin.query('insert into ct_test_unique values (1)'));
     expect(asDependencyUnavailable(duplicate)).toBeNull();
     expect(asDependencyUnavailable(new TypeError('x is undefined'))).toBeNull();

@@ -58,7 +58,8 @@ const NETWORK_CODES = new Set([
  * exception), 57P01 admin_shutdown (pg_ctl stop -m fast), 57P02 crash_shutdown, 57P03
  * cannot_connect_now (starting up or shutting down), 53300 too_many_connections.
  */
-const isPostgresUnavailableCode = (code: string): boolean => /^08[0-9A-Z]{3}$/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code);
+const isPostgresUnavailableCode = (code: string): boolean =>
+  /^08[0-9A-Z]{3}$/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code);
 
 /** What `pg` (and pg-pool) say when the connection ended or cannot be made. */
 const POSTGRES_MESSAGES = [
@@ -70,7 +71,11 @@ const POSTGRES_MESSAGES = [
 ];
 
 /** What ioredis says while Redis is down (a command that exhausted its retries, or met a closed connection). */
-const REDIS_MESSAGES = [/^Connection is closed\.?$/, /Reached the max retries per request limit/, /Stream isn't writeable/];
+const REDIS_MESSAGES = [
+  /^Connection is closed\.?$/,
+  /Reached the max retries per request limit/,
+  /Stream isn't writeable/,
+];
 
 /**
  * The one place that tells a lost connection from any other error: returns the error as a
@@ -84,7 +89,10 @@ export function asDependencyUnavailable(error: unknown, depth = 0): DependencyUn
   const rawCode = (error as { code?: unknown }).code;
   const code = typeof rawCode === 'string' ? rawCode : '';
   const { message = '', name = '' } = error as { message?: string; name?: string };
-  const wrap = (dependency: Dependency) => new DependencyUnavailableError(dependency, `${dependency} unavailable: ${message.split('\n')[0] || code}`, { cause: error });
+  const wrap = (dependency: Dependency) =>
+    new DependencyUnavailableError(dependency, `${dependency} unavailable: ${message.split('\n')[0] || code}`, {
+      cause: error,
+    });
   if (name === 'MaxRetriesPerRequestError' || REDIS_MESSAGES.some((m) => m.test(message))) return wrap('redis');
   // The EventStoreDB (KurrentDB) client's errors carry a `type` (not exercised by this repo's tests:
   // they need an EventStoreDB server).

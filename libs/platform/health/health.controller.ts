@@ -46,7 +46,9 @@ export class HealthController {
     };
     // Role `all`: the background thread's state too (restarting after it stopped is degraded).
     const backgroundThread = backgroundThreadStatus.get();
-    const up = [eventStore, readModels, redis].every((d) => d.status === 'up') && (backgroundThread?.status ?? 'running') === 'running';
+    const up =
+      [eventStore, readModels, redis].every((d) => d.status === 'up') &&
+      (backgroundThread?.status ?? 'running') === 'running';
     response.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({
       status: up ? 'ok' : 'degraded',
       role: this.config.role,

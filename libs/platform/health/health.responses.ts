@@ -25,7 +25,8 @@ export class HealthDto {
   @ApiProperty({ enum: ['ok', 'degraded'] }) status!: string;
   @ApiProperty({ enum: ['all', 'api', 'worker'] }) role!: string;
   @ApiProperty({ type: HealthDependenciesDto }) dependencies!: HealthDependenciesDto;
-  @ApiPropertyOptional({ type: BackgroundThreadDto, description: 'Role all: the background thread' }) backgroundThread?: BackgroundThreadDto;
+  @ApiPropertyOptional({ type: BackgroundThreadDto, description: 'Role all: the background thread' })
+  backgroundThread?: BackgroundThreadDto;
 }
 
 /** GET /health/live. */
@@ -40,7 +41,8 @@ export class ProjectionLagDto {
 
 export class ProjectionsReadinessDto {
   @ApiProperty({ type: Number }) maxLagSeconds!: number;
-  @ApiProperty({ type: Boolean, description: 'Whether this process is judged on the lag (it runs projections)' }) checked!: boolean;
+  @ApiProperty({ type: Boolean, description: 'Whether this process is judged on the lag (it runs projections)' })
+  checked!: boolean;
   @ApiPropertyOptional({ type: [ProjectionLagDto] }) items?: ProjectionLagDto[];
   @ApiPropertyOptional({ type: String, description: 'Why the lag could not be read' }) error?: string;
 }

@@ -20,18 +20,21 @@ describe('readProjectionLag', () => {
     store = await createPostgresEventStore(testDatabaseUrl(), { schema, poolSize: 2 });
     sql = new PgSqlClient(testDatabaseUrl(), { schema, max: 2 });
     await sql.exec(PROJECTION_CHECKPOINTS_SQL);
-    const event = (type: string) => ({ id: randomUUID(), type, data: {}, metadata: { actor: 't', occurredAt: minuteAgo, correlationId: 'c', causationId: null } });
+    const event = (type: string) => ({
+      id: randomUUID(),
+      type,
+      data: {},
+      metadata: { actor: 't', occurredAt: minuteAgo, correlationId: 'c', causationId: null },
+    });
     await store.append('s-1', [event('A'), event('B')], 'no_stream');
     // Stored a minute ago, as far as the database knows.
     await sql.exec(`update ct_events set recorded_at = now() - interval '60 seconds'`);
     const { events } = await store.readAll();
     // `behind` has applied the first event only; `done` both; `never` has no row yet.
-    await sql.query(`insert into ct_projections (name, checkpoint, position) values ('behind', $1, $2), ('done', $3, $4)`, [
-      events[0].checkpoint,
-      events[0].position,
-      events[1].checkpoint,
-      events[1].position,
-    ]);
+    await sql.query(
+      `insert into ct_projections (name, checkpoint, position) values ('behind', $1, $2), ('done', $3, $4)`,
+      [events[0].checkpoint, events[0].position, events[1].checkpoint, events[1].position],
+    );
   });
   afterAll(async () => {
     await store.close();
@@ -49,7 +52,7 @@ describe('readProjectionLag', () => {
     expect(done).toBe(0);
   };
 
-  it('SQL stores: the store\'s recorded_at of the first event after each checkpoint, against the database clock', async () => {
+  it("SQL stores: the store's recorded_at of the first event after each checkpoint, against the database clock", async () => {
     expectLag(await readProjectionLag(sql, store, ['behind', 'done', 'never']));
   });
 

@@ -14,7 +14,11 @@ export interface ProjectionLag {
  * no skew). EventStoreDB: that event read through the port, its metadata.occurredAt against this
  * process's clock.
  */
-export async function readProjectionLag(sql: SqlClient, store: EventStore, names: readonly string[]): Promise<ProjectionLag[]> {
+export async function readProjectionLag(
+  sql: SqlClient,
+  store: EventStore,
+  names: readonly string[],
+): Promise<ProjectionLag[]> {
   if (store.kind !== 'eventstoredb') {
     const rows = await sql.query<{ name: string; lag_seconds: number | string | null }>(
       `select n.name,
@@ -30,13 +34,19 @@ export async function readProjectionLag(sql: SqlClient, store: EventStore, names
     );
     return rows.map((r) => ({ name: r.name, lagSeconds: round(Number(r.lag_seconds ?? 0)) }));
   }
-  const stored = await sql.query<{ name: string; checkpoint: string | null }>('select name, checkpoint from ct_projections where name = any($1)', [[...names]]);
+  const stored = await sql.query<{ name: string; checkpoint: string | null }>(
+    'select name, checkpoint from ct_projections where name = any($1)',
+    [[...names]],
+  );
   const checkpoints = new Map(stored.map((r) => [r.name, r.checkpoint]));
   return Promise.all(
     names.map(async (name) => {
       const { events } = await store.readAll({ after: checkpoints.get(name) ?? null, maxCount: 1 });
       const occurredAt = events[0] ? Date.parse(events[0].metadata.occurredAt) : NaN;
-      return { name, lagSeconds: Number.isFinite(occurredAt) ? round(Math.max(0, (Date.now() - occurredAt) / 1000)) : 0 };
+      return {
+        name,
+        lagSeconds: Number.isFinite(occurredAt) ? round(Math.max(0, (Date.now() - occurredAt) / 1000)) : 0,
+      };
     }),
   );
 }

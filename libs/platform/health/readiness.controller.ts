@@ -51,14 +51,22 @@ export class ReadinessController implements OnModuleDestroy {
   @ApiServiceUnavailableResponse({ type: LivenessDto, description: 'The process is shutting down' })
   @ApiProblems(400, 431)
   live(@Res() response: FastifyReply): void {
-    response.status(this.shuttingDown ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK).send({ status: this.shuttingDown ? 'shutting down' : 'live' });
+    response
+      .status(this.shuttingDown ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK)
+      .send({ status: this.shuttingDown ? 'shutting down' : 'live' });
   }
 
   @Public()
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: this process can do its job now', description: 'No authentication; dependencies, the background thread and projection lag.' })
+  @ApiOperation({
+    summary: 'Readiness: this process can do its job now',
+    description: 'No authentication; dependencies, the background thread and projection lag.',
+  })
   @ApiOkResponse({ type: ReadinessDto, description: 'Ready' })
-  @ApiServiceUnavailableResponse({ type: ReadinessDto, description: 'Not ready: `notReady` says why (with Retry-After)' })
+  @ApiServiceUnavailableResponse({
+    type: ReadinessDto,
+    description: 'Not ready: `notReady` says why (with Retry-After)',
+  })
   @ApiProblems(400, 431)
   async ready(@Res() response: FastifyReply): Promise<void> {
     // Role `all` runs them in this process (in its background thread or in this one).
@@ -81,12 +89,16 @@ export class ReadinessController implements OnModuleDestroy {
     }
     const backgroundThread = backgroundThreadStatus.get();
     if (backgroundThread && backgroundThread.status !== 'running') {
-      notReady.push(`backgroundThread: ${backgroundThread.status}${backgroundThread.lastError ? ` (${backgroundThread.lastError})` : ''}`);
+      notReady.push(
+        `backgroundThread: ${backgroundThread.status}${backgroundThread.lastError ? ` (${backgroundThread.lastError})` : ''}`,
+      );
     }
     const checked = runsProjections && maxLagSeconds > 0;
     if (checked && 'error' in lag) notReady.push(`projections: lag unknown (${lag.error})`);
     if (checked && 'items' in lag) {
-      for (const p of lag.items) if (p.lagSeconds > maxLagSeconds) notReady.push(`projection ${p.name}: ${p.lagSeconds} s behind the store (max ${maxLagSeconds} s)`);
+      for (const p of lag.items)
+        if (p.lagSeconds > maxLagSeconds)
+          notReady.push(`projection ${p.name}: ${p.lagSeconds} s behind the store (max ${maxLagSeconds} s)`);
     }
     const ready = notReady.length === 0;
     if (!ready) response.header('retry-after', String(RETRY_AFTER_SECONDS));

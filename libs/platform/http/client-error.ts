@@ -12,15 +12,21 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
   // A connection reset leaves nothing to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const status =
-    error.code === 'HPE_HEADER_OVERFLOW' ? 431
-    : error.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW' ? 413
-    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408
-    : 400;
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 431
+      : error.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW'
+        ? 413
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? 408
+          : 400;
   const detail =
-    status === 431 ? 'the request head (request line and headers) is larger than allowed'
-    : status === 413 ? 'a chunk extension of the request body is larger than allowed'
-    : status === 408 ? 'the request was not received in time'
-    : 'the request is not valid HTTP';
+    status === 431
+      ? 'the request head (request line and headers) is larger than allowed'
+      : status === 413
+        ? 'a chunk extension of the request body is larger than allowed'
+        : status === 408
+          ? 'the request was not received in time'
+          : 'the request is not valid HTTP';
   const body = JSON.stringify(problem(status, detail));
   if (socket.writable) {
     socket.write(

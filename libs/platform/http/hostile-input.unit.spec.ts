@@ -19,7 +19,10 @@ describe('parseJsonBody: nesting depth', () => {
 
   it(`reads ${MAX_JSON_DEPTH} levels and refuses ${MAX_JSON_DEPTH + 1} with a 400 naming the body`, () => {
     expect(parseJsonBody(Buffer.from(nested(MAX_JSON_DEPTH)))).toBeDefined();
-    expect(problemOf(() => parseJsonBody(Buffer.from(nested(MAX_JSON_DEPTH + 1))))).toMatchObject({ status: 400, errors: [{ field: 'body' }] });
+    expect(problemOf(() => parseJsonBody(Buffer.from(nested(MAX_JSON_DEPTH + 1))))).toMatchObject({
+      status: 400,
+      errors: [{ field: 'body' }],
+    });
   });
 
   it('does not count brackets inside strings, escaped quotes included', () => {
@@ -36,7 +39,11 @@ describe('assertStorableInput', () => {
   it.each<[string, { body?: unknown; query?: unknown; params?: unknown }, string]>([
     ['a NUL in a body field', { body: { summary: 'a\u0000b' } }, 'summary'],
     ['a lone high surrogate, nested', { body: { contact: { name: 'x\ud800' } } }, 'contact.name'],
-    ['a lone low surrogate in a list', { body: { attachments: [{ name: 'ok' }, { name: '\udc00' }] } }, 'attachments[1].name'],
+    [
+      'a lone low surrogate in a list',
+      { body: { attachments: [{ name: 'ok' }, { name: '\udc00' }] } },
+      'attachments[1].name',
+    ],
     ['a NUL in a key', { body: { 'a\u0000': 1 } }, 'a\u0000'],
     ['a NUL in a query value', { query: { partnerId: 'p\u0000' } }, 'partnerId'],
     ['a NUL in a repeated query value', { query: { status: ['open', '\u0000'] } }, 'status[1]'],
@@ -46,7 +53,9 @@ describe('assertStorableInput', () => {
   });
 
   it('accepts paired surrogates (emoji) and every other character', () => {
-    expect(() => assertStorableInput({ body: { summary: 'mail \ud83d\udce7 \u00e9\u2028\u0001' }, query: {}, params: {} })).not.toThrow();
+    expect(() =>
+      assertStorableInput({ body: { summary: 'mail \ud83d\udce7 \u00e9\u2028\u0001' }, query: {}, params: {} }),
+    ).not.toThrow();
   });
 });
 
@@ -58,12 +67,20 @@ describe('assertBoundedHeaders', () => {
     ['idempotency-key', 'k'.repeat(201), 'Idempotency-Key'],
     ['idempotency-key', 'caf\u00e9', 'Idempotency-Key'],
   ])('refuses %s = %j, naming the header', (name, value, field) => {
-    expect(problemOf(() => assertBoundedHeaders({ [name]: value }))).toMatchObject({ status: 400, errors: [{ field }] });
+    expect(problemOf(() => assertBoundedHeaders({ [name]: value }))).toMatchObject({
+      status: 400,
+      errors: [{ field }],
+    });
   });
 
   it('accepts values within bounds, and blank values (absent)', () => {
     expect(() =>
-      assertBoundedHeaders({ 'x-correlation-id': 'c'.repeat(128), 'x-request-id': 'req-1:a.b_c', 'idempotency-key': `${'k'.repeat(190)} ~!@#$%^&*`, 'x-other': 'x'.repeat(5000) }),
+      assertBoundedHeaders({
+        'x-correlation-id': 'c'.repeat(128),
+        'x-request-id': 'req-1:a.b_c',
+        'idempotency-key': `${'k'.repeat(190)} ~!@#$%^&*`,
+        'x-other': 'x'.repeat(5000),
+      }),
     ).not.toThrow();
     expect(() => assertBoundedHeaders({ 'x-correlation-id': '  ', 'idempotency-key': '' })).not.toThrow();
   });

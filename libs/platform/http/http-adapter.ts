@@ -55,7 +55,8 @@ export function createHttpAdapter(logger?: JsonLogger): FastifyAdapter {
     // Express kept serving requests on open connections while the service closed.
     return503OnClosing: false,
     // A URL that cannot be decoded is refused by Fastify's router before Nest sees the request.
-    frameworkErrors: (error: FastifyError, _request: unknown, reply: FastifyReply) => sendProblem(reply, toProblem(error)),
+    frameworkErrors: (error: FastifyError, _request: unknown, reply: FastifyReply) =>
+      sendProblem(reply, toProblem(error)),
     // What Node's HTTP parser refuses before there is a request (a head over 16 KB: 431, a
     // malformed request line or header: 400) is answered with problem+json too.
     clientErrorHandler: answerClientError,
@@ -94,16 +95,22 @@ function registerAccessLog(fastify: FastifyInstance, logger: JsonLogger | undefi
     httpRequestDuration.observe({ method: request.method, route, status: String(status) }, latencyMs / 1000);
     if (logger) {
       const correlation = request.headers['x-correlation-id'];
-      logger.event('info', 'request', {
-        method: request.method,
-        route,
-        path: request.url.split('?')[0].slice(0, 512),
-        status,
-        latencyMs: Math.round(latencyMs * 100) / 100,
-        keyName: (request as { principal?: { name?: string } }).principal?.name ?? null,
-        requestId: request.id,
-        correlationId: typeof correlation === 'string' && REQUEST_ID.test(correlation.trim()) ? correlation.trim() : request.id,
-      }, 'Http');
+      logger.event(
+        'info',
+        'request',
+        {
+          method: request.method,
+          route,
+          path: request.url.split('?')[0].slice(0, 512),
+          status,
+          latencyMs: Math.round(latencyMs * 100) / 100,
+          keyName: (request as { principal?: { name?: string } }).principal?.name ?? null,
+          requestId: request.id,
+          correlationId:
+            typeof correlation === 'string' && REQUEST_ID.test(correlation.trim()) ? correlation.trim() : request.id,
+        },
+        'Http',
+      );
     }
     done();
   });
@@ -183,7 +190,11 @@ function registerInputChecks(fastify: FastifyInstance): void {
 
 /** The media types whose bodies are read (registerBodyParsers()). */
 const READ_TYPES = /^\s*application\/(?:json|x-www-form-urlencoded)\s*(?:;|$)/i;
-const INFLATE: Record<string, () => Transform> = { gzip: createGunzip, deflate: createInflate, br: createBrotliDecompress };
+const INFLATE: Record<string, () => Transform> = {
+  gzip: createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
 
 /**
  * The bodies Express read, read the same way (Nest's own parsers are off: NestFactory.create()
@@ -216,15 +227,21 @@ function registerBodyParsers(fastify: FastifyInstance): void {
     done(null, body);
   });
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: JSON_BODY_LIMIT }, (_request, body, done) => {
-    try {
-      done(null, parseJsonBody(body as Buffer));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (_request, body, done) =>
-    done(null, parseQueryString(body as string)),
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: JSON_BODY_LIMIT },
+    (_request, body, done) => {
+      try {
+        done(null, parseJsonBody(body as Buffer));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
+  fastify.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
+    (_request, body, done) => done(null, parseQueryString(body as string)),
   );
   fastify.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
 }

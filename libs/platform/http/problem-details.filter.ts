@@ -15,9 +15,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<FastifyReply>();
     const body = toProblem(error);
-    if (body.status === 503) this.logger.event('warn', 'request met an unavailable dependency', { error: (error as Error)?.message }, 'Http');
+    if (body.status === 503)
+      this.logger.event('warn', 'request met an unavailable dependency', { error: (error as Error)?.message }, 'Http');
     else if (body.status >= 500) {
-      this.logger.event('error', 'request failed', { error: (error as Error)?.message, stack: (error as Error)?.stack }, 'Http');
+      this.logger.event(
+        'error',
+        'request failed',
+        { error: (error as Error)?.message, stack: (error as Error)?.stack },
+        'Http',
+      );
     }
     // An SSE stream writes to the raw response: once its headers are out, nothing can be sent.
     if (response.sent || response.raw.headersSent) return;
@@ -54,7 +60,8 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof HttpException) return fromHttpException(error);
   // Fastify's own errors reach the filter wrapped by Nest in an HttpException of their status
   // (a body over the limit: 413); those of its router (a URL that cannot be decoded) do not.
-  if (isFastifyError(error) && error.statusCode < 500) return fromHttpException(new HttpException(error.message, error.statusCode));
+  if (isFastifyError(error) && error.statusCode < 500)
+    return fromHttpException(new HttpException(error.message, error.statusCode));
   return problem(500, 'an unexpected error occurred; it has been logged');
 }
 
@@ -67,9 +74,16 @@ function fromHttpException(error: HttpException): Problem {
   if (status === 413) return problem(413, 'the request body is larger than allowed');
   const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
   // Anything but a string or a list of strings (an object, a number) would print as "[object Object]" or worse.
-  return problem(status, Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message);
+  return problem(
+    status,
+    Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message,
+  );
 }
 
 function isFastifyError(error: unknown): error is Error & { statusCode: number } {
-  return error instanceof Error && error.name === 'FastifyError' && typeof (error as { statusCode?: unknown }).statusCode === 'number';
+  return (
+    error instanceof Error &&
+    error.name === 'FastifyError' &&
+    typeof (error as { statusCode?: unknown }).statusCode === 'number'
+  );
 }

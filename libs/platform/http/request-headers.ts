@@ -17,8 +17,16 @@ export function requestHeader(request: FastifyRequest, name: string): string | u
  * too), an Idempotency-Key is stored with the answer.
  */
 const BOUNDED_HEADERS: Array<{ name: string; pattern: RegExp; message: string }> = [
-  { name: 'X-Correlation-Id', pattern: /^[A-Za-z0-9._:-]{1,128}$/, message: 'must be 1-128 letters, digits, ".", "_", ":" or "-"' },
-  { name: 'X-Request-Id', pattern: /^[A-Za-z0-9._:-]{1,128}$/, message: 'must be 1-128 letters, digits, ".", "_", ":" or "-"' },
+  {
+    name: 'X-Correlation-Id',
+    pattern: /^[A-Za-z0-9._:-]{1,128}$/,
+    message: 'must be 1-128 letters, digits, ".", "_", ":" or "-"',
+  },
+  {
+    name: 'X-Request-Id',
+    pattern: /^[A-Za-z0-9._:-]{1,128}$/,
+    message: 'must be 1-128 letters, digits, ".", "_", ":" or "-"',
+  },
   { name: 'Idempotency-Key', pattern: /^[\x20-\x7e]{1,200}$/, message: 'must be 1-200 printable ASCII characters' },
 ];
 

@@ -14,9 +14,15 @@ export function assertStorableInput(input: { body?: unknown; query?: unknown; pa
   for (const part of [input.params, input.query, input.body]) {
     const field = findUnstorable(part, '');
     if (field !== null) {
-      throw ProblemError.of(400, `${field || 'the body'} contains a NUL character or an unpaired surrogate, which cannot be stored`, {
-        errors: [{ field: field || 'body', message: 'must not contain a NUL character or an unpaired UTF-16 surrogate' }],
-      });
+      throw ProblemError.of(
+        400,
+        `${field || 'the body'} contains a NUL character or an unpaired surrogate, which cannot be stored`,
+        {
+          errors: [
+            { field: field || 'body', message: 'must not contain a NUL character or an unpaired UTF-16 surrogate' },
+          ],
+        },
+      );
     }
   }
 }

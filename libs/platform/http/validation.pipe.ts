@@ -16,20 +16,29 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => {
       const fieldErrors = flatten(errors);
-      return ProblemError.of(400, `the request is invalid: ${fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ')}`, {
-        errors: fieldErrors,
-      });
+      return ProblemError.of(
+        400,
+        `the request is invalid: ${fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ')}`,
+        {
+          errors: fieldErrors,
+        },
+      );
     },
   });
 }
 
 function flatten(errors: ValidationError[], parent = ''): Array<{ field: string; message: string }> {
   return errors.flatMap((error) => {
-    const field = parent ? (/^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`) : error.property;
+    const field = parent
+      ? /^\d+$/.test(error.property)
+        ? `${parent}[${error.property}]`
+        : `${parent}.${error.property}`
+      : error.property;
     const own = Object.values(error.constraints ?? {}).map((message) => ({
       field,
       // class-validator says "property x should not exist"; say which field in our words.
-      message: message.startsWith('property ') && message.endsWith('should not exist') ? 'is not a known field' : message,
+      message:
+        message.startsWith('property ') && message.endsWith('should not exist') ? 'is not a known field' : message,
     }));
     return [...own, ...flatten(error.children ?? [], field)];
   });

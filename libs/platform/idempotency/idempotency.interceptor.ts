@@ -41,11 +41,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // Trimmed, as commandMetadataFrom reads it for the derived ids.
     const key = requestHeader(request, 'idempotency-key')?.trim();
     if (!key || request.method !== 'POST') return next.handle();
-    if (key.length > 200) throw ProblemError.of(400, 'Idempotency-Key is longer than 200 characters', { errors: [{ field: 'Idempotency-Key', message: 'at most 200 characters' }] });
+    if (key.length > 200)
+      throw ProblemError.of(400, 'Idempotency-Key is longer than 200 characters', {
+        errors: [{ field: 'Idempotency-Key', message: 'at most 200 characters' }],
+      });
     return from(this.once(request, response, key, next));
   }
 
-  private async once(request: AuthenticatedRequest, response: FastifyReply, key: string, next: CallHandler): Promise<unknown> {
+  private async once(
+    request: AuthenticatedRequest,
+    response: FastifyReply,
+    key: string,
+    next: CallHandler,
+  ): Promise<unknown> {
     const principal = request.principal.name;
     const fingerprint = requestFingerprint(request);
     const legacy = legacyRequestHash(request);
@@ -54,7 +62,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       const claim = await this.store.claim(principal, key, fingerprint, legacy);
       switch (claim.kind) {
         case 'mismatch':
-          throw ProblemError.of(422, 'this Idempotency-Key was used for a different request (another body, route or method); use a new key');
+          throw ProblemError.of(
+            422,
+            'this Idempotency-Key was used for a different request (another body, route or method); use a new key',
+          );
         case 'done':
           return replay(response, claim.response);
         case 'claimed':
@@ -70,7 +81,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   /** Runs the request that holds the claim, and stores its answer. */
-  private async run(principal: string, key: string, token: string, response: FastifyReply, next: CallHandler): Promise<unknown> {
+  private async run(
+    principal: string,
+    key: string,
+    token: string,
+    response: FastifyReply,
+    next: CallHandler,
+  ): Promise<unknown> {
     const id = `${principal}\n${key}`;
     let finished!: () => void;
     const done = new Promise<void>((resolve) => (finished = resolve));
@@ -84,10 +101,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
         throw error;
       }
       const etag = response.getHeader('ETag');
-      const answer: StoredResponse = { status: response.statusCode, body, etag: typeof etag === 'string' ? etag : null };
+      const answer: StoredResponse = {
+        status: response.statusCode,
+        body,
+        etag: typeof etag === 'string' ? etag : null,
+      };
       // The command is stored: its answer is the truth even if recording it fails. The claim then
       // stays pending, and a retry after the lease runs it again, which writes nothing new.
-      await this.store.complete(principal, key, token, answer).catch((error) => this.warn('could not store the answer', key, error));
+      await this.store
+        .complete(principal, key, token, answer)
+        .catch((error) => this.warn('could not store the answer', key, error));
       return body;
     } finally {
       if (this.running.get(id) === done) this.running.delete(id);
@@ -125,7 +148,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   private warn(message: string, key: string, error: unknown): void {
-    this.logger.event('warn', `idempotency: ${message}`, { idempotencyKey: key, error: (error as Error)?.message }, 'Idempotency');
+    this.logger.event(
+      'warn',
+      `idempotency: ${message}`,
+      { idempotencyKey: key, error: (error as Error)?.message },
+      'Idempotency',
+    );
   }
 }
 

@@ -39,7 +39,11 @@ async function postgres(): Promise<Database> {
 }
 
 const key = () => `key-${randomUUID()}`;
-const answer = { status: 201, body: { caseId: 'c-1', reference: 'SR-1', revision: 2, position: '17', nested: { z: 1, a: [3, 1] } }, etag: '"2"' };
+const answer = {
+  status: 201,
+  body: { caseId: 'c-1', reference: 'SR-1', revision: 2, position: '17', nested: { z: 1, a: [3, 1] } },
+  etag: '"2"',
+};
 
 describe.each([
   ['PGlite', pglite],
@@ -58,7 +62,10 @@ describe.each([
 
   /** Makes the key's pending claim look `ageMs` old (the lease is counted by the database's clock). */
   const age = (k: string, ageMs: number) =>
-    sql.query(`update ct_idempotency set claimed_at = now() - $2::int * interval '1 millisecond' where key = $1`, [k, ageMs]);
+    sql.query(`update ct_idempotency set claimed_at = now() - $2::int * interval '1 millisecond' where key = $1`, [
+      k,
+      ageMs,
+    ]);
 
   it('the first claim runs; a repeat meanwhile is told it runs, another request is a mismatch; then the answer is replayed exactly', async () => {
     const k = key();
@@ -80,7 +87,16 @@ describe.each([
   it('a stored refusal is replayed like an answer', async () => {
     const k = key();
     const claim = (await store.claim('alice', k, 'fp')) as { token: string };
-    const refusal = { status: 409, body: { type: 'https://casetrail.dev/problems/conflict', title: 'Conflict', status: 409, detail: 'the case is open' }, etag: null };
+    const refusal = {
+      status: 409,
+      body: {
+        type: 'https://casetrail.dev/problems/conflict',
+        title: 'Conflict',
+        status: 409,
+        detail: 'the case is open',
+      },
+      etag: null,
+    };
     await store.complete('alice', k, claim.token, refusal);
     expect(await store.claim('alice', k, 'fp')).toEqual({ kind: 'done', response: refusal });
   });
@@ -158,9 +174,10 @@ describe.each([
     db = await open();
     const sql = db.client();
     await sql.exec(IDEMPOTENCY_TABLE_V1);
-    await sql.query(`insert into ct_idempotency (principal, key, request_hash, status, body, etag) values ('alice', 'old', 'legacy-hash', 201, $1::jsonb, '"0"')`, [
-      JSON.stringify({ caseId: 'c-old', revision: 0 }),
-    ]);
+    await sql.query(
+      `insert into ct_idempotency (principal, key, request_hash, status, body, etag) values ('alice', 'old', 'legacy-hash', 201, $1::jsonb, '"0"')`,
+      [JSON.stringify({ caseId: 'c-old', revision: 0 })],
+    );
 
     const stores = [new IdempotencyStore(sql), new IdempotencyStore(db.client()), new IdempotencyStore(db.client())];
     await Promise.all(stores.map((s) => s.migrate()));

@@ -91,12 +91,18 @@ export class IdempotencyStore implements OnModuleInit {
       );
       // Gone between the two statements (its run failed and released it): claim again.
       if (!row) continue;
-      const same = row.request_hash === fingerprint || (row.claim_token === null && legacyHash !== undefined && row.request_hash === legacyHash);
+      const same =
+        row.request_hash === fingerprint ||
+        (row.claim_token === null && legacyHash !== undefined && row.request_hash === legacyHash);
       if (!same) return { kind: 'mismatch' };
       if (row.state === 'done') {
         return {
           kind: 'done',
-          response: { status: row.status!, body: row.response !== null ? JSON.parse(row.response) : row.body, etag: row.etag },
+          response: {
+            status: row.status!,
+            body: row.response !== null ? JSON.parse(row.response) : row.body,
+            etag: row.etag,
+          },
         };
       }
       if (!row.abandoned) return { kind: 'running' };
@@ -126,11 +132,10 @@ export class IdempotencyStore implements OnModuleInit {
 
   /** Gives the key up (the run failed in a way a retry may not): the next request with it runs. */
   async release(principal: string, key: string, token: string): Promise<void> {
-    await this.sql.query(`delete from ct_idempotency where principal = $1 and key = $2 and claim_token = $3 and state = 'pending'`, [
-      principal,
-      key,
-      token,
-    ]);
+    await this.sql.query(
+      `delete from ct_idempotency where principal = $1 and key = $2 and claim_token = $3 and state = 'pending'`,
+      [principal, key, token],
+    );
   }
 }
 

@@ -63,7 +63,11 @@ export function canonicalJson(value: unknown): string {
         if (i > 0) stack.push(COMMA);
       }
       out.push('[');
-    } else if (item !== null && typeof item === 'object' && typeof (item as { toJSON?: unknown }).toJSON !== 'function') {
+    } else if (
+      item !== null &&
+      typeof item === 'object' &&
+      typeof (item as { toJSON?: unknown }).toJSON !== 'function'
+    ) {
       const record = item as Record<string, unknown>;
       const keys = Object.keys(record)
         .filter((k) => record[k] !== undefined && typeof record[k] !== 'function')

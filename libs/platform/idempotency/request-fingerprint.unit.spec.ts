@@ -12,7 +12,8 @@ describe('canonicalJson', () => {
     expect(JSON.parse(canonicalJson(a))).toEqual(JSON.parse(JSON.stringify(a)));
     expect(canonicalJson([1, undefined, 'x'])).toBe(JSON.stringify([1, undefined, 'x']));
     expect(canonicalJson({ d: new Date('2026-01-02T03:04:05Z') })).toBe('{"d":"2026-01-02T03:04:05.000Z"}');
-    for (const value of [null, 0, -1.5, 'text', true, [], {}, [[]], [{}]]) expect(canonicalJson(value)).toBe(JSON.stringify(value));
+    for (const value of [null, 0, -1.5, 'text', true, [], {}, [[]], [{}]])
+      expect(canonicalJson(value)).toBe(JSON.stringify(value));
     expect(canonicalJson(undefined)).toBe('null');
   });
 
@@ -48,6 +49,8 @@ describe('deterministicUuid and idempotentId', () => {
     expect(update).toBe(idempotentId({ ...keyed, requestFingerprint: 'fp-update' }, 'case-1', '0'));
     expect(resolution).not.toBe(update);
     expect(idempotentId({ ...keyed, requestFingerprint: 'fp-update' }, 'case-1', '1')).not.toBe(update);
-    expect(idempotentId({ ...keyed, idempotencyKey: 'k2', requestFingerprint: 'fp-update' }, 'case-1', '0')).not.toBe(update);
+    expect(idempotentId({ ...keyed, idempotencyKey: 'k2', requestFingerprint: 'fp-update' }, 'case-1', '0')).not.toBe(
+      update,
+    );
   });
 });

@@ -9,7 +9,12 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
  * e-mail, phone), alone or nested up to three levels deep (fields, `case`, `data`, `alert`...).
  */
 const PERSONAL_FIELDS = ['contact', 'contactName', 'contactEmail', 'contactPhone', 'email', 'phone'];
-export const REDACTED_PATHS = PERSONAL_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`, `*.*.*.${field}`]);
+export const REDACTED_PATHS = PERSONAL_FIELDS.flatMap((field) => [
+  field,
+  `*.${field}`,
+  `*.*.${field}`,
+  `*.*.*.${field}`,
+]);
 
 /**
  * Structured logs through pino: one JSON object per line ({level, time, context, msg, ...fields})
@@ -20,10 +25,7 @@ export const REDACTED_PATHS = PERSONAL_FIELDS.flatMap((field) => [field, `*.${fi
 export class JsonLogger implements LoggerService {
   readonly pino: Logger;
 
-  constructor(
-    minLevel: Level = 'info',
-    write?: (line: string) => void,
-  ) {
+  constructor(minLevel: Level = 'info', write?: (line: string) => void) {
     const destination = write
       ? new Writable({
           write(chunk: Buffer, _encoding, done) {

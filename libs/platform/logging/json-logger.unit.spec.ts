@@ -24,16 +24,31 @@ describe('JsonLogger (pino)', () => {
     logger.error(new Error('boom'));
     expect(lines.map((l) => JSON.parse(l))).toEqual([
       expect.objectContaining({ level: 'info', msg: 'Nest says', context: 'RoutesResolver' }),
-      expect.objectContaining({ level: 'error', msg: 'boom', error: 'boom', stack: expect.stringContaining('Error: boom') }),
+      expect.objectContaining({
+        level: 'error',
+        msg: 'boom',
+        error: 'boom',
+        stack: expect.stringContaining('Error: boom'),
+      }),
     ]);
   });
 
   it('redacts a contact (name, e-mail, phone) wherever it is nested', () => {
     const { logger, lines } = collect();
     const contact = { name: 'Jo Contoso', email: 'jo@contoso.example', phone: '+33 1 23 45 67 89' };
-    logger.event('info', 'x', { contact, case: { contact }, body: { data: { contact, email: 'a@b.example' } }, phone: '+1 555' });
+    logger.event('info', 'x', {
+      contact,
+      case: { contact },
+      body: { data: { contact, email: 'a@b.example' } },
+      phone: '+1 555',
+    });
     expect(lines).toHaveLength(1);
-    for (const secret of ['Jo Contoso', 'jo@contoso.example', '+33 1 23', 'a@b.example', '+1 555']) expect(lines[0]).not.toContain(secret);
-    expect(JSON.parse(lines[0])).toMatchObject({ contact: '[redacted]', case: { contact: '[redacted]' }, body: { data: { contact: '[redacted]' } } });
+    for (const secret of ['Jo Contoso', 'jo@contoso.example', '+33 1 23', 'a@b.example', '+1 555'])
+      expect(lines[0]).not.toContain(secret);
+    expect(JSON.parse(lines[0])).toMatchObject({
+      contact: '[redacted]',
+      case: { contact: '[redacted]' },
+      body: { data: { contact: '[redacted]' } },
+    });
   });
 });

@@ -14,7 +14,11 @@ export type MetricsAnswer = { metricsAnswer: string; metrics: MetricsJson };
  * should not have _total suffix"). Left out: each is the sum of its labelled gauge
  * (nodejs_active_handles{type} ...), which stays.
  */
-const MISNAMED = new Set(['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']);
+const MISNAMED = new Set([
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+]);
 
 /** How long /metrics waits for the background thread (restarting, busy) before leaving it out. */
 const THREAD_TIMEOUT_MS = 2_000;
@@ -36,7 +40,11 @@ export function answerMetricsRequests(port: MessagePort): void {
   port.on('message', (message: unknown) => {
     const id = (message as Partial<MetricsRequest>)?.metricsRequest;
     if (typeof id !== 'string') return;
-    void metricsRegistry.getMetricsAsJSON().then((metrics) => port.postMessage({ metricsAnswer: id, metrics: metrics as MetricsJson } satisfies MetricsAnswer));
+    void metricsRegistry
+      .getMetricsAsJSON()
+      .then((metrics) =>
+        port.postMessage({ metricsAnswer: id, metrics: metrics as MetricsJson } satisfies MetricsAnswer),
+      );
   });
 }
 
@@ -44,7 +52,9 @@ export function answerMetricsRequests(port: MessagePort): void {
 export async function mergedMetrics(registries: Registry[]): Promise<string> {
   const own = await Promise.all(registries.map((r) => r.getMetricsAsJSON() as Promise<MetricsJson>));
   const thread = source ? await source().catch(() => [] as MetricsJson) : [];
-  const all = [...own, thread].map((metrics) => metrics.filter((m) => !MISNAMED.has(m.name)).map((m) => ({ ...m, aggregator: 'sum' as const })));
+  const all = [...own, thread].map((metrics) =>
+    metrics.filter((m) => !MISNAMED.has(m.name)).map((m) => ({ ...m, aggregator: 'sum' as const })),
+  );
   return AggregatorRegistry.aggregate(all).metrics();
 }
 

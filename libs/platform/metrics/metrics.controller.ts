@@ -28,29 +28,45 @@ export class MetricsController implements OnModuleDestroy {
   /** The gauges read at scrape time. */
   private readonly scraped = new Registry();
 
-  constructor(
-    @Inject(READ_MODEL_SQL) sql: SqlClient,
-    @Inject(APP_CONFIG) config: AppConfig,
-    redis: RedisConnection,
-  ) {
+  constructor(@Inject(READ_MODEL_SQL) sql: SqlClient, @Inject(APP_CONFIG) config: AppConfig, redis: RedisConnection) {
     if (isMainThread) collectProcessMetrics();
     this.queues = QUEUES.map((name) => new Queue(name, { connection: redis.client(), prefix: redis.prefix }));
     const sqlEvents = config.eventStore !== 'eventstoredb';
     const gauge = (name: string, help: string, labelNames: string[], collect: (g: Gauge) => Promise<void>) =>
-      new Gauge({ name, help, labelNames, registers: [this.scraped], async collect() { this.reset(); await collect(this); } });
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers: [this.scraped],
+        async collect() {
+          this.reset();
+          await collect(this);
+        },
+      });
     gauge('casetrail_cases', 'Cases by severity and status', ['severity', 'status'], async (g) => {
       for (const r of await sql.query<{ severity: string | null; status: string; n: string }>(
         'select severity, status, count(*)::text as n from rm_cases group by severity, status',
-      )) g.set({ severity: r.severity ?? 'none', status: r.status }, Number(r.n));
+      ))
+        g.set({ severity: r.severity ?? 'none', status: r.status }, Number(r.n));
     });
-    gauge('casetrail_projection_lag_events', 'Events stored but not yet processed, by projection', ['projection'], async (g) => {
-      if (!sqlEvents) return;
-      for (const r of await projectionLag(sql)) g.set({ projection: r.name }, Number(r.lag_events));
-    });
-    gauge('casetrail_projection_lag_seconds', 'Age of the oldest event a projection has not processed', ['projection'], async (g) => {
-      if (!sqlEvents) return;
-      for (const r of await projectionLag(sql)) g.set({ projection: r.name }, Number(r.lag_seconds));
-    });
+    gauge(
+      'casetrail_projection_lag_events',
+      'Events stored but not yet processed, by projection',
+      ['projection'],
+      async (g) => {
+        if (!sqlEvents) return;
+        for (const r of await projectionLag(sql)) g.set({ projection: r.name }, Number(r.lag_events));
+      },
+    );
+    gauge(
+      'casetrail_projection_lag_seconds',
+      'Age of the oldest event a projection has not processed',
+      ['projection'],
+      async (g) => {
+        if (!sqlEvents) return;
+        for (const r of await projectionLag(sql)) g.set({ projection: r.name }, Number(r.lag_seconds));
+      },
+    );
     const queues = this.queues;
     gauge('casetrail_queue_jobs', 'BullMQ jobs by queue and state', ['queue', 'state'], async (g) => {
       for (const queue of queues) {
@@ -63,7 +79,10 @@ export class MetricsController implements OnModuleDestroy {
   @Get('metrics')
   @ApiOperation({ summary: 'Prometheus metrics' })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    description: 'Prometheus text exposition format',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
   @ApiProblems(401, 403, 429)
   @Roles('ops')
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')

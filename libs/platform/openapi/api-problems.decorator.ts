@@ -15,7 +15,9 @@ const WHY: Record<number, string> = {
   503: 'A dependency (store, Redis) is unavailable or a read did not catch up in time (see Retry-After)',
 };
 
-const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' as const } } };
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' as const } },
+};
 
 /** Documents problem+json error answers (RFC 9457) with the shared Problem schema. */
 export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecorator {
@@ -45,7 +47,8 @@ export function ApiCommandHeaders(options: { ifMatch: boolean }): MethodDecorato
           ApiHeader({
             name: 'If-Match',
             required: false,
-            description: 'The revision the command expects (the ETag of the last read or command); a stale one is a 412',
+            description:
+              'The revision the command expects (the ETag of the last read or command); a stale one is a 412',
             schema: { type: 'string', example: '"3"' },
           }),
         ]
@@ -53,7 +56,8 @@ export function ApiCommandHeaders(options: { ifMatch: boolean }): MethodDecorato
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,
-      description: 'A retry with the same key and request answers the first result and writes nothing; the same key with another request is a 422',
+      description:
+        'A retry with the same key and request answers the first result and writes nothing; the same key with another request is a 422',
       schema: { type: 'string', maxLength: 200, example: '0b6f3c2e-6a43-4e0c-9d1c-2f3a4b5c6d7e' },
     }),
     ApiHeader({

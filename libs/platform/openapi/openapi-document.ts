@@ -24,10 +24,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       port: { default: '3000' },
     })
     // Keys are opaque random tokens (API_KEYS_FILE or the dev keys), not JWTs.
-    .addSecurity(
-      'bearer',
-      { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`. Keys are opaque tokens; each has a role (support, manager, partner, ops, auditor, admin).' },
-    )
+    .addSecurity('bearer', {
+      type: 'http',
+      scheme: 'bearer',
+      description:
+        'An API key: `Authorization: Bearer <key>`. Keys are opaque tokens; each has a role (support, manager, partner, ops, auditor, admin).',
+    })
     .addTag('cases', 'Case submission, the case commands and case reads')
     .addTag('engineers', 'Engineers and their availability')
     .addTag('alerts', 'SLA alerts: warnings, breaches, escalations, pauses')
@@ -52,7 +54,11 @@ function toOpenApi31(document: OpenAPIObject): OpenAPIObject {
     const schema = node as Record<string, unknown>;
     // A lone `allOf: [{$ref}]` (how Nest refers to an enum or class beside other keywords): 3.1 allows
     // siblings of $ref, so refer directly.
-    if (Array.isArray(schema.allOf) && schema.allOf.length === 1 && Object.keys(schema.allOf[0] as object).join() === '$ref') {
+    if (
+      Array.isArray(schema.allOf) &&
+      schema.allOf.length === 1 &&
+      Object.keys(schema.allOf[0] as object).join() === '$ref'
+    ) {
       schema.$ref = (schema.allOf[0] as { $ref: string }).$ref;
       delete schema.allOf;
     }
@@ -60,7 +66,8 @@ function toOpenApi31(document: OpenAPIObject): OpenAPIObject {
       delete schema.nullable;
       if (typeof schema.type === 'string') {
         schema.type = [schema.type, 'null'];
-        if (Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...(schema.enum as unknown[]), null];
+        if (Array.isArray(schema.enum) && !schema.enum.includes(null))
+          schema.enum = [...(schema.enum as unknown[]), null];
       } else {
         const { description, ...rest } = schema;
         for (const key of Object.keys(schema)) delete schema[key];
@@ -74,7 +81,8 @@ function toOpenApi31(document: OpenAPIObject): OpenAPIObject {
   visit(document.components?.schemas);
   for (const item of Object.values(document.paths)) {
     for (const [method, operation] of Object.entries(item)) {
-      if (!['get', 'put', 'post', 'delete', 'patch'].includes(method) || !operation || typeof operation !== 'object') continue;
+      if (!['get', 'put', 'post', 'delete', 'patch'].includes(method) || !operation || typeof operation !== 'object')
+        continue;
       visit(operation);
       const op = operation as { security?: unknown[] };
       op.security ??= [];

@@ -7,7 +7,10 @@ export class FieldErrorDto {
 
 /** RFC 9457 problem details (libs/platform/http/problem.ts): the body of every error response. */
 export class ProblemDto {
-  @ApiProperty({ example: 'https://casetrail.dev/problems/invalid-request', description: 'Identifies the kind of problem' })
+  @ApiProperty({
+    example: 'https://casetrail.dev/problems/invalid-request',
+    description: 'Identifies the kind of problem',
+  })
   type!: string;
   @ApiProperty({ example: 'Bad Request' }) title!: string;
   @ApiProperty({ example: 400 }) status!: number;

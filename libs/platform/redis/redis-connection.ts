@@ -33,7 +33,12 @@ export class RedisConnection {
   }
 
   async ping(): Promise<void> {
-    const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
+    const probe = new Redis(this.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: 2000,
+    });
     probe.on('error', () => undefined);
     try {
       await probe.connect();
@@ -45,7 +50,12 @@ export class RedisConnection {
 
   /** Redis's eviction policy: anything but noeviction can silently drop BullMQ's timer jobs. */
   async maxmemoryPolicy(): Promise<string | null> {
-    const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
+    const probe = new Redis(this.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: 2000,
+    });
     probe.on('error', () => undefined);
     try {
       await probe.connect();

@@ -32,6 +32,7 @@ describe('isCalendarInstant', () => {
   ])('refuses %j', (value) => expect(isCalendarInstant(value)).toBe(false));
 
   it('refuses what is not a string', () => {
-    for (const value of [null, undefined, 0, 1767225600000, {}, ['2026-01-01']]) expect(isCalendarInstant(value)).toBe(false);
+    for (const value of [null, undefined, 0, 1767225600000, {}, ['2026-01-01']])
+      expect(isCalendarInstant(value)).toBe(false);
   });
 });

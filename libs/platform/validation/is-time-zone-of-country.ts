@@ -6,12 +6,19 @@ import { timeZoneFitsCountry, timeZonesOf } from '../../domain/sla/zone-countrie
  * can tell: FR with Australia/Sydney is refused; UTC, Etc/* and zones it does not place are not.
  * Without a country there is nothing to check against. Put it after @IsIanaTimeZone.
  */
-export function IsTimeZoneOfCountry(countryProperty = 'country', regionProperty = 'region', options?: ValidationOptions): PropertyDecorator {
+export function IsTimeZoneOfCountry(
+  countryProperty = 'country',
+  regionProperty = 'region',
+  options?: ValidationOptions,
+): PropertyDecorator {
   const related = (args: ValidationArguments) => {
     const object = args.object as Record<string, unknown>;
     const country = object[countryProperty];
     const region = object[regionProperty];
-    return { country: typeof country === 'string' ? country : undefined, region: typeof region === 'string' ? region : undefined };
+    return {
+      country: typeof country === 'string' ? country : undefined,
+      region: typeof region === 'string' ? region : undefined,
+    };
   };
   return (target, propertyName) =>
     registerDecorator({

@@ -47,11 +47,20 @@ export class ProjectionsAdminController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Projection status', description: 'Checkpoints, events applied, and any rebuild with its progress.' })
+  @ApiOperation({
+    summary: 'Projection status',
+    description: 'Checkpoints, events applied, and any rebuild with its progress.',
+  })
   @ApiOkResponse({ type: ProjectionStatusListDto, description: 'Every projection' })
   @ApiProblems(...READ_PROBLEMS)
   async status() {
-    const rows = await this.sql.query<{ name: string; checkpoint: string | null; position: string | null; events_applied: string; updated_at: Date }>(
+    const rows = await this.sql.query<{
+      name: string;
+      checkpoint: string | null;
+      position: string | null;
+      events_applied: string;
+      updated_at: Date;
+    }>(
       'select name, checkpoint, position, events_applied::text as events_applied, updated_at from ct_projections order by name',
     );
     return {
@@ -67,12 +76,17 @@ export class ProjectionsAdminController {
   }
 
   @Post(':name/rebuild')
-  @ApiOperation({ summary: 'Rebuild a projection', description: 'Runs in the background beside the live tables, then switches over; progress in GET /v1/admin/projections.' })
+  @ApiOperation({
+    summary: 'Rebuild a projection',
+    description:
+      'Runs in the background beside the live tables, then switches over; progress in GET /v1/admin/projections.',
+  })
   @ApiAcceptedResponse({ type: RebuildStartedDto, description: 'The rebuild started' })
   @ApiProblems(400, 401, 403, 409, 429, 503)
   @HttpCode(202)
   rebuild(@Param() { name }: ProjectionParam) {
-    if (this.rebuilds.get(name)?.state === 'running') throw ProblemError.of(409, `a rebuild of ${name} is already running`);
+    if (this.rebuilds.get(name)?.state === 'running')
+      throw ProblemError.of(409, `a rebuild of ${name} is already running`);
     const status: RebuildStatus = { state: 'running', startedAt: new Date().toISOString(), progress: null };
     this.rebuilds.set(name, status);
     const rebuilder = new ProjectionRebuilder(this.store, this.sql, ALL_PROJECTIONS, {
@@ -88,7 +102,12 @@ export class ProjectionsAdminController {
       .catch((error: Error) => {
         status.state = 'failed';
         status.error = error.message;
-        this.logger.event('error', 'projection rebuild failed', { projection: name, error: error.message }, 'Projections');
+        this.logger.event(
+          'error',
+          'projection rebuild failed',
+          { projection: name, error: error.message },
+          'Projections',
+        );
       });
     return { projection: name, state: 'running', status: '/v1/admin/projections' };
   }

@@ -3,8 +3,19 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 export class RebuildStatusDto {
   @ApiProperty({ enum: ['running', 'done', 'failed'] }) state!: string;
   @ApiProperty({ type: String, format: 'date-time' }) startedAt!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'phase, events applied, rate' }) progress!: Record<string, unknown> | null;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'When done: events, checkpoints, duration' }) result?: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'phase, events applied, rate',
+  })
+  progress!: Record<string, unknown> | null;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'When done: events, checkpoints, duration',
+  })
+  result?: Record<string, unknown>;
   @ApiPropertyOptional({ type: String }) error?: string;
 }
 
@@ -24,5 +35,6 @@ export class ProjectionStatusListDto {
 export class RebuildStartedDto {
   @ApiProperty({ type: String }) projection!: string;
   @ApiProperty({ enum: ['running'] }) state!: string;
-  @ApiProperty({ type: String, example: '/v1/admin/projections', description: 'Where its progress shows' }) status!: string;
+  @ApiProperty({ type: String, example: '/v1/admin/projections', description: 'Where its progress shows' })
+  status!: string;
 }

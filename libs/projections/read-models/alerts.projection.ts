@@ -1,5 +1,12 @@
 import { SqlExecutor } from '../../event-store/sql/sql-client';
-import type { EscalatedToManager, SlaBreached, SlaClockPaused, SlaClockResumed, SlaWarningRaised, TriageAtRisk } from '../../domain/case/case.events';
+import type {
+  EscalatedToManager,
+  SlaBreached,
+  SlaClockPaused,
+  SlaClockResumed,
+  SlaWarningRaised,
+  TriageAtRisk,
+} from '../../domain/case/case.events';
 import { isCaseEvent } from '../../events/event-parser';
 import type { Stored, StoredEvent } from '../../events/stored-event';
 import { domainProjection } from '../projection';
@@ -11,7 +18,9 @@ export type AlertKind = 'warning' | 'breach' | 'escalation' | 'paused' | 'resume
 export const ALERT_KINDS: readonly AlertKind[] = ['warning', 'breach', 'escalation', 'paused', 'resumed'];
 
 /** The events that raise an alert. */
-export type AlertEvent = Stored<SlaWarningRaised | TriageAtRisk | SlaBreached | EscalatedToManager | SlaClockPaused | SlaClockResumed>;
+export type AlertEvent = Stored<
+  SlaWarningRaised | TriageAtRisk | SlaBreached | EscalatedToManager | SlaClockPaused | SlaClockResumed
+>;
 
 const KIND_OF: Record<AlertEvent['type'], AlertKind> = {
   SlaWarningRaised: 'warning',
@@ -79,12 +88,47 @@ function logAlerts(events: readonly StoredEvent[], logger: JsonLogger): void {
     projected.delete(event.id);
     slaAlertsTotal.inc({ kind: alert.kind, severity: alert.severity ?? 'none' });
     const line = LINE_OF[alert.kind];
-    const { kind, eventType, alertId, caseId, reference, severity, clock, clockId, dueAt, engineerId, managerId, reason, automatic, occurredAt, position } = alert;
-    logger.event(line.level, line.msg, {
-      domain: 'sla',
-      kind, eventType, alertId, caseId, reference, severity, clock, clockId, dueAt, engineerId, managerId, reason, automatic, occurredAt, position,
-      correlationId: event.metadata.correlationId ?? null,
-    }, 'Sla');
+    const {
+      kind,
+      eventType,
+      alertId,
+      caseId,
+      reference,
+      severity,
+      clock,
+      clockId,
+      dueAt,
+      engineerId,
+      managerId,
+      reason,
+      automatic,
+      occurredAt,
+      position,
+    } = alert;
+    logger.event(
+      line.level,
+      line.msg,
+      {
+        domain: 'sla',
+        kind,
+        eventType,
+        alertId,
+        caseId,
+        reference,
+        severity,
+        clock,
+        clockId,
+        dueAt,
+        engineerId,
+        managerId,
+        reason,
+        automatic,
+        occurredAt,
+        position,
+        correlationId: event.metadata.correlationId ?? null,
+      },
+      'Sla',
+    );
   }
 }
 
@@ -117,7 +161,11 @@ export const alertsProjection = domainProjection({
     // The cases' reference and severity (for the alerts' context), folded in memory over the batch.
     const caseEvents = events.filter(isCaseEvent);
     const caseIds = [
-      ...new Set(caseEvents.filter((e) => e.type === 'CaseSubmitted' || isAlertEvent(e) || e.type.startsWith('Severity')).map((e) => e.data.caseId)),
+      ...new Set(
+        caseEvents
+          .filter((e) => e.type === 'CaseSubmitted' || isAlertEvent(e) || e.type.startsWith('Severity'))
+          .map((e) => e.data.caseId),
+      ),
     ];
     const cases = new Map<string, { case_id: string; reference: string; severity: string | null }>();
     if (caseIds.length) {

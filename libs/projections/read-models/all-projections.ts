@@ -5,4 +5,9 @@ import { engineersProjection } from './engineers.projection';
 import { slaOutcomesProjection } from '../../reports/sla-outcomes/sla-outcomes.projection';
 
 /** Every read model the service maintains (the rebuild command uses the same list). */
-export const ALL_PROJECTIONS: Projection[] = [casesProjection, engineersProjection, alertsProjection, slaOutcomesProjection];
+export const ALL_PROJECTIONS: Projection[] = [
+  casesProjection,
+  engineersProjection,
+  alertsProjection,
+  slaOutcomesProjection,
+];

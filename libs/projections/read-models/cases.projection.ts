@@ -86,7 +86,10 @@ export const casesProjection = domainProjection({
       .filter(([, v]) => v.state !== null)
       .map(([caseId, { state, revision }]) => {
         const c = state as Case;
-        const due = liveClocks(c).map((clock) => clock.dueAt).sort()[0] ?? null;
+        const due =
+          liveClocks(c)
+            .map((clock) => clock.dueAt)
+            .sort()[0] ?? null;
         return {
           case_id: caseId,
           reference: c.reference,

@@ -54,10 +54,20 @@ export const engineersProjection = domainProjection({
   async apply(tx: SqlExecutor, events: readonly StoredEvent[], s: string): Promise<void> {
     // Cases' engineer, severity and openness: folded in memory over the batch (one read, one
     // write), since most events of a busy store are case events.
-    const caseIds = [...new Set(events.filter(isCaseEvent).filter((e) => CASE_FIELDS_EVENTS.has(e.type)).map((e) => e.data.caseId))];
+    const caseIds = [
+      ...new Set(
+        events
+          .filter(isCaseEvent)
+          .filter((e) => CASE_FIELDS_EVENTS.has(e.type))
+          .map((e) => e.data.caseId),
+      ),
+    ];
     const cases = new Map<string, CaseRow>();
     if (caseIds.length) {
-      const rows = await tx.query<CaseRow>(`select case_id, engineer_id, severity, open from rm_engineer_cases${s} where case_id = any($1)`, [caseIds]);
+      const rows = await tx.query<CaseRow>(
+        `select case_id, engineer_id, severity, open from rm_engineer_cases${s} where case_id = any($1)`,
+        [caseIds],
+      );
       for (const row of rows) cases.set(row.case_id, row);
     }
     const patch = (caseId: string, change: Partial<CaseRow>) => {

@@ -8,7 +8,13 @@ import { testDatabaseUrl } from '../../../test/support/test-database';
 import { Projection } from '../projection';
 import { ProjectionRunner } from '../projection-runner';
 import { engineersProjection } from '../read-models/engineers.projection';
-import { ProjectionRebuilder, RebuildInProgressError, RebuildProgress, RebuildResult, UnknownProjectionError } from './projection-rebuilder';
+import {
+  ProjectionRebuilder,
+  RebuildInProgressError,
+  RebuildProgress,
+  RebuildResult,
+  UnknownProjectionError,
+} from './projection-rebuilder';
 import { freshPgliteDir } from '../../../test/support/pglite-template';
 
 /**
@@ -38,15 +44,29 @@ const event = (type: string, data: Record<string, unknown>): NewEvent => ({
   type,
   data,
   // Distinct, increasing instants: a lost or out-of-order availability change shows in updated_at.
-  metadata: { actor: 'test', occurredAt: new Date(clock++).toISOString(), correlationId: randomUUID(), causationId: null },
+  metadata: {
+    actor: 'test',
+    occurredAt: new Date(clock++).toISOString(),
+    correlationId: randomUUID(),
+    causationId: null,
+  },
 });
 const STATUSES = ['on-shift', 'off-shift', 'away'];
 
 async function appendEngineers(store: EventStore, engineers: number, changesEach: number): Promise<void> {
   for (let i = 0; i < engineers; i++) {
     const engineerId = `eng-${i}-${randomUUID().slice(0, 6)}`;
-    const events = [event('EngineerRegistered', { engineerId, name: `E ${i}`, email: `e${i}@example.com`, managerId: null, timeZone: 'Europe/Paris' })];
-    for (let j = 0; j < changesEach; j++) events.push(event('EngineerAvailabilityChanged', { engineerId, status: STATUSES[(i + j) % 3] }));
+    const events = [
+      event('EngineerRegistered', {
+        engineerId,
+        name: `E ${i}`,
+        email: `e${i}@example.com`,
+        managerId: null,
+        timeZone: 'Europe/Paris',
+      }),
+    ];
+    for (let j = 0; j < changesEach; j++)
+      events.push(event('EngineerAvailabilityChanged', { engineerId, status: STATUSES[(i + j) % 3] }));
     await store.append(`engineer-${engineerId}`, events, 'no_stream');
   }
 }
@@ -110,7 +130,13 @@ describe.each(STORES)('ProjectionRebuilder on %s', (_label, open) => {
 
   it('rebuilds engineers into tables equal row for row to the live ones, then moves the live checkpoint to the head', async () => {
     await appendEngineers(f.store, 20, 4);
-    const runner = new ProjectionRunner(f.store, f.sql, [engineersProjection], new JsonLogger('error', () => undefined), { pollIntervalMs: 10 });
+    const runner = new ProjectionRunner(
+      f.store,
+      f.sql,
+      [engineersProjection],
+      new JsonLogger('error', () => undefined),
+      { pollIntervalMs: 10 },
+    );
     await runner.start();
     const head = await f.store.headCheckpoint!();
     await waitUntil(() => runner.hasReached(head!));
@@ -121,31 +147,62 @@ describe.each(STORES)('ProjectionRebuilder on %s', (_label, open) => {
     // More events the (stopped) live projection has not seen: the rebuild covers them too.
     await appendEngineers(f.store, 3, 2);
     const progress: RebuildProgress[] = [];
-    const rebuilder = new ProjectionRebuilder(f.store, f.sql, [engineersProjection], { batchSize: 25, onProgress: (p) => progress.push(p), progressIntervalMs: 0 });
+    const rebuilder = new ProjectionRebuilder(f.store, f.sql, [engineersProjection], {
+      batchSize: 25,
+      onProgress: (p) => progress.push(p),
+      progressIntervalMs: 0,
+    });
     const [result] = await rebuilder.rebuild('engineers');
     const newHead = await f.store.headCheckpoint!();
-    expect(result).toMatchObject({ projection: 'engineers', events: 20 * 5 + 3 * 3, previousCheckpoint: head, checkpoint: newHead });
+    expect(result).toMatchObject({
+      projection: 'engineers',
+      events: 20 * 5 + 3 * 3,
+      previousCheckpoint: head,
+      checkpoint: newHead,
+    });
     expect(progress.map((p) => p.phase)).toEqual(['started', ...Array(5).fill('catching-up'), 'switching', 'switched']);
     expect(progress[progress.length - 1].applied).toBe(109);
 
     const rebuilt = await rows(f.sql, 'rm_engineers', 'engineer_id');
     expect(rebuilt).toHaveLength(23);
-    expect(rebuilt.filter((r) => live.some((l) => (l as { engineer_id: string }).engineer_id === (r as { engineer_id: string }).engineer_id))).toEqual(live);
-    const [checkpoint] = await f.sql.query('select checkpoint, events_applied::int as n from ct_projections where name = $1', ['engineers']);
+    expect(
+      rebuilt.filter((r) =>
+        live.some((l) => (l as { engineer_id: string }).engineer_id === (r as { engineer_id: string }).engineer_id),
+      ),
+    ).toEqual(live);
+    const [checkpoint] = await f.sql.query(
+      'select checkpoint, events_applied::int as n from ct_projections where name = $1',
+      ['engineers'],
+    );
     expect(checkpoint).toEqual({ checkpoint: newHead, n: 109 });
     expect(await f.sql.query(`select name from ct_projections where name like '%rebuild%'`)).toEqual([]);
     const indexes = await f.sql.query<{ indexname: string }>(
       `select indexname from pg_indexes where tablename in ('rm_engineers', 'rm_engineer_cases', 'rm_engineers_rebuild', 'rm_engineer_cases_rebuild') and schemaname = current_schema() order by 1`,
     );
-    expect(indexes.map((i) => i.indexname)).toEqual(['rm_engineer_cases_engineer', 'rm_engineer_cases_pkey', 'rm_engineers_pkey']);
+    expect(indexes.map((i) => i.indexname)).toEqual([
+      'rm_engineer_cases_engineer',
+      'rm_engineer_cases_pkey',
+      'rm_engineers_pkey',
+    ]);
   });
 
   it('switches over under a running live projection and concurrent writers: every event exactly once', async () => {
     for (let s = 0; s < 30; s++) {
-      for (let k = 0; k < 4; k++) await f.store.append(`w-${s}`, Array.from({ length: 25 }, () => event('Tick', { s })), 'any');
+      for (let k = 0; k < 4; k++)
+        await f.store.append(
+          `w-${s}`,
+          Array.from({ length: 25 }, () => event('Tick', { s })),
+          'any',
+        );
     }
     const errors: string[] = [];
-    const runner = new ProjectionRunner(f.store, f.sql, [witness], new JsonLogger('error', (line) => errors.push(line)), { batchSize: 50, pollIntervalMs: 5 });
+    const runner = new ProjectionRunner(
+      f.store,
+      f.sql,
+      [witness],
+      new JsonLogger('error', (line) => errors.push(line)),
+      { batchSize: 50, pollIntervalMs: 5 },
+    );
     await runner.start();
 
     let writing = true;
@@ -153,7 +210,11 @@ describe.each(STORES)('ProjectionRebuilder on %s', (_label, open) => {
     const writers = Array.from({ length: 3 }, async (_, w) => {
       while (writing) {
         const n = 1 + ((written + w) % 3);
-        await f.store.append(`w-${(written * 7 + w) % 40}`, Array.from({ length: n }, () => event('Tick', { w })), 'any');
+        await f.store.append(
+          `w-${(written * 7 + w) % 40}`,
+          Array.from({ length: n }, () => event('Tick', { w })),
+          'any',
+        );
         written += n;
         await new Promise((r) => setTimeout(r, 2));
       }
@@ -183,7 +244,10 @@ describe.each(STORES)('ProjectionRebuilder on %s', (_label, open) => {
     const witnessed = await f.sql.query<{ event_id: string }>('select event_id::text as event_id from t_witness');
     expect(new Set(witnessed.map((r) => r.event_id))).toEqual(new Set(all.events.map((e) => e.id)));
     expect(witnessed).toHaveLength(all.events.length);
-    const [state] = await f.sql.query<{ checkpoint: string; n: number }>('select checkpoint, events_applied::int as n from ct_projections where name = $1', ['witness']);
+    const [state] = await f.sql.query<{ checkpoint: string; n: number }>(
+      'select checkpoint, events_applied::int as n from ct_projections where name = $1',
+      ['witness'],
+    );
     expect(state).toEqual({ checkpoint: head, n: all.events.length });
     // The live runner applied what came after the switch-overs, on the renamed tables.
     expect(all.events.length).toBeGreaterThan(second.events);
@@ -192,7 +256,13 @@ describe.each(STORES)('ProjectionRebuilder on %s', (_label, open) => {
     const objects = await f.sql.query<{ relname: string }>(
       `select relname::text as relname from pg_class where relname like 't_witness%' and relnamespace = current_schema()::regnamespace order by 1`,
     );
-    expect(objects.map((o) => o.relname)).toEqual(['t_witness', 't_witness_pkey', 't_witness_position', 't_witness_seq_key', 't_witness_seq_seq']);
+    expect(objects.map((o) => o.relname)).toEqual([
+      't_witness',
+      't_witness_pkey',
+      't_witness_position',
+      't_witness_seq_key',
+      't_witness_seq_seq',
+    ]);
   });
 
   it('refuses an unknown projection and a second rebuild of the same projection', async () => {

@@ -115,7 +115,8 @@ export class ProjectionRebuilder {
     this.batchSize = options.batchSize ?? 2000;
     this.suffix = options.suffix ?? '_rebuild';
     if (!/^_[a-z0-9_]{1,20}$/.test(this.suffix)) throw new Error(`invalid rebuild suffix "${this.suffix}"`);
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new Error('batchSize must be a positive integer');
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
+      throw new Error('batchSize must be a positive integer');
   }
 
   get names(): string[] {
@@ -199,7 +200,9 @@ export class ProjectionRebuilder {
       await this.sql.transaction(async (tx) => {
         await projection.apply(tx, page.events, suffix);
         const last = page.events[page.events.length - 1];
-        await saveProjectionCheckpoints(tx, [{ name: key, checkpoint: last.checkpoint, position: last.position, count: page.events.length }]);
+        await saveProjectionCheckpoints(tx, [
+          { name: key, checkpoint: last.checkpoint, position: last.position, count: page.events.length },
+        ]);
       });
       ({ checkpoint, position } = lastOf(page.events));
       applied += page.events.length;
@@ -219,9 +222,10 @@ export class ProjectionRebuilder {
     await this.sql.transaction(async (tx) => {
       // a. The live runner's applyBatch locks this row before writing: it pauses until we commit.
       await tx.query('insert into ct_projections (name) values ($1) on conflict do nothing', [projection.name]);
-      const live = await tx.query<{ checkpoint: string | null }>('select checkpoint from ct_projections where name = $1 for update', [
-        projection.name,
-      ]);
+      const live = await tx.query<{ checkpoint: string | null }>(
+        'select checkpoint from ct_projections where name = $1 for update',
+        [projection.name],
+      );
       previousCheckpoint = live[0]?.checkpoint ?? null;
 
       // b. The events written meanwhile, up to the head, into the new tables.
@@ -331,9 +335,14 @@ async function renameDependents(tx: SqlExecutor, table: string, suffix: string):
       continue;
     }
     // Index and sequence names are unique per schema: leave a name alone if the live one is taken.
-    const taken = await tx.query('select 1 from pg_class where relname = $1 and relnamespace = $2::oid', [renamed, row.namespace]);
+    const taken = await tx.query('select 1 from pg_class where relname = $1 and relnamespace = $2::oid', [
+      renamed,
+      row.namespace,
+    ]);
     if (taken.length > 0) continue;
-    await tx.query(`alter ${row.kind === 'index' ? 'index' : 'sequence'} ${ident(row.name)} rename to ${ident(renamed)}`);
+    await tx.query(
+      `alter ${row.kind === 'index' ? 'index' : 'sequence'} ${ident(row.name)} rename to ${ident(renamed)}`,
+    );
   }
 }
 

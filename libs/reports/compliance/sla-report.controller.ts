@@ -38,7 +38,11 @@ export class SlaReportController {
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: SlaReportDto, description: 'The report' })
   @ApiProblems(...READ_PROBLEMS)
-  async report(@Query() query: SlaReportQueryDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
+  async report(
+    @Query() query: SlaReportQueryDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ) {
     const principal = request.principal;
     let partnerId = query.partnerId;
     if (principal.role === 'partner') {
@@ -48,7 +52,9 @@ export class SlaReportController {
       partnerId = principal.partnerId;
     }
     if (query.from !== undefined && query.to !== undefined && Date.parse(query.from) >= Date.parse(query.to)) {
-      throw ProblemError.of(400, 'from must be before to', { errors: [{ field: 'from', message: 'must be before to' }] });
+      throw ProblemError.of(400, 'from must be before to', {
+        errors: [{ field: 'from', message: 'must be before to' }],
+      });
     }
     await this.consistency.waitFor(request, ['sla-outcomes']);
     const report = await slaReport(this.sql, {

@@ -2,15 +2,41 @@ import { csvLine } from '../csv';
 import { SlaReport, SlaReportRow } from './sla-report.query';
 
 const COLUMNS = [
-  'group', 'cases', 'clocks', 'met', 'breached', 'stopped', 'open', 'onTimePct', 'pausedMs',
-  'firstResponseMedianMs', 'firstResponseP90Ms', 'betweenUpdatesMedianMs', 'betweenUpdatesP90Ms',
-  'resolutionMedianMs', 'resolutionP90Ms', 'escalations',
+  'group',
+  'cases',
+  'clocks',
+  'met',
+  'breached',
+  'stopped',
+  'open',
+  'onTimePct',
+  'pausedMs',
+  'firstResponseMedianMs',
+  'firstResponseP90Ms',
+  'betweenUpdatesMedianMs',
+  'betweenUpdatesP90Ms',
+  'resolutionMedianMs',
+  'resolutionP90Ms',
+  'escalations',
 ] as const;
 
 const values = (r: SlaReportRow) => [
-  r.group, r.cases, r.clocks, r.met, r.breached, r.stopped, r.open, r.onTimePct, r.pausedMs,
-  r.firstResponseMs.median, r.firstResponseMs.p90, r.betweenUpdatesMs.median, r.betweenUpdatesMs.p90,
-  r.resolutionMs.median, r.resolutionMs.p90, r.escalations,
+  r.group,
+  r.cases,
+  r.clocks,
+  r.met,
+  r.breached,
+  r.stopped,
+  r.open,
+  r.onTimePct,
+  r.pausedMs,
+  r.firstResponseMs.median,
+  r.firstResponseMs.p90,
+  r.betweenUpdatesMs.median,
+  r.betweenUpdatesMs.p90,
+  r.resolutionMs.median,
+  r.resolutionMs.p90,
+  r.escalations,
 ];
 
 /** The report as CSV: a header, one line per group, then the totals (group "all"). */
@@ -20,12 +46,41 @@ export function slaReportCsv(report: SlaReport): string {
 
 /** The report as a plain-text table (the CLI's default). */
 export function slaReportTable(report: SlaReport): string {
-  const header = ['group', 'cases', 'clocks', 'met', 'breached', 'stopped', 'open', 'on time %', 'first resp. median', 'p90', 'between upd. median', 'p90', 'resolution median', 'p90', 'escalations'];
-  const line = (r: SlaReportRow) => [
-    String(r.group ?? '(none)'), r.cases, r.clocks, r.met, r.breached, r.stopped, r.open, r.onTimePct ?? '-',
-    duration(r.firstResponseMs.median), duration(r.firstResponseMs.p90), duration(r.betweenUpdatesMs.median), duration(r.betweenUpdatesMs.p90),
-    duration(r.resolutionMs.median), duration(r.resolutionMs.p90), r.escalations,
-  ].map(String);
+  const header = [
+    'group',
+    'cases',
+    'clocks',
+    'met',
+    'breached',
+    'stopped',
+    'open',
+    'on time %',
+    'first resp. median',
+    'p90',
+    'between upd. median',
+    'p90',
+    'resolution median',
+    'p90',
+    'escalations',
+  ];
+  const line = (r: SlaReportRow) =>
+    [
+      String(r.group ?? '(none)'),
+      r.cases,
+      r.clocks,
+      r.met,
+      r.breached,
+      r.stopped,
+      r.open,
+      r.onTimePct ?? '-',
+      duration(r.firstResponseMs.median),
+      duration(r.firstResponseMs.p90),
+      duration(r.betweenUpdatesMs.median),
+      duration(r.betweenUpdatesMs.p90),
+      duration(r.resolutionMs.median),
+      duration(r.resolutionMs.p90),
+      r.escalations,
+    ].map(String);
   return table([header, ...report.groups.map(line), line(report.totals)]);
 }
 
@@ -41,5 +96,9 @@ export function duration(ms: number | null): string {
 
 export function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n') + '\n';
+  return (
+    rows
+      .map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '))
+      .join('\n') + '\n'
+  );
 }

@@ -61,7 +61,10 @@ const GROUP_SQL: Record<ReportGroup, { clock: string; case: string }> = {
   partner: { clock: 'partner_id', case: 'partner_id' },
   engineer: { clock: 'engineer_id', case: 'engineer_id' },
   product: { clock: 'product', case: 'product' },
-  month: { clock: `to_char(submitted_at at time zone 'UTC', 'YYYY-MM')`, case: `to_char(submitted_at at time zone 'UTC', 'YYYY-MM')` },
+  month: {
+    clock: `to_char(submitted_at at time zone 'UTC', 'YYYY-MM')`,
+    case: `to_char(submitted_at at time zone 'UTC', 'YYYY-MM')`,
+  },
 };
 
 type ClockAgg = {
@@ -108,7 +111,8 @@ export async function slaReport(sql: SqlExecutor, query: SlaReportQuery): Promis
     values.push(query.partnerId);
     conditions.push((n) => `partner_id = $${n}`);
   }
-  const filterFrom = (first: number) => (conditions.length ? `where ${conditions.map((c, i) => c(first + i)).join(' and ')}` : '');
+  const filterFrom = (first: number) =>
+    conditions.length ? `where ${conditions.map((c, i) => c(first + i)).join(' and ')}` : '';
   const groupBy = query.groupBy;
   const clockGroup = groupBy ? GROUP_SQL[groupBy].clock : `'all'`;
   const caseGroup = groupBy ? GROUP_SQL[groupBy].case : `'all'`;
@@ -127,7 +131,7 @@ export async function slaReport(sql: SqlExecutor, query: SlaReportQuery): Promis
       : sql.query<R>(text, params);
   const [clockRows, caseRows] = await Promise.all([
     roomy<ClockAgg & { total: boolean }>(
-    `with o as (
+      `with o as (
        select ${clockGroup} as g, clock, answer_ms, paused_ms,
               case when state in ('running') and due_at <= $1::timestamptz then 'breached'
                    when state in ('running', 'paused') then 'open' else state end as outcome
@@ -143,17 +147,17 @@ export async function slaReport(sql: SqlExecutor, query: SlaReportQuery): Promis
             percentile_disc(0.5) within group (order by answer_ms) filter (where clock = 'nextUpdate') as up_median,
             percentile_disc(0.9) within group (order by answer_ms) filter (where clock = 'nextUpdate') as up_p90
        from o group by ${sets}`,
-    [query.now, ...values],
-  ),
+      [query.now, ...values],
+    ),
     roomy<CaseAgg & { total: boolean }>(
-    `with c as (select ${caseGroup} as g, resolution_ms, escalations from rm_sla_outcome_cases ${filterFrom(1)})
+      `with c as (select ${caseGroup} as g, resolution_ms, escalations from rm_sla_outcome_cases ${filterFrom(1)})
      select g, ${isTotal} as total, count(*)::text as cases,
             percentile_disc(0.5) within group (order by resolution_ms) as res_median,
             percentile_disc(0.9) within group (order by resolution_ms) as res_p90,
             coalesce(sum(escalations), 0)::text as escalations
        from c group by ${sets}`,
-    values,
-  ),
+      values,
+    ),
   ]);
 
   const key = (total: boolean, g: string | null) => (total ? '\u0000total' : `g:${g ?? '\u0000null'}`);
@@ -187,9 +191,14 @@ export async function slaReport(sql: SqlExecutor, query: SlaReportQuery): Promis
       escalations: Number(r.escalations),
     });
   }
-  const totals = groupBy ? (rows.get(key(true, null)) ?? emptyRow('all')) : (rows.get(key(false, 'all')) ?? emptyRow('all'));
+  const totals = groupBy
+    ? (rows.get(key(true, null)) ?? emptyRow('all'))
+    : (rows.get(key(false, 'all')) ?? emptyRow('all'));
   const groups = groupBy
-    ? [...rows.entries()].filter(([k]) => k !== key(true, null)).map(([, v]) => v).sort((a, b) => String(a.group).localeCompare(String(b.group)))
+    ? [...rows.entries()]
+        .filter(([k]) => k !== key(true, null))
+        .map(([, v]) => v)
+        .sort((a, b) => String(a.group).localeCompare(String(b.group)))
     : [];
   return {
     from: query.from ?? null,
@@ -207,7 +216,18 @@ const num = (v: number | string | null): number | null => (v === null ? null : N
 function emptyRow(group: string | null): SlaReportRow {
   const none = { median: null, p90: null };
   return {
-    group, cases: 0, clocks: 0, met: 0, breached: 0, stopped: 0, open: 0, onTimePct: null, pausedMs: 0,
-    firstResponseMs: none, betweenUpdatesMs: none, resolutionMs: none, escalations: 0,
+    group,
+    cases: 0,
+    clocks: 0,
+    met: 0,
+    breached: 0,
+    stopped: 0,
+    open: 0,
+    onTimePct: null,
+    pausedMs: 0,
+    firstResponseMs: none,
+    betweenUpdatesMs: none,
+    resolutionMs: none,
+    escalations: 0,
   };
 }

@@ -6,15 +6,22 @@ class PercentilesDto {
 }
 
 export class SlaReportRowDto {
-  @ApiProperty({ type: String, nullable: true, description: 'The group value ("all" for the totals; null: none, e.g. no engineer)' }) group!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The group value ("all" for the totals; null: none, e.g. no engineer)',
+  })
+  group!: string | null;
   @ApiProperty() cases!: number;
   @ApiProperty({ description: 'Clocks (a severity restart continues its clock)' }) clocks!: number;
   @ApiProperty({ description: 'Answered before due' }) met!: number;
   @ApiProperty({ description: 'Recorded breached, or running past due now' }) breached!: number;
   @ApiProperty({ description: 'Case resolved or closed before due' }) stopped!: number;
   @ApiProperty({ description: 'Running or paused, not due yet' }) open!: number;
-  @ApiProperty({ type: Number, nullable: true, description: '(met + stopped) / (met + stopped + breached) in percent' }) onTimePct!: number | null;
-  @ApiProperty({ description: 'Time clocks stood still waiting on the partner (ms, in their own calendars)' }) pausedMs!: number;
+  @ApiProperty({ type: Number, nullable: true, description: '(met + stopped) / (met + stopped + breached) in percent' })
+  onTimePct!: number | null;
+  @ApiProperty({ description: 'Time clocks stood still waiting on the partner (ms, in their own calendars)' })
+  pausedMs!: number;
   @ApiProperty({ type: PercentilesDto }) firstResponseMs!: PercentilesDto;
   @ApiProperty({ type: PercentilesDto }) betweenUpdatesMs!: PercentilesDto;
   @ApiProperty({ type: PercentilesDto }) resolutionMs!: PercentilesDto;
@@ -24,7 +31,8 @@ export class SlaReportRowDto {
 export class SlaReportDto {
   @ApiProperty({ type: String, nullable: true }) from!: string | null;
   @ApiProperty({ type: String, nullable: true }) to!: string | null;
-  @ApiProperty({ type: String, nullable: true, enum: ['severity', 'partner', 'engineer', 'product', 'month'] }) groupBy!: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: ['severity', 'partner', 'engineer', 'product', 'month'] })
+  groupBy!: string | null;
   @ApiProperty({ type: String, nullable: true }) partnerId!: string | null;
   @ApiProperty({ description: 'Running clocks are judged at this instant' }) asOf!: string;
   @ApiProperty({ type: SlaReportRowDto }) totals!: SlaReportRowDto;
@@ -82,7 +90,10 @@ class MismatchDto {
 class AgreementDto {
   @ApiProperty() recordedBreaches!: number;
   @ApiProperty() replayedBreaches!: number;
-  @ApiProperty({ description: 'Past due with no later event of their case: the live system records them when the timer fires' }) pendingTimers!: number;
+  @ApiProperty({
+    description: 'Past due with no later event of their case: the live system records them when the timer fires',
+  })
+  pendingTimers!: number;
   @ApiProperty() mismatchCount!: number;
   @ApiProperty({ type: [MismatchDto] }) mismatches!: MismatchDto[];
 }
@@ -97,13 +108,17 @@ export class WhatIfResultDto {
   @ApiProperty({ type: PolicyRefDto }) proposedPolicy!: PolicyRefDto;
   @ApiProperty() cases!: number;
   @ApiProperty() casesSkipped!: number;
-  @ApiProperty({ type: OutcomeCountsDto, description: "Replayed under each case's own policy" }) current!: OutcomeCountsDto;
+  @ApiProperty({ type: OutcomeCountsDto, description: "Replayed under each case's own policy" })
+  current!: OutcomeCountsDto;
   @ApiProperty({ type: OutcomeCountsDto }) proposed!: OutcomeCountsDto;
   @ApiProperty({ type: BySeverityDto, description: "By each side's clock severity" }) bySeverity!: BySeverityDto;
   @ApiProperty({ type: CountPairDto }) newlyBreached!: CountPairDto;
   @ApiProperty({ type: CountPairDto }) noLongerBreached!: CountPairDto;
   @ApiProperty({ type: [WhatIfChangeDto] }) changes!: WhatIfChangeDto[];
   @ApiProperty() changesTruncated!: boolean;
-  @ApiProperty({ type: AgreementDto, description: "The replay under each case's own policy against the recorded breaches" }) agreement!: AgreementDto;
+  @ApiProperty({
+    type: AgreementDto,
+    description: "The replay under each case's own policy against the recorded breaches",
+  })
+  agreement!: AgreementDto;
 }
-

@@ -8,7 +8,10 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
 /** GET /v1/reports/sla: the range (cases submitted in [from, to)), the grouping, a partner. */
 export class SlaReportQueryDto {
-  @ApiPropertyOptional({ description: 'Cases submitted at or after this instant (ISO-8601 with an offset)', example: '2026-10-01T00:00:00Z' })
+  @ApiPropertyOptional({
+    description: 'Cases submitted at or after this instant (ISO-8601 with an offset)',
+    example: '2026-10-01T00:00:00Z',
+  })
   @IsOptional()
   @IsCalendarInstant({ message: 'from must be an ISO-8601 instant, e.g. 2026-10-01T00:00:00Z' })
   from?: string;

@@ -7,7 +7,11 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
 /** POST /v1/sla/what-if: a proposed policy document and which cases to replay under it. */
 export class WhatIfRequestDto {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The proposed SLA policy, exactly as an SLA_POLICY_FILE (validated the same way)' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The proposed SLA policy, exactly as an SLA_POLICY_FILE (validated the same way)',
+  })
   @IsObject({ message: 'policy must be an SLA policy document (an object)' })
   policy!: Record<string, unknown>;
 
@@ -26,7 +30,12 @@ export class WhatIfRequestDto {
   @Matches(ID, { message: 'partnerId must be a partner id' })
   partnerId?: string;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 10000, default: 1000, description: 'How many changed clocks to list (the counts are always complete)' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 10000,
+    default: 1000,
+    description: 'How many changed clocks to list (the counts are always complete)',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'changesLimit must be a whole number' })

@@ -45,17 +45,32 @@ const isLive = (c: OutcomeClock) => c.state === 'running' || c.state === 'paused
  * Applies one event; returns the first clockIds whose row changed (the case row always changes).
  * null state + CaseSubmitted starts a case; any other event before it is ignored.
  */
-export function foldOutcome(state: OutcomeCase | null, event: CaseEvent): { state: OutcomeCase | null; changed: string[] } {
+export function foldOutcome(
+  state: OutcomeCase | null,
+  event: CaseEvent,
+): { state: OutcomeCase | null; changed: string[] } {
   if (state === null) {
     if (event.type !== 'CaseSubmitted') return { state, changed: [] };
     const d = event.data;
     return {
-      state: { caseId: d.caseId, partnerId: d.partnerId, product: d.product, severity: null, engineerId: null, submittedAt: d.at, resolvedAt: null, escalations: 0, roots: {}, clocks: {} },
+      state: {
+        caseId: d.caseId,
+        partnerId: d.partnerId,
+        product: d.product,
+        severity: null,
+        engineerId: null,
+        submittedAt: d.at,
+        resolvedAt: null,
+        escalations: 0,
+        roots: {},
+        clocks: {},
+      },
       changed: [],
     };
   }
   const s = state;
-  const clockOf = (id: string | null): OutcomeClock | undefined => (id === null ? undefined : s.clocks[s.roots[id] ?? id]);
+  const clockOf = (id: string | null): OutcomeClock | undefined =>
+    id === null ? undefined : s.clocks[s.roots[id] ?? id];
   const changed: string[] = [];
   const touch = (c: OutcomeClock) => changed.push(c.clockId);
   const at = event.data.at;
@@ -90,8 +105,16 @@ export function foldOutcome(state: OutcomeCase | null, event: CaseEvent): { stat
         break;
       }
       const c: OutcomeClock = {
-        clockId: d.clockId, clock: d.clock, severity: d.severity, startedAt: d.startedAt, dueAt: d.dueAt,
-        state: 'running', answeredAt: null, pausedMs: d.pausedMs ?? 0, engineerId: s.engineerId, escalated: false,
+        clockId: d.clockId,
+        clock: d.clock,
+        severity: d.severity,
+        startedAt: d.startedAt,
+        dueAt: d.dueAt,
+        state: 'running',
+        answeredAt: null,
+        pausedMs: d.pausedMs ?? 0,
+        engineerId: s.engineerId,
+        escalated: false,
       };
       s.clocks[d.clockId] = c;
       touch(c);

@@ -68,7 +68,10 @@ export const slaOutcomesProjection = domainProjection({
       `select case_id, state, revision::text as revision from rm_sla_outcome_cases${s} where case_id = any($1)`,
       [ids],
     );
-    const cases = new Map<string, { state: OutcomeCase | null; revision: number; clocks: Set<string>; changed: boolean }>(
+    const cases = new Map<
+      string,
+      { state: OutcomeCase | null; revision: number; clocks: Set<string>; changed: boolean }
+    >(
       rows.map((r) => [r.case_id, { state: r.state, revision: Number(r.revision), clocks: new Set(), changed: false }]),
     );
     for (const { caseId, event } of caseEvents) {

@@ -13,7 +13,8 @@ export function memoizedCalculator(calculator: ClockCalculator): ClockCalculator
   let dues = new Map<string, string>();
   let between = new Map<string, number>();
   let added = new Map<string, string>();
-  const place = (l: { timeZone: string; country?: string; region?: string }) => `${l.timeZone}|${l.country ?? ''}|${l.region ?? ''}`;
+  const place = (l: { timeZone: string; country?: string; region?: string }) =>
+    `${l.timeZone}|${l.country ?? ''}|${l.region ?? ''}`;
   return {
     policyVersion: calculator.policyVersion,
     policyHash: calculator.policyHash,
@@ -43,7 +44,9 @@ export function memoizedCalculator(calculator: ClockCalculator): ClockCalculator
       const key = `${kind}|${severity}|${startedAt}|${place(location)}`;
       let due = dues.get(key);
       if (due === undefined) {
-        due = calculator.dueAt ? calculator.dueAt(kind, severity, startedAt, location) : calculator.clockFor(kind, severity, startedAt, location).dueAt;
+        due = calculator.dueAt
+          ? calculator.dueAt(kind, severity, startedAt, location)
+          : calculator.clockFor(kind, severity, startedAt, location).dueAt;
         if (dues.size >= MAX_ENTRIES) dues = new Map();
         dues.set(key, due);
       }

@@ -30,32 +30,35 @@ export class WhatIfController {
   @Roles('manager', 'auditor')
   @ApiOperation({
     summary: 'Replay recorded cases under a proposed SLA policy',
-    description: 'Side by side with the policy each case ran under: clocks and breaches under each, the clocks whose outcome changes, totals per severity. Writes nothing.',
+    description:
+      'Side by side with the policy each case ran under: clocks and breaches under each, the clocks whose outcome changes, totals per severity. Writes nothing.',
   })
   @ApiOkResponse({ type: WhatIfResultDto, description: 'The comparison' })
   @ApiProblems(400, 401, 403, 429, 503)
   async whatIf(@Body() body: WhatIfRequestDto) {
     if (body.from !== undefined && body.to !== undefined && Date.parse(body.from) >= Date.parse(body.to)) {
-      throw ProblemError.of(400, 'from must be before to', { errors: [{ field: 'from', message: 'must be before to' }] });
+      throw ProblemError.of(400, 'from must be before to', {
+        errors: [{ field: 'from', message: 'must be before to' }],
+      });
     }
     try {
-      return await runWhatIf(
-        this.store,
-        {
-          policy: body.policy,
-          source: 'in the request body',
-          asOf: this.clock.nowIso(),
-          from: body.from && new Date(body.from).toISOString(),
-          to: body.to && new Date(body.to).toISOString(),
-          partnerId: body.partnerId,
-          changesLimit: body.changesLimit ?? 1000,
-        },
-      );
+      return await runWhatIf(this.store, {
+        policy: body.policy,
+        source: 'in the request body',
+        asOf: this.clock.nowIso(),
+        from: body.from && new Date(body.from).toISOString(),
+        to: body.to && new Date(body.to).toISOString(),
+        partnerId: body.partnerId,
+        changesLimit: body.changesLimit ?? 1000,
+      });
     } catch (error) {
       if (!(error instanceof SlaPolicyError)) throw error;
       // Every problem at once, named as at start, under the body's `policy` field.
       throw ProblemError.of(400, error.message, {
-        errors: error.errors.map((e) => ({ field: e.field === '(root)' ? 'policy' : `policy.${e.field}`, message: e.message })),
+        errors: error.errors.map((e) => ({
+          field: e.field === '(root)' ? 'policy' : `policy.${e.field}`,
+          message: e.message,
+        })),
       });
     }
   }

@@ -4,11 +4,39 @@ import { csvLine } from '../csv';
 
 /** The changed clocks as CSV (one line each), the form a spreadsheet takes. */
 export function whatIfCsv(result: WhatIfResult): string {
-  const header = ['caseId', 'reference', 'partnerId', 'clockId', 'clock', 'change', 'currentSeverity', 'currentDueAt', 'currentOutcome', 'proposedSeverity', 'proposedDueAt', 'proposedOutcome'];
+  const header = [
+    'caseId',
+    'reference',
+    'partnerId',
+    'clockId',
+    'clock',
+    'change',
+    'currentSeverity',
+    'currentDueAt',
+    'currentOutcome',
+    'proposedSeverity',
+    'proposedDueAt',
+    'proposedOutcome',
+  ];
   return (
     csvLine(header) +
     result.changes
-      .map((c) => csvLine([c.caseId, c.reference, c.partnerId, c.clockId, c.clock, c.change, c.current.severity, c.current.dueAt, c.current.outcome, c.proposed.severity, c.proposed.dueAt, c.proposed.outcome]))
+      .map((c) =>
+        csvLine([
+          c.caseId,
+          c.reference,
+          c.partnerId,
+          c.clockId,
+          c.clock,
+          c.change,
+          c.current.severity,
+          c.current.dueAt,
+          c.current.outcome,
+          c.proposed.severity,
+          c.proposed.dueAt,
+          c.proposed.outcome,
+        ]),
+      )
       .join('')
   );
 }
@@ -35,7 +63,16 @@ export function whatIfTable(result: WhatIfResult): string {
   ];
   if (result.changes.length) {
     const changes = [['case', 'clock', 'change', 'current due', 'current', 'proposed due', 'proposed']];
-    for (const c of result.changes) changes.push([c.reference, c.clockId, c.change, c.current.dueAt, c.current.outcome, c.proposed.dueAt, c.proposed.outcome]);
+    for (const c of result.changes)
+      changes.push([
+        c.reference,
+        c.clockId,
+        c.change,
+        c.current.dueAt,
+        c.current.outcome,
+        c.proposed.dueAt,
+        c.proposed.outcome,
+      ]);
     lines.push(table(changes));
     if (result.changesTruncated) lines.push('(more changes than listed)\n');
   }

@@ -33,7 +33,11 @@ const PAGE = 5000;
  * of the policy each case really ran under is its recorded clocks, so no recorded policy needs
  * to be readable here.
  */
-export async function runWhatIf(store: EventStore, request: WhatIfRequest, onProgress?: (progress: WhatIfProgress) => void): Promise<WhatIfResult> {
+export async function runWhatIf(
+  store: EventStore,
+  request: WhatIfRequest,
+  onProgress?: (progress: WhatIfProgress) => void,
+): Promise<WhatIfResult> {
   const policy = parseSlaPolicy(request.policy, request.source);
   const proposed = memoizedCalculator(createClockCalculator(policy, policyFingerprint(policy)));
   const run = new WhatIfRun(proposed, request, request.changesLimit);

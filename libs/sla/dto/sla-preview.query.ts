@@ -9,7 +9,9 @@ import { SEVERITIES } from '../../domain/case/case.types';
 import type { Severity } from '../../domain/case/case.types';
 
 export class SlaPreviewQuery {
-  @ApiProperty({ enum: SEVERITIES }) @IsIn(SEVERITIES, { message: 'severity must be one of A, B, C' }) severity!: Severity;
+  @ApiProperty({ enum: SEVERITIES })
+  @IsIn(SEVERITIES, { message: 'severity must be one of A, B, C' })
+  severity!: Severity;
   @ApiProperty({ example: '2026-11-13T15:30:00Z' })
   @IsCalendarInstant({ message: 'from must be an ISO-8601 instant with an offset, e.g. 2026-11-13T16:30:00+01:00' })
   from!: string;

@@ -22,7 +22,11 @@ export function openAlertStream(
       controller = new AbortController();
       try {
         const response = await fetch('/v1/alerts/stream', {
-          headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+          headers: {
+            authorization: `Bearer ${key}`,
+            accept: 'text/event-stream',
+            ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+          },
           signal: controller.signal,
           cache: 'no-store',
         });
@@ -60,7 +64,10 @@ export function openAlertStream(
 }
 
 /** Splits a text/event-stream body into events (blank-line separated; comments skipped). */
-async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (id: string | null, data: string) => void): Promise<void> {
+async function readEvents(
+  body: ReadableStream<Uint8Array>,
+  onEvent: (id: string | null, data: string) => void,
+): Promise<void> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';

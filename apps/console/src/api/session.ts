@@ -44,7 +44,8 @@ export async function signIn(key: string): Promise<Session> {
   try {
     await client.get('/v1/cases?limit=1');
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) throw new ApiError(401, 'This API key is not known to the service.');
+    if (error instanceof ApiError && error.status === 401)
+      throw new ApiError(401, 'This API key is not known to the service.');
     throw error;
   }
   const [alerts, engineers, availability] = await Promise.all([

@@ -83,7 +83,13 @@ export interface HistoryEntry {
   eventId: string;
   type: string;
   data: Record<string, unknown>;
-  metadata: { actor: string; actorRole?: string; occurredAt: string; correlationId?: string; causationId?: string | null };
+  metadata: {
+    actor: string;
+    actorRole?: string;
+    occurredAt: string;
+    correlationId?: string;
+    causationId?: string | null;
+  };
 }
 
 export type AlertKind = 'warning' | 'breach' | 'escalation' | 'paused' | 'resumed';

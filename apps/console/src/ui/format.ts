@@ -23,10 +23,15 @@ export function formatDuration(ms: number): string {
 export function timeLeft(dueAt: string | null | undefined, now: number): { text: string; overdue: boolean } | null {
   if (!dueAt) return null;
   const left = Date.parse(dueAt) - now;
-  return left >= 0 ? { text: `${formatDuration(left)} left`, overdue: false } : { text: `overdue ${formatDuration(left)}`, overdue: true };
+  return left >= 0
+    ? { text: `${formatDuration(left)} left`, overdue: false }
+    : { text: `overdue ${formatDuration(left)}`, overdue: true };
 }
 
 /** `SlaBreached` -> `SLA breached`. */
 export function eventLabel(type: string): string {
-  return type.replace(/^Sla/, 'SLA ').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/ ([A-Z])([a-z])/g, (_m, a: string, b: string) => ` ${a.toLowerCase()}${b}`);
+  return type
+    .replace(/^Sla/, 'SLA ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/ ([A-Z])([a-z])/g, (_m, a: string, b: string) => ` ${a.toLowerCase()}${b}`);
 }

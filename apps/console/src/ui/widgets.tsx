@@ -29,11 +29,19 @@ export function StateBadge({ state }: { state: string }) {
 }
 
 export function SeverityBadge({ severity }: { severity: string | null }) {
-  return <span class={`badge sev-${severity ?? 'none'}`} title={severity ? `severity ${severity}` : 'no severity'}>{severity ?? '–'}</span>;
+  return (
+    <span class={`badge sev-${severity ?? 'none'}`} title={severity ? `severity ${severity}` : 'no severity'}>
+      {severity ?? '–'}
+    </span>
+  );
 }
 
 export function ErrorNote({ error }: { error: string | null }) {
-  return error ? <p class="error" role="alert">{error}</p> : null;
+  return error ? (
+    <p class="error" role="alert">
+      {error}
+    </p>
+  ) : null;
 }
 
 export function Section({ title, children, id }: { title: string; children: ComponentChildren; id?: string }) {

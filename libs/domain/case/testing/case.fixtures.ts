@@ -52,7 +52,13 @@ export const context: CaseContext = { now: NOW, clocks: fakeClocks };
 export const CASE_ID = 'case-1';
 export const PARTNER = 'partner:p-contoso';
 export const AGENT = 'support:alice';
-export const CONTACT = { name: 'Jo Doe', email: 'jo@contoso.example', phone: '+33 1 23 45 67 89', timeZone: 'Europe/Paris', country: 'FR' };
+export const CONTACT = {
+  name: 'Jo Doe',
+  email: 'jo@contoso.example',
+  phone: '+33 1 23 45 67 89',
+  timeZone: 'Europe/Paris',
+  country: 'FR',
+};
 export const LOCATION = { timeZone: 'Europe/Paris', country: 'FR' };
 
 export type SubmitData = SubmitCase['data'];
@@ -105,7 +111,13 @@ export function caseSubmitted(overrides: Partial<SubmitData> = {}, at = min(-30)
 /** `triage` absent: as written before triage existed (a staff severity then counts as the triage). */
 export function severityAssigned(
   severity: Severity,
-  { previousSeverity = null as Severity | null, at = min(-30), by = AGENT, reason = 'triage', triage = undefined as boolean | undefined } = {},
+  {
+    previousSeverity = null as Severity | null,
+    at = min(-30),
+    by = AGENT,
+    reason = 'triage',
+    triage = undefined as boolean | undefined,
+  } = {},
 ): CaseEvent {
   return {
     type: 'SeverityAssigned',
@@ -176,7 +188,13 @@ export function clockStarted(
 
 export function updateSent(
   meetsClockId: string | null,
-  { at = min(-10), initialResponse = true, by = 'support:bob', channel = 'email' as const, summary = 'looking into it' } = {},
+  {
+    at = min(-10),
+    initialResponse = true,
+    by = 'support:bob',
+    channel = 'email' as const,
+    summary = 'looking into it',
+  } = {},
 ): CaseEvent {
   return { type: 'UpdateSent', data: { caseId: CASE_ID, channel, summary, by, initialResponse, meetsClockId, at } };
 }
@@ -189,7 +207,10 @@ export function engineerAssigned(
     at = min(-20),
   }: { managerId?: string | null; previousEngineerId?: string | null; at?: string } = {},
 ): CaseEvent {
-  return { type: 'EngineerAssigned', data: { caseId: CASE_ID, engineerId, managerId, previousEngineerId, by: AGENT, at } };
+  return {
+    type: 'EngineerAssigned',
+    data: { caseId: CASE_ID, engineerId, managerId, previousEngineerId, by: AGENT, at },
+  };
 }
 
 export function slaBreached(
@@ -207,7 +228,10 @@ export function slaBreached(
   };
 }
 
-export function reminderSent(clock: SlaClockStarted, { at = clock.data.dueAt, engineerId = 'eng-bob' } = {}): CaseEvent {
+export function reminderSent(
+  clock: SlaClockStarted,
+  { at = clock.data.dueAt, engineerId = 'eng-bob' } = {},
+): CaseEvent {
   return {
     type: 'UpdateReminderSent',
     data: {
@@ -220,9 +244,15 @@ export function reminderSent(clock: SlaClockStarted, { at = clock.data.dueAt, en
   };
 }
 
-export function slaWarningRaised(clock: SlaClockStarted, { at = clock.data.warnAt, engineerId = null as string | null } = {}): CaseEvent {
+export function slaWarningRaised(
+  clock: SlaClockStarted,
+  { at = clock.data.warnAt, engineerId = null as string | null } = {},
+): CaseEvent {
   const { clock: kind, clockId, severity, warnAt, dueAt } = clock.data;
-  return { type: 'SlaWarningRaised', data: { caseId: CASE_ID, clock: kind, clockId, severity, warnAt, dueAt, engineerId, at } };
+  return {
+    type: 'SlaWarningRaised',
+    data: { caseId: CASE_ID, clock: kind, clockId, severity, warnAt, dueAt, engineerId, at },
+  };
 }
 
 export const caseResolved = (stoppedClockIds: string[], at = min(-5)): CaseEvent => ({
@@ -230,17 +260,31 @@ export const caseResolved = (stoppedClockIds: string[], at = min(-5)): CaseEvent
   data: { caseId: CASE_ID, summary: 'fixed the connector', by: AGENT, stoppedClockIds, at },
 });
 
-export const caseClosed = (at = min(-4)): CaseEvent => ({ type: 'CaseClosed', data: { caseId: CASE_ID, by: AGENT, at } });
+export const caseClosed = (at = min(-4)): CaseEvent => ({
+  type: 'CaseClosed',
+  data: { caseId: CASE_ID, by: AGENT, at },
+});
 
 /** An open severity-`severity` case submitted 30 minutes ago, its initial-response clock running. */
-export function openCase(severity: Severity = 'B', overrides: Partial<SubmitData> = {}): { history: CaseEvent[]; clock: SlaClockStarted } {
+export function openCase(
+  severity: Severity = 'B',
+  overrides: Partial<SubmitData> = {},
+): { history: CaseEvent[]; clock: SlaClockStarted } {
   const clock = clockStarted('initialResponse', 1, severity, min(-30));
   return { history: [caseSubmitted(overrides), severityAssigned(severity), clock], clock };
 }
 
 export const routedCase = (): CaseEvent[] => [
   caseSubmitted({ requestType: 'billing' }),
-  { type: 'CaseRouted', data: { caseId: CASE_ID, team: 'billing', reason: 'billing and subscription management is handled by the billing team', at: min(-30) } },
+  {
+    type: 'CaseRouted',
+    data: {
+      caseId: CASE_ID,
+      team: 'billing',
+      reason: 'billing and subscription management is handled by the billing team',
+      at: min(-30),
+    },
+  },
 ];
 
 export const rejectedCase = (): CaseEvent[] => [
@@ -251,7 +295,12 @@ export const rejectedCase = (): CaseEvent[] => [
       caseId: CASE_ID,
       reason: 'submitter-role-not-eligible',
       message: 'role user may not open office365 cases for its own subscription (allowed: admin)',
-      failures: [{ reason: 'submitter-role-not-eligible', message: 'role user may not open office365 cases for its own subscription (allowed: admin)' }],
+      failures: [
+        {
+          reason: 'submitter-role-not-eligible',
+          message: 'role user may not open office365 cases for its own subscription (allowed: admin)',
+        },
+      ],
       at: min(-30),
     },
   },

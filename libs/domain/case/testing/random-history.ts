@@ -122,7 +122,12 @@ export function randomCaseHistory(o: RandomHistoryOptions): DecidedEvent[] {
   for (let i = 0; i < o.commands; i++) {
     // Gaps from a minute to about three days: some clocks are met, some breached, some paused past due.
     const r = o.random();
-    t += r < 0.5 ? Math.ceil(o.random() * 90) * MINUTE : r < 0.85 ? Math.ceil(o.random() * 20 * 60) * MINUTE : Math.ceil(o.random() * 3 * 24 * 60) * MINUTE;
+    t +=
+      r < 0.5
+        ? Math.ceil(o.random() * 90) * MINUTE
+        : r < 0.85
+          ? Math.ceil(o.random() * 20 * 60) * MINUTE
+          : Math.ceil(o.random() * 3 * 24 * 60) * MINUTE;
     if (t > o.endMs) break;
     fireTimers(t);
     const engineer = pick(o.engineers);
@@ -162,9 +167,15 @@ function nextTimer(state: Case): { atMs: number; command: CaseCommand } | null {
   for (const clock of liveClocks(state)) {
     const candidate =
       clock.state === 'running' || clock.state === 'warning'
-        ? { atMs: Date.parse(clock.dueAt), command: { type: 'RecordSlaBreach', data: { clockId: clock.clockId } } as CaseCommand }
+        ? {
+            atMs: Date.parse(clock.dueAt),
+            command: { type: 'RecordSlaBreach', data: { clockId: clock.clockId } } as CaseCommand,
+          }
         : clock.state === 'paused' && clock.autoResumeAt
-          ? { atMs: Date.parse(clock.autoResumeAt), command: { type: 'AutoResumeClock', data: { clockId: clock.clockId } } as CaseCommand }
+          ? {
+              atMs: Date.parse(clock.autoResumeAt),
+              command: { type: 'AutoResumeClock', data: { clockId: clock.clockId } } as CaseCommand,
+            }
           : null;
     if (candidate && (!best || candidate.atMs < best.atMs)) best = candidate;
   }

@@ -70,7 +70,8 @@ export class CaseClockReplay {
         this.severityChanged(event.data.to);
         break;
       case 'UpdateSent': {
-        const clock = event.data.meetsClockId === null ? undefined : this.live.get(this.rootOf(event.data.meetsClockId));
+        const clock =
+          event.data.meetsClockId === null ? undefined : this.live.get(this.rootOf(event.data.meetsClockId));
         if (clock) {
           this.live.delete(clock.clockId);
           settled.push(this.result(clock, 'met', at));
@@ -113,7 +114,9 @@ export class CaseClockReplay {
   finish(asOf: string): ReplayedClock[] {
     const settled = this.breachesAt(asOf, 'end');
     for (const clock of this.live.values()) {
-      settled.push(clock.stoppedAt !== null ? this.result(clock, 'stopped', clock.stoppedAt) : this.result(clock, 'open', null));
+      settled.push(
+        clock.stoppedAt !== null ? this.result(clock, 'stopped', clock.stoppedAt) : this.result(clock, 'open', null),
+      );
     }
     this.live.clear();
     return settled;
@@ -172,7 +175,8 @@ export class CaseClockReplay {
   private severityChanged(severity: Severity): void {
     if (this.calculator === null) return; // recorded: the live system's restarts are in the history
     for (const clock of this.live.values()) {
-      if (clock.stoppedAt !== null || clock.severity === severity || !this.recordedBreaches.has(clock.clockId)) continue;
+      if (clock.stoppedAt !== null || clock.severity === severity || !this.recordedBreaches.has(clock.clockId))
+        continue;
       clock.severity = severity;
       this.computeDue(clock);
     }
@@ -188,8 +192,13 @@ export class CaseClockReplay {
       }
       return;
     }
-    const due = c.dueAt ? c.dueAt(clock.clock, clock.severity, clock.startedAt, clock.location) : c.clockFor(clock.clock, clock.severity, clock.startedAt, clock.location).dueAt;
-    const pausedMs = clock.pauses.reduce((sum, p) => sum + c.clockTimeBetween(clock.severity, p.from, p.to, clock.location), 0);
+    const due = c.dueAt
+      ? c.dueAt(clock.clock, clock.severity, clock.startedAt, clock.location)
+      : c.clockFor(clock.clock, clock.severity, clock.startedAt, clock.location).dueAt;
+    const pausedMs = clock.pauses.reduce(
+      (sum, p) => sum + c.clockTimeBetween(clock.severity, p.from, p.to, clock.location),
+      0,
+    );
     clock.dueAt = pausedMs > 0 ? c.addClockTime(clock.severity, due, pausedMs, clock.location) : due;
     clock.dueMs = epochMs(clock.dueAt);
   }

@@ -66,7 +66,12 @@ export interface WhatIfResult {
     readonly pendingTimers: number;
     /** How many chains disagree (the first 50 are listed). */
     readonly mismatchCount: number;
-    readonly mismatches: Array<{ readonly caseId: string; readonly clockId: string; readonly recorded: boolean; readonly replayed: boolean }>;
+    readonly mismatches: Array<{
+      readonly caseId: string;
+      readonly clockId: string;
+      readonly recorded: boolean;
+      readonly replayed: boolean;
+    }>;
   };
 }
 
@@ -102,7 +107,14 @@ export class WhatIfRun {
   };
   private readonly changes: WhatIfChange[] = [];
   private changeCount = { newly: 0, noLonger: 0, newlyCases: 0, noLongerCases: 0 };
-  private readonly agreement = { casesCompared: 0, recordedBreaches: 0, replayedBreaches: 0, pendingTimers: 0, mismatchCount: 0, mismatches: [] as WhatIfResult['agreement']['mismatches'] };
+  private readonly agreement = {
+    casesCompared: 0,
+    recordedBreaches: 0,
+    replayedBreaches: 0,
+    pendingTimers: 0,
+    mismatchCount: 0,
+    mismatches: [] as WhatIfResult['agreement']['mismatches'],
+  };
   private readonly fromMs: number;
   private readonly toMs: number;
 
@@ -159,7 +171,10 @@ export class WhatIfRun {
     const at = epochMs(data.at);
     if (at < this.fromMs || at >= this.toMs) return;
     if (this.filter.partnerId !== undefined && data.partnerId !== this.filter.partnerId) return;
-    const comparable = data.policyVersion === undefined ? null : this.isProposed({ version: data.policyVersion, hash: data.policyHash ?? null });
+    const comparable =
+      data.policyVersion === undefined
+        ? null
+        : this.isProposed({ version: data.policyVersion, hash: data.policyHash ?? null });
     if (comparable) this.agreement.casesCompared++;
     this.cases.set(data.caseId, {
       reference: data.reference,

@@ -28,7 +28,12 @@ function policy(version: string, initialResponse: string, update: string): SlaPo
 }
 
 /** Runs commands through the real decider at the given minutes after `t0`. */
-function history(caseId: string, calc: ReturnType<typeof createClockCalculator>, t0: string, steps: Array<[number, CaseCommand]>): CaseEvent[] {
+function history(
+  caseId: string,
+  calc: ReturnType<typeof createClockCalculator>,
+  t0: string,
+  steps: Array<[number, CaseCommand]>,
+): CaseEvent[] {
   let state: CaseState = null;
   const events: CaseEvent[] = [];
   for (const [minutes, command] of steps) {
@@ -53,11 +58,24 @@ describe('what-if: a proposed policy replayed over recorded histories', () => {
     const current = createClockCalculator(policy('current', 'PT1H', 'PT4H'));
     const t0 = '2026-11-02T10:00:00.000Z';
     // answered after 50 min: met under PT1H, breached under PT30M, met under PT2H.
-    const metAt50 = history('case-met-50', current, t0, [[0, submit('case-met-50')], [50, update], [150, { type: 'ResolveCase', data: { summary: 'ok', by: 'support:alice' } }]]);
+    const metAt50 = history('case-met-50', current, t0, [
+      [0, submit('case-met-50')],
+      [50, update],
+      [150, { type: 'ResolveCase', data: { summary: 'ok', by: 'support:alice' } }],
+    ]);
     // answered after 90 min: the breach timer fired at 60 min; met under PT2H only.
-    const lateAt90 = history('case-late-90', current, t0, [[0, submit('case-late-90')], [60, breachTimer('initialResponse-1')], [90, update], [150, { type: 'ResolveCase', data: { summary: 'ok', by: 'support:alice' } }]]);
+    const lateAt90 = history('case-late-90', current, t0, [
+      [0, submit('case-late-90')],
+      [60, breachTimer('initialResponse-1')],
+      [90, update],
+      [150, { type: 'ResolveCase', data: { summary: 'ok', by: 'support:alice' } }],
+    ]);
     // answered after 20 min: met under every policy here.
-    const metAt20 = history('case-met-20', current, t0, [[0, submit('case-met-20')], [20, update], [150, { type: 'ResolveCase', data: { summary: 'ok', by: 'support:alice' } }]]);
+    const metAt20 = history('case-met-20', current, t0, [
+      [0, submit('case-met-20')],
+      [20, update],
+      [150, { type: 'ResolveCase', data: { summary: 'ok', by: 'support:alice' } }],
+    ]);
     const all = [...metAt50, ...lateAt90, ...metAt20];
     expect(all.filter((e) => e.type === 'SlaBreached').map((e) => e.data.caseId)).toEqual(['case-late-90']);
     const asOf = '2026-11-10T00:00:00.000Z';
@@ -69,20 +87,38 @@ describe('what-if: a proposed policy replayed over recorded histories', () => {
     };
 
     const tighter = run(policy('tighter', 'PT30M', 'PT4H'));
-    expect(tighter.changes.map((c) => [c.caseId, c.clockId, c.change])).toEqual([['case-met-50', 'initialResponse-1', 'newly-breached']]);
+    expect(tighter.changes.map((c) => [c.caseId, c.clockId, c.change])).toEqual([
+      ['case-met-50', 'initialResponse-1', 'newly-breached'],
+    ]);
     expect(tighter.changes[0].current).toEqual({ severity: 'A', dueAt: '2026-11-02T11:00:00.000Z', outcome: 'met' });
-    expect(tighter.changes[0].proposed).toEqual({ severity: 'A', dueAt: '2026-11-02T10:30:00.000Z', outcome: 'breached' });
+    expect(tighter.changes[0].proposed).toEqual({
+      severity: 'A',
+      dueAt: '2026-11-02T10:30:00.000Z',
+      outcome: 'breached',
+    });
     expect(tighter.newlyBreached).toEqual({ clocks: 1, cases: 1 });
     expect(tighter.noLongerBreached).toEqual({ clocks: 0, cases: 0 });
     expect(tighter.current.breached).toBe(1);
     expect(tighter.proposed.breached).toBe(2);
     expect(tighter.agreement).toMatchObject({ casesCompared: 0, mismatchCount: 0 });
     // The same histories under their own policy: exactly the recorded breach.
-    expect(run(policy('current', 'PT1H', 'PT4H')).agreement).toMatchObject({ casesCompared: 3, recordedBreaches: 1, replayedBreaches: 1, mismatchCount: 0, pendingTimers: 0 });
+    expect(run(policy('current', 'PT1H', 'PT4H')).agreement).toMatchObject({
+      casesCompared: 3,
+      recordedBreaches: 1,
+      replayedBreaches: 1,
+      mismatchCount: 0,
+      pendingTimers: 0,
+    });
 
     const looser = run(policy('looser', 'PT2H', 'PT4H'));
-    expect(looser.changes.map((c) => [c.caseId, c.clockId, c.change])).toEqual([['case-late-90', 'initialResponse-1', 'no-longer-breached']]);
-    expect(looser.changes[0].current).toEqual({ severity: 'A', dueAt: '2026-11-02T11:00:00.000Z', outcome: 'breached' });
+    expect(looser.changes.map((c) => [c.caseId, c.clockId, c.change])).toEqual([
+      ['case-late-90', 'initialResponse-1', 'no-longer-breached'],
+    ]);
+    expect(looser.changes[0].current).toEqual({
+      severity: 'A',
+      dueAt: '2026-11-02T11:00:00.000Z',
+      outcome: 'breached',
+    });
     expect(looser.changes[0].proposed).toEqual({ severity: 'A', dueAt: '2026-11-02T12:00:00.000Z', outcome: 'met' });
     expect(looser.proposed.breached).toBe(0);
     expect(looser.bySeverity.A.current.breached).toBe(1);
@@ -99,9 +135,19 @@ describe('what-if: a proposed policy replayed over recorded histories', () => {
       [100, update],
     ]);
     // Live: breached at 60, not restarted at 62 (a breach is a fact), answered late at 100.
-    expect(events.filter((e) => e.type === 'SlaClockStarted').map((e) => e.data.clockId)).toEqual(['initialResponse-1', 'nextUpdate-2']);
+    expect(events.filter((e) => e.type === 'SlaClockStarted').map((e) => e.data.clockId)).toEqual([
+      'initialResponse-1',
+      'nextUpdate-2',
+    ]);
     const looserForC = parseSlaPolicy(
-      { ...JSON.parse(JSON.stringify(policy('looser-c', 'PT1H', 'PT4H'))), severities: { A: { calendar: '24x7', initialResponse: 'PT1H5M', update: 'PT4H' }, B: { calendar: '24x7', initialResponse: 'PT1H', update: 'PT4H' }, C: { calendar: '24x7', initialResponse: 'PT2H', update: 'PT4H' } } },
+      {
+        ...JSON.parse(JSON.stringify(policy('looser-c', 'PT1H', 'PT4H'))),
+        severities: {
+          A: { calendar: '24x7', initialResponse: 'PT1H5M', update: 'PT4H' },
+          B: { calendar: '24x7', initialResponse: 'PT1H', update: 'PT4H' },
+          C: { calendar: '24x7', initialResponse: 'PT2H', update: 'PT4H' },
+        },
+      },
       'looser-c',
     );
     const whatIf = new WhatIfRun(createClockCalculator(looserForC));
@@ -109,21 +155,38 @@ describe('what-if: a proposed policy replayed over recorded histories', () => {
     const result = whatIf.finish('2026-11-02T12:00:00.000Z');
     // Under A: PT1H5M, still unbreached at 62, restarted under C (PT2H from 10:00): met at 100.
     expect(result.changes).toEqual([
-      expect.objectContaining({ caseId: 'case-restart', clockId: 'initialResponse-1', change: 'no-longer-breached', proposed: { severity: 'C', dueAt: '2026-11-02T12:00:00.000Z', outcome: 'met' } }),
+      expect.objectContaining({
+        caseId: 'case-restart',
+        clockId: 'initialResponse-1',
+        change: 'no-longer-breached',
+        proposed: { severity: 'C', dueAt: '2026-11-02T12:00:00.000Z', outcome: 'met' },
+      }),
     ]);
   });
 
   it('under the current policy, the replay of a few thousand random commands reproduces exactly the recorded breaches', () => {
     const calc = createClockCalculator(DEFAULT_SLA_POLICY);
     const random = seededRandom(16);
-    const engineers = [{ engineerId: 'e-1', managerId: 'm-1' }, { engineerId: 'e-2', managerId: 'm-1' }];
+    const engineers = [
+      { engineerId: 'e-1', managerId: 'm-1' },
+      { engineerId: 'e-2', managerId: 'm-1' },
+    ];
     const events: CaseEvent[] = [];
     let commands = 0;
     for (let i = 0; i < 300; i++) {
       const startMs = START + Math.floor(random() * 60) * DAY + Math.floor(random() * 24 * 60) * 60_000;
       const n = 5 + Math.floor(random() * 15);
       commands += n + 1;
-      const h = randomCaseHistory({ caseId: `case-${i}`, partnerId: `p-${i % 7}`, engineers, startMs, endMs: END, commands: n, random, clocks: calc });
+      const h = randomCaseHistory({
+        caseId: `case-${i}`,
+        partnerId: `p-${i % 7}`,
+        engineers,
+        startMs,
+        endMs: END,
+        commands: n,
+        random,
+        clocks: calc,
+      });
       events.push(...h.map((d) => d.event));
     }
     expect(commands).toBeGreaterThan(3000);
@@ -136,7 +199,13 @@ describe('what-if: a proposed policy replayed over recorded histories', () => {
     events.forEach((e) => whatIf.apply(e));
     const result = whatIf.finish(new Date(END).toISOString());
     expect(result.agreement.mismatches).toEqual([]);
-    expect(result.agreement).toMatchObject({ casesCompared: 300, recordedBreaches: recorded, replayedBreaches: recorded, pendingTimers: 0, mismatchCount: 0 });
+    expect(result.agreement).toMatchObject({
+      casesCompared: 300,
+      recordedBreaches: recorded,
+      replayedBreaches: recorded,
+      pendingTimers: 0,
+      mismatchCount: 0,
+    });
     expect(result.changes).toEqual([]);
     expect(result.proposed).toEqual(result.current);
   });

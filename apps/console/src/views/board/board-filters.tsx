@@ -57,7 +57,12 @@ export function BoardFiltersForm({
       </label>
       <label>
         Search
-        <input type="search" value={filters.text} placeholder="reference or summary" onInput={(e) => set({ text: value(e) })} />
+        <input
+          type="search"
+          value={filters.text}
+          placeholder="reference or summary"
+          onInput={(e) => set({ text: value(e) })}
+        />
       </label>
     </form>
   );

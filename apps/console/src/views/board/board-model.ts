@@ -72,10 +72,24 @@ export function applyAlert(rows: Rows, alert: Alert, now: number): Map<string, B
     case 'warning':
       if (alert.clock === 'triage') return next;
       if (before?.state === 'breached') return next;
-      next.set(alert.caseId, { ...base, state: 'at-risk', dueAt: alert.dueAt ?? base.dueAt, severity: alert.severity ?? base.severity, paused: false, shownAt: before?.state === 'at-risk' ? base.shownAt : now });
+      next.set(alert.caseId, {
+        ...base,
+        state: 'at-risk',
+        dueAt: alert.dueAt ?? base.dueAt,
+        severity: alert.severity ?? base.severity,
+        paused: false,
+        shownAt: before?.state === 'at-risk' ? base.shownAt : now,
+      });
       return next;
     case 'breach':
-      next.set(alert.caseId, { ...base, state: 'breached', dueAt: alert.dueAt ?? base.dueAt, severity: alert.severity ?? base.severity, paused: false, shownAt: before?.state === 'breached' ? base.shownAt : now });
+      next.set(alert.caseId, {
+        ...base,
+        state: 'breached',
+        dueAt: alert.dueAt ?? base.dueAt,
+        severity: alert.severity ?? base.severity,
+        paused: false,
+        shownAt: before?.state === 'breached' ? base.shownAt : now,
+      });
       return next;
     case 'escalation':
       if (before) next.set(alert.caseId, { ...before, escalated: true });

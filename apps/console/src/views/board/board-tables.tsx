@@ -20,7 +20,13 @@ export function BoardTable({ rows, now }: { rows: BoardRow[]; now: number }) {
       </thead>
       <tbody>
         {rows.map((row) => (
-          <tr key={row.caseId} data-case-id={row.caseId} data-state={row.state} data-shown-at={row.shownAt} class={`row-${row.state}`}>
+          <tr
+            key={row.caseId}
+            data-case-id={row.caseId}
+            data-state={row.state}
+            data-shown-at={row.shownAt}
+            class={`row-${row.state}`}
+          >
             <th scope="row">
               <a href={`#/case/${row.caseId}`}>{row.reference}</a>
               {row.summary && <div class="summary">{row.summary}</div>}
@@ -115,8 +121,8 @@ export function AlertFeed({ alerts }: { alerts: Alert[] }) {
     <ol class="feed">
       {alerts.map((alert) => (
         <li key={alert.alertId} data-kind={alert.kind}>
-          <span class={`badge kind-${alert.kind}`}>{alert.kind}</span> <a href={`#/case/${alert.caseId}`}>{alert.reference ?? alert.caseId}</a>{' '}
-          {eventLabel(alert.eventType)}
+          <span class={`badge kind-${alert.kind}`}>{alert.kind}</span>{' '}
+          <a href={`#/case/${alert.caseId}`}>{alert.reference ?? alert.caseId}</a> {eventLabel(alert.eventType)}
           {alert.clock ? ` (${alert.clock})` : ''} <span class="muted small">{formatInstant(alert.occurredAt)}</span>
         </li>
       ))}

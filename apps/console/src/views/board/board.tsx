@@ -42,11 +42,21 @@ export function Board({ session }: { session: Session }) {
       const [atRisk, breached, queue, latest, feed] = await Promise.all([
         client.get<{ items: CaseListItem[] }>(`/v1/cases${query({ sla: 'at-risk', limit: 200, consistentWith })}`),
         client.get<{ items: CaseListItem[] }>(`/v1/cases${query({ sla: 'breached', limit: 200, consistentWith })}`),
-        client.get<{ items: CaseListItem[] }>(`/v1/cases${query({ triaged: false, status: 'open', limit: 200, consistentWith })}`),
+        client.get<{ items: CaseListItem[] }>(
+          `/v1/cases${query({ triaged: false, status: 'open', limit: 200, consistentWith })}`,
+        ),
         client.get<{ items: CaseListItem[] }>(`/v1/cases${query({ limit: 50, consistentWith })}`),
-        capabilities.alerts ? client.get<{ items: Alert[] }>(`/v1/alerts${query({ limit: 20, consistentWith })}`) : Promise.resolve(null),
+        capabilities.alerts
+          ? client.get<{ items: Alert[] }>(`/v1/alerts${query({ limit: 20, consistentWith })}`)
+          : Promise.resolve(null),
       ]);
-      setRows(rowsFromList([...breached.items, ...atRisk.items.filter((i) => !breached.items.some((b) => b.caseId === i.caseId))], rowsRef.current, Date.now()));
+      setRows(
+        rowsFromList(
+          [...breached.items, ...atRisk.items.filter((i) => !breached.items.some((b) => b.caseId === i.caseId))],
+          rowsRef.current,
+          Date.now(),
+        ),
+      );
       setUntriaged(queue.items);
       setRecent(latest.items);
       if (feed) setAlerts(feed.items);
@@ -81,7 +91,9 @@ export function Board({ session }: { session: Session }) {
         setAlerts((current) => [alert, ...current.filter((a) => a.alertId !== alert.alertId)].slice(0, 20));
         if (alert.kind === 'warning' && alert.clock === 'triage') setTriageAtRisk((s) => new Set(s).add(alert.caseId));
         if (alert.kind === 'breach' || alert.kind === 'escalation') {
-          setAnnouncement(`${alert.kind === 'breach' ? 'Breach' : 'Escalation'}: ${alert.reference ?? alert.caseId}, severity ${alert.severity ?? 'unknown'}`);
+          setAnnouncement(
+            `${alert.kind === 'breach' ? 'Breach' : 'Escalation'}: ${alert.reference ?? alert.caseId}, severity ${alert.severity ?? 'unknown'}`,
+          );
         }
         refreshSoon();
       },
@@ -92,14 +104,23 @@ export function Board({ session }: { session: Session }) {
   const all = useMemo(() => [...rows.values()], [rows]);
   const shown = useMemo(() => all.filter((r) => matches(r, filters)).sort(byUrgency), [all, filters]);
   const engineers = useMemo(() => [...new Set(all.map((r) => r.engineerId ?? '(unassigned)'))].sort(), [all]);
-  const partners = useMemo(() => [...new Set(all.map((r) => r.partnerId).filter((p): p is string => !!p))].sort(), [all]);
+  const partners = useMemo(
+    () => [...new Set(all.map((r) => r.partnerId).filter((p): p is string => !!p))].sort(),
+    [all],
+  );
 
   return (
     <>
       <div class="view-head">
         <h1>SLA board</h1>
         <p class="stream-status" data-stream={stream}>
-          {stream === 'off' ? `Refreshed every ${POLL_MS / 1000} s` : stream === 'live' ? 'Live' : stream === 'forbidden' ? 'No live alerts for this key' : 'Connecting…'}
+          {stream === 'off'
+            ? `Refreshed every ${POLL_MS / 1000} s`
+            : stream === 'live'
+              ? 'Live'
+              : stream === 'forbidden'
+                ? 'No live alerts for this key'
+                : 'Connecting…'}
         </p>
       </div>
       <p class="visually-hidden" aria-live="polite">
@@ -111,7 +132,11 @@ export function Board({ session }: { session: Session }) {
         {SEVERITIES.map((severity) => {
           const list = shown.filter((r) => r.severity === severity);
           return (
-            <Section key={severity} id={`sev-${severity}`} title={`Severity ${severity}: ${list.filter((r) => r.state === 'breached').length} breached, ${list.filter((r) => r.state === 'at-risk').length} at risk`}>
+            <Section
+              key={severity}
+              id={`sev-${severity}`}
+              title={`Severity ${severity}: ${list.filter((r) => r.state === 'breached').length} breached, ${list.filter((r) => r.state === 'at-risk').length} at risk`}
+            >
               <BoardTable rows={list} now={now} />
             </Section>
           );

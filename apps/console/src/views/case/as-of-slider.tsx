@@ -25,7 +25,10 @@ export function AsOfSlider({
 }) {
   const start = Date.parse(history[0]?.metadata.occurredAt ?? view.submittedAt);
   const last = Date.parse(history[history.length - 1]?.metadata.occurredAt ?? view.updatedAt);
-  const end = useMemo(() => (['open', 'awaiting-partner'].includes(view.status) ? Math.max(Date.now(), last) : last + 1000), [view.status, last]);
+  const end = useMemo(
+    () => (['open', 'awaiting-partner'].includes(view.status) ? Math.max(Date.now(), last) : last + 1000),
+    [view.status, last],
+  );
   const max = Math.max(1, Math.ceil((end - start) / 1000));
   const instant = asOf ?? new Date(start + max * 1000).toISOString();
   const value = Math.min(max, Math.max(0, Math.ceil((Date.parse(instant) - start) / 1000)));
@@ -41,14 +44,20 @@ export function AsOfSlider({
     setLoading(true);
     const timer = setTimeout(async () => {
       try {
-        const answer = await client.get<CaseView>(`/v1/cases/${encodeURIComponent(view.caseId)}/state?asOf=${encodeURIComponent(instant)}`);
+        const answer = await client.get<CaseView>(
+          `/v1/cases/${encodeURIComponent(view.caseId)}/state?asOf=${encodeURIComponent(instant)}`,
+        );
         if (mine !== request.current) return;
         setState(answer);
         setError(null);
       } catch (e) {
         if (mine !== request.current) return;
         setState(null);
-        setError(e instanceof ApiError && e.status === 404 ? 'The case did not exist yet at that instant.' : (e as Error).message);
+        setError(
+          e instanceof ApiError && e.status === 404
+            ? 'The case did not exist yet at that instant.'
+            : (e as Error).message,
+        );
       } finally {
         if (mine === request.current) setLoading(false);
       }
@@ -64,7 +73,10 @@ export function AsOfSlider({
   return (
     <div class="as-of" data-loading={loading ? 'true' : 'false'}>
       <label for="as-of-slider">
-        Case as of <output for="as-of-slider" id="as-of-instant" data-instant={instant}>{formatInstant(instant)}</output>
+        Case as of{' '}
+        <output for="as-of-slider" id="as-of-instant" data-instant={instant}>
+          {formatInstant(instant)}
+        </output>
       </label>
       <input
         id="as-of-slider"
@@ -83,10 +95,18 @@ export function AsOfSlider({
         ))}
       </datalist>
       <div class="as-of-buttons">
-        <button type="button" disabled={previousTick === undefined} onClick={() => previousTick !== undefined && moveTo(previousTick)}>
+        <button
+          type="button"
+          disabled={previousTick === undefined}
+          onClick={() => previousTick !== undefined && moveTo(previousTick)}
+        >
           Previous event
         </button>
-        <button type="button" disabled={nextTick === undefined} onClick={() => nextTick !== undefined && moveTo(nextTick)}>
+        <button
+          type="button"
+          disabled={nextTick === undefined}
+          onClick={() => nextTick !== undefined && moveTo(nextTick)}
+        >
           Next event
         </button>
         <button type="button" onClick={() => moveTo(max)}>
@@ -97,8 +117,9 @@ export function AsOfSlider({
       {state && (
         <div id="as-of-state" data-as-of={state.asOf} data-revision={state.revision} aria-live="polite">
           <p>
-            At {formatInstant(state.asOf)}: <span class="badge">{state.status}</span> <SeverityBadge severity={state.severity} />, engineer{' '}
-            {state.engineerId ?? 'unassigned'}, {included} of {history.length} events.
+            At {formatInstant(state.asOf)}: <span class="badge">{state.status}</span>{' '}
+            <SeverityBadge severity={state.severity} />, engineer {state.engineerId ?? 'unassigned'}, {included} of{' '}
+            {history.length} events.
           </p>
           <ClocksTable view={state} now={Date.parse(state.asOf ?? instant)} live idPrefix="asof" />
         </div>

@@ -44,7 +44,11 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
   // The case's own alerts re-read it (its reads are always current).
   useEffect(() => {
     if (!capabilities.alerts) return;
-    return openAlertStream(client.key, (alert) => alert.caseId === caseId && void load(), () => undefined);
+    return openAlertStream(
+      client.key,
+      (alert) => alert.caseId === caseId && void load(),
+      () => undefined,
+    );
   }, [client, caseId, capabilities.alerts, load]);
 
   if (error) {
@@ -83,7 +87,10 @@ export function CasePage({ caseId, session }: { caseId: string; session: Session
         <ClocksTable view={view} now={now} live idPrefix="now" />
         {!!view.slaBreaches?.length && (
           <p>
-            Breaches recorded: {view.slaBreaches.map((b) => `${b.clockId} (severity ${b.severity}, due ${formatInstant(b.dueAt)})`).join('; ')}
+            Breaches recorded:{' '}
+            {view.slaBreaches
+              .map((b) => `${b.clockId} (severity ${b.severity}, due ${formatInstant(b.dueAt)})`)
+              .join('; ')}
           </p>
         )}
       </Section>
@@ -115,10 +122,18 @@ function Facts({ view }: { view: CaseView }) {
     ['Symptom', view.symptom],
     ['Service unavailable', view.serviceUnavailable ? 'yes' : 'no'],
     ['Users affected', view.usersAffected],
-    ['Contact', `${view.contact.name} <${view.contact.email}> (${view.contact.timeZone}${view.contact.country ? `, ${view.contact.country}` : ''})`],
+    [
+      'Contact',
+      `${view.contact.name} <${view.contact.email}> (${view.contact.timeZone}${view.contact.country ? `, ${view.contact.country}` : ''})`,
+    ],
     ['Partner 24x7', view.partnerAvailable24x7 ? 'yes' : 'no'],
     ['Proposed severity', view.proposedSeverity ?? 'none'],
-    ['Triaged', view.triaged ? `${formatInstant(view.triagedAt)} by ${view.triagedBy}` : `not yet${view.triageDueAt ? ` (due ${formatInstant(view.triageDueAt)})` : ''}`],
+    [
+      'Triaged',
+      view.triaged
+        ? `${formatInstant(view.triagedAt)} by ${view.triagedBy}`
+        : `not yet${view.triageDueAt ? ` (due ${formatInstant(view.triageDueAt)})` : ''}`,
+    ],
     ['Submitted', formatInstant(view.submittedAt)],
     ['Last change', formatInstant(view.updatedAt)],
     ['Updates sent', view.updateCount ?? 0],
@@ -126,7 +141,11 @@ function Facts({ view }: { view: CaseView }) {
   ];
   if (view.routedTo) facts.push(['Routed to', view.routedTo]);
   if (view.rejectionReason) facts.push(['Rejected', view.rejectionReason]);
-  if (view.awaitingPartner) facts.push(['Awaiting partner', `${view.awaitingPartner.reason} since ${formatInstant(view.awaitingPartner.since)}`]);
+  if (view.awaitingPartner)
+    facts.push([
+      'Awaiting partner',
+      `${view.awaitingPartner.reason} since ${formatInstant(view.awaitingPartner.since)}`,
+    ]);
   return (
     <dl class="facts">
       {facts.map(([name, value]) => (

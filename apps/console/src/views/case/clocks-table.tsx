@@ -3,9 +3,20 @@ import { formatInstant } from '../../ui/format';
 import { Countdown, StateBadge } from '../../ui/widgets';
 
 /** The case's latest clock of each kind with its state (as the service evaluated it at the read's instant). */
-export function ClocksTable({ view, now, live, idPrefix }: { view: CaseView; now: number; live: boolean; idPrefix: string }) {
+export function ClocksTable({
+  view,
+  now,
+  live,
+  idPrefix,
+}: {
+  view: CaseView;
+  now: number;
+  live: boolean;
+  idPrefix: string;
+}) {
   const clocks = [view.sla?.initialResponse, view.sla?.nextUpdate].filter((c): c is Clock => !!c);
-  if (!clocks.length) return <p class="muted">No SLA clock{view.status === 'open' ? ' yet' : ' (this case has none)'}.</p>;
+  if (!clocks.length)
+    return <p class="muted">No SLA clock{view.status === 'open' ? ' yet' : ' (this case has none)'}.</p>;
   return (
     <table class="clocks">
       <thead>
@@ -20,7 +31,12 @@ export function ClocksTable({ view, now, live, idPrefix }: { view: CaseView; now
       </thead>
       <tbody>
         {clocks.map((clock) => (
-          <tr key={clock.clockId} id={`${idPrefix}-clock-${clock.clock}`} data-clock={clock.clock} data-state={clock.state}>
+          <tr
+            key={clock.clockId}
+            id={`${idPrefix}-clock-${clock.clock}`}
+            data-clock={clock.clock}
+            data-state={clock.state}
+          >
             <th scope="row">
               {clock.clock === 'initialResponse' ? 'Initial response' : 'Next update'}
               <div class="muted small">
@@ -34,13 +50,15 @@ export function ClocksTable({ view, now, live, idPrefix }: { view: CaseView; now
             <td>{formatInstant(clock.warnAt)}</td>
             <td>{formatInstant(clock.dueAt)}</td>
             <td>
-              {clock.metAt
-                ? `met ${formatInstant(clock.metAt)}`
-                : clock.state === 'paused'
-                  ? `paused since ${formatInstant(clock.pausedAt)}`
-                  : clock.state === 'stopped'
-                    ? 'stopped'
-                    : <Countdown dueAt={clock.dueAt} now={now} />}
+              {clock.metAt ? (
+                `met ${formatInstant(clock.metAt)}`
+              ) : clock.state === 'paused' ? (
+                `paused since ${formatInstant(clock.pausedAt)}`
+              ) : clock.state === 'stopped' ? (
+                'stopped'
+              ) : (
+                <Countdown dueAt={clock.dueAt} now={now} />
+              )}
             </td>
           </tr>
         ))}

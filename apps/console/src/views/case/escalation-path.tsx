@@ -1,7 +1,12 @@
 import type { CaseView, HistoryEntry } from '../../api/types';
 import { formatInstant } from '../../ui/format';
 
-const PATH_EVENTS = new Set(['EngineerAssigned', 'EscalatedToManager', 'TransferredOnSeverityACall', 'UpdateReminderSent']);
+const PATH_EVENTS = new Set([
+  'EngineerAssigned',
+  'EscalatedToManager',
+  'TransferredOnSeverityACall',
+  'UpdateReminderSent',
+]);
 
 /** Who holds the case, whom it escalates to, and every step that moved it along that path. */
 export function EscalationPath({ view, history }: { view: CaseView; history: HistoryEntry[] }) {
@@ -16,14 +21,13 @@ export function EscalationPath({ view, history }: { view: CaseView; history: His
           Manager: <strong>{view.managerId ?? (view.engineerId ? 'none (the engineer is a manager)' : '—')}</strong>
         </li>
       </ol>
-      <p>
-        Escalations: {view.escalationCount ?? 0}
-      </p>
+      <p>Escalations: {view.escalationCount ?? 0}</p>
       {steps.length ? (
         <ul class="steps">
           {steps.map((e) => (
             <li key={e.eventId}>
-              {formatInstant(e.metadata.occurredAt)}: {describe(e)} <span class="muted small">by {e.metadata.actor}</span>
+              {formatInstant(e.metadata.occurredAt)}: {describe(e)}{' '}
+              <span class="muted small">by {e.metadata.actor}</span>
             </li>
           ))}
         </ul>

@@ -18,7 +18,12 @@ export function Timeline({ history, onShowAsOf }: { history: HistoryEntry[]; onS
               {e.metadata.actorRole ? ` (${e.metadata.actorRole})` : ''}; cause: {cause(e)}
             </div>
           </div>
-          <button type="button" class="small" onClick={() => onShowAsOf(e.metadata.occurredAt)} aria-label={`Show the case as of ${eventLabel(e.type)} at ${formatInstant(e.metadata.occurredAt)}`}>
+          <button
+            type="button"
+            class="small"
+            onClick={() => onShowAsOf(e.metadata.occurredAt)}
+            aria-label={`Show the case as of ${eventLabel(e.type)} at ${formatInstant(e.metadata.occurredAt)}`}
+          >
             Show as of this
           </button>
         </li>
@@ -38,7 +43,18 @@ function cause(e: HistoryEntry): string {
 function detail(e: HistoryEntry): string {
   const d = e.data as Record<string, unknown>;
   const parts: string[] = [];
-  for (const field of ['severity', 'clock', 'clockId', 'engineerId', 'managerId', 'status', 'channel', 'summary', 'team', 'dueAt']) {
+  for (const field of [
+    'severity',
+    'clock',
+    'clockId',
+    'engineerId',
+    'managerId',
+    'status',
+    'channel',
+    'summary',
+    'team',
+    'dueAt',
+  ]) {
     const value = d[field];
     if (value === undefined || value === null || value === '') continue;
     parts.push(`${field} ${field === 'dueAt' ? formatInstant(String(value)) : String(value).slice(0, 120)}`);

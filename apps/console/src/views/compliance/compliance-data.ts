@@ -20,14 +20,24 @@ export interface Compliance {
 /** The last `count` weeks, oldest first, the current one included. */
 export function lastWeeks(count: number, now = Date.now()): { week: string; from: string; to: string }[] {
   const today = new Date(now);
-  const monday = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - ((today.getUTCDay() + 6) % 7) * 86_400_000;
+  const monday =
+    Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) -
+    ((today.getUTCDay() + 6) % 7) * 86_400_000;
   return Array.from({ length: count }, (_, i) => {
     const from = monday - (count - 1 - i) * 7 * 86_400_000;
-    return { week: new Date(from).toISOString().slice(0, 10), from: new Date(from).toISOString(), to: new Date(from + 7 * 86_400_000).toISOString() };
+    return {
+      week: new Date(from).toISOString().slice(0, 10),
+      from: new Date(from).toISOString(),
+      to: new Date(from + 7 * 86_400_000).toISOString(),
+    };
   });
 }
 
-const empty = (): WeekRow['bySeverity'] => ({ A: { onTime: 0, breached: 0 }, B: { onTime: 0, breached: 0 }, C: { onTime: 0, breached: 0 } });
+const empty = (): WeekRow['bySeverity'] => ({
+  A: { onTime: 0, breached: 0 },
+  B: { onTime: 0, breached: 0 },
+  C: { onTime: 0, breached: 0 },
+});
 
 /**
  * From GET /v1/reports/sla (one call per week, grouped by severity) when the service has it;
@@ -99,12 +109,24 @@ async function fromCaseList(client: ApiClient, weeks: ReturnType<typeof lastWeek
   const cases: CaseListItem[] = [];
   let cursor: string | null = null;
   do {
-    const page: { items: CaseListItem[]; nextCursor: string | null } = await client.get(`/v1/cases${query({ limit: 200, cursor })}`);
+    const page: { items: CaseListItem[]; nextCursor: string | null } = await client.get(
+      `/v1/cases${query({ limit: 200, cursor })}`,
+    );
     cases.push(...page.items);
     cursor = page.nextCursor;
-  } while (cursor && cases.length < MAX_CASES && Date.parse(cases[cases.length - 1].submittedAt) >= Date.parse(weeks[0].from));
-  const breachAlerts = await client.tryGet<{ items: Alert[] }>(`/v1/alerts${query({ kind: 'breach', since: weeks[0].from, limit: 500 })}`);
-  const breachedCases = new Set(breachAlerts ? breachAlerts.items.map((a) => a.caseId) : cases.filter((c) => c.sla === 'breached').map((c) => c.caseId));
+  } while (
+    cursor &&
+    cases.length < MAX_CASES &&
+    Date.parse(cases[cases.length - 1].submittedAt) >= Date.parse(weeks[0].from)
+  );
+  const breachAlerts = await client.tryGet<{ items: Alert[] }>(
+    `/v1/alerts${query({ kind: 'breach', since: weeks[0].from, limit: 500 })}`,
+  );
+  const breachedCases = new Set(
+    breachAlerts
+      ? breachAlerts.items.map((a) => a.caseId)
+      : cases.filter((c) => c.sla === 'breached').map((c) => c.caseId),
+  );
   const rows: WeekRow[] = weeks.map((week) => ({ ...week, bySeverity: empty() }));
   for (const item of cases) {
     if (!item.severity) continue;

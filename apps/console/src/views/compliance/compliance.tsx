@@ -1,10 +1,33 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Title, Tooltip } from 'chart.js';
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Title,
+  Tooltip,
+} from 'chart.js';
 import type { Session } from '../../api/session';
 import { ErrorNote, Section } from '../../ui/widgets';
 import { Compliance as Data, loadCompliance, onTimePercent, SEVERITIES } from './compliance-data';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Title, Tooltip);
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Legend,
+  Title,
+  Tooltip,
+);
 
 /** Colours with at least 3:1 contrast on white, told apart by the legend's text too. */
 const COLOURS = { A: '#b3261e', B: '#9a5b00', C: '#1f5fa8' };
@@ -43,7 +66,11 @@ export function Compliance({ session }: { session: Session }) {
                   spanGaps: true,
                 })),
               },
-              options: { animation: false, responsive: true, scales: { y: { min: 0, max: 100, title: { display: true, text: '% on time' } } } },
+              options: {
+                animation: false,
+                responsive: true,
+                scales: { y: { min: 0, max: 100, title: { display: true, text: '% on time' } } },
+              },
             }}
           />
         </Section>
@@ -52,8 +79,21 @@ export function Compliance({ session }: { session: Session }) {
             label="Breaches per week by severity"
             config={{
               type: 'bar',
-              data: { labels, datasets: SEVERITIES.map((s) => ({ label: `Severity ${s}`, data: data.weeks.map((w) => w.bySeverity[s].breached), backgroundColor: COLOURS[s] })) },
-              options: { animation: false, responsive: true, scales: { y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'breaches' } } } },
+              data: {
+                labels,
+                datasets: SEVERITIES.map((s) => ({
+                  label: `Severity ${s}`,
+                  data: data.weeks.map((w) => w.bySeverity[s].breached),
+                  backgroundColor: COLOURS[s],
+                })),
+              },
+              options: {
+                animation: false,
+                responsive: true,
+                scales: {
+                  y: { beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'breaches' } },
+                },
+              },
             }}
           />
         </Section>

@@ -17,15 +17,20 @@ export function Engineers({ session }: { session: Session }) {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
 
-  const load = useCallback(async (consistentWith?: string) => {
-    try {
-      const answer = await client.get<{ items: Engineer[] }>(`/v1/engineers${consistentWith ? `?consistentWith=${consistentWith}` : ''}`);
-      setEngineers(answer.items);
-      setError(null);
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }, [client]);
+  const load = useCallback(
+    async (consistentWith?: string) => {
+      try {
+        const answer = await client.get<{ items: Engineer[] }>(
+          `/v1/engineers${consistentWith ? `?consistentWith=${consistentWith}` : ''}`,
+        );
+        setEngineers(answer.items);
+        setError(null);
+      } catch (e) {
+        setError((e as Error).message);
+      }
+    },
+    [client],
+  );
   useEffect(() => {
     void load();
   }, [load]);
@@ -39,7 +44,10 @@ export function Engineers({ session }: { session: Session }) {
     if (!me) return;
     setSaved(null);
     try {
-      const answer = await client.post<{ availability: Availability; position: string | null }>(`/v1/engineers/${encodeURIComponent(me)}/availability`, { status });
+      const answer = await client.post<{ availability: Availability; position: string | null }>(
+        `/v1/engineers/${encodeURIComponent(me)}/availability`,
+        { status },
+      );
       setSaved(`You are now ${answer.availability}.`);
       await load(answer.position ?? undefined);
     } catch (e) {
@@ -73,7 +81,13 @@ export function Engineers({ session }: { session: Session }) {
                 <legend>My availability</legend>
                 {AVAILABILITIES.map((a) => (
                   <label key={a} class="inline">
-                    <input type="radio" name="my-availability" value={a} checked={mine.availability === a} onChange={() => void change(a)} />
+                    <input
+                      type="radio"
+                      name="my-availability"
+                      value={a}
+                      checked={mine.availability === a}
+                      onChange={() => void change(a)}
+                    />
                     {a}
                   </label>
                 ))}
@@ -104,7 +118,11 @@ export function Engineers({ session }: { session: Session }) {
             </thead>
             <tbody>
               {engineers.map((e) => (
-                <tr key={e.engineerId} data-engineer-id={e.engineerId} aria-current={e.engineerId === me ? 'true' : undefined}>
+                <tr
+                  key={e.engineerId}
+                  data-engineer-id={e.engineerId}
+                  aria-current={e.engineerId === me ? 'true' : undefined}
+                >
                   <th scope="row">
                     {e.name}
                     <div class="muted small">{e.engineerId}</div>
