@@ -88,45 +88,11 @@ function logAlerts(events: readonly StoredEvent[], logger: JsonLogger): void {
     projected.delete(event.id);
     slaAlertsTotal.inc({ kind: alert.kind, severity: alert.severity ?? 'none' });
     const line = LINE_OF[alert.kind];
-    const {
-      kind,
-      eventType,
-      alertId,
-      caseId,
-      reference,
-      severity,
-      clock,
-      clockId,
-      dueAt,
-      engineerId,
-      managerId,
-      reason,
-      automatic,
-      occurredAt,
-      position,
-    } = alert;
+    // The line carries the alert as the feed shows it, plus the request that caused it.
     logger.event(
       line.level,
       line.msg,
-      {
-        domain: 'sla',
-        kind,
-        eventType,
-        alertId,
-        caseId,
-        reference,
-        severity,
-        clock,
-        clockId,
-        dueAt,
-        engineerId,
-        managerId,
-        reason,
-        automatic,
-        occurredAt,
-        position,
-        correlationId: event.metadata.correlationId ?? null,
-      },
+      { domain: 'sla', ...alert, correlationId: event.metadata.correlationId ?? null },
       'Sla',
     );
   }

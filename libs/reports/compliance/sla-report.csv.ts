@@ -1,87 +1,62 @@
-import { csvLine } from '../csv';
+import { csvLine, CsvValue } from '../csv';
 import { SlaReport, SlaReportRow } from './sla-report.query';
 
-const COLUMNS = [
-  'group',
-  'cases',
-  'clocks',
-  'met',
-  'breached',
-  'stopped',
-  'open',
-  'onTimePct',
-  'pausedMs',
-  'firstResponseMedianMs',
-  'firstResponseP90Ms',
-  'betweenUpdatesMedianMs',
-  'betweenUpdatesP90Ms',
-  'resolutionMedianMs',
-  'resolutionP90Ms',
-  'escalations',
-] as const;
-
-const values = (r: SlaReportRow) => [
-  r.group,
-  r.cases,
-  r.clocks,
-  r.met,
-  r.breached,
-  r.stopped,
-  r.open,
-  r.onTimePct,
-  r.pausedMs,
-  r.firstResponseMs.median,
-  r.firstResponseMs.p90,
-  r.betweenUpdatesMs.median,
-  r.betweenUpdatesMs.p90,
-  r.resolutionMs.median,
-  r.resolutionMs.p90,
-  r.escalations,
+/**
+ * The report's columns, once: the CSV header and value, the CLI table's header and text. A column
+ * added here appears in both formats.
+ */
+const COLUMNS: ReadonlyArray<{
+  csv: string;
+  table: string;
+  value: (r: SlaReportRow) => CsvValue;
+  text?: (r: SlaReportRow) => string;
+}> = [
+  { csv: 'group', table: 'group', value: (r) => r.group, text: (r) => String(r.group ?? '(none)') },
+  { csv: 'cases', table: 'cases', value: (r) => r.cases },
+  { csv: 'clocks', table: 'clocks', value: (r) => r.clocks },
+  { csv: 'met', table: 'met', value: (r) => r.met },
+  { csv: 'breached', table: 'breached', value: (r) => r.breached },
+  { csv: 'stopped', table: 'stopped', value: (r) => r.stopped },
+  { csv: 'open', table: 'open', value: (r) => r.open },
+  { csv: 'onTimePct', table: 'on time %', value: (r) => r.onTimePct, text: (r) => String(r.onTimePct ?? '-') },
+  { csv: 'pausedMs', table: '', value: (r) => r.pausedMs },
+  ...timing('firstResponse', 'first resp.', (r) => r.firstResponseMs),
+  ...timing('betweenUpdates', 'between upd.', (r) => r.betweenUpdatesMs),
+  ...timing('resolution', 'resolution', (r) => r.resolutionMs),
+  { csv: 'escalations', table: 'escalations', value: (r) => r.escalations },
 ];
+
+/** A duration's median and p90 columns. */
+function timing(csv: string, table: string, of: (r: SlaReportRow) => { median: number | null; p90: number | null }) {
+  return [
+    {
+      csv: `${csv}MedianMs`,
+      table: `${table} median`,
+      value: (r: SlaReportRow) => of(r).median,
+      text: (r: SlaReportRow) => duration(of(r).median),
+    },
+    {
+      csv: `${csv}P90Ms`,
+      table: 'p90',
+      value: (r: SlaReportRow) => of(r).p90,
+      text: (r: SlaReportRow) => duration(of(r).p90),
+    },
+  ];
+}
+
+/** The CLI table leaves out paused time (the CSV carries it). */
+const TABLE_COLUMNS = COLUMNS.filter((c) => c.table !== '');
 
 /** The report as CSV: a header, one line per group, then the totals (group "all"). */
 export function slaReportCsv(report: SlaReport): string {
-  return csvLine(COLUMNS) + report.groups.map((g) => csvLine(values(g))).join('') + csvLine(values(report.totals));
+  const line = (r: SlaReportRow) => csvLine(COLUMNS.map((c) => c.value(r)));
+  return csvLine(COLUMNS.map((c) => c.csv)) + report.groups.map(line).join('') + line(report.totals);
 }
 
 /** The report as a plain-text table (the CLI's default). */
 export function slaReportTable(report: SlaReport): string {
-  const header = [
-    'group',
-    'cases',
-    'clocks',
-    'met',
-    'breached',
-    'stopped',
-    'open',
-    'on time %',
-    'first resp. median',
-    'p90',
-    'between upd. median',
-    'p90',
-    'resolution median',
-    'p90',
-    'escalations',
-  ];
-  const line = (r: SlaReportRow) =>
-    [
-      String(r.group ?? '(none)'),
-      r.cases,
-      r.clocks,
-      r.met,
-      r.breached,
-      r.stopped,
-      r.open,
-      r.onTimePct ?? '-',
-      duration(r.firstResponseMs.median),
-      duration(r.firstResponseMs.p90),
-      duration(r.betweenUpdatesMs.median),
-      duration(r.betweenUpdatesMs.p90),
-      duration(r.resolutionMs.median),
-      duration(r.resolutionMs.p90),
-      r.escalations,
-    ].map(String);
-  return table([header, ...report.groups.map(line), line(report.totals)]);
+  const line = (r: SlaReportRow) => TABLE_COLUMNS.map((c) => (c.text ? c.text(r) : String(c.value(r))));
+  return table([TABLE_COLUMNS.map((c) => c.table), ...report.groups.map(line), line(report.totals)]);
 }
 
 /** Milliseconds as "3h25m", "2d4h", "45m" ("-" for none). */
