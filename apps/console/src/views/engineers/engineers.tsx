@@ -16,6 +16,9 @@ export function Engineers({ session }: { session: Session }) {
   const [me, setMe] = useState<string | null>(myEngineerId());
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  // The choice shows at once while the service stores it: the radios are controlled by the read
+  // model, which only catches up after the answer, and a radio that unticks itself reads as "refused".
+  const [pending, setPending] = useState<Availability | null>(null);
 
   const load = useCallback(
     async (consistentWith?: string) => {
@@ -43,6 +46,7 @@ export function Engineers({ session }: { session: Session }) {
   const change = async (status: Availability) => {
     if (!me) return;
     setSaved(null);
+    setPending(status);
     try {
       const answer = await client.post<{ availability: Availability; position: string | null }>(
         `/v1/engineers/${encodeURIComponent(me)}/availability`,
@@ -52,6 +56,8 @@ export function Engineers({ session }: { session: Session }) {
       await load(answer.position ?? undefined);
     } catch (e) {
       setError(`Could not change the availability: ${(e as Error).message}`);
+    } finally {
+      setPending(null);
     }
   };
 
@@ -85,7 +91,7 @@ export function Engineers({ session }: { session: Session }) {
                       type="radio"
                       name="my-availability"
                       value={a}
-                      checked={mine.availability === a}
+                      checked={(pending ?? mine.availability) === a}
                       onChange={() => void change(a)}
                     />
                     {a}
