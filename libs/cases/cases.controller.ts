@@ -186,15 +186,22 @@ export class CasesController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) response: FastifyReply,
   ) {
+    const { engineerId, force, reason } = body;
     const outcome = await this.run(
       id,
-      { type: 'AssignEngineer', data: { ...body, by: request.principal.name } },
+      {
+        type: 'AssignEngineer',
+        data: { engineerId, force: force ? { reason: reason ?? '' } : null, by: request.principal.name },
+      },
       request,
     );
+    const assigned = outcome.events.find((e) => e.type === 'EngineerAssigned');
     return commandResponse(response, outcome, {
       caseId: id,
       engineerId: outcome.state!.engineerId,
       managerId: outcome.state!.managerId,
+      backupEngineerId: outcome.state!.backupEngineerId ?? null,
+      forced: assigned?.type === 'EngineerAssigned' && assigned.data.forced !== undefined,
     });
   }
 
@@ -239,8 +246,14 @@ export class CasesController {
     return commandResponse(response, outcome, { caseId: id, managerId: outcome.state!.managerId });
   }
 
-  @ApiOperation({ summary: 'Record a severity-A call (transfers the case to an on-shift engineer)' })
-  @ApiCreatedResponse({ type: SeverityACallResultDto, description: 'Recorded, with the transfer', headers: ETAG })
+  @ApiOperation({
+    summary: 'Record a call (severity A: transferred to an on-shift engineer; B/C: queued to the support team)',
+  })
+  @ApiCreatedResponse({
+    type: SeverityACallResultDto,
+    description: 'Recorded, with the transfer or the queued call',
+    headers: ETAG,
+  })
   @ApiProblems(...COMMAND_PROBLEMS)
   @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/severity-a-calls')
@@ -257,13 +270,31 @@ export class CasesController {
       { type: 'SeverityACall', data: { ...body, by: request.principal.name } },
       request,
     );
-    const transfer = outcome.events.find((e) => e.type === 'TransferredOnSeverityACall');
-    if (transfer?.type !== 'TransferredOnSeverityACall') throw new Error('a severity-A call must record a transfer');
-    return commandResponse(response, outcome, {
-      caseId: id,
-      fromEngineerId: transfer.data.fromEngineerId,
-      toEngineerId: transfer.data.toEngineerId,
-    });
+    for (const event of outcome.events) {
+      if (event.type === 'CallQueued') {
+        const { callId } = event.data;
+        return commandResponse(response, outcome, {
+          caseId: id,
+          queued: true,
+          callId,
+          fromEngineerId: null,
+          toEngineerId: null,
+          reason: null,
+        });
+      }
+      if (event.type === 'TransferredOnSeverityACall') {
+        const { fromEngineerId, toEngineerId, reason } = event.data;
+        return commandResponse(response, outcome, {
+          caseId: id,
+          queued: false,
+          callId: null,
+          fromEngineerId,
+          toEngineerId,
+          reason,
+        });
+      }
+    }
+    throw new Error('a call must record a transfer or a queued call');
   }
 
   @ApiOperation({ summary: 'Resolve the case' })

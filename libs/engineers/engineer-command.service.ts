@@ -39,6 +39,26 @@ export class EngineerCommandService {
     return { ...outcome, engineerId };
   }
 
+  /** The backup is looked up in its own stream (the decider checks it exists and is not the engineer). */
+  async nameBackup(
+    engineerId: string,
+    backupEngineerId: string | null,
+    metadata: CommandMetadata,
+  ): Promise<EngineerOutcome> {
+    const backup = backupEngineerId
+      ? (await this.handler.load(engineerDecider, engineerStreamId(backupEngineerId))).state
+      : null;
+    return this.handler.handleCommand({
+      decider: engineerDecider,
+      streamId: engineerStreamId(engineerId),
+      metadata,
+      command: {
+        type: 'NameBackupEngineer',
+        data: { backupEngineerId, backup: backup && { engineerId: backup.engineerId }, by: metadata.principal.name },
+      },
+    });
+  }
+
   changeAvailability(
     engineerId: string,
     status: EngineerAvailability,

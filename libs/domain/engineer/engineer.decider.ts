@@ -1,6 +1,6 @@
 import { Decider, DecideContext } from '../shared/decider';
 import { IllegalStateError, NotFoundError, ValidationError } from '../shared/domain-errors';
-import { ChangeAvailability, EngineerCommand, RegisterEngineer } from './engineer.commands';
+import { ChangeAvailability, EngineerCommand, NameBackupEngineer, RegisterEngineer } from './engineer.commands';
 import { ENGINEER_EVENT_TYPES, EngineerEvent } from './engineer.events';
 import { EngineerState } from './engineer.state';
 
@@ -48,6 +48,32 @@ function changeAvailability(
   ];
 }
 
+function nameBackup(command: NameBackupEngineer, state: EngineerState, { now }: EngineerContext): EngineerEvent[] {
+  if (!state) throw new NotFoundError('engineer not found');
+  const { backupEngineerId, backup, by } = command.data;
+  if (backupEngineerId !== null) {
+    if (backupEngineerId === state.engineerId) {
+      throw new ValidationError('an engineer cannot be their own backup', 'backupEngineerId', { backupEngineerId });
+    }
+    if (!backup || backup.engineerId !== backupEngineerId) {
+      throw new NotFoundError(`backup engineer ${backupEngineerId} not found`, { backupEngineerId });
+    }
+  }
+  if (backupEngineerId === state.backupEngineerId) return [];
+  return [
+    {
+      type: 'BackupEngineerNamed',
+      data: {
+        engineerId: state.engineerId,
+        backupEngineerId,
+        previousBackupEngineerId: state.backupEngineerId,
+        by,
+        at: now,
+      },
+    },
+  ];
+}
+
 export function decideEngineer(
   command: EngineerCommand,
   state: EngineerState,
@@ -58,6 +84,8 @@ export function decideEngineer(
       return register(command, state, context);
     case 'ChangeAvailability':
       return changeAvailability(command, state, context);
+    case 'NameBackupEngineer':
+      return nameBackup(command, state, context);
   }
 }
 
@@ -72,12 +100,15 @@ export function evolveEngineer(state: EngineerState, event: EngineerEvent): Engi
         managerId,
         timeZone,
         availability: 'off-shift',
+        backupEngineerId: null,
         registeredAt: at,
         updatedAt: at,
       };
     }
     case 'EngineerAvailabilityChanged':
       return state && { ...state, availability: event.data.status, updatedAt: event.data.at };
+    case 'BackupEngineerNamed':
+      return state && { ...state, backupEngineerId: event.data.backupEngineerId, updatedAt: event.data.at };
   }
 }
 

@@ -29,3 +29,11 @@ export class EngineerAvailabilityDto {
   @IsIn(ENGINEER_AVAILABILITIES, { message: 'status must be one of on-shift, off-shift, away' })
   status!: EngineerAvailability;
 }
+
+export class EngineerBackupDto {
+  @ApiProperty({ type: String, nullable: true, description: 'A registered engineer other than this one; null: none' })
+  // null removes the backup; only a missing field is refused.
+  @ValidateIf((_, value) => value !== null)
+  @Matches(ID, { message: 'backupEngineerId must be an engineer id or null' })
+  backupEngineerId!: string | null;
+}

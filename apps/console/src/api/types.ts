@@ -92,7 +92,7 @@ export interface HistoryEntry {
   };
 }
 
-export type AlertKind = 'warning' | 'breach' | 'escalation' | 'paused' | 'resumed';
+export type AlertKind = 'warning' | 'breach' | 'escalation' | 'paused' | 'resumed' | 'unowned';
 
 export interface Alert {
   alertId: string;
