@@ -7,6 +7,6 @@ import { CallQueueService } from './call-queue.service';
 @Module({
   imports: [CasesModule],
   providers: [CallQueueQuery, CallQueueService],
-  exports: [CallQueueQuery, CallQueueService],
+  exports: [CasesModule, CallQueueQuery, CallQueueService],
 })
 export class CallQueueModule {}

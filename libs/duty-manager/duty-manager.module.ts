@@ -6,6 +6,6 @@ import { DutyManagerService } from './duty-manager.service';
 @Module({
   imports: [CommandingModule],
   providers: [DutyManagerService],
-  exports: [DutyManagerService],
+  exports: [CommandingModule, DutyManagerService],
 })
 export class DutyManagerModule {}
