@@ -1,5 +1,13 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiCommandHeaders, ApiProblems, COMMAND_PROBLEMS } from '../platform/openapi/api-problems.decorator';
 import {
   AssignmentResultDto,
@@ -251,7 +259,12 @@ export class CasesController {
   })
   @ApiCreatedResponse({
     type: SeverityACallResultDto,
-    description: 'Recorded, with the transfer or the queued call',
+    description: 'Severity A: recorded, with the transfer',
+    headers: ETAG,
+  })
+  @ApiAcceptedResponse({
+    type: SeverityACallResultDto,
+    description: 'Severity B/C (or not assessed): queued to the support team (queued: true, callId)',
     headers: ETAG,
   })
   @ApiProblems(...COMMAND_PROBLEMS)
@@ -273,6 +286,8 @@ export class CasesController {
     for (const event of outcome.events) {
       if (event.type === 'CallQueued') {
         const { callId } = event.data;
+        // Accepted, not done: the call waits in the support team's queue for an engineer.
+        response.status(202);
         return commandResponse(response, outcome, {
           caseId: id,
           queued: true,

@@ -27,22 +27,23 @@ export class DutyManagerController {
   async get(@Res({ passthrough: true }) response: FastifyReply) {
     const { state, revision } = await this.dutyManager.read();
     response.header('ETag', `"${revision}"`);
-    return { ...state, revision };
+    return { engineerId: state.managerId, since: state.since, by: state.by, revision };
   }
 
   @Put()
-  @ApiOperation({ summary: 'Set the duty manager', description: 'managerId null: nobody on duty.' })
+  @ApiOperation({ summary: 'Set the duty manager', description: 'engineerId: a manager; null: nobody on duty.' })
   @ApiOkResponse({ type: DutyManagerResultDto, description: 'The duty manager in force' })
   @ApiProblems(400, 401, 403, 404, 409, 412, 422, 429, 503)
   @ApiCommandHeaders({ ifMatch: true })
   @HttpCode(200)
-  @Roles('admin')
+  @Roles('admin', 'manager')
   async set(
     @Body() body: SetDutyManagerDto,
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) response: FastifyReply,
   ) {
-    const outcome = await this.dutyManager.set(body.managerId, commandMetadataFrom(request));
-    return commandResponse(response, outcome, { ...outcome.state });
+    const outcome = await this.dutyManager.set(body.engineerId, commandMetadataFrom(request));
+    const { managerId, since, by } = outcome.state;
+    return commandResponse(response, outcome, { engineerId: managerId, since, by });
   }
 }

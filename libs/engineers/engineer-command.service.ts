@@ -22,6 +22,9 @@ export class EngineerCommandService {
     const manager = data.managerId
       ? (await this.handler.load(engineerDecider, engineerStreamId(data.managerId))).state
       : null;
+    const backup = data.backupEngineerId
+      ? (await this.handler.load(engineerDecider, engineerStreamId(data.backupEngineerId))).state
+      : null;
     const outcome = await this.handler.handleCommand({
       decider: engineerDecider,
       streamId: engineerStreamId(engineerId),
@@ -32,6 +35,7 @@ export class EngineerCommandService {
           engineerId,
           ...data,
           manager: manager && { engineerId: manager.engineerId, managerId: manager.managerId },
+          backup: backup && { engineerId: backup.engineerId },
           by: metadata.principal.name,
         },
       },

@@ -401,7 +401,7 @@ describe('case commands over HTTP (embedded store)', () => {
 
       const b = await submitCase(service, { proposedSeverity: 'B' });
       await command(service, b.caseId, 'assignment', { engineerId });
-      const onB = await command(service, b.caseId, 'severity-a-calls', { caller: 'Jo' });
+      const onB = await command(service, b.caseId, 'severity-a-calls', { caller: 'Jo' }, { status: 202 });
       expect(onB.body).toMatchObject({ queued: true, callId: expect.any(String), toEngineerId: null });
       expect((await history(service, b.caseId)).at(-1)).toMatchObject({
         type: 'CallQueued',

@@ -43,7 +43,7 @@ describe('overdue cases with nobody to escalate to (SLA timers, a policy in seco
   };
 
   it('nobody on duty: an unassigned overdue case escalates as unowned (alert kind unowned)', async () => {
-    expect((await service.request('GET', '/v1/duty-manager', { key: 'ops' })).body.managerId).toBeNull();
+    expect((await service.request('GET', '/v1/duty-manager', { key: 'ops' })).body.engineerId).toBeNull();
     const submitted = await service.request('POST', '/v1/cases', { body: submission() });
     expect(submitted.status).toBe(201);
     const caseId = submitted.body.caseId;
@@ -72,7 +72,7 @@ describe('overdue cases with nobody to escalate to (SLA timers, a policy in seco
     const [duty, lead] = [`${p}-duty`, `${p}-lead`];
     await registerEngineer(service, duty);
     await registerEngineer(service, lead); // a manager: nobody above it
-    const set = await service.request('PUT', '/v1/duty-manager', { key: 'admin', body: { managerId: duty } });
+    const set = await service.request('PUT', '/v1/duty-manager', { key: 'admin', body: { engineerId: duty } });
     expect(set.status).toBe(200);
 
     const submitted = await service.request('POST', '/v1/cases', { body: submission() });

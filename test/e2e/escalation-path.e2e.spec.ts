@@ -93,6 +93,19 @@ describe('the escalation path and the call queue over HTTP (embedded store)', ()
 
       const removed = await nameBackup(engineer, null);
       expect(removed.body).toMatchObject({ backupEngineerId: null, revision: 2 });
+
+      // Named at registration too (POST /v1/engineers `backupEngineerId`), with the same checks.
+      const register = (engineerId: string, backupEngineerId: string) =>
+        service.request('POST', '/v1/engineers', {
+          key: 'admin',
+          body: { engineerId, name: 'N', email: 'n@example.com', managerId: manager, backupEngineerId, timeZone: 'UTC' },
+        });
+      expectProblem(await register(`${p}-x`, `${p}-ghost`), 404);
+      expectProblem(await register(`${p}-x`, `${p}-x`), 400);
+      const withBackup = await register(`${p}-y`, backup);
+      expect(withBackup.status).toBe(201);
+      const listed = await engineersAt(service, withBackup.body.position);
+      expect(listed.find((e) => e.engineerId === `${p}-y`)).toMatchObject({ backupEngineerId: backup });
     });
 
     it('the case shows engineer, backup and manager; a call while the engineer is away goes to the on-shift backup, else the next available', async () => {
@@ -185,7 +198,7 @@ describe('the escalation path and the call queue over HTTP (embedded store)', ()
   });
 
   describe('the duty manager', () => {
-    it('GET/PUT /v1/duty-manager: admin sets a registered manager or nobody; others read', async () => {
+    it('GET/PUT /v1/duty-manager: an admin or manager sets a registered manager or nobody; others read', async () => {
       const p = `duty${unique()}`;
       const [manager, engineer] = [`${p}-m`, `${p}-e`];
       await registerEngineer(service, manager);
@@ -193,24 +206,25 @@ describe('the escalation path and the call queue over HTTP (embedded store)', ()
 
       const initial = await service.request('GET', '/v1/duty-manager', { key: 'support' });
       expect(initial.status).toBe(200);
-      expect(initial.body).toMatchObject({ managerId: null });
+      expect(initial.body).toMatchObject({ engineerId: null });
 
-      const put = (managerId: unknown, key: 'admin' | 'manager' = 'admin') =>
-        service.request('PUT', '/v1/duty-manager', { key, body: { managerId } });
-      expectProblem(await put(manager, 'manager'), 403);
+      const put = (engineerId: unknown, key: 'admin' | 'manager' | 'support' = 'admin') =>
+        service.request('PUT', '/v1/duty-manager', { key, body: { engineerId } });
+      expectProblem(await put(manager, 'support'), 403);
       expectProblem(await put(`${p}-ghost`), 404);
       expectProblem(await put(engineer), 400);
-      expectProblem(await put(42), 400, ['managerId']);
+      expectProblem(await put(42), 400, ['engineerId']);
+      expectProblem(await service.request('PUT', '/v1/duty-manager', { key: 'admin', body: {} }), 400, ['engineerId']);
 
       const set = await put(manager);
       expect(set.status).toBe(200);
-      expect(set.body).toMatchObject({ managerId: manager, by: 'admin-1', revision: expect.any(Number) });
+      expect(set.body).toMatchObject({ engineerId: manager, by: 'admin-1', revision: expect.any(Number) });
       expect((await service.request('GET', '/v1/duty-manager', { key: 'ops' })).body).toMatchObject({
-        managerId: manager,
+        engineerId: manager,
         revision: set.body.revision,
       });
-      const nobody = await put(null);
-      expect(nobody.body).toMatchObject({ managerId: null, revision: set.body.revision + 1 });
+      const nobody = await put(null, 'manager');
+      expect(nobody.body).toMatchObject({ engineerId: null, by: 'manager-1', revision: set.body.revision + 1 });
     });
   });
 
@@ -223,9 +237,9 @@ describe('the escalation path and the call queue over HTTP (embedded store)', ()
       const b = await submitCase(service, { proposedSeverity: 'B' });
       const c = await submitCase(service, { proposedSeverity: 'C' });
 
-      const first = await command(service, b.caseId, 'severity-a-calls', { caller: 'Jo at Contoso' });
+      const first = await command(service, b.caseId, 'severity-a-calls', { caller: 'Jo at Contoso' }, { status: 202 });
       expect(first.body).toMatchObject({ caseId: b.caseId, queued: true, callId: expect.any(String) });
-      const second = await command(service, c.caseId, 'severity-a-calls', { caller: 'Sam' });
+      const second = await command(service, c.caseId, 'severity-a-calls', { caller: 'Sam' }, { status: 202 });
 
       const queue = await service.request('GET', `/v1/call-queue?consistentWith=${second.body.position}`, {
         key: 'manager',
@@ -272,7 +286,7 @@ describe('the escalation path and the call queue over HTTP (embedded store)', ()
       expect(sample(metricsAfter.body, 'casetrail_call_queue_length')).toBe(1);
 
       // A call queued a moment ago is taken at once (the queue's read model is waited for).
-      const third = await command(service, c.caseId, 'severity-a-calls', { caller: 'Sam again' });
+      const third = await command(service, c.caseId, 'severity-a-calls', { caller: 'Sam again' }, { status: 202 });
       expect((await take(third.body.callId)).status).toBe(200);
     });
   });

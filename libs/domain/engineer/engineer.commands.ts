@@ -22,6 +22,9 @@ export type RegisterEngineer = Command<
     readonly timeZone: string;
     /** Required when managerId is set: the lookup of that id (null = no such engineer). */
     readonly manager?: ManagerLookup | null;
+    /** Optional: the engineer's backup, and the lookup of that id (null = no such engineer). */
+    readonly backupEngineerId?: string | null;
+    readonly backup?: { readonly engineerId: string } | null;
     readonly by: string;
   }
 >;

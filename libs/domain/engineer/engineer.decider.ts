@@ -28,7 +28,27 @@ function register(command: RegisterEngineer, state: EngineerState, { now }: Engi
       });
     }
   }
-  return [{ type: 'EngineerRegistered', data: { engineerId, name, email, managerId, timeZone, by, at: now } }];
+  const registered: EngineerEvent = {
+    type: 'EngineerRegistered',
+    data: { engineerId, name, email, managerId, timeZone, by, at: now },
+  };
+  const backupEngineerId = command.data.backupEngineerId ?? null;
+  if (backupEngineerId === null) return [registered];
+  checkBackup(engineerId, backupEngineerId, command.data.backup ?? null);
+  return [
+    registered,
+    { type: 'BackupEngineerNamed', data: { engineerId, backupEngineerId, previousBackupEngineerId: null, by, at: now } },
+  ];
+}
+
+/** A backup is another registered engineer. */
+function checkBackup(engineerId: string, backupEngineerId: string, backup: { engineerId: string } | null): void {
+  if (backupEngineerId === engineerId) {
+    throw new ValidationError('an engineer cannot be their own backup', 'backupEngineerId', { backupEngineerId });
+  }
+  if (!backup || backup.engineerId !== backupEngineerId) {
+    throw new NotFoundError(`backup engineer ${backupEngineerId} not found`, { backupEngineerId });
+  }
 }
 
 function changeAvailability(
@@ -51,14 +71,7 @@ function changeAvailability(
 function nameBackup(command: NameBackupEngineer, state: EngineerState, { now }: EngineerContext): EngineerEvent[] {
   if (!state) throw new NotFoundError('engineer not found');
   const { backupEngineerId, backup, by } = command.data;
-  if (backupEngineerId !== null) {
-    if (backupEngineerId === state.engineerId) {
-      throw new ValidationError('an engineer cannot be their own backup', 'backupEngineerId', { backupEngineerId });
-    }
-    if (!backup || backup.engineerId !== backupEngineerId) {
-      throw new NotFoundError(`backup engineer ${backupEngineerId} not found`, { backupEngineerId });
-    }
-  }
+  if (backupEngineerId !== null) checkBackup(state.engineerId, backupEngineerId, backup);
   if (backupEngineerId === state.backupEngineerId) return [];
   return [
     {

@@ -82,6 +82,27 @@ describe('RegisterEngineer', () => {
       .thenThrows(ValidationError, /eng-dan is not a manager/);
   });
 
+  it('registers with a backup: the registration, then the backup named', () => {
+    given([])
+      .when({ ...register(), data: { ...register().data, backupEngineerId: 'eng-dan', backup: { engineerId: 'eng-dan' } } })
+      .then([
+        registered(null),
+        {
+          type: 'BackupEngineerNamed',
+          data: { engineerId: 'eng-bob', backupEngineerId: 'eng-dan', previousBackupEngineerId: null, by: ADMIN, at: FIXED_NOW },
+        },
+      ]);
+  });
+
+  it('refuses a backup that does not exist, or the engineer itself', () => {
+    given([])
+      .when({ ...register(), data: { ...register().data, backupEngineerId: 'eng-ghost', backup: null } })
+      .thenThrows(NotFoundError, /backup engineer eng-ghost not found/);
+    given([])
+      .when({ ...register(), data: { ...register().data, backupEngineerId: 'eng-bob', backup: null } })
+      .thenThrows(ValidationError, /own backup/);
+  });
+
   it("refuses being one's own manager", () => {
     given([])
       .when(register('eng-bob', null))

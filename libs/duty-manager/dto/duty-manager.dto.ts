@@ -5,13 +5,13 @@ export class SetDutyManagerDto {
   @ApiProperty({ type: String, nullable: true, description: 'A registered manager; null: nobody on duty' })
   // null is an answer here (nobody on duty); only a missing field is refused.
   @ValidateIf((_, value) => value !== null)
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, { message: 'managerId must be an engineer id or null' })
-  managerId!: string | null;
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, { message: 'engineerId must be an engineer id or null' })
+  engineerId!: string | null;
 }
 
 export class DutyManagerDto {
-  @ApiProperty({ type: String, nullable: true, description: 'null: nobody on duty (escalations say unowned)' })
-  managerId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The duty manager; null: nobody on duty (escalations say unowned)' })
+  engineerId!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Since when; null: never set' })
   since!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Who set it' }) by!: string | null;

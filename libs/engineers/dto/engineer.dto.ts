@@ -21,6 +21,11 @@ export class RegisterEngineerDto {
   @Matches(ID, { message: 'managerId must be an engineer id' })
   managerId?: string;
 
+  @ApiPropertyOptional({ description: "Who takes this engineer's severity-A calls while it is not on shift" })
+  @ValidateIf((_, value) => value !== undefined)
+  @Matches(ID, { message: 'backupEngineerId must be an engineer id' })
+  backupEngineerId?: string;
+
   @ApiProperty({ example: 'Europe/Paris' }) @IsIanaTimeZone() timeZone!: string;
 }
 
