@@ -29,7 +29,10 @@ export class CallQueueController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'The call queue', description: 'Calls waiting for an engineer, oldest first, with waiting time.' })
+  @ApiOperation({
+    summary: 'The call queue',
+    description: 'Calls waiting for an engineer, oldest first, with waiting time.',
+  })
   @ApiOkResponse({ type: CallQueueDto, description: 'The waiting calls' })
   @ApiProblems(...READ_PROBLEMS)
   @Roles('support', 'manager', 'ops', 'auditor')

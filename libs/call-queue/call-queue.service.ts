@@ -19,11 +19,7 @@ export class CallQueueService {
     private readonly cases: CaseCommandService,
   ) {}
 
-  async take(
-    callId: string,
-    engineerId: string,
-    metadata: CommandMetadata,
-  ): Promise<CaseOutcome & { caseId: string }> {
+  async take(callId: string, engineerId: string, metadata: CommandMetadata): Promise<CaseOutcome & { caseId: string }> {
     let caseId = await this.queue.caseOf(callId);
     if (caseId === null) {
       await this.consistency.waitForHead(['call-queue']);

@@ -92,7 +92,10 @@ export class EngineersController {
     @Res({ passthrough: true }) response: FastifyReply,
   ) {
     const outcome = await this.commands.nameBackup(engineerId, body.backupEngineerId, commandMetadataFrom(request));
-    return commandResponse(response, outcome, { engineerId, backupEngineerId: outcome.state?.backupEngineerId ?? null });
+    return commandResponse(response, outcome, {
+      engineerId,
+      backupEngineerId: outcome.state?.backupEngineerId ?? null,
+    });
   }
 
   @Get()

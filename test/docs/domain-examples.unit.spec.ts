@@ -359,7 +359,11 @@ describe('docs/domain.md: engineers and escalation', () => {
     run.submit('2026-11-16T10:00', { proposedSeverity: 'A' });
     run.do('2026-11-16T10:05', {
       type: 'AssignEngineer',
-      data: { engineerId: 'e-1', engineer: { engineerId: 'e-1', managerId: 'm-1', backupEngineerId: 'e-4' }, by: 'alice' },
+      data: {
+        engineerId: 'e-1',
+        engineer: { engineerId: 'e-1', managerId: 'm-1', backupEngineerId: 'e-4' },
+        by: 'alice',
+      },
     });
     const team = (e1: 'on-shift' | 'away', e4: 'on-shift' | 'off-shift') => [
       { engineerId: 'e-1', managerId: 'm-1', availability: e1, openSeverityACases: 1, backupEngineerId: 'e-4' },
@@ -384,11 +388,10 @@ describe('docs/domain.md: engineers and escalation', () => {
     run.submit('2026-11-16T10:00', { proposedSeverity: 'A' });
     run.do('2026-11-16T10:40', { type: 'LogUpdate', data: { channel: 'phone', summary: 'on it', by: 'alice' } });
     const escalate = (dutyManagerId: string | null) =>
-      caseDecider.decide(
-        { type: 'EscalateOverdue', data: { clockId: 'nextUpdate-2', dutyManagerId } },
-        run.state,
-        { now: at('2026-11-16T13:40'), clocks: calculator },
-      );
+      caseDecider.decide({ type: 'EscalateOverdue', data: { clockId: 'nextUpdate-2', dutyManagerId } }, run.state, {
+        now: at('2026-11-16T13:40'),
+        clocks: calculator,
+      });
     expect(escalate('m-9').at(-1)).toMatchObject({
       type: 'EscalatedToDutyManager',
       data: { engineerId: null, dutyManagerId: 'm-9', reason: 'update overdue; no engineer assigned' },

@@ -67,7 +67,7 @@ describe('overdue cases with nobody to escalate to (SLA timers, a policy in seco
     expect((await service.request('GET', `/v1/cases/${caseId}`)).body.escalationCount).toBe(1);
   }, 40_000);
 
-  it("a case whose engineer has no manager escalates to the duty manager on time", async () => {
+  it('a case whose engineer has no manager escalates to the duty manager on time', async () => {
     const p = `dm${unique()}`;
     const [duty, lead] = [`${p}-duty`, `${p}-lead`];
     await registerEngineer(service, duty);

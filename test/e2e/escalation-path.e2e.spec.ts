@@ -80,9 +80,11 @@ describe('the escalation path and the call queue over HTTP (embedded store)', ()
       expectProblem(await nameBackup(engineer, `${p}-ghost`), 404);
       expectProblem(await nameBackup(engineer, engineer), 400);
       expectProblem(await nameBackup(`${p}-ghost`, backup), 404);
-      expectProblem(await service.request('PUT', `/v1/engineers/${engineer}/backup`, { key: 'support', body: {} }), 400, [
-        'backupEngineerId',
-      ]);
+      expectProblem(
+        await service.request('PUT', `/v1/engineers/${engineer}/backup`, { key: 'support', body: {} }),
+        400,
+        ['backupEngineerId'],
+      );
       expectProblem(await nameBackup(engineer, backup, 'auditor' as 'support'), 403);
 
       const named = await nameBackup(engineer, backup);
@@ -98,7 +100,14 @@ describe('the escalation path and the call queue over HTTP (embedded store)', ()
       const register = (engineerId: string, backupEngineerId: string) =>
         service.request('POST', '/v1/engineers', {
           key: 'admin',
-          body: { engineerId, name: 'N', email: 'n@example.com', managerId: manager, backupEngineerId, timeZone: 'UTC' },
+          body: {
+            engineerId,
+            name: 'N',
+            email: 'n@example.com',
+            managerId: manager,
+            backupEngineerId,
+            timeZone: 'UTC',
+          },
         });
       expectProblem(await register(`${p}-x`, `${p}-ghost`), 404);
       expectProblem(await register(`${p}-x`, `${p}-x`), 400);
@@ -162,8 +171,10 @@ describe('the escalation path and the call queue over HTTP (embedded store)', ()
       await registerEngineer(service, engineer, manager);
       const { caseId } = await submitCase(service, { proposedSeverity: 'A' });
 
-      let before = await snapshot(service, caseId);
-      const refused = await service.request('POST', `/v1/cases/${caseId}/assignment`, { body: { engineerId: engineer } });
+      const before = await snapshot(service, caseId);
+      const refused = await service.request('POST', `/v1/cases/${caseId}/assignment`, {
+        body: { engineerId: engineer },
+      });
       expectProblem(refused, 409);
       expect(refused.body.detail).toMatch(/off-shift: a severity-A case goes to an engineer on shift/);
       await expectHistoryUnchanged(service, caseId, before);
@@ -190,7 +201,6 @@ describe('the escalation path and the call queue over HTTP (embedded store)', ()
 
       // A severity-B case goes to an engineer off shift without a word.
       const b = await submitCase(service, { proposedSeverity: 'B' });
-      before = await snapshot(service, b.caseId);
       const onB = await command(service, b.caseId, 'assignment', { engineerId: engineer });
       expect(onB.body).toMatchObject({ engineerId: engineer, forced: false });
       await offShift(engineer);

@@ -110,7 +110,8 @@ export class CaseViewDto {
   @ApiProperty({
     type: String,
     nullable: true,
-    description: "The engineer's backup, as recorded when the engineer was assigned (the escalation path's second stop)",
+    description:
+      "The engineer's backup, as recorded when the engineer was assigned (the escalation path's second stop)",
   })
   backupEngineerId!: string | null;
   @text(true) managerId!: string | null;
@@ -238,7 +239,11 @@ export class EscalationResultDto extends CaseCommandResultDto {
 export class SeverityACallResultDto extends CaseCommandResultDto {
   @ApiProperty({ type: Boolean, description: 'true: a B/C call, queued to the support team (no transfer)' })
   queued!: boolean;
-  @ApiProperty({ type: String, nullable: true, description: 'The queued call (GET /v1/call-queue); null on a transfer' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The queued call (GET /v1/call-queue); null on a transfer',
+  })
   callId!: string | null;
   @text(true) fromEngineerId!: string | null;
   @text(true) toEngineerId!: string | null;

@@ -112,9 +112,7 @@ describe('AssignEngineer', () => {
     });
 
     it('a severity-B case goes to an engineer off shift without a word', () => {
-      given(openCase('B').history)
-        .when(assignA('off-shift'))
-        .then([assigned()]);
+      given(openCase('B').history).when(assignA('off-shift')).then([assigned()]);
     });
   });
 
@@ -301,7 +299,10 @@ describe('SeverityACall (transferred directly to the next available engineer)', 
   });
 
   describe('while the engineer is not on shift', () => {
-    const backedUp = (availability: TransferCandidate['availability'], backupAvailability: TransferCandidate['availability']) => [
+    const backedUp = (
+      availability: TransferCandidate['availability'],
+      backupAvailability: TransferCandidate['availability'],
+    ) => [
       { ...candidate('eng-bob', 0, availability), backupEngineerId: 'eng-z' },
       { ...candidate('eng-z', 5, backupAvailability), backupEngineerId: 'eng-bob' },
       candidate('eng-a', 0),
@@ -342,7 +343,7 @@ describe('SeverityACall (transferred directly to the next available engineer)', 
         .then([transferred('eng-a', 0)]);
     });
 
-    it('the transfer records the new engineer\'s backup on the case', () => {
+    it("the transfer records the new engineer's backup on the case", () => {
       expect(stateAfter([...severityA(), toBackup('away')])).toMatchObject({
         engineerId: 'eng-z',
         backupEngineerId: 'eng-bob',

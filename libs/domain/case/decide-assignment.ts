@@ -14,7 +14,11 @@ export function assignEngineer({ data }: AssignEngineer, state: CaseState, { now
   const { engineerId } = data.engineer;
   const managerId = data.engineer.managerId ?? null;
   const backupEngineerId = data.engineer.backupEngineerId ?? null;
-  if (open.engineerId === engineerId && open.managerId === managerId && (open.backupEngineerId ?? null) === backupEngineerId)
+  if (
+    open.engineerId === engineerId &&
+    open.managerId === managerId &&
+    (open.backupEngineerId ?? null) === backupEngineerId
+  )
     return [];
   // The most urgent cases go to someone who is there, unless staff say why not (recorded).
   const availability = data.engineer.availability ?? 'on-shift';
@@ -91,7 +95,9 @@ function transferTarget(
     }
   }
   const next = nextAvailableEngineer(candidates, open.engineerId);
-  return next && { to: next, reason: `next available engineer (on shift, ${next.openSeverityACases} open severity-A cases)` };
+  return (
+    next && { to: next, reason: `next available engineer (on shift, ${next.openSeverityACases} open severity-A cases)` }
+  );
 }
 
 /**

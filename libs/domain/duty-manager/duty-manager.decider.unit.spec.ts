@@ -6,11 +6,12 @@ import { DutyManagerSet } from './duty-manager.events';
 
 const ADMIN = 'admin:root';
 const given = (events: DutyManagerSet[]) => spec(dutyManagerDecider).given(events);
-const setTo = (managerId: string | null, managerOf: string | null | 'missing' = null): SetDutyManager => ({
+/** managerOf: the found engineer's own manager; found false: no such engineer. */
+const setTo = (managerId: string | null, managerOf: string | null = null, found = true): SetDutyManager => ({
   type: 'SetDutyManager',
   data: {
     managerId,
-    manager: managerId === null || managerOf === 'missing' ? null : { engineerId: managerId, managerId: managerOf },
+    manager: managerId === null || !found ? null : { engineerId: managerId, managerId: managerOf },
     by: ADMIN,
   },
 });
@@ -41,13 +42,15 @@ describe('SetDutyManager', () => {
     given([set('mgr-carol')])
       .when(setTo(null))
       .then([set(null, 'mgr-carol')]);
-    given([set('mgr-carol')]).when(setTo('mgr-carol')).thenNothing();
+    given([set('mgr-carol')])
+      .when(setTo('mgr-carol'))
+      .thenNothing();
     given([]).when(setTo(null)).thenNothing();
   });
 
   it('refuses an engineer that does not exist', () => {
     given([])
-      .when(setTo('mgr-ghost', 'missing'))
+      .when(setTo('mgr-ghost', null, false))
       .thenThrows(NotFoundError, /manager mgr-ghost not found/);
   });
 

@@ -37,7 +37,10 @@ function register(command: RegisterEngineer, state: EngineerState, { now }: Engi
   checkBackup(engineerId, backupEngineerId, command.data.backup ?? null);
   return [
     registered,
-    { type: 'BackupEngineerNamed', data: { engineerId, backupEngineerId, previousBackupEngineerId: null, by, at: now } },
+    {
+      type: 'BackupEngineerNamed',
+      data: { engineerId, backupEngineerId, previousBackupEngineerId: null, by, at: now },
+    },
   ];
 }
 

@@ -84,12 +84,21 @@ describe('RegisterEngineer', () => {
 
   it('registers with a backup: the registration, then the backup named', () => {
     given([])
-      .when({ ...register(), data: { ...register().data, backupEngineerId: 'eng-dan', backup: { engineerId: 'eng-dan' } } })
+      .when({
+        ...register(),
+        data: { ...register().data, backupEngineerId: 'eng-dan', backup: { engineerId: 'eng-dan' } },
+      })
       .then([
         registered(null),
         {
           type: 'BackupEngineerNamed',
-          data: { engineerId: 'eng-bob', backupEngineerId: 'eng-dan', previousBackupEngineerId: null, by: ADMIN, at: FIXED_NOW },
+          data: {
+            engineerId: 'eng-bob',
+            backupEngineerId: 'eng-dan',
+            previousBackupEngineerId: null,
+            by: ADMIN,
+            at: FIXED_NOW,
+          },
         },
       ]);
   });
@@ -180,7 +189,9 @@ describe('NameBackupEngineer', () => {
     given([registered(), named('eng-dan')])
       .when(nameBackup(null))
       .then([named(null, 'eng-dan')]);
-    given([registered(), named('eng-dan')]).when(nameBackup('eng-dan')).thenNothing();
+    given([registered(), named('eng-dan')])
+      .when(nameBackup('eng-dan'))
+      .thenNothing();
   });
 
   it("refuses being one's own backup", () => {

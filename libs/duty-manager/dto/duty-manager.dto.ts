@@ -10,7 +10,11 @@ export class SetDutyManagerDto {
 }
 
 export class DutyManagerDto {
-  @ApiProperty({ type: String, nullable: true, description: 'The duty manager; null: nobody on duty (escalations say unowned)' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The duty manager; null: nobody on duty (escalations say unowned)',
+  })
   engineerId!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'Since when; null: never set' })
   since!: string | null;
@@ -20,6 +24,11 @@ export class DutyManagerDto {
 }
 
 export class DutyManagerResultDto extends DutyManagerDto {
-  @ApiProperty({ type: String, nullable: true, example: '1042', description: 'The global position of the last event written' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '1042',
+    description: 'The global position of the last event written',
+  })
   position!: string | null;
 }

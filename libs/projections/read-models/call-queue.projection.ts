@@ -42,6 +42,8 @@ export const callQueueProjection = domainProjection({
             event.data.at,
           ]);
           break;
+        default:
+          break; // every other event leaves the queue as it is
       }
     }
   },

@@ -88,11 +88,10 @@ export const engineersProjection = domainProjection({
           break;
         }
         case 'BackupEngineerNamed':
-          await tx.query(`update rm_engineers${s} set backup_engineer_id = $2, updated_at = $3 where engineer_id = $1`, [
-            event.data.engineerId,
-            event.data.backupEngineerId,
-            event.metadata.occurredAt,
-          ]);
+          await tx.query(
+            `update rm_engineers${s} set backup_engineer_id = $2, updated_at = $3 where engineer_id = $1`,
+            [event.data.engineerId, event.data.backupEngineerId, event.metadata.occurredAt],
+          );
           break;
         case 'EngineerAvailabilityChanged':
           await tx.query(`update rm_engineers${s} set availability = $2, updated_at = $3 where engineer_id = $1`, [
