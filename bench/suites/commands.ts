@@ -82,6 +82,9 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
           ...(managerId ? { managerId } : {}),
         });
         if (r.status !== 201) throw new Error(`engineer ${id}: ${r.status} ${JSON.stringify(r.body)}`);
+        // On shift: severity-A cases are only assigned to engineers on shift.
+        const on = await request(service.url, auth, 'POST', `/v1/engineers/${id}/availability`, { status: 'on-shift' });
+        if (on.status !== 200) throw new Error(`availability ${id}: ${on.status} ${JSON.stringify(on.body)}`);
       }
       log(scope, `creating ${CASES} cases (submission, severity, engineer)`);
       const setupStarted = performance.now();
