@@ -7,7 +7,10 @@ import { waitUntil } from '../support/case-requests';
 
 /** Issue 13, item 6: eligibility as the source states it, over HTTP. */
 const CONTRACT = { accessId: 'SCS4F7Q2K9', contractId: '7205118' };
-const azure = (contract: { accessId: string; contractId: string } = CONTRACT) => ({ subscriptionId: 'sub-1', ...contract });
+const azure = (contract: { accessId: string; contractId: string } = CONTRACT) => ({
+  subscriptionId: 'sub-1',
+  ...contract,
+});
 const CRM = { office365SignIn: 'admin@contoso.onmicrosoft.com', subscriptionId: 'crm-sub-1' };
 
 const post = (service: TestService, overrides: Record<string, unknown>, key: 'support' | 'partner' = 'support') =>
@@ -41,7 +44,11 @@ describe('eligibility over HTTP (embedded store)', () => {
       expect(response.status).toBe(201);
       expect(response.body.status).toBe('open');
       const [submitted] = await history(service, response.body.caseId);
-      expect(submitted.data).toMatchObject({ submitterRole: 'co-admin', customerId: 'c-fabrikam', partnerOfRecord: true });
+      expect(submitted.data).toMatchObject({
+        submitterRole: 'co-admin',
+        customerId: 'c-fabrikam',
+        partnerOfRecord: true,
+      });
     });
 
     it.each(['admin', 'co-admin'])(
@@ -145,7 +152,7 @@ describe('eligibility over HTTP (embedded store)', () => {
         'partner',
       );
       expectProblem(mismatch, 409);
-      expect(mismatch.body.detail).toContain(`bound to programme contract ${bound.data.contractId}`);
+      expect(mismatch.body.detail).toContain(`bound to programme contract ${CONTRACT.contractId}`);
       const fresh = await post(service, {
         partnerId: `p-${unique()}`,
         product: 'azure',
@@ -156,7 +163,10 @@ describe('eligibility over HTTP (embedded store)', () => {
 
     it('a submission that does not open a case (rejected, routed) binds nothing: a later one may bind another contract', async () => {
       const partnerId = `p-${unique()}`;
-      expectRejected(await post(service, { partnerId, product: 'azure', azure: azure(), submitterRole: 'user' }), 'submitter-role-not-eligible');
+      expectRejected(
+        await post(service, { partnerId, product: 'azure', azure: azure(), submitterRole: 'user' }),
+        'submitter-role-not-eligible',
+      );
       const routed = await post(service, { partnerId, product: 'azure', azure: azure(), requestType: 'billing' });
       expect(routed.body.status).toBe('routed');
       expect(await partnerStream(service, partnerId)).toEqual([]);
@@ -193,13 +203,28 @@ describe('eligibility over HTTP (embedded store)', () => {
 
     it.each([
       ['without any condition', {}, 'crm-office365-sign-in-missing'],
-      ['without the Office 365 sign-in', { crmOnline: { subscriptionId: 'crm-sub-1' } }, 'crm-office365-sign-in-missing'],
-      ['with a sign-in that is no sign-in name', { crmOnline: { ...CRM, office365SignIn: 'admin' } }, 'crm-office365-sign-in-malformed'],
-      ['without the CRM Online subscription', { crmOnline: { office365SignIn: CRM.office365SignIn } }, 'crm-online-subscription-missing'],
+      [
+        'without the Office 365 sign-in',
+        { crmOnline: { subscriptionId: 'crm-sub-1' } },
+        'crm-office365-sign-in-missing',
+      ],
+      [
+        'with a sign-in that is no sign-in name',
+        { crmOnline: { ...CRM, office365SignIn: 'admin' } },
+        'crm-office365-sign-in-malformed',
+      ],
+      [
+        'without the CRM Online subscription',
+        { crmOnline: { office365SignIn: CRM.office365SignIn } },
+        'crm-online-subscription-missing',
+      ],
     ])('a submission %s is rejected with its reason', async (_name, overrides, reason) => {
       const response = await post(service, { product: 'crm-online', ...overrides });
       expectRejected(response, reason);
-      expect(await getCase(service, response.body.caseId)).toMatchObject({ status: 'rejected', rejectionReason: reason });
+      expect(await getCase(service, response.body.caseId)).toMatchObject({
+        status: 'rejected',
+        rejectionReason: reason,
+      });
     });
 
     it('crmOnline with unknown fields or non-strings is a 400 naming the field', async () => {

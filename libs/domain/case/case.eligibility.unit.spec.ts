@@ -87,7 +87,10 @@ describe('Azure access ID and contract ID: shapes', () => {
           data: {
             reason: 'azure-access-id-malformed',
             failures: [
-              { reason: 'azure-access-id-malformed', message: "the programme's access ID must be 6 to 20 letters or digits" },
+              {
+                reason: 'azure-access-id-malformed',
+                message: "the programme's access ID must be 6 to 20 letters or digits",
+              },
               { reason: 'azure-contract-id-malformed', message: "the programme's contract ID must be 6 to 12 digits" },
             ],
           },
@@ -98,7 +101,9 @@ describe('Azure access ID and contract ID: shapes', () => {
 
 describe('Azure programme contract bound to the partner (the handler passes the binding in)', () => {
   it('given no binding yet (first use), then the case opens', () => {
-    given().when(azureRepair({ partnerContract: null })).thenMatches(opened);
+    given()
+      .when(azureRepair({ partnerContract: null }))
+      .thenMatches(opened);
   });
 
   it('given the partner bound to the same contract, then the case opens', () => {
@@ -163,7 +168,11 @@ describe('CRM Online conditions', () => {
     ['without the Office 365 sign-in', { subscriptionId: 'crm-sub-1' }, 'crm-office365-sign-in-missing'],
     ['with a blank sign-in', { ...CRM, office365SignIn: ' ' }, 'crm-office365-sign-in-missing'],
     ['with a sign-in that is no sign-in name', { ...CRM, office365SignIn: 'admin' }, 'crm-office365-sign-in-malformed'],
-    ['without the CRM Online subscription', { office365SignIn: CRM.office365SignIn }, 'crm-online-subscription-missing'],
+    [
+      'without the CRM Online subscription',
+      { office365SignIn: CRM.office365SignIn },
+      'crm-online-subscription-missing',
+    ],
   ])('given a submission %s (%j), then it is rejected as %s', (_name, crmOnline, reason) => {
     given().when(crmRepair(crmOnline)).thenMatches(rejected(reason));
   });
@@ -188,12 +197,18 @@ describe('CRM Online conditions', () => {
   });
 
   it('the third condition (administrator, co-administrator or DAP) is the role check', () => {
-    given().when(crmRepair(CRM, { submitterRole: 'owner' })).thenMatches(rejected('submitter-role-not-eligible'));
-    given().when(crmRepair(CRM, { submitterRole: 'delegated-admin' })).thenMatches(opened);
+    given()
+      .when(crmRepair(CRM, { submitterRole: 'owner' }))
+      .thenMatches(rejected('submitter-role-not-eligible'));
+    given()
+      .when(crmRepair(CRM, { submitterRole: 'delegated-admin' }))
+      .thenMatches(opened);
   });
 
   it('other products do not need them', () => {
-    given().when(submitCase({ product: 'intune' })).thenMatches(opened);
+    given()
+      .when(submitCase({ product: 'intune' }))
+      .thenMatches(opened);
   });
 });
 

@@ -105,7 +105,8 @@ function fieldFailures<T>(details: T | null | undefined, fields: ReadonlyArray<F
   for (const [field, missing, missingMessage, shape, malformed, malformedMessage] of fields) {
     const value = details?.[field] as string | null | undefined;
     if (isBlank(value)) failures.push({ reason: missing, message: missingMessage });
-    else if (shape && malformed && !shape.test(value!)) failures.push({ reason: malformed, message: malformedMessage! });
+    else if (shape && malformed && !shape.test(value!))
+      failures.push({ reason: malformed, message: malformedMessage! });
   }
   return failures;
 }
