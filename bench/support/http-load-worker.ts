@@ -1,10 +1,9 @@
 /**
- * A closed-loop HTTP load generator, run in a worker thread so the service under test keeps the
- * main thread's event loop to itself: `clients` loops, each sending its next request as soon as
+ * A closed-loop HTTP load generator, run in a process of its own (http-load.ts forks it) so that
+ * it measures the service as a client outside it does: `clients` loops, each sending its next request as soon as
  * the previous one answered (keep-alive connections, node:http: far less overhead than fetch).
  */
 import http from 'node:http';
-import { parentPort, workerData } from 'node:worker_threads';
 
 export interface LoadTarget {
   readonly method: 'GET' | 'POST';
@@ -134,6 +133,8 @@ function run(options: LoadOptions): Promise<LoadResult> {
   });
 }
 
-if (parentPort && workerData) {
-  void run(workerData as LoadOptions).then((result) => parentPort!.postMessage(result));
+if (process.send) {
+  process.once('message', (options: LoadOptions) => {
+    void run(options).then((result) => process.send!(result, () => process.disconnect()));
+  });
 }
