@@ -29,7 +29,7 @@ describe('Azure on behalf of a customer: partner of record', () => {
           data: {
             reason: 'not-partner-of-record',
             message:
-              "on behalf of a customer, a admin may open azure cases only as the customer's partner of record (or with owner / contributor rights on its subscription)",
+              "on behalf of a customer, role admin may open azure cases only as the customer's partner of record (or with owner / contributor rights on its subscription)",
           },
         },
       ]);

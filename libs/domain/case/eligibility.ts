@@ -130,7 +130,7 @@ function roleFailure(
     if (partnerOfRecord) return null;
     return {
       reason: 'not-partner-of-record',
-      message: `on behalf of a customer, a ${submitterRole} may open ${product} cases only as the customer's partner of record (or with ${roles.onBehalfOfCustomer.join(' / ')} rights on its subscription)`,
+      message: `on behalf of a customer, role ${submitterRole} may open ${product} cases only as the customer's partner of record (or with ${roles.onBehalfOfCustomer.join(' / ')} rights on its subscription)`,
     };
   }
   const asPartnerOfRecord = roles.onBehalfAsPartnerOfRecord.map((role) => `${role} as partner of record`);
