@@ -4,7 +4,8 @@ import { CaseCommand, SubmitCase } from '../domain/case/case.commands';
 import { caseDecider } from '../domain/case/case.decider';
 import { CaseEvent } from '../domain/case/case.events';
 import { partnerDecider } from '../domain/partner/partner.decider';
-import { ProgrammeContract, wellFormedContract } from '../domain/partner/programme-contract';
+import { requestedProgrammeContract } from '../domain/case/eligibility';
+import { ProgrammeContract } from '../domain/partner/programme-contract';
 import { partnerStreamId } from '../events/streams';
 import { engineerDecider } from '../domain/engineer/engineer.decider';
 import { EventStore } from '../event-store/event-store';
@@ -87,7 +88,7 @@ export class CaseCommandService {
 
   /** The programme contract bound to the partner, when the submission names one (an Azure repair). */
   private async boundContract(data: CaseSubmission): Promise<ProgrammeContract | null> {
-    if (!requestedContract(data)) return null;
+    if (!requestedProgrammeContract(data)) return null;
     const { state } = await this.handler.load(partnerDecider, partnerStreamId(data.partnerId));
     return state?.contract ?? null;
   }
@@ -103,7 +104,7 @@ export class CaseCommandService {
     caseId: string,
     metadata: CommandMetadata,
   ): Promise<ProgrammeContract | null> {
-    const contract = requestedContract(data);
+    const contract = requestedProgrammeContract(data);
     if (!contract) return null;
     const { state } = await this.handler.handleCommand({
       decider: partnerDecider,
@@ -140,9 +141,10 @@ export class CaseCommandService {
 
   /**
    * Throws what handleCommand would refuse this submission with (a stale If-Match, a domain
-   * refusal), before anything is written; otherwise returns the decision (null: already decided). A new case id has no stream (no read needed); a retry
-   * with an Idempotency-Key whose case exists is left to handleCommand (its reference is already
-   * reserved by this very case, so reserving again writes nothing).
+   * refusal), before anything is written; otherwise returns the decision (null: not decided here).
+   * A new case id has no stream (no read needed); a retry with an Idempotency-Key whose case
+   * exists is left to handleCommand (its reference is already reserved by this very case, so
+   * reserving again writes nothing).
    */
   private async refuseFirst(
     command: SubmitCase,
@@ -165,12 +167,6 @@ export class CaseCommandService {
     const initial = caseDecider.initialState();
     return caseDecider.decide(command, initial, { ...(await this.sla.contextFor(initial)), now });
   }
-}
-
-/** The programme contract an Azure repair names, when well formed (others are not bound). */
-function requestedContract(data: CaseSubmission): ProgrammeContract | null {
-  if (data.product !== 'azure' || data.requestType !== 'repair' || !data.azure) return null;
-  return wellFormedContract(data.azure);
 }
 
 /** The decision opens the case (neither routed nor rejected). */

@@ -4,8 +4,8 @@ import { CaseEvent, CaseSubmitted, PROPOSED_AT_SUBMISSION, UNTRIAGED_DEFAULT } f
 import { evolveCase, replayCase } from './case.evolve';
 import { Case, CaseState } from './case.state';
 import { isCoveredProduct, problemReportOf, SYSTEM_ACTOR } from './case.types';
-import { eligibilityFailures } from './eligibility';
-import { CONTRACT_NOT_BOUND_TO_PARTNER, contractConflict, wellFormedContract } from '../partner/programme-contract';
+import { eligibilityFailures, requestedProgrammeContract } from './eligibility';
+import { CONTRACT_NOT_BOUND_TO_PARTNER, contractConflict } from '../partner/programme-contract';
 import { routeSubmission } from './routing';
 import { requireHolidayCountry } from './sla-location';
 import { severityEvents } from './decide-severity';
@@ -17,8 +17,7 @@ import { startClock } from './sla-clocks';
  * stream, read by the handler; the handler binds the contract before the case is written).
  */
 function refuseAnotherContract(data: SubmitCase['data']): void {
-  if (data.product !== 'azure' || !data.azure) return;
-  const requested = wellFormedContract(data.azure);
+  const requested = requestedProgrammeContract(data);
   if (!requested) return;
   const conflict = contractConflict(data.partnerId, data.partnerContract ?? null, requested);
   if (conflict) {
@@ -27,9 +26,9 @@ function refuseAnotherContract(data: SubmitCase['data']): void {
 }
 
 /**
- * A submission is always recorded (unless refused: a programme contract bound to another use). Then: routed to its team (not a repair, or a product the
- * programme does not cover), or rejected as out of scope (eligibility), or open, with its
- * initial-response clock running from the submission.
+ * A submission is always recorded, unless refused (a programme contract not the partner's). Then:
+ * routed to its team (not a repair, or a product the programme does not cover), or rejected as
+ * out of scope (eligibility), or open, with its initial-response clock running from the submission.
  */
 export function submit({ data }: SubmitCase, state: CaseState, context: CaseContext): CaseEvent[] {
   if (state !== null) {

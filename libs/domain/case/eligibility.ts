@@ -1,5 +1,10 @@
-import { ACCESS_ID_SHAPE, CONTRACT_ID_SHAPE } from '../partner/programme-contract';
-import { AzureDetails, CoveredProduct, CrmOnlineDetails, SubmitterRole } from './case.types';
+import {
+  ACCESS_ID_SHAPE,
+  CONTRACT_ID_SHAPE,
+  ProgrammeContract,
+  wellFormedContract,
+} from '../partner/programme-contract';
+import { AzureDetails, CoveredProduct, CrmOnlineDetails, Product, RequestType, SubmitterRole } from './case.types';
 
 export type EligibilityReason =
   | 'azure-subscription-id-missing'
@@ -157,4 +162,18 @@ export function eligibilityFailures(submission: {
   const role = roleFailure(product, submitterRole, customerId !== null, submission.partnerOfRecord === true);
   if (role) failures.push(role);
   return failures;
+}
+
+/**
+ * The programme contract an Azure repair names, when well formed: the one bound to the partner on
+ * first use and compared with the binding afterwards (a malformed one is rejected, never bound).
+ */
+export function requestedProgrammeContract(submission: {
+  product: Product;
+  requestType: RequestType;
+  azure?: AzureDetails | null;
+}): ProgrammeContract | null {
+  const { product, requestType, azure } = submission;
+  if (product !== 'azure' || requestType !== 'repair' || !azure) return null;
+  return wellFormedContract(azure);
 }
