@@ -15,8 +15,9 @@ import { SqlEventStore } from '../../libs/event-store/sql/sql-event-store';
 import { PROJECTION_CHECKPOINTS_SQL } from '../../libs/projections/projection-checkpoints';
 import { EVENTS_PER_CASE, loadCaseEvents } from '../support/case-events';
 import { countQueries, profileWindow } from '../support/diagnostics';
-import { forEachConcurrent, LoadResult, request, runLoad } from '../support/http-load';
+import { LoadResult, runLoad } from '../support/http-load';
 import { startBareRoute } from '../support/bare-route';
+import { prepareCases, updateTargets } from '../support/bench-cases';
 import { log, Metric } from '../support/metrics';
 import { benchDatabaseUrl, createSchema, dropSchema, withSearchPath } from '../support/pg';
 import { deleteKeysPrefixed } from '../support/redis';
@@ -71,48 +72,9 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
     const service = await startBenchService(env);
     try {
       const auth = bearer('support');
-      const admin = bearer('admin');
-      // Engineers of our own (the filler's are there too, but the quick run may have none).
-      for (const [id, managerId] of [
-        ['bm-0', undefined],
-        ['be-0', 'bm-0'],
-        ['be-1', 'bm-0'],
-        ['be-2', 'bm-0'],
-        ['be-3', 'bm-0'],
-      ] as const) {
-        const r = await request(service.url, admin, 'POST', '/v1/engineers', {
-          engineerId: id,
-          name: `Bench ${id}`,
-          email: `${id}@example.com`,
-          timeZone: 'Europe/Paris',
-          ...(managerId ? { managerId } : {}),
-        });
-        if (r.status !== 201) throw new Error(`engineer ${id}: ${r.status} ${JSON.stringify(r.body)}`);
-      }
       log(scope, `creating ${CASES} cases (submission, severity, engineer)`);
       const setupStarted = performance.now();
-      const caseIds: string[] = [];
-      await forEachConcurrent(
-        Array.from({ length: CASES }, (_, i) => i),
-        16,
-        async (i) => {
-          const submitted = await request(service.url, auth, 'POST', '/v1/cases', submission(i));
-          if (submitted.status !== 201)
-            throw new Error(`submission: ${submitted.status} ${JSON.stringify(submitted.body)}`);
-          const caseId = submitted.body.caseId as string;
-          const severity = i % 10 < 2 ? 'A' : i % 10 < 7 ? 'B' : 'C';
-          const s = await request(service.url, auth, 'POST', `/v1/cases/${caseId}/severity`, {
-            severity,
-            reason: 'impact assessed',
-          });
-          if (s.status !== 200) throw new Error(`severity: ${s.status} ${JSON.stringify(s.body)}`);
-          const a = await request(service.url, auth, 'POST', `/v1/cases/${caseId}/assignment`, {
-            engineerId: `be-${i % 4}`,
-          });
-          if (a.status !== 200) throw new Error(`assignment: ${a.status} ${JSON.stringify(a.body)}`);
-          caseIds.push(caseId);
-        },
-      );
+      const caseIds = await prepareCases(service.url, CASES);
       const setupSeconds = (performance.now() - setupStarted) / 1000;
       log(
         scope,
@@ -121,14 +83,7 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
 
       const durationMs = task.quick ? 3000 : 10000;
       const warmupMs = task.quick ? 1000 : 3000;
-      const targets = caseIds.map((id, i) => ({
-        method: 'POST' as const,
-        path: `/v1/cases/${id}/updates`,
-        body: JSON.stringify({
-          channel: (['email', 'phone', 'portal'] as const)[i % 3],
-          summary: 'Investigating with the customer; next update soon.',
-        }),
-      }));
+      const targets = updateTargets(caseIds);
       const load = (baseUrl: string) =>
         runLoad({ baseUrl, authorization: auth, clients: CLIENTS, warmupMs, durationMs, targets });
 
@@ -321,35 +276,6 @@ async function fill(
   } finally {
     await store.close();
   }
-}
-
-function submission(i: number): Record<string, unknown> {
-  const zones = [
-    { timeZone: 'Europe/Paris', country: 'FR' },
-    { timeZone: 'America/New_York', country: 'US' },
-    { timeZone: 'Asia/Tokyo', country: 'JP' },
-  ];
-  return {
-    partnerId: `p-${String(i % 50).padStart(4, '0')}`,
-    customerId: `c-${String(i).padStart(5, '0')}`,
-    product: (['office365', 'crm-online', 'intune', 'enterprise-mobility'] as const)[i % 4],
-    requestType: 'repair',
-    submitterRole: 'delegated-admin',
-    topic: 'Exchange Online',
-    feature: 'Mail flow',
-    symptom: 'Mail cannot be sent or received',
-    summary: `Mail failures at customer ${i}`,
-    details: 'Since 09:00 nobody in the tenant can send or receive mail.',
-    serviceUnavailable: i % 10 < 2,
-    usersAffected: 10 + i,
-    contact: {
-      name: `Contact ${i}`,
-      email: `contact${i}@partner.example`,
-      phone: '+33 1 23 45 67 89',
-      ...zones[i % zones.length],
-    },
-    partnerAvailable24x7: true,
-  };
 }
 
 interface LoadFigures {

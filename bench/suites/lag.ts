@@ -12,8 +12,6 @@
  * 15 ms) and on (LISTEN/NOTIFY wake-ups), and on again under load (32 other clients submitting
  * cases from a load generator in its own process: issue 18), alternating in one run.
  */
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { compareCheckpoints } from '../../libs/event-store/checkpoint';
 import { request, runLoad } from '../support/http-load';
@@ -22,10 +20,11 @@ import { benchDatabaseUrl, createSchema, dropSchema, withSearchPath } from '../s
 import { benchRedisUrl, deleteKeysPrefixed } from '../support/redis';
 import { bearer, benchDataDir } from '../support/service';
 import { percentile, sizeLabel, sleep } from '../support/stats';
+import { healthy, startProcess, ServiceProcess } from '../support/service-process';
+import { benchSubmission } from '../support/bench-cases';
 import { redisPrefix, schemaName, SuiteTask } from '../support/suite';
 
 const SUITE = '7. Append-to-read-model lag, two processes';
-const MAIN_JS = resolve(__dirname, '../../apps/casetrail/main.js');
 
 /** off: poll only; on: LISTEN/NOTIFY wake-ups; loaded: on, while 32 other clients submit cases. */
 type Mode = 'off' | 'on' | 'loaded';
@@ -146,7 +145,7 @@ async function runOnce(task: SuiteTask, mode: Mode, pair: number, commands: numb
     const auth = bearer('support');
     // Warm-up: the worker's projections are running and both processes have their connections.
     for (let i = 0; i < 10; i++) {
-      const r = await request(baseUrl, auth, 'POST', '/v1/cases', submission(i));
+      const r = await request(baseUrl, auth, 'POST', '/v1/cases', benchSubmission(i));
       if (r.status !== 201) throw new Error(`warm-up submission: ${r.status} ${JSON.stringify(r.body)}`);
       const g = await request(baseUrl, auth, 'GET', `/v1/cases?limit=1&consistentWith=${r.body.position}`);
       if (g.status !== 200) throw new Error(`warm-up read: ${g.status} ${JSON.stringify(g.body)}`);
@@ -181,7 +180,7 @@ async function runOnce(task: SuiteTask, mode: Mode, pair: number, commands: numb
             targets: Array.from({ length: 50 }, (_, i) => ({
               method: 'POST' as const,
               path: '/v1/cases',
-              body: JSON.stringify(submission(100_000 + i)),
+              body: JSON.stringify(benchSubmission(100_000 + i)),
             })),
           })
         : null;
@@ -190,7 +189,7 @@ async function runOnce(task: SuiteTask, mode: Mode, pair: number, commands: numb
     const readYourWrites: number[] = [];
     for (let i = 0; load ? performance.now() < loadEnds : i < commands; i++) {
       await sleep(Math.random() * 20);
-      const r = await request(baseUrl, auth, 'POST', '/v1/cases', submission(100 + i));
+      const r = await request(baseUrl, auth, 'POST', '/v1/cases', benchSubmission(100 + i));
       const at = performance.now();
       if (r.status !== 201) throw new Error(`submission: ${r.status} ${JSON.stringify(r.body)}`);
       acks.push({ at, position: String(r.body.position) });
@@ -245,83 +244,4 @@ async function runOnce(task: SuiteTask, mode: Mode, pair: number, commands: numb
     await dropSchema(schema);
     data.remove();
   }
-}
-
-interface ServiceProcess {
-  readonly output: () => string;
-  readonly exitCode: () => number | null;
-  stop(): Promise<void>;
-}
-
-function startProcess(role: 'api' | 'worker', env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, [MAIN_JS, '--role', role], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      ...(process.env.NODE_PATH ? { NODE_PATH: process.env.NODE_PATH } : {}),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    cwd: process.cwd(),
-  });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    if (output.length < 20_000) output += chunk.toString();
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  return {
-    output: () => output,
-    exitCode: () => child.exitCode,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const stopped = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
-      if (!stopped) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    },
-  };
-}
-
-async function healthy(baseUrl: string, service: ServiceProcess): Promise<void> {
-  const started = performance.now();
-  for (;;) {
-    if (service.exitCode() !== null)
-      throw new Error(`the service exited with ${service.exitCode()}: ${service.output().slice(-2000)}`);
-    try {
-      const response = await fetch(`${baseUrl}/health`);
-      if (response.status === 200) return;
-    } catch {
-      /* not listening yet */
-    }
-    if (performance.now() - started > 60_000)
-      throw new Error(`not healthy after 60 s: ${service.output().slice(-2000)}`);
-    await sleep(50);
-  }
-}
-
-function submission(i: number): Record<string, unknown> {
-  return {
-    partnerId: `p-${String(i % 50).padStart(4, '0')}`,
-    customerId: `c-${String(i).padStart(5, '0')}`,
-    product: 'office365',
-    requestType: 'repair',
-    submitterRole: 'delegated-admin',
-    topic: 'Exchange Online',
-    feature: 'Mail flow',
-    symptom: 'Mail cannot be sent or received',
-    summary: `Mail failures at customer ${i}`,
-    details: 'Since 09:00 nobody in the tenant can send or receive mail.',
-    serviceUnavailable: false,
-    usersAffected: 10 + i,
-    contact: {
-      name: `Contact ${i}`,
-      email: `contact${i}@partner.example`,
-      phone: '+33 1 23 45 67 89',
-      timeZone: 'Europe/Paris',
-      country: 'FR',
-    },
-    partnerAvailable24x7: true,
-  };
 }
