@@ -33,6 +33,8 @@ export class CaseNotifier {
   reactor(): Reactor {
     return domainReactor({
       name: CASE_NOTIFICATIONS,
+      // Turned on with cases long resolved in the store: their partners hear nothing about the past.
+      startsAtHead: true,
       react: async (events) => {
         for (const event of events) {
           if (!isCaseEvent(event) || !NOTIFYING_EVENT_TYPES.has(event.type)) continue;
