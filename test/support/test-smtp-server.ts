@@ -28,7 +28,8 @@ export type SmtpAnswer = { code: number; message: string } | null;
  */
 export class TestSmtpServer {
   readonly received: ReceivedMail[] = [];
-  answerData: (mail: ReceivedMail) => SmtpAnswer = () => null;
+  /** May hold its answer (a promise): the message is in `received` meanwhile, not yet accepted. */
+  answerData: (mail: ReceivedMail) => SmtpAnswer | Promise<SmtpAnswer> = () => null;
   answerRecipient: (address: string) => SmtpAnswer = () => null;
 
   private constructor(
@@ -47,15 +48,17 @@ export class TestSmtpServer {
         callback(answer ? smtpError(answer) : undefined);
       },
       onData(stream, session, callback) {
-        simpleParser(stream).then(
-          (parsed) => {
+        simpleParser(stream)
+          .then(async (parsed) => {
             const mail = receivedMail(parsed, session, false);
-            const answer = self?.answerData(mail) ?? null;
-            self?.received.push({ ...mail, accepted: answer === null });
+            if (!self) return callback(null);
+            const received = self.received;
+            const at = received.push(mail) - 1;
+            const answer = await self.answerData(mail);
+            received[at] = { ...mail, accepted: answer === null };
             callback(answer ? smtpError(answer) : null);
-          },
-          (error: Error) => callback(error),
-        );
+          })
+          .catch((error: Error) => callback(error));
       },
     });
     await new Promise<void>((resolve, reject) => {
