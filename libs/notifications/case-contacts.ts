@@ -30,6 +30,15 @@ export class CaseContacts {
     return this.remember(contactOf(submitted));
   }
 
+  /** The event just before `event` in its case's stream (what the same decision recorded first), or null. */
+  async before(event: StoredCaseEvent): Promise<StoredCaseEvent | null> {
+    if (event.revision === 0) return null;
+    const [previous] = parseCaseEvents(
+      await this.store.readStream(caseStreamId(event.data.caseId), { fromRevision: event.revision - 1, maxCount: 1 }),
+    );
+    return previous ?? null;
+  }
+
   private remember(contact: CaseContact): CaseContact {
     if (this.known.size >= REMEMBERED) this.known.delete(this.known.keys().next().value as string);
     this.known.set(contact.caseId, contact);

@@ -25,10 +25,16 @@ const lowers = (from: Severity | null, to: Severity): from is Severity =>
 
 /**
  * The one place that decides which event tells the partner what: the mail for `event` (to the
- * case's contact, its Message-ID the event's), or null for an event the partner is not written about.
+ * case's contact, its Message-ID the event's), or null for an event the partner is not written
+ * about. `previous` is the event before it in the case's stream, for a SeverityLowered (see
+ * `needsPrevious`).
  */
-export function caseNotification(event: StoredCaseEvent, contact: CaseContact): OutgoingMail | null {
-  const made = mailOf(event, contact);
+export function caseNotification(
+  event: StoredCaseEvent,
+  contact: CaseContact,
+  previous: StoredCaseEvent | null = null,
+): OutgoingMail | null {
+  const made = mailOf(event, contact, previous);
   if (!made) return null;
   const [kind, text] = made;
   const confirmation = messageIdOf(contact.submissionEventId);
@@ -45,7 +51,18 @@ export function caseNotification(event: StoredCaseEvent, contact: CaseContact): 
   };
 }
 
-function mailOf(event: StoredCaseEvent, c: CaseContact): [NotificationKind, MailText] | null {
+/**
+ * A SeverityLowered (A to B: the partner is not available 24x7) that follows staff setting A on
+ * a B or C case leaves the severity where it was or raises it (C to B): no lowering to tell. The
+ * event before it says which (the decision's SeverityAssigned, or the availability change).
+ */
+export const needsPrevious = (event: StoredCaseEvent): boolean => event.type === 'SeverityLowered';
+
+function mailOf(
+  event: StoredCaseEvent,
+  c: CaseContact,
+  previous: StoredCaseEvent | null,
+): [NotificationKind, MailText] | null {
   switch (event.type) {
     case 'CaseSubmitted':
       return ['confirmation', confirmationMail(c, event.data)];
@@ -57,10 +74,13 @@ function mailOf(event: StoredCaseEvent, c: CaseContact): [NotificationKind, Mail
       const { previousSeverity: from, severity: to, reason } = event.data;
       return lowers(from, to) ? ['severity-lowered', severityLoweredMail(c, { from, to, reason })] : null;
     }
-    case 'SeverityLowered':
-      // Also with the submission (a proposed A from a partner not available 24x7): the
-      // confirmation says what was proposed, this mail what it became and why.
+    case 'SeverityLowered': {
+      // Also with the submission (a proposed A from a partner not available 24x7, previous
+      // null): the confirmation says what was proposed, this mail what it became and why.
+      const before = previous?.type === 'SeverityAssigned' ? previous.data.previousSeverity : 'A';
+      if (before !== null && before !== 'A') return null;
       return ['severity-lowered', severityLoweredMail(c, event.data)];
+    }
     case 'CaseResolved':
       return ['resolution', resolutionMail(c, event.data)];
     default:

@@ -6,6 +6,7 @@ import {
   openedSubmission,
   rejectedCase,
   severityAssigned,
+  severityLowered,
   updateSent,
 } from '../domain/case/testing/case.fixtures';
 import { parseCaseEvents, storedData } from '../events/event-parser';
@@ -38,11 +39,16 @@ function contactOf(submitted: StoredCaseEvent): CaseContact {
 function mails(events: CaseEvent[]) {
   const all = stored(events);
   const contact = contactOf(all[0]);
-  return all.map((event) => {
-    const mail = caseNotification(event, contact);
+  return all.map((event, i) => {
+    const mail = caseNotification(event, contact, i > 0 ? all[i - 1] : null);
     return mail && { type: event.type, kind: mail.kind, subject: mail.subject, mail };
   });
 }
+
+const partnerAvailabilityChanged = (available24x7: boolean): CaseEvent => ({
+  type: 'PartnerAvailabilityChanged',
+  data: { caseId: 'case-1', available24x7, by: 'partner:p-contoso', at: '2026-11-23T09:50:00.000Z' },
+});
 
 describe('caseNotification: which event tells the partner what', () => {
   it('confirms a submission with the reference, to the contact, with the Message-ID of the event and no thread', () => {
@@ -76,6 +82,30 @@ describe('caseNotification: which event tells the partner what', () => {
     expect(result[3]?.mail.text).toContain('fixed the connector');
     for (const m of [result[0], result[1], result[3]])
       expect(m?.mail.threadId).toBe('<00000000-0000-7000-8000-000000000000@casetrail>');
+  });
+
+  it('a lowering to B that follows staff setting A on a B or C case (partner not available 24x7) is no lowering', () => {
+    const opened = openedSubmission({ partnerAvailable24x7: false });
+    const result = mails([
+      ...opened,
+      severityAssigned('C', { previousSeverity: 'B' }),
+      severityAssigned('A', { previousSeverity: 'C' }),
+      severityLowered(),
+      severityAssigned('A', { previousSeverity: 'B' }),
+      severityLowered(),
+      partnerAvailabilityChanged(false),
+      severityLowered(),
+    ]).slice(opened.length);
+    // C to B is a raise, B to B no change; a case at A whose partner is no longer available 24x7 is lowered.
+    expect(result.map((m) => m?.kind ?? null)).toEqual([
+      'severity-lowered',
+      null,
+      null,
+      null,
+      null,
+      null,
+      'severity-lowered',
+    ]);
   });
 
   it('tells a rejected submission why', () => {

@@ -1,7 +1,7 @@
 import { isCaseEvent } from '../events/event-parser';
 import type { JsonLogger } from '../platform/logging/json-logger';
 import { domainReactor, Reactor } from '../projections/reactor';
-import { caseNotification, NOTIFYING_EVENT_TYPES } from './case-notification';
+import { caseNotification, needsPrevious, NOTIFYING_EVENT_TYPES } from './case-notification';
 import type { CaseContacts } from './case-contacts';
 import { MailRejectedError, MailSender } from './mail-sender';
 import { notificationsTotal } from './notification-metrics';
@@ -39,7 +39,8 @@ export class CaseNotifier {
         for (const event of events) {
           if (!isCaseEvent(event) || !NOTIFYING_EVENT_TYPES.has(event.type)) continue;
           const contact = await this.contacts.of(event);
-          const mail = contact && caseNotification(event, contact);
+          const previous = contact && needsPrevious(event) ? await this.contacts.before(event) : null;
+          const mail = contact && caseNotification(event, contact, previous);
           if (mail && !this.sent.has(mail.messageId)) await this.deliver(mail);
         }
       },
