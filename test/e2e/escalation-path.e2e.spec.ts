@@ -26,47 +26,13 @@ describe('the escalation path and the call queue over HTTP (embedded store)', ()
   });
   afterAll(() => service.close());
 
-  const offShift = async (...ids: string[]) => {
-    for (const id of ids) await setAvailability(service, id, 'off-shift');
-  };
+  const offShift = (...ids: string[]) => allOffShift(service, ids);
   const nameBackup = (engineerId: string, backupEngineerId: string | null, key: 'support' | 'admin' = 'support') =>
     service.request('PUT', `/v1/engineers/${engineerId}/backup`, { key, body: { backupEngineerId } });
 
   describe('decisions on current facts', () => {
-    it('availability changed, then an immediate call, in a loop: never transferred to an engineer not on shift', async () => {
-      const p = `loop${unique()}`;
-      const manager = `${p}-m`;
-      await registerEngineer(service, manager);
-      const engineers = ['a', 'b', 'c'].map((s) => `${p}-${s}`);
-      for (const id of engineers) await registerEngineer(service, id, manager);
-      const { caseId } = await submitCase(service, { proposedSeverity: 'A' });
-      await setAvailability(service, engineers[2], 'on-shift');
-      await command(service, caseId, 'assignment', { engineerId: engineers[2] });
-
-      for (let i = 0; i < 12; i++) {
-        // The case is with engineers[(i + 2) % 3]; the call must go to `target`, the only other on shift.
-        const target = engineers[i % 3];
-        const other = engineers[(i + 1) % 3];
-        await setAvailability(service, target, 'on-shift');
-        // The change a moment before the call: the read model may not have it yet.
-        await setAvailability(service, other, i % 2 ? 'away' : 'off-shift');
-        const call = await service.request('POST', `/v1/cases/${caseId}/severity-a-calls`, {
-          body: { caller: `loop ${i}` },
-        });
-        expect({ i, status: call.status, to: call.body.toEngineerId }).toEqual({ i, status: 201, to: target });
-      }
-
-      // Everyone but the case's engineer leaves just before the call: nobody available (409), nothing written.
-      const holder = (await getCase(service, caseId)).engineerId;
-      for (const id of engineers.filter((e) => e !== holder)) await setAvailability(service, id, 'on-shift');
-      for (const id of engineers.filter((e) => e !== holder)) await setAvailability(service, id, 'away');
-      const before = await snapshot(service, caseId);
-      const nobody = await service.request('POST', `/v1/cases/${caseId}/severity-a-calls`, { body: { caller: 'x' } });
-      expectProblem(nobody, 409);
-      expect(nobody.body.detail).toMatch(/no engineer available/);
-      await expectHistoryUnchanged(service, caseId, before);
-      await offShift(...engineers);
-    });
+    it('availability changed, then an immediate call, in a loop: never transferred to an engineer not on shift', () =>
+      availabilityThenCall(service));
   });
 
   describe('the backup and the whole path', () => {
@@ -300,4 +266,58 @@ describe('the escalation path and the call queue over HTTP (embedded store)', ()
       expect((await take(third.body.callId)).status).toBe(200);
     });
   });
+});
+
+/**
+ * Availability changed, then an immediate call, in a loop: the call must decide on the engineers
+ * as of their latest events (the read model may not have the change yet). Leaves them off shift.
+ */
+async function availabilityThenCall(service: TestService): Promise<void> {
+  const p = `loop${unique()}`;
+  const manager = `${p}-m`;
+  await registerEngineer(service, manager);
+  const engineers = ['a', 'b', 'c'].map((s) => `${p}-${s}`);
+  for (const id of engineers) await registerEngineer(service, id, manager);
+  const { caseId } = await submitCase(service, { proposedSeverity: 'A' });
+  await setAvailability(service, engineers[2], 'on-shift');
+  await command(service, caseId, 'assignment', { engineerId: engineers[2] });
+
+  for (let i = 0; i < 12; i++) {
+    // The case is with engineers[(i + 2) % 3]; the call must go to `target`, the only other on shift.
+    const target = engineers[i % 3];
+    const other = engineers[(i + 1) % 3];
+    await setAvailability(service, target, 'on-shift');
+    // The change a moment before the call: the read model may not have it yet.
+    await setAvailability(service, other, i % 2 ? 'away' : 'off-shift');
+    const call = await service.request('POST', `/v1/cases/${caseId}/severity-a-calls`, {
+      body: { caller: `loop ${i}` },
+    });
+    expect({ i, status: call.status, to: call.body.toEngineerId }).toEqual({ i, status: 201, to: target });
+  }
+
+  // Everyone but the case's engineer leaves just before the call: nobody available (409), nothing written.
+  const holder = (await getCase(service, caseId)).engineerId;
+  for (const id of engineers.filter((e) => e !== holder)) await setAvailability(service, id, 'on-shift');
+  for (const id of engineers.filter((e) => e !== holder)) await setAvailability(service, id, 'away');
+  const before = await snapshot(service, caseId);
+  const nobody = await service.request('POST', `/v1/cases/${caseId}/severity-a-calls`, { body: { caller: 'x' } });
+  expectProblem(nobody, 409);
+  expect(nobody.body.detail).toMatch(/no engineer available/);
+  await expectHistoryUnchanged(service, caseId, before);
+  await allOffShift(service, engineers);
+}
+
+/** Every severity-A call considers every engineer: a test leaves its own off shift. */
+async function allOffShift(service: TestService, ids: string[]): Promise<void> {
+  for (const id of ids) await setAvailability(service, id, 'off-shift');
+}
+
+describe('the availability-then-call loop on PostgreSQL', () => {
+  let service: TestService;
+  beforeAll(async () => {
+    service = await startTestService({ store: 'postgres' });
+  });
+  afterAll(() => service?.close());
+
+  it('never transfers to an engineer who is not on shift', () => availabilityThenCall(service));
 });
