@@ -43,6 +43,8 @@ export interface CaseView {
   contact: { name: string; email: string; timeZone: string; country?: string };
   partnerAvailable24x7: boolean;
   engineerId: string | null;
+  /** The engineer's backup (absent from services before backups). */
+  backupEngineerId?: string | null;
   managerId: string | null;
   routedTo?: string | null;
   rejectionReason?: string | null;
