@@ -61,6 +61,18 @@ export interface CaseView {
   asOf?: string;
 }
 
+/** A call waiting in the support team's queue (GET /v1/call-queue). */
+export interface QueuedCall {
+  callId: string;
+  caseId: string;
+  reference: string;
+  severity: Severity | null;
+  caller: string;
+  queuedBy: string;
+  queuedAt: string;
+  waitingSeconds: number;
+}
+
 export interface CaseListItem {
   caseId: string;
   reference: string;
