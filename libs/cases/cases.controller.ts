@@ -309,7 +309,8 @@ export class CasesController {
         });
       }
     }
-    throw new Error('a call must record a transfer or a queued call');
+    // Nothing recorded (a keyed retry whose first run cannot be found any more): say so, never a 500.
+    throw ProblemError.of(409, 'this call was already recorded; see the case timeline or the call queue');
   }
 
   @ApiOperation({ summary: 'Resolve the case' })
