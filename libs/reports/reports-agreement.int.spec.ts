@@ -9,7 +9,7 @@ import { SlaPolicyService } from '../sla/sla-policy.service';
 import { createSchemaEventStore } from '../../test/support/test-database';
 import { slaReport } from './compliance/sla-report.query';
 import { slaOutcomesProjection } from './sla-outcomes/sla-outcomes.projection';
-import { runWhatIf } from './what-if/what-if.service';
+import { runWhatIf, WhatIfTimeoutError } from './what-if/what-if.service';
 
 jest.setTimeout(300_000);
 
@@ -119,6 +119,23 @@ describe('what-if and compliance report agree with the recorded events (PostgreS
       ['A', 'B', 'C'].reduce((n, s) => n + result.bySeverity[s as 'A'][side].breached, 0);
     expect(sum('proposed')).toBe(result.proposed.breached);
     expect(sum('current')).toBe(result.current.breached);
+  });
+
+  it('a run yields its thread between slices of replay, and gives up at its deadline', async () => {
+    const request = { policy: JSON.parse(JSON.stringify(DEFAULT_SLA_POLICY)), source: 'test', asOf: AS_OF };
+    // Timers of others (an HTTP request's, say) run while the replay goes on, not only between pages.
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 0);
+    let pages = 0;
+    try {
+      await runWhatIf(store, request, () => pages++, { sliceMs: 1 });
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(ticks).toBeGreaterThan(pages * 3);
+
+    const error = await runWhatIf(store, request, undefined, { deadline: performance.now() + 5 }).catch((e) => e);
+    expect(error).toBeInstanceOf(WhatIfTimeoutError);
   });
 
   it('an invalid proposed policy is refused with every problem named, as at start', async () => {

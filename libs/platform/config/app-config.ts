@@ -41,6 +41,8 @@ export interface AppConfig {
   readonly production: boolean;
   /** GET /health/ready answers 503 past this projection lag, in processes running projections (READY_MAX_PROJECTION_LAG_SECONDS); 0: not checked. */
   readonly readyMaxProjectionLagSeconds: number;
+  /** POST /v1/sla/what-if answers 503 ("use the CLI") past this (WHAT_IF_HTTP_TIMEOUT_MS); 0: no limit. */
+  readonly whatIfHttpTimeoutMs?: number;
 }
 
 /** Configuration that cannot be used: every problem, each naming its variable. */
@@ -144,6 +146,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   if (!/^\d+$/.test(lagText))
     problems.push('READY_MAX_PROJECTION_LAG_SECONDS must be a whole number of seconds (0: not checked)');
 
+  const whatIfText = text('WHAT_IF_HTTP_TIMEOUT_MS') ?? '20000';
+  const whatIfHttpTimeoutMs = Number(whatIfText);
+  if (!/^\d+$/.test(whatIfText))
+    problems.push('WHAT_IF_HTTP_TIMEOUT_MS must be a whole number of milliseconds (0: no limit)');
+
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = text('DATA_DIR') ?? './data';
   return {
@@ -168,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     eventNotifications: notificationsText === 'on',
     production: text('NODE_ENV') === 'production',
     readyMaxProjectionLagSeconds,
+    whatIfHttpTimeoutMs,
   };
 }
 
