@@ -25,6 +25,11 @@ export interface WhatIfLimits {
   readonly deadline?: number;
   /** Milliseconds of replay between two yields to the event loop (default 20). */
   readonly sliceMs?: number;
+  /**
+   * The former memory use, for the benchmark's "before" figure: every case's replays kept to the
+   * end, caches of 200k answers each.
+   */
+  readonly baseline?: boolean;
 }
 
 /** The run went past its deadline (`timeoutMs`); nothing was written. */
@@ -63,8 +68,11 @@ export async function runWhatIf(
       throw new WhatIfTimeoutError(Math.round(limits.deadline - started));
   };
   const policy = parseSlaPolicy(request.policy, request.source);
-  const proposed = memoizedCalculator(createClockCalculator(policy, policyFingerprint(policy)));
-  const run = new WhatIfRun(proposed, request, request.changesLimit);
+  const proposed = memoizedCalculator(
+    createClockCalculator(policy, policyFingerprint(policy)),
+    limits.baseline ? 200_000 : undefined,
+  );
+  const run = new WhatIfRun(proposed, request, request.changesLimit, { keepIdleCases: limits.baseline });
   // The events stored when the run starts: later ones are not part of this answer.
   const head = (await store.headCheckpoint?.()) ?? null;
   let events = 0;
