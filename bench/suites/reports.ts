@@ -157,11 +157,12 @@ async function oneSize(task: SuiteTask, size: number): Promise<Metric[]> {
       const seconds = (performance.now() - t0) / 1000;
       const memory = rss.stop();
       const growth = mib(memory.peak - memory.first);
+      const heapGrowth = mib(memory.heapPeak - memory.heapFirst);
       log(
         scope,
-        `what-if ${label} over ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds)} events/s); newly breached ${result.newlyBreached.clocks}, no longer ${result.noLongerBreached.clocks}; RSS ${mib(memory.first).toFixed(0)} -> peak ${mib(memory.peak).toFixed(0)} MiB (+${growth.toFixed(0)})`,
+        `what-if ${label} over ${events} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds)} events/s); newly breached ${result.newlyBreached.clocks}, no longer ${result.noLongerBreached.clocks}; RSS ${mib(memory.first).toFixed(0)} -> peak ${mib(memory.peak).toFixed(0)} MiB (+${growth.toFixed(0)}); heap used ${mib(memory.heapFirst).toFixed(0)} -> peak ${mib(memory.heapPeak).toFixed(0)} MiB (+${heapGrowth.toFixed(0)})`,
       );
-      return { result, seconds, growth };
+      return { result, seconds, growth, heapGrowth };
     };
     const after = await measureWhatIf('after', false);
     const before = await measureWhatIf('before', true);
@@ -203,6 +204,22 @@ async function oneSize(task: SuiteTask, size: number): Promise<Metric[]> {
         unit: 'MiB',
         size: at,
         value: after.growth,
+      },
+      {
+        suite: SUITE,
+        key: 'reports.what-if.heap',
+        label: 'What-if: JS heap growth during the run (peak − start, after a GC)',
+        unit: 'MiB',
+        size: at,
+        value: after.heapGrowth,
+      },
+      {
+        suite: SUITE,
+        key: 'reports.what-if.heap-before',
+        label: 'What-if before: JS heap growth during the run (peak − start, after a GC)',
+        unit: 'MiB',
+        size: at,
+        value: before.heapGrowth,
       },
       {
         suite: SUITE,

@@ -98,20 +98,23 @@ export function caseContributions(state: OutcomeCase): GroupContribution[] {
     }
     return g.totals;
   };
-  const each = (severity: string | null, engineerId: string | null, add: (t: OutcomeTotals) => void) => {
-    add(into('all', 'all'));
-    add(into('severity', severity));
-    add(into('partner', state.partnerId));
-    add(into('engineer', engineerId));
-    add(into('product', state.product));
+  // Each item's figures once, then added to its five groups.
+  const each = (severity: string | null, engineerId: string | null, item: OutcomeTotals) => {
+    addTotals(into('all', 'all'), item);
+    addTotals(into('severity', severity), item);
+    addTotals(into('partner', state.partnerId), item);
+    addTotals(into('engineer', engineerId), item);
+    addTotals(into('product', state.product), item);
   };
-  each(state.severity, state.engineerId, (t) => {
-    t.cases++;
-    t.escalations += state.escalations;
-    if (state.resolvedAt !== null) addBucket(t.resolution, msBetween(state.submittedAt, state.resolvedAt));
-  });
+  const caseItem = emptyTotals();
+  caseItem.cases = 1;
+  caseItem.escalations = state.escalations;
+  if (state.resolvedAt !== null) addBucket(caseItem.resolution, msBetween(state.submittedAt, state.resolvedAt));
+  each(state.severity, state.engineerId, caseItem);
   for (const clock of Object.values(state.clocks)) {
-    each(clock.severity, clock.engineerId, (t) => addClock(t, clock));
+    const item = emptyTotals();
+    addClock(item, clock);
+    each(clock.severity, clock.engineerId, item);
   }
   return [...groups.values()];
 }
