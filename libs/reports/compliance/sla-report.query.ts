@@ -8,7 +8,9 @@ import {
   NO_VALUE,
   OutcomeTotals,
   periodsOf,
+  StoredTotals,
   TotalDimension,
+  totalsOf,
 } from '../sla-outcomes/sla-outcome-totals';
 
 export const REPORT_GROUPS = ['severity', 'partner', 'engineer', 'product', 'month'] as const;
@@ -159,7 +161,7 @@ export async function slaReport(sql: SqlExecutor, query: SlaReportQuery): Promis
     readCases(sql, plan.cases, query.partnerId),
     readPastDue(sql, query, groupBy),
   ]);
-  for (const r of stored) add(r.dim, r.value, r.start, r.totals);
+  for (const r of stored) add(r.dim, r.value, r.start, totalsOf(r.totals));
   for (const state of cases) {
     const { month } = periodsOf(state.submittedAt);
     for (const g of caseContributions(state)) add(g.dimension, g.value, month, g.totals);
@@ -194,7 +196,7 @@ async function readStoredTotals(
   sql: SqlExecutor,
   plan: { months: Interval[]; days: Interval[] },
   dimension: TotalDimension | null,
-): Promise<Array<{ start: string; dim: string; value: string; totals: OutcomeTotals }>> {
+): Promise<Array<{ start: string; dim: string; value: string; totals: StoredTotals }>> {
   const values: unknown[] = [dimension === null ? ['all'] : ['all', dimension]];
   const ranges: string[] = [];
   for (const [period, intervals] of [

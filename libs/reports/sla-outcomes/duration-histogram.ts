@@ -6,9 +6,12 @@
  * Bucket 0 holds [0, 1 s); bucket i >= 1 holds [1 s * r^(i-1), 1 s * r^i) with r = 2^(1/16): each
  * bucket is 4.4% wide. A percentile is reported as its bucket's geometric middle rounded to the
  * second, so it is within 2.2% (plus half a second) of the exact value. A histogram is sparse:
- * { bucket: count }, buckets with no duration left out.
+ * bucket -> count, buckets with no duration left out; stored as { "bucket": count } (`StoredHistogram`).
+ * In memory a Map: objects keyed by numbers turn into slow sparse element stores once buckets come
+ * and go, which the projection does for every case it folds.
  */
-export type Histogram = Record<string, number>;
+export type Histogram = Map<number, number>;
+export type StoredHistogram = Record<string, number>;
 
 const PER_DOUBLING = 16;
 const BASE_MS = 1000;
@@ -27,12 +30,20 @@ export function bucketValue(bucket: number): number {
 
 /** Adds `sign` times `from` into `into` (dropping buckets that come to 0). */
 export function addHistogram(into: Histogram, from: Histogram, sign = 1): void {
-  // for-in, not Object.entries: the projection calls this for every group of every case it folds.
-  for (const bucket in from) {
-    const sum = (into[bucket] ?? 0) + sign * from[bucket];
-    if (sum === 0) delete into[bucket];
-    else into[bucket] = sum;
+  for (const [bucket, count] of from) {
+    const sum = (into.get(bucket) ?? 0) + sign * count;
+    if (sum === 0) into.delete(bucket);
+    else into.set(bucket, sum);
   }
+}
+
+/** The stored form, buckets in ascending order (so equal histograms are equal text). */
+export function storedHistogram(h: Histogram): StoredHistogram {
+  return Object.fromEntries([...h.entries()].sort((a, b) => a[0] - b[0]).map(([b, n]) => [String(b), n]));
+}
+
+export function histogramOf(stored: StoredHistogram | undefined): Histogram {
+  return new Map(Object.entries(stored ?? {}).map(([b, n]) => [Number(b), n]));
 }
 
 /**
@@ -40,10 +51,7 @@ export function addHistogram(into: Histogram, from: Histogram, sign = 1): void {
  * cumulative share reaches p), to its bucket's resolution; null for no duration.
  */
 export function histogramPercentile(histogram: Histogram, p: number): number | null {
-  const buckets = Object.entries(histogram)
-    .map(([bucket, count]) => [Number(bucket), count] as const)
-    .filter(([, count]) => count > 0)
-    .sort((a, b) => a[0] - b[0]);
+  const buckets = [...histogram.entries()].filter(([, count]) => count > 0).sort((a, b) => a[0] - b[0]);
   const total = buckets.reduce((n, [, count]) => n + count, 0);
   if (total === 0) return null;
   const rank = Math.max(1, Math.ceil(p * total));

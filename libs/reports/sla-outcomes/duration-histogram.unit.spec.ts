@@ -1,4 +1,11 @@
-import { addHistogram, bucketOf, bucketValue, Histogram, histogramPercentile } from './duration-histogram';
+import {
+  addHistogram,
+  bucketOf,
+  bucketValue,
+  Histogram,
+  histogramPercentile,
+  storedHistogram,
+} from './duration-histogram';
 
 describe("duration histograms (the report's medians and p90)", () => {
   it('a bucket stands for its durations within 2.2% (plus half a second)', () => {
@@ -11,20 +18,41 @@ describe("duration histograms (the report's medians and p90)", () => {
   });
 
   it('percentiles are nearest-rank (as percentile_disc), to the bucket', () => {
-    const h: Histogram = {};
+    const h: Histogram = new Map();
     const minutes = [5, 10, 20, 50, 50, 50, 60, 90, 120, 600];
-    for (const m of minutes) addHistogram(h, { [bucketOf(m * 60_000)]: 1 });
+    for (const m of minutes) addHistogram(h, new Map([[bucketOf(m * 60_000), 1]]));
     const near = (value: number | null, minutesExact: number) =>
       expect(Math.abs(Number(value) - minutesExact * 60_000)).toBeLessThanOrEqual(minutesExact * 60_000 * 0.022);
     near(histogramPercentile(h, 0.5), 50); // rank 5 of 10
     near(histogramPercentile(h, 0.9), 120); // rank 9
     near(histogramPercentile(h, 0.1), 5); // rank 1
-    expect(histogramPercentile({}, 0.5)).toBeNull();
+    expect(histogramPercentile(new Map(), 0.5)).toBeNull();
   });
 
   it('adding and taking off the same durations leaves nothing', () => {
-    const h: Histogram = { '3': 2, '180': 1 };
-    addHistogram(h, { '3': 2, '180': 1 }, -1);
-    expect(h).toEqual({});
+    const h: Histogram = new Map([
+      [3, 2],
+      [180, 1],
+    ]);
+    addHistogram(h, new Map(h), -1);
+    expect(h.size).toBe(0);
+    expect(
+      storedHistogram(
+        new Map([
+          [180, 1],
+          [3, 2],
+        ]),
+      ),
+    ).toEqual({ '3': 2, '180': 1 });
+    expect(
+      Object.keys(
+        storedHistogram(
+          new Map([
+            [180, 1],
+            [3, 2],
+          ]),
+        ),
+      ),
+    ).toEqual(['3', '180']);
   });
 });

@@ -2,12 +2,14 @@ import { SqlExecutor } from '../../event-store/sql/sql-client';
 import type { OutcomeCase } from './sla-outcomes.fold';
 import {
   addTotals,
-  canonicalTotals,
   caseContributions,
   emptyTotals,
   isZeroTotals,
   OutcomeTotals,
   periodsOf,
+  StoredTotals,
+  storedTotals,
+  totalsOf,
 } from './sla-outcome-totals';
 
 export type Period = 'day' | 'month';
@@ -53,7 +55,7 @@ export async function applyTotalsDeltas(tx: SqlExecutor, s: string, deltas: Tota
   const changed = [...deltas.byKey.values()].filter((d) => !isZeroTotals(d.totals));
   if (changed.length === 0) return;
   const keysJson = JSON.stringify(changed.map((d) => d.key));
-  const stored = await tx.query<TotalsKey & { totals: OutcomeTotals }>(
+  const stored = await tx.query<TotalsKey & { totals: StoredTotals }>(
     `select t.period, t.start::text as start, t.dim, t.value, t.totals
        from rm_sla_outcome_totals${s} t
        join json_to_recordset($1::json) as k(period text, start date, dim text, value text)
@@ -61,14 +63,14 @@ export async function applyTotalsDeltas(tx: SqlExecutor, s: string, deltas: Tota
     [keysJson],
   );
   const id = (k: TotalsKey) => `${k.period}|${k.start}|${k.dim}|${k.value}`;
-  const current = new Map(stored.map((r) => [id(r), r.totals]));
-  const upserts: Array<TotalsKey & { totals: OutcomeTotals }> = [];
+  const current = new Map(stored.map((r) => [id(r), totalsOf(r.totals)]));
+  const upserts: Array<TotalsKey & { totals: StoredTotals }> = [];
   const deletes: TotalsKey[] = [];
   for (const { key, totals } of changed) {
     const sum = current.get(id(key)) ?? emptyTotals();
     addTotals(sum, totals);
     if (isZeroTotals(sum)) deletes.push(key);
-    else upserts.push({ ...key, totals: canonicalTotals(sum) });
+    else upserts.push({ ...key, totals: storedTotals(sum) });
   }
   if (upserts.length > 0) {
     await tx.query(

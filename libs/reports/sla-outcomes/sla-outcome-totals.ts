@@ -1,4 +1,4 @@
-import { addHistogram, bucketOf, Histogram } from './duration-histogram';
+import { addHistogram, bucketOf, Histogram, histogramOf, StoredHistogram, storedHistogram } from './duration-histogram';
 import type { OutcomeCase, OutcomeClock } from './sla-outcomes.fold';
 
 /**
@@ -42,9 +42,9 @@ export const emptyTotals = (): OutcomeTotals => ({
   live: 0,
   pausedMs: 0,
   escalations: 0,
-  firstResponse: {},
-  betweenUpdates: {},
-  resolution: {},
+  firstResponse: new Map(),
+  betweenUpdates: new Map(),
+  resolution: new Map(),
 });
 
 const COUNTS = ['cases', 'clocks', 'met', 'breached', 'stopped', 'live', 'pausedMs', 'escalations'] as const;
@@ -57,18 +57,28 @@ export function addTotals(into: OutcomeTotals, from: OutcomeTotals, sign = 1): v
 }
 
 export function isZeroTotals(t: OutcomeTotals): boolean {
-  return COUNTS.every((k) => t[k] === 0) && HISTOGRAMS.every((k) => Object.keys(t[k]).length === 0);
+  return COUNTS.every((k) => t[k] === 0) && HISTOGRAMS.every((k) => t[k].size === 0);
 }
 
-/** The stored form: histogram buckets in ascending order, so equal totals are equal text. */
-export function canonicalTotals(t: OutcomeTotals): OutcomeTotals {
-  const sorted = (h: Histogram): Histogram =>
-    Object.fromEntries(Object.entries(h).sort((a, b) => Number(a[0]) - Number(b[0])));
+/** Totals as stored (JSON): histograms as objects, buckets ascending, so equal totals are equal text. */
+export type StoredTotals = Omit<OutcomeTotals, (typeof HISTOGRAMS)[number]> &
+  Record<(typeof HISTOGRAMS)[number], StoredHistogram>;
+
+export function storedTotals(t: OutcomeTotals): StoredTotals {
   return {
     ...t,
-    firstResponse: sorted(t.firstResponse),
-    betweenUpdates: sorted(t.betweenUpdates),
-    resolution: sorted(t.resolution),
+    firstResponse: storedHistogram(t.firstResponse),
+    betweenUpdates: storedHistogram(t.betweenUpdates),
+    resolution: storedHistogram(t.resolution),
+  };
+}
+
+export function totalsOf(stored: StoredTotals): OutcomeTotals {
+  return {
+    ...stored,
+    firstResponse: histogramOf(stored.firstResponse),
+    betweenUpdates: histogramOf(stored.betweenUpdates),
+    resolution: histogramOf(stored.resolution),
   };
 }
 
@@ -131,8 +141,8 @@ function addClock(t: OutcomeTotals, clock: OutcomeClock): void {
 }
 
 function addBucket(h: Histogram, ms: number): void {
-  const b = String(bucketOf(ms));
-  h[b] = (h[b] ?? 0) + 1;
+  const b = bucketOf(ms);
+  h.set(b, (h.get(b) ?? 0) + 1);
 }
 
 /** The UTC day and month a case belongs to (of its submission), as dates. */
