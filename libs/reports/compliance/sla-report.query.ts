@@ -8,9 +8,9 @@ import {
   NO_VALUE,
   OutcomeTotals,
   periodsOf,
+  addStoredTotals,
   StoredTotals,
   TotalDimension,
-  totalsOf,
 } from '../sla-outcomes/sla-outcome-totals';
 
 export const REPORT_GROUPS = ['severity', 'partner', 'engineer', 'product', 'month'] as const;
@@ -143,28 +143,31 @@ export async function slaReport(sql: SqlExecutor, query: SlaReportQuery): Promis
 
   const totals = emptyTotals();
   const groups = new Map<string, OutcomeTotals>();
-  const addTo = (group: string, t: OutcomeTotals) => {
+  const groupOf = (group: string) => {
     let g = groups.get(group);
     if (!g) groups.set(group, (g = emptyTotals()));
-    addTotals(g, t);
+    return g;
   };
-  /** One contribution (a stored sum or a case's), by dimension, value and month of submission. */
-  const add = (dim: string, value: string, month: string, t: OutcomeTotals) => {
-    if (dim === 'all') {
-      addTotals(totals, t);
-      if (groupBy === 'month') addTo(month.slice(0, 7), t);
-    } else if (dim === dimension) addTo(value, t);
-  };
+  /** Where one contribution (a stored sum or a case's) goes, by dimension, value and month of submission. */
+  const targets = (dim: string, value: string, month: string): OutcomeTotals[] =>
+    dim === 'all'
+      ? groupBy === 'month'
+        ? [totals, groupOf(month.slice(0, 7))]
+        : [totals]
+      : dim === dimension
+        ? [groupOf(value)]
+        : [];
 
   const [stored, cases, pastDue] = await Promise.all([
     readStoredTotals(sql, plan, dimension),
     readCases(sql, plan.cases, query.partnerId),
     readPastDue(sql, query, groupBy),
   ]);
-  for (const r of stored) add(r.dim, r.value, r.start, totalsOf(r.totals));
+  for (const r of stored) for (const t of targets(r.dim, r.value, r.start)) addStoredTotals(t, r.totals);
   for (const state of cases) {
     const { month } = periodsOf(state.submittedAt);
-    for (const g of caseContributions(state)) add(g.dimension, g.value, month, g.totals);
+    for (const g of caseContributions(state))
+      for (const t of targets(g.dimension, g.value, month)) addTotals(t, g.totals);
   }
 
   const totalsRow = toRow(

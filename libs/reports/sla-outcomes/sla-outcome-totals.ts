@@ -73,6 +73,18 @@ export function storedTotals(t: OutcomeTotals): StoredTotals {
   };
 }
 
+/** into += stored, without building the stored row's own Maps (a report adds a row per period and group). */
+export function addStoredTotals(into: OutcomeTotals, stored: StoredTotals): void {
+  for (const k of COUNTS) into[k] += stored[k];
+  for (const k of HISTOGRAMS) {
+    const h = into[k];
+    for (const [bucket, count] of Object.entries(stored[k])) {
+      const b = Number(bucket);
+      h.set(b, (h.get(b) ?? 0) + count);
+    }
+  }
+}
+
 export function totalsOf(stored: StoredTotals): OutcomeTotals {
   return {
     ...stored,
