@@ -9,12 +9,15 @@ import { EngineersModule } from '../../libs/engineers/engineers.module';
 import { EngineersHttpModule } from '../../libs/engineers/engineers-http.module';
 import { CasesModule } from '../../libs/cases/cases.module';
 import { CasesHttpModule } from '../../libs/cases/cases-http.module';
+import { DutyManagerHttpModule } from '../../libs/duty-manager/duty-manager-http.module';
+import { CallQueueHttpModule } from '../../libs/call-queue/call-queue-http.module';
 import { SlaModule } from '../../libs/sla/sla.module';
 import { SlaHttpModule } from '../../libs/sla/sla-http.module';
 import { SlaTimersModule } from '../../libs/sla-timers/sla-timers.module';
 import { AlertsModule } from '../../libs/alerts/alerts.module';
 import { AlertsHttpModule } from '../../libs/alerts/alerts-http.module';
 import { AlertDeliveryModule } from '../../libs/alerts/alert-delivery.module';
+import { NotificationsModule } from '../../libs/notifications/notifications.module';
 import { ReportsHttpModule } from '../../libs/reports/reports-http.module';
 import type { SlaPolicyService } from '../../libs/sla/sla-policy.service';
 import { ALL_PROJECTIONS } from '../../libs/projections/read-models/all-projections';
@@ -27,13 +30,15 @@ const CORE: Type[] = [ProjectionsModule, EngineersModule, CasesModule, AlertsMod
 const HTTP: Type[] = [
   EngineersHttpModule,
   CasesHttpModule,
+  DutyManagerHttpModule,
+  CallQueueHttpModule,
   SlaHttpModule,
   AlertsHttpModule,
   ProjectionsHttpModule,
   ReportsHttpModule,
 ];
-/** The consumers: read-model projections, the SLA timers (scheduler, BullMQ worker, sweep), alert delivery. */
-const CONSUMERS: Type[] = [ProjectionConsumersModule, SlaTimersModule, AlertDeliveryModule];
+/** The consumers: read-model projections, the SLA timers (scheduler, BullMQ worker, sweep), alert delivery, partner e-mail. */
+const CONSUMERS: Type[] = [ProjectionConsumersModule, SlaTimersModule, AlertDeliveryModule, NotificationsModule];
 
 /**
  * The checkpoint names of the consumers besides the read models (the SLA scheduler's group:

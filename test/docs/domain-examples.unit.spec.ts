@@ -354,6 +354,51 @@ describe('docs/domain.md: engineers and escalation', () => {
     expect(run.do('2026-11-16T13:41', { type: 'EscalateOverdue', data: { clockId: 'nextUpdate-2' } })).toEqual([]);
   });
 
+  it('backup: e-1 away, its backup e-4 on shift gets the call (not e-2); else e-2', () => {
+    const run = new CaseRun();
+    run.submit('2026-11-16T10:00', { proposedSeverity: 'A' });
+    run.do('2026-11-16T10:05', {
+      type: 'AssignEngineer',
+      data: {
+        engineerId: 'e-1',
+        engineer: { engineerId: 'e-1', managerId: 'm-1', backupEngineerId: 'e-4' },
+        by: 'alice',
+      },
+    });
+    const team = (e1: 'on-shift' | 'away', e4: 'on-shift' | 'off-shift') => [
+      { engineerId: 'e-1', managerId: 'm-1', availability: e1, openSeverityACases: 1, backupEngineerId: 'e-4' },
+      { engineerId: 'e-4', managerId: 'm-1', availability: e4, openSeverityACases: 2 },
+      { engineerId: 'e-2', managerId: 'm-1', availability: 'on-shift' as const, openSeverityACases: 0 },
+    ];
+    const call = (candidates: ReturnType<typeof team>): CaseCommand => ({
+      type: 'SeverityACall',
+      data: { caller: 'Jo', candidates, callId: 'call-1', by: 'alice' },
+    });
+    const to = (candidates: ReturnType<typeof team>) =>
+      caseDecider.decide(call(candidates), run.state, { now: at('2026-11-16T11:00'), clocks: calculator })[0];
+    expect(to(team('away', 'on-shift'))).toMatchObject({
+      data: { toEngineerId: 'e-4', reason: 'backup of e-1 (away), on shift' },
+    });
+    expect(to(team('away', 'off-shift'))).toMatchObject({ data: { toEngineerId: 'e-2' } });
+    expect(to(team('on-shift', 'on-shift'))).toMatchObject({ data: { toEngineerId: 'e-2' } });
+  });
+
+  it('duty manager: no engineer, m-9 on duty at 13:40; nobody on duty: dutyManagerId null', () => {
+    const run = new CaseRun();
+    run.submit('2026-11-16T10:00', { proposedSeverity: 'A' });
+    run.do('2026-11-16T10:40', { type: 'LogUpdate', data: { channel: 'phone', summary: 'on it', by: 'alice' } });
+    const escalate = (dutyManagerId: string | null) =>
+      caseDecider.decide({ type: 'EscalateOverdue', data: { clockId: 'nextUpdate-2', dutyManagerId } }, run.state, {
+        now: at('2026-11-16T13:40'),
+        clocks: calculator,
+      });
+    expect(escalate('m-9').at(-1)).toMatchObject({
+      type: 'EscalatedToDutyManager',
+      data: { engineerId: null, dutyManagerId: 'm-9', reason: 'update overdue; no engineer assigned' },
+    });
+    expect(escalate(null).at(-1)).toMatchObject({ type: 'EscalatedToDutyManager', data: { dutyManagerId: null } });
+  });
+
   it('the next available engineer: on shift, not the current one, fewest open A cases, lowest id', () => {
     const candidates = [
       { engineerId: 'e-1', availability: 'away' as const, openSeverityACases: 0 },
@@ -377,5 +422,29 @@ describe('docs/domain.md: engineers and escalation', () => {
     ]);
     const onBehalf = new CaseRun().submit('2026-11-16T10:00', { customerId: 'c-fabrikam' });
     expect(onBehalf[1]).toMatchObject({ type: 'CaseRejected', data: { reason: 'submitter-role-not-eligible' } });
+    // Issue 13: partner of record, and the programme contract bound on first use.
+    const contract = { accessId: 'SCS4F7Q2K9', contractId: '7205118' };
+    const coAdmin = { product: 'azure', customerId: 'c-fabrikam', submitterRole: 'co-admin' } as const;
+    const asPartnerOfRecord = new CaseRun().submit('2026-11-16T10:00', {
+      ...coAdmin,
+      azure: { subscriptionId: 'sub-1', ...contract },
+      partnerOfRecord: true,
+    });
+    expect(asPartnerOfRecord[0]).toMatchObject({ type: 'CaseSubmitted', data: { partnerOfRecord: true } });
+    expect(asPartnerOfRecord[1]).toMatchObject({ type: 'SeverityAssigned' });
+    const notOfRecord = new CaseRun().submit('2026-11-16T10:00', {
+      ...coAdmin,
+      azure: { subscriptionId: 'sub-1', ...contract },
+    });
+    expect(notOfRecord[1]).toMatchObject({ type: 'CaseRejected', data: { reason: 'not-partner-of-record' } });
+    expect(() =>
+      new CaseRun().submit('2026-11-16T10:00', {
+        product: 'azure',
+        azure: { subscriptionId: 'sub-1', accessId: contract.accessId, contractId: '8000001' },
+        partnerContract: contract,
+      }),
+    ).toThrow(
+      'partner p-contoso is bound to programme contract 7205118 (its first use); this request names contract 8000001',
+    );
   });
 });
