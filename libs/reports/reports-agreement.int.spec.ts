@@ -87,7 +87,10 @@ describe('what-if and compliance report agree with the recorded events (PostgreS
       { policy: JSON.parse(JSON.stringify(DEFAULT_SLA_POLICY)), source: 'test', asOf: AS_OF },
       (p) => progress.push(p.events),
     );
-    expect(progress.length).toBeGreaterThan(1);
+    // Progress after every page (of 5000 events), the last one counting every stored event.
+    const [{ n: stored }] = await store.sql.query<{ n: string }>('select count(*)::text as n from ct_events');
+    expect(progress.length).toBe(Math.ceil(Number(stored) / 5000));
+    expect(progress[progress.length - 1]).toBe(Number(stored));
     expect(result.cases).toBe(400);
     expect(result.agreement.mismatches).toEqual([]);
     expect(result.agreement).toMatchObject({
