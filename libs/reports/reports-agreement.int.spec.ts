@@ -8,6 +8,7 @@ import { storedData } from '../events/event-parser';
 import { SlaPolicyService } from '../sla/sla-policy.service';
 import { createSchemaEventStore } from '../../test/support/test-database';
 import { slaReport } from './compliance/sla-report.query';
+import { PROJECTION_CHECKPOINTS_SQL } from '../projections/projection-checkpoints';
 import { slaOutcomesProjection } from './sla-outcomes/sla-outcomes.projection';
 import { runWhatIf, WhatIfTimeoutError } from './what-if/what-if.service';
 
@@ -274,5 +275,26 @@ describe('what-if and compliance report agree with the recorded events (PostgreS
     const live = await rows('');
     expect(live.length).toBeGreaterThan(100);
     expect(await rows(suffix)).toEqual(live);
+  });
+
+  it('a read model made before the sums existed is refilled from the first event at the next start', async () => {
+    const suffix = '_old';
+    await store.sql.exec(PROJECTION_CHECKPOINTS_SQL);
+    await store.sql.exec(slaOutcomesProjection.schema(suffix));
+    const page = await store.readAll({ after: null, maxCount: 200 });
+    await store.sql.transaction((tx) => slaOutcomesProjection.apply(tx, page.events, suffix));
+    await store.sql.query(
+      `insert into ct_projections (name, checkpoint, position) values ('sla-outcomes_old', $1, '1')`,
+      [page.checkpoint],
+    );
+    // As the tables were before this change: no sums.
+    await store.sql.exec('drop table rm_sla_outcome_totals_old');
+    await store.sql.exec(slaOutcomesProjection.schema(suffix));
+    expect(await store.sql.query('select case_id from rm_sla_outcome_cases_old')).toEqual([]);
+    expect(await store.sql.query(`select name from ct_projections where name = 'sla-outcomes_old'`)).toEqual([]);
+    // A start with the sums in place keeps everything.
+    await store.sql.transaction((tx) => slaOutcomesProjection.apply(tx, page.events, suffix));
+    await store.sql.exec(slaOutcomesProjection.schema(suffix));
+    expect((await store.sql.query('select case_id from rm_sla_outcome_cases_old')).length).toBeGreaterThan(0);
   });
 });
