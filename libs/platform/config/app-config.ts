@@ -41,6 +41,8 @@ export interface AppConfig {
   readonly production: boolean;
   /** GET /health/ready answers 503 past this projection lag, in processes running projections (READY_MAX_PROJECTION_LAG_SECONDS); 0: not checked. */
   readonly readyMaxProjectionLagSeconds: number;
+  /** POST /v1/sla/what-if answers 503 ("use the CLI") past this (WHAT_IF_HTTP_TIMEOUT_MS); 0: no limit. */
+  readonly whatIfHttpTimeoutMs?: number;
   /**
    * Partner e-mail notifications (libs/notifications) go to this SMTP server (SMTP_URL:
    * smtp://user:pass@host:587, smtps://... for TLS from the start); unset: no e-mail is sent.
@@ -151,6 +153,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   if (!/^\d+$/.test(lagText))
     problems.push('READY_MAX_PROJECTION_LAG_SECONDS must be a whole number of seconds (0: not checked)');
 
+  const whatIfText = text('WHAT_IF_HTTP_TIMEOUT_MS') ?? '20000';
+  const whatIfHttpTimeoutMs = Number(whatIfText);
+  if (!/^\d+$/.test(whatIfText))
+    problems.push('WHAT_IF_HTTP_TIMEOUT_MS must be a whole number of milliseconds (0: no limit)');
   const smtpUrl = text('SMTP_URL');
   if (smtpUrl && !isSmtpUrl(smtpUrl)) problems.push('SMTP_URL must be an smtp:// or smtps:// URL with a host');
   const mailFrom = text('MAIL_FROM') ?? 'Casetrail <casetrail@localhost>';
@@ -181,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     eventNotifications: notificationsText === 'on',
     production: text('NODE_ENV') === 'production',
     readyMaxProjectionLagSeconds,
+    whatIfHttpTimeoutMs,
     smtpUrl,
     mailFrom,
   };
