@@ -41,6 +41,13 @@ export interface AppConfig {
   readonly production: boolean;
   /** GET /health/ready answers 503 past this projection lag, in processes running projections (READY_MAX_PROJECTION_LAG_SECONDS); 0: not checked. */
   readonly readyMaxProjectionLagSeconds: number;
+  /**
+   * Partner e-mail notifications (libs/notifications) go to this SMTP server (SMTP_URL:
+   * smtp://user:pass@host:587, smtps://... for TLS from the start); unset: no e-mail is sent.
+   */
+  readonly smtpUrl?: string;
+  /** The From address of those e-mails (MAIL_FROM). */
+  readonly mailFrom: string;
 }
 
 /** Configuration that cannot be used: every problem, each naming its variable. */
@@ -144,6 +151,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   if (!/^\d+$/.test(lagText))
     problems.push('READY_MAX_PROJECTION_LAG_SECONDS must be a whole number of seconds (0: not checked)');
 
+  const smtpUrl = text('SMTP_URL');
+  if (smtpUrl && !isSmtpUrl(smtpUrl)) problems.push('SMTP_URL must be an smtp:// or smtps:// URL with a host');
+  const mailFrom = text('MAIL_FROM') ?? 'Casetrail <casetrail@localhost>';
+  if (!/^[^\s@<>]+@[^\s@<>]+$|<[^\s@<>]+@[^\s@<>]+>$/.test(mailFrom))
+    problems.push('MAIL_FROM must be an e-mail address, optionally with a name: Support <support@example.com>');
+
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = text('DATA_DIR') ?? './data';
   return {
@@ -168,7 +181,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     eventNotifications: notificationsText === 'on',
     production: text('NODE_ENV') === 'production',
     readyMaxProjectionLagSeconds,
+    smtpUrl,
+    mailFrom,
   };
+}
+
+function isSmtpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return ['smtp:', 'smtps:'].includes(url.protocol) && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 function isHttpUrl(value: string): boolean {
