@@ -229,9 +229,13 @@ describe('role all on PostgreSQL: PostgreSQL stops and starts again under load',
         });
         expectUnavailable(await call(url, 'POST', '/v1/cases', submission()));
         // The background thread meets it too, says so once, and keeps retrying (the process stays).
+        // (Which line is missing, if it times out: the log itself is too long for the message.)
         await waitUntil(
-          async () => service.output(),
-          (logs) => logs.includes('projections lost their lock') && logs.includes('SLA timer sweep failed'),
+          async () => ({
+            lockLost: service.output().includes('projections lost their lock'),
+            sweepFailed: service.output().includes('SLA timer sweep failed'),
+          }),
+          (seen) => seen.lockLost && seen.sweepFailed,
           90_000, // generous: a loaded 2-core machine (the suite runs three files at once)
         );
         expect(service.child.exitCode).toBeNull();
