@@ -211,6 +211,15 @@ describe('role all on PostgreSQL: PostgreSQL stops and starts again under load',
           (n) => n >= 15,
           60_000,
         );
+        // The background thread's projections hold their lock before the database goes (they say so
+        // once they run): losing it is what this test watches for. Commands are acknowledged before
+        // that, and on a loaded machine the database could otherwise go first (the test then timed
+        // out waiting for "projections lost their lock").
+        await waitUntil(
+          async () => service.output().includes('projections running'),
+          (running) => running,
+          90_000,
+        );
 
         postgres.stop();
         // Commands meet the lost database: 503 with Retry-After, never a 500; /health names it.
