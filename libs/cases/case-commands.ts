@@ -10,10 +10,11 @@ export type CaseSubmission = Omit<SubmitCase['data'], 'caseId' | 'reference' | '
 
 /**
  * A command on an existing case as its callers (HTTP, the SLA timers) know it. The outside facts
- * the decider needs (the engineer's record, the transfer candidates) are filled in by
- * CaseCommandService.
+ * the decider needs (the engineer's record, the transfer candidates, the call's id, the duty
+ * manager) are filled in by CaseCommandService.
  */
 export type CaseAction =
-  | Exclude<CaseCommand, { type: 'SubmitCase' | 'AssignEngineer' | 'SeverityACall' }>
-  | { type: 'AssignEngineer'; data: { engineerId: string; by: string } }
-  | { type: 'SeverityACall'; data: { caller: string; by: string } };
+  | Exclude<CaseCommand, { type: 'SubmitCase' | 'AssignEngineer' | 'SeverityACall' | 'TakeQueuedCall' }>
+  | { type: 'AssignEngineer'; data: { engineerId: string; force?: { reason: string } | null; by: string } }
+  | { type: 'SeverityACall'; data: { caller: string; by: string } }
+  | { type: 'TakeQueuedCall'; data: { callId: string; engineerId: string; by: string } };
