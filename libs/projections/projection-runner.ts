@@ -245,8 +245,10 @@ export class ProjectionRunner {
   /** One error line when a failure begins (and when it changes); the retries that follow are quiet. */
   private failed(message: string, error: unknown): void {
     const detail = (error as Error)?.message ?? String(error);
-    if (this.failing === detail) return;
-    this.failing = detail;
+    // By message and error: a lost lock after a failed batch often carries the same error text
+    // ("Connection terminated unexpectedly"), and it is a different event worth its own line.
+    if (this.failing === `${message}: ${detail}`) return;
+    this.failing = `${message}: ${detail}`;
     this.logger.event(
       'error',
       message,
