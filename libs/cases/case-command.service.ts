@@ -10,17 +10,19 @@ import { StaleRevisionError } from '../platform/commanding/command-errors';
 import { idempotentId } from '../platform/commanding/command-ids';
 import { CommandHandler } from '../platform/commanding/handle-command';
 import { EVENT_STORE } from '../platform/tokens';
+import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
+import { ProblemError } from '../platform/http/problem';
 import { EngineersQuery } from '../engineers/engineers.query';
 import { engineerStreamId } from '../engineers/engineer-commands';
 import { SlaPolicyService } from '../sla/sla-policy.service';
-import { assertCaseVisible, caseStreamId } from './case-access';
+import { assertCaseVisible, assertCustomerMayAct, caseStreamId } from './case-access';
 import { CaseAction, CaseOutcome, CaseSubmission } from './case-commands';
 import { candidateReference, reserveCaseReference } from './case-reference';
 
 /**
  * Every case command, from HTTP and from the SLA timers alike: completes it with the facts the
  * pure decider cannot read (the engineer's record, the transfer candidates, the SLA policy in
- * force), then hands it to the one CommandHandler.
+ * force, the billing feedback address), then hands it to the one CommandHandler.
  */
 @Injectable()
 export class CaseCommandService {
@@ -30,6 +32,7 @@ export class CaseCommandService {
     private readonly engineers: EngineersQuery,
     private readonly clock: Clock,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** A command on an existing case; a case the principal may not see is a NotFoundError. */
@@ -39,7 +42,10 @@ export class CaseCommandService {
       streamId: caseStreamId(caseId),
       metadata,
       command: await this.complete(action),
-      authorize: (state) => assertCaseVisible(metadata.principal, state, caseId),
+      authorize: (state) => {
+        assertCaseVisible(metadata.principal, state, caseId);
+        assertCustomerMayAct(metadata.principal, action, state);
+      },
       // The case's own policy (the one in force for a new case): see SlaPolicyService.calculatorFor.
       context: (state) => this.sla.contextFor(state),
     });
@@ -91,6 +97,17 @@ export class CaseCommandService {
           type: 'SeverityACall',
           data: { ...action.data, candidates: await this.engineers.transferCandidates() },
         };
+      case 'EscalateToBillingFeedback': {
+        // Configuration, not a fact of the case: without it the billing path cannot go on (503).
+        const address = this.config.billingFeedbackAddress;
+        if (!address) {
+          throw ProblemError.of(
+            503,
+            'no billing feedback address is configured (BILLING_FEEDBACK_ADDRESS): billing cases cannot be escalated',
+          );
+        }
+        return { type: 'EscalateToBillingFeedback', data: { ...action.data, address } };
+      }
       default:
         return action;
     }

@@ -10,10 +10,12 @@ export type CaseSubmission = Omit<SubmitCase['data'], 'caseId' | 'reference' | '
 
 /**
  * A command on an existing case as its callers (HTTP, the SLA timers) know it. The outside facts
- * the decider needs (the engineer's record, the transfer candidates) are filled in by
+ * the decider needs (the engineer's record, the transfer candidates, the billing feedback
+ * address) are filled in by
  * CaseCommandService.
  */
 export type CaseAction =
-  | Exclude<CaseCommand, { type: 'SubmitCase' | 'AssignEngineer' | 'SeverityACall' }>
+  | Exclude<CaseCommand, { type: 'SubmitCase' | 'AssignEngineer' | 'SeverityACall' | 'EscalateToBillingFeedback' }>
   | { type: 'AssignEngineer'; data: { engineerId: string; by: string } }
-  | { type: 'SeverityACall'; data: { caller: string; by: string } };
+  | { type: 'SeverityACall'; data: { caller: string; by: string } }
+  | { type: 'EscalateToBillingFeedback'; data: { reason: string; by: string } };

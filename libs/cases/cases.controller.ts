@@ -228,14 +228,17 @@ export class CasesController {
   @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/escalations')
   @HttpCode(201)
-  @Roles(...STAFF, 'partner')
+  @Roles(...STAFF, 'partner', 'customer')
   async escalate(
     @Param() { id }: CaseIdParam,
     @Body() body: ReasonDto,
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) response: FastifyReply,
   ) {
-    const outcome = await this.run(id, { type: 'Escalate', data: { ...body, by: request.principal.name } }, request);
+    // A customer escalates only when there is no progress: the decider holds it to that.
+    const byCustomer = request.principal.role === 'customer';
+    const data = { ...body, by: request.principal.name, ...(byCustomer ? { byCustomer } : {}) };
+    const outcome = await this.run(id, { type: 'Escalate', data }, request);
     return commandResponse(response, outcome, { caseId: id, managerId: outcome.state!.managerId });
   }
 
@@ -245,7 +248,7 @@ export class CasesController {
   @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/severity-a-calls')
   @HttpCode(201)
-  @Roles(...STAFF, 'partner')
+  @Roles(...STAFF, 'partner', 'customer')
   async severityACall(
     @Param() { id }: CaseIdParam,
     @Body() body: SeverityACallDto,

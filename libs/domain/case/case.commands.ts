@@ -76,7 +76,15 @@ export type LogUpdate = Command<
   { readonly channel: UpdateChannel; readonly summary: string; readonly by: string }
 >;
 
-export type Escalate = Command<'Escalate', { readonly reason: string; readonly by: string }>;
+export type Escalate = Command<
+  'Escalate',
+  {
+    readonly reason: string;
+    readonly by: string;
+    /** true: a customer asks; allowed only when there is no progress (no-progress.ts). */
+    readonly byCustomer?: boolean;
+  }
+>;
 
 export type SeverityACall = Command<
   'SeverityACall',
@@ -87,6 +95,12 @@ export type SeverityACall = Command<
     readonly candidates: readonly TransferCandidate[];
     readonly by: string;
   }
+>;
+
+/** The billing path: a routed billing case goes on to the feedback address (configuration, filled in by the service). */
+export type EscalateToBillingFeedback = Command<
+  'EscalateToBillingFeedback',
+  { readonly reason: string; readonly by: string; readonly address: string }
 >;
 
 export type ResolveCase = Command<'ResolveCase', { readonly summary: string; readonly by: string }>;
@@ -134,4 +148,5 @@ export type CaseCommand =
   | AwaitPartner
   | RecordPartnerReply
   | ResumeClock
-  | SlaTimerCommand;
+  | SlaTimerCommand
+  | EscalateToBillingFeedback;

@@ -12,6 +12,7 @@ import {
   UpdateChannel,
 } from './case.types';
 import { EligibilityFailure, EligibilityReason } from './eligibility';
+import type { NoProgress } from './no-progress';
 
 /**
  * Every case event carries its caseId, `at` (when it happened: the decision's `now`, ISO-8601
@@ -131,6 +132,8 @@ export type EscalatedToManager = CaseEventOf<
     /** true: by the system because an update stayed overdue (then clockId is that clock). */
     readonly automatic: boolean;
     readonly clockId: string | null;
+    /** A customer's escalation: the overdue clock that allowed it (no progress). Absent otherwise. */
+    readonly noProgress?: NoProgress;
   }
 >;
 
@@ -306,6 +309,15 @@ export type CaseReopened = CaseEventOf<
   { readonly reason: string; readonly by: string; readonly previousStatus: 'resolved' | 'closed' }
 >;
 
+/**
+ * A routed billing case escalated to the feedback address (the billing path after the billing
+ * team): where it went, why, by whom. At most once per case.
+ */
+export type EscalatedToBillingFeedback = CaseEventOf<
+  'EscalatedToBillingFeedback',
+  { readonly address: string; readonly reason: string; readonly by: string }
+>;
+
 export type CaseEvent =
   | CaseSubmitted
   | CaseRouted
@@ -328,7 +340,8 @@ export type CaseEvent =
   | PartnerReplied
   | SlaClockPaused
   | SlaClockResumed
-  | TriageAtRisk;
+  | TriageAtRisk
+  | EscalatedToBillingFeedback;
 
 export type CaseEventType = CaseEvent['type'];
 
@@ -355,4 +368,5 @@ export const CASE_EVENT_TYPES: readonly CaseEventType[] = [
   'SlaClockPaused',
   'SlaClockResumed',
   'TriageAtRisk',
+  'EscalatedToBillingFeedback',
 ];

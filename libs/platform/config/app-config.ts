@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { isEmail } from 'class-validator';
 
 export type EventStoreKind = 'embedded' | 'postgres' | 'eventstoredb';
 /** `all` runs the HTTP API and the background work in one process (the only choice on the embedded store). */
@@ -41,6 +42,11 @@ export interface AppConfig {
   readonly production: boolean;
   /** GET /health/ready answers 503 past this projection lag, in processes running projections (READY_MAX_PROJECTION_LAG_SECONDS); 0: not checked. */
   readonly readyMaxProjectionLagSeconds: number;
+  /**
+   * Where a routed billing case is escalated when the billing team's answer does not satisfy
+   * (BILLING_FEEDBACK_ADDRESS, an e-mail address); unset: such escalations are refused (503).
+   */
+  readonly billingFeedbackAddress?: string;
 }
 
 /** Configuration that cannot be used: every problem, each naming its variable. */
@@ -144,6 +150,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   if (!/^\d+$/.test(lagText))
     problems.push('READY_MAX_PROJECTION_LAG_SECONDS must be a whole number of seconds (0: not checked)');
 
+  const billingFeedbackAddress = text('BILLING_FEEDBACK_ADDRESS');
+  if (billingFeedbackAddress !== undefined && !isEmail(billingFeedbackAddress))
+    problems.push(`BILLING_FEEDBACK_ADDRESS must be an e-mail address, got "${billingFeedbackAddress}"`);
+
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = text('DATA_DIR') ?? './data';
   return {
@@ -168,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     eventNotifications: notificationsText === 'on',
     production: text('NODE_ENV') === 'production',
     readyMaxProjectionLagSeconds,
+    billingFeedbackAddress,
   };
 }
 

@@ -52,6 +52,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads BILLING_FEEDBACK_ADDRESS as an e-mail address (unset: none)', () => {
+    expect(loadConfig({}, []).billingFeedbackAddress).toBeUndefined();
+    expect(loadConfig({ BILLING_FEEDBACK_ADDRESS: ' feedback@vendor.example ' }, []).billingFeedbackAddress).toBe(
+      'feedback@vendor.example',
+    );
+    expect(captured(() => loadConfig({ BILLING_FEEDBACK_ADDRESS: 'feedback at vendor' }, []))?.message).toMatch(
+      /BILLING_FEEDBACK_ADDRESS must be an e-mail address, got "feedback at vendor"/,
+    );
+  });
+
   it('refuses split roles on the embedded store, which lives in one process', () => {
     expect(captured(() => loadConfig({}, ['--role', 'api']))?.message).toMatch(
       /embedded store lives inside one process/,
