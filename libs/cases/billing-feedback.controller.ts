@@ -35,7 +35,7 @@ export class BillingFeedbackController {
   })
   @ApiProblems(...COMMAND_PROBLEMS)
   @ApiCommandHeaders({ ifMatch: true })
-  @Post(':id/billing-feedback-escalation')
+  @Post(':id/billing-escalation')
   @HttpCode(201)
   @Roles('support', 'manager', 'partner')
   async escalate(

@@ -11,7 +11,7 @@ import {
 } from '../support/case-fixtures';
 
 const ADDRESS = 'billing-feedback@vendor.example';
-const ROUTE = 'billing-feedback-escalation';
+const ROUTE = 'billing-escalation';
 
 /**
  * The billing path over HTTP (docs/domain.md, Intake): a billing question is routed to the billing

@@ -133,7 +133,7 @@ describe('customer keys over HTTP (embedded store)', () => {
       ['resolution', { summary: 'x' }],
       ['closure', {}],
       ['reopening', { reason: 'x' }],
-      ['billing-feedback-escalation', { reason: 'x' }],
+      ['billing-escalation', { reason: 'x' }],
     ])('POST /v1/cases/{id}/%s on its own case: 403, nothing written', async (route, body) => {
       const before = await snapshot(service, own);
       const response = await service.request('POST', `/v1/cases/${own}/${route}`, { key: 'customer', body });
