@@ -4,7 +4,18 @@ import { EscalateToBillingFeedback } from './case.commands';
 import { caseDecider } from './case.decider';
 import { CaseEvent } from './case.events';
 import { Case } from './case.state';
-import { AGENT, CASE_ID, NOW, PARTNER, caseSubmitted, context, min, openCase, rejectedCase, routedCase } from './testing/case.fixtures';
+import {
+  AGENT,
+  CASE_ID,
+  NOW,
+  PARTNER,
+  caseSubmitted,
+  context,
+  min,
+  openCase,
+  rejectedCase,
+  routedCase,
+} from './testing/case.fixtures';
 
 // The billing path: billing team (routing), then once to the feedback address.
 

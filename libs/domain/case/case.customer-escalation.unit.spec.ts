@@ -1,3 +1,4 @@
+import type { ClockKind } from '../sla/sla-clock';
 import { IllegalStateError } from '../shared/domain-errors';
 import { spec } from '../shared/given-when-then';
 import { Escalate } from './case.commands';
@@ -32,7 +33,12 @@ const assignedA = () => {
   return { history: [...history, engineerAssigned('eng-bob')], clock };
 };
 
-const escalated = (now: string, dueAt: string, clockId = 'initialResponse-1', clock = 'initialResponse') => ({
+const escalated = (
+  now: string,
+  dueAt: string,
+  clockId = 'initialResponse-1',
+  clock: ClockKind = 'initialResponse',
+): CaseEvent => ({
   type: 'EscalatedToManager',
   data: {
     caseId: CASE_ID,
@@ -59,14 +65,14 @@ describe('Escalate by a customer: only when there is no progress', () => {
     const { history, clock } = assignedA();
     given(history)
       .when(byCustomer(), at(31))
-      .then([escalated(min(31), clock.data.dueAt) as CaseEvent]);
+      .then([escalated(min(31), clock.data.dueAt)]);
   });
 
   it('is recorded on a breached clock (at its due instant exactly, too)', () => {
     const { history, clock } = assignedA();
     given([...history, slaBreached(clock)])
       .when(byCustomer(), at(30))
-      .then([escalated(min(30), clock.data.dueAt) as CaseEvent]);
+      .then([escalated(min(30), clock.data.dueAt)]);
   });
 
   it('an update is progress: the next update not yet due is refused; once it is overdue, allowed', () => {
@@ -78,7 +84,7 @@ describe('Escalate by a customer: only when there is no progress', () => {
       .thenThrows(IllegalStateError, /the next update on case .* is not due before/);
     given(answered)
       .when(byCustomer(), at(111))
-      .then([escalated(min(111), next.data.dueAt, 'nextUpdate-2', 'nextUpdate') as CaseEvent]);
+      .then([escalated(min(111), next.data.dueAt, 'nextUpdate-2', 'nextUpdate')]);
   });
 
   it('is refused while staff wait on the partner (the clock is paused: the ball is with the partner)', () => {
@@ -96,7 +102,7 @@ describe('Escalate by a customer: only when there is no progress', () => {
 
   it('once the manager was told after the due instant (by anyone), a second one is refused', () => {
     const { history, clock } = assignedA();
-    const first = escalated(min(40), clock.data.dueAt) as CaseEvent;
+    const first = escalated(min(40), clock.data.dueAt);
     given([...history, first])
       .when(byCustomer(), at(50))
       .thenThrows(IllegalStateError, `was already escalated to the manager at ${min(40)}`);
@@ -135,7 +141,7 @@ describe('Escalate by a customer: only when there is no progress', () => {
     };
     given([...history, early])
       .when(byCustomer(), at(31))
-      .then([escalated(min(31), clock.data.dueAt) as CaseEvent]);
+      .then([escalated(min(31), clock.data.dueAt)]);
   });
 
   it('no progress still needs an engineer with a manager to escalate to (409 otherwise)', () => {
