@@ -26,7 +26,7 @@ export class BillingFeedbackController {
   @ApiOperation({
     summary: 'Escalate a routed billing case to the billing feedback address',
     description:
-      'Once per case, on a case routed to the billing team only (409 otherwise); 503 when no BILLING_FEEDBACK_ADDRESS is configured. The event records the address, reason, actor and instant.',
+      'Once per case, on a case routed to the billing team only (409 otherwise, and 409 while no BILLING_FEEDBACK_ADDRESS is configured). The event records the address, reason, actor and instant.',
   })
   @ApiCreatedResponse({
     type: BillingFeedbackResultDto,

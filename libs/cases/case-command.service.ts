@@ -11,7 +11,6 @@ import { idempotentId } from '../platform/commanding/command-ids';
 import { CommandHandler } from '../platform/commanding/handle-command';
 import { EVENT_STORE } from '../platform/tokens';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
-import { ProblemError } from '../platform/http/problem';
 import { EngineersQuery } from '../engineers/engineers.query';
 import { engineerStreamId } from '../engineers/engineer-commands';
 import { SlaPolicyService } from '../sla/sla-policy.service';
@@ -97,17 +96,12 @@ export class CaseCommandService {
           type: 'SeverityACall',
           data: { ...action.data, candidates: await this.engineers.transferCandidates() },
         };
-      case 'EscalateToBillingFeedback': {
-        // Configuration, not a fact of the case: without it the billing path cannot go on (503).
-        const address = this.config.billingFeedbackAddress;
-        if (!address) {
-          throw ProblemError.of(
-            503,
-            'no billing feedback address is configured (BILLING_FEEDBACK_ADDRESS): billing cases cannot be escalated',
-          );
-        }
-        return { type: 'EscalateToBillingFeedback', data: { ...action.data, address } };
-      }
+      case 'EscalateToBillingFeedback':
+        // Configuration, not a fact of the case (null: none; the decider refuses then).
+        return {
+          type: 'EscalateToBillingFeedback',
+          data: { ...action.data, address: this.config.billingFeedbackAddress ?? null },
+        };
       default:
         return action;
     }

@@ -141,15 +141,15 @@ describe('billing escalation without a configured feedback address', () => {
   });
   afterAll(() => service?.close());
 
-  it('is refused with 503 naming BILLING_FEEDBACK_ADDRESS; nothing written', async () => {
+  it('is refused with 409 naming BILLING_FEEDBACK_ADDRESS (a lasting state, not an outage); nothing written', async () => {
     const { caseId } = await submitCase(service, { requestType: 'billing' }, 'partner');
     const before = await snapshot(service, caseId);
     const response = await service.request('POST', `/v1/cases/${caseId}/${ROUTE}`, {
       key: 'partner',
       body: { reason: 'x' },
     });
-    expectProblem(response, 503);
-    expect(response.body.detail).toMatch(/BILLING_FEEDBACK_ADDRESS/);
+    expectProblem(response, 409);
+    expect(response.body.detail).toMatch(/no billing feedback address is configured \(BILLING_FEEDBACK_ADDRESS\)/);
     await expectHistoryUnchanged(service, caseId, before);
   });
 });

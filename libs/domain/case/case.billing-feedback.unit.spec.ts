@@ -21,7 +21,7 @@ import {
 
 const ADDRESS = 'billing-feedback@vendor.example';
 const given = (events: CaseEvent[]) => spec(caseDecider, context).given(events);
-const escalate = (by = PARTNER, address = ADDRESS): EscalateToBillingFeedback => ({
+const escalate = (by = PARTNER, address: string | null = ADDRESS): EscalateToBillingFeedback => ({
   type: 'EscalateToBillingFeedback',
   data: { reason: 'the invoice is still wrong', by, address },
 });
@@ -72,6 +72,15 @@ describe('EscalateToBillingFeedback', () => {
     given(rejectedCase())
       .when(escalate())
       .thenThrows(IllegalStateError, /is rejected/);
+  });
+
+  it('without a configured address it is refused (409), after the checks of the case itself', () => {
+    given(routedCase())
+      .when(escalate(PARTNER, null))
+      .thenThrows(IllegalStateError, /no billing feedback address is configured \(BILLING_FEEDBACK_ADDRESS\)/);
+    given(openCase('B').history)
+      .when(escalate(PARTNER, null))
+      .thenThrows(IllegalStateError, /only a case routed to the billing team/);
   });
 
   it('a case that does not exist is not found', () => {

@@ -97,10 +97,13 @@ export type SeverityACall = Command<
   }
 >;
 
-/** The billing path: a routed billing case goes on to the feedback address (configuration, filled in by the service). */
+/**
+ * The billing path: a routed billing case goes on to the feedback address (configuration, filled
+ * in by the service; null: none is configured).
+ */
 export type EscalateToBillingFeedback = Command<
   'EscalateToBillingFeedback',
-  { readonly reason: string; readonly by: string; readonly address: string }
+  { readonly reason: string; readonly by: string; readonly address: string | null }
 >;
 
 export type ResolveCase = Command<'ResolveCase', { readonly summary: string; readonly by: string }>;

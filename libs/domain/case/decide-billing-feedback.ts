@@ -6,7 +6,8 @@ import { CaseState } from './case.state';
 /**
  * The billing path (docs/domain.md): a billing question goes to the billing team (the case is
  * routed, not worked here); when that does not settle it, the partner or staff escalate it once
- * to the feedback address. Only a case routed to the billing team; a second escalation is refused.
+ * to the feedback address. Only a case routed to the billing team; a second escalation is refused,
+ * and so is any while the service has no feedback address configured.
  */
 export function escalateToBillingFeedback(
   { data }: EscalateToBillingFeedback,
@@ -26,6 +27,12 @@ export function escalateToBillingFeedback(
     throw new IllegalStateError(
       `case ${state.reference} was already escalated to the billing feedback address ${earlier.address} at ${earlier.at}`,
       { address: earlier.address, at: earlier.at },
+    );
+  }
+  // A lasting state of this service, not a passing outage: a conflict to fix, not a 503 to retry.
+  if (data.address === null) {
+    throw new IllegalStateError(
+      `case ${state.reference} cannot be escalated: no billing feedback address is configured (BILLING_FEEDBACK_ADDRESS)`,
     );
   }
   return [

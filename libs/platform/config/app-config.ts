@@ -44,7 +44,7 @@ export interface AppConfig {
   readonly readyMaxProjectionLagSeconds: number;
   /**
    * Where a routed billing case is escalated when the billing team's answer does not satisfy
-   * (BILLING_FEEDBACK_ADDRESS, an e-mail address); unset: such escalations are refused (503).
+   * (BILLING_FEEDBACK_ADDRESS, an e-mail address); unset: such escalations are refused (409).
    */
   readonly billingFeedbackAddress?: string;
 }
