@@ -18,7 +18,17 @@ import { markdownTables, RunReport, writeBenchmarksFile, writeJson } from './sup
 import { sizeLabel } from './support/stats';
 import { schemaName, SuiteRunner, SuiteTask } from './support/suite';
 
-const SUITES = ['commands', 'event-store', 'projections', 'timers', 'case-list', 'startup', 'lag', 'reports'] as const;
+const SUITES = [
+  'commands',
+  'event-store',
+  'projections',
+  'timers',
+  'case-list',
+  'startup',
+  'lag',
+  'reports',
+  'scale-out',
+] as const;
 type SuiteName = (typeof SUITES)[number];
 
 async function runners(): Promise<Record<SuiteName, SuiteRunner>> {
@@ -31,6 +41,7 @@ async function runners(): Promise<Record<SuiteName, SuiteRunner>> {
     startup: (await import('./suites/startup')).startupSuite,
     lag: (await import('./suites/lag')).lagSuite,
     reports: (await import('./suites/reports')).reportsSuite,
+    'scale-out': (await import('./suites/scale-out')).scaleOutSuite,
   };
 }
 
@@ -245,6 +256,9 @@ async function main(): Promise<void> {
     }
     if (args.suites.includes('lag')) {
       await attempt({ ...base, suite: 'lag', sizes: [], params: {} });
+    }
+    if (args.suites.includes('scale-out')) {
+      await attempt({ ...base, suite: 'scale-out', sizes: [], params: {} });
     }
     if (args.suites.includes('reports')) {
       await attempt({ ...base, suite: 'reports', sizes, params: {} });

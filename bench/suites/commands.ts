@@ -1,8 +1,10 @@
 /**
  * Suite 1: commands over HTTP. The real service (startService, role `all`: HTTP, projections, SLA
  * scheduler and timer worker in one process, as `npm start` runs it) on PostgreSQL or on the
- * embedded store; 32 closed-loop clients (a worker thread) post updates to 1,000 open cases that
- * have a severity and an engineer. Each update reads the case's stream, decides, and appends
+ * embedded store; 32 closed-loop clients post updates to 1,000 open cases that
+ * have a severity and an engineer, alternating with the practical limit measured beside it (the
+ * bare route: bench/baseline/bare-route.ts), both under one load generator in its own process.
+ * Each update reads the case's stream, decides, and appends
  * UpdateSent + SlaClockStarted with the expected revision; the scheduler then turns each clock into
  * three BullMQ delayed jobs. Size = events already in the store before the 1,000 cases are made.
  */
@@ -13,7 +15,9 @@ import { SqlEventStore } from '../../libs/event-store/sql/sql-event-store';
 import { PROJECTION_CHECKPOINTS_SQL } from '../../libs/projections/projection-checkpoints';
 import { EVENTS_PER_CASE, loadCaseEvents } from '../support/case-events';
 import { countQueries, profileWindow } from '../support/diagnostics';
-import { forEachConcurrent, request, runLoad } from '../support/http-load';
+import { LoadResult, runLoad } from '../support/http-load';
+import { startBareRoute } from '../support/bare-route';
+import { prepareCases, updateTargets } from '../support/bench-cases';
 import { log, Metric } from '../support/metrics';
 import { benchDatabaseUrl, createSchema, dropSchema, withSearchPath } from '../support/pg';
 import { deleteKeysPrefixed } from '../support/redis';
@@ -31,6 +35,8 @@ const SUITE = '1. Commands over HTTP';
 const CASES_FULL = 1000;
 const CASES_QUICK = 300;
 const CLIENTS = 32;
+/** Service and bare route alternate this many times in a full run (once in a quick one). */
+const PAIRS = 3;
 /** Every projection the service runs over the store (role all), to mark the filler as processed. */
 const SERVICE_PROJECTIONS = ['cases', 'engineers', 'alerts', 'sla-timers'];
 
@@ -51,6 +57,7 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
   const data = benchDataDir();
   const schema = schemaName(task, 'cmd', kind === 'postgres' ? 'pg' : 'emb', sizeLabel(size));
   const prefix = redisPrefix(task, 'cmd', kind, sizeLabel(size));
+  const bareSchema = schemaName(task, 'bare', kind === 'postgres' ? 'pg' : 'emb', sizeLabel(size));
   const env: Record<string, string> = { DATA_DIR: data.dir, API_KEYS_FILE: data.apiKeysFile, REDIS_PREFIX: prefix };
   if (kind === 'postgres') {
     await createSchema(schema);
@@ -65,105 +72,76 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
     const service = await startBenchService(env);
     try {
       const auth = bearer('support');
-      const admin = bearer('admin');
-      // Engineers of our own (the filler's are there too, but the quick run may have none).
-      for (const [id, managerId] of [
-        ['bm-0', undefined],
-        ['be-0', 'bm-0'],
-        ['be-1', 'bm-0'],
-        ['be-2', 'bm-0'],
-        ['be-3', 'bm-0'],
-      ] as const) {
-        const r = await request(service.url, admin, 'POST', '/v1/engineers', {
-          engineerId: id,
-          name: `Bench ${id}`,
-          email: `${id}@example.com`,
-          timeZone: 'Europe/Paris',
-          ...(managerId ? { managerId } : {}),
-        });
-        if (r.status !== 201) throw new Error(`engineer ${id}: ${r.status} ${JSON.stringify(r.body)}`);
-      }
       log(scope, `creating ${CASES} cases (submission, severity, engineer)`);
       const setupStarted = performance.now();
-      const caseIds: string[] = [];
-      await forEachConcurrent(
-        Array.from({ length: CASES }, (_, i) => i),
-        16,
-        async (i) => {
-          const submitted = await request(service.url, auth, 'POST', '/v1/cases', submission(i));
-          if (submitted.status !== 201)
-            throw new Error(`submission: ${submitted.status} ${JSON.stringify(submitted.body)}`);
-          const caseId = submitted.body.caseId as string;
-          const severity = i % 10 < 2 ? 'A' : i % 10 < 7 ? 'B' : 'C';
-          const s = await request(service.url, auth, 'POST', `/v1/cases/${caseId}/severity`, {
-            severity,
-            reason: 'impact assessed',
-          });
-          if (s.status !== 200) throw new Error(`severity: ${s.status} ${JSON.stringify(s.body)}`);
-          const a = await request(service.url, auth, 'POST', `/v1/cases/${caseId}/assignment`, {
-            engineerId: `be-${i % 4}`,
-          });
-          if (a.status !== 200) throw new Error(`assignment: ${a.status} ${JSON.stringify(a.body)}`);
-          caseIds.push(caseId);
-        },
-      );
+      const caseIds = await prepareCases(service.url, CASES);
       const setupSeconds = (performance.now() - setupStarted) / 1000;
       log(
         scope,
         `cases ready in ${setupSeconds.toFixed(1)} s (${Math.round((CASES * 3) / setupSeconds)} setup commands/s); ${CLIENTS} clients posting updates`,
       );
 
-      const durationMs = task.quick ? 3000 : 15000;
-      const queries = countQueries();
-      const cpuMeter = measureCpu();
-      const switches = contextSwitches();
-      const busy = threadBusy(service);
-      const result = await profileWindow(`commands-${kind}-${sizeLabel(size)}`, () =>
-        runLoad({
-          baseUrl: service.url,
-          authorization: auth,
-          clients: CLIENTS,
-          warmupMs: task.quick ? 1000 : 3000,
-          durationMs,
-          targets: caseIds.map((id, i) => ({
-            method: 'POST' as const,
-            path: `/v1/cases/${id}/updates`,
-            body: JSON.stringify({
-              channel: (['email', 'phone', 'portal'] as const)[i % 3],
-              summary: 'Investigating with the customer; next update soon.',
-            }),
-          })),
-        }),
-      );
-      const cpu = cpuMeter.stop();
-      log(scope, busy());
-      const switched = contextSwitches();
-      if (switches && switched) {
-        const secs = cpu.wallSeconds;
-        log(
-          scope,
-          `main thread context switches/s: voluntary ${Math.round((switched.voluntary - switches.voluntary) / secs)}, preempted ${Math.round((switched.involuntary - switches.involuntary) / secs)}`,
-        );
+      const durationMs = task.quick ? 3000 : 10000;
+      const warmupMs = task.quick ? 1000 : 3000;
+      const targets = updateTargets(caseIds);
+      const load = (baseUrl: string) =>
+        runLoad({ baseUrl, authorization: auth, clients: CLIENTS, warmupMs, durationMs, targets });
+
+      // The practical limit beside the service, in the same run and alternating with it (issue 18):
+      // the bare route (bench/baseline/bare-route.ts, its own process, on PostgreSQL) under the
+      // same load generator, also in its own process.
+      await createSchema(bareSchema);
+      const bare = await startBareRoute(withSearchPath(benchDatabaseUrl(), bareSchema));
+      const pairs: Array<{ service: LoadFigures; bare: LoadFigures }> = [];
+      let cpu: ReturnType<ReturnType<typeof measureCpu>['stop']> | null = null;
+      try {
+        for (let pair = 0; pair < (task.quick ? 1 : PAIRS); pair++) {
+          const queries = pair === 0 ? countQueries() : null;
+          const cpuMeter = measureCpu();
+          const switches = contextSwitches();
+          const busy = threadBusy(service);
+          const result = await profileWindow(`commands-${kind}-${sizeLabel(size)}-${pair}`, () => load(service.url));
+          cpu = cpuMeter.stop();
+          log(scope, busy());
+          const switched = contextSwitches();
+          if (switches && switched) {
+            const secs = cpu.wallSeconds;
+            log(
+              scope,
+              `main thread context switches/s: voluntary ${Math.round((switched.voluntary - switches.voluntary) / secs)}, preempted ${Math.round((switched.involuntary - switches.involuntary) / secs)}`,
+            );
+          }
+          if (queries) {
+            log(
+              scope,
+              `SQL statements during the run (incl. warm-up): ${queries.total()} for ~${result.requests} measured commands`,
+            );
+            for (const [sql, n] of queries.top(20)) log(scope, `  ${n}\t${sql}`);
+          }
+          const ours = figures(result);
+          log(scope, `pair ${pair + 1}, service: ${describe(ours, result)}; ${describeCpu(cpu)}`);
+          const theirs = figures(await load(bare.url));
+          log(scope, `pair ${pair + 1}, bare route (baseline): ${describe(theirs)}`);
+          pairs.push({ service: ours, bare: theirs });
+        }
+      } finally {
+        await bare.close();
+        await dropSchema(bareSchema);
       }
-      if (queries) {
-        const commands = result.requests;
-        log(
-          scope,
-          `SQL statements during the run (incl. warm-up): ${queries.total()} for ~${commands} measured commands`,
-        );
-        for (const [sql, n] of queries.top(20)) log(scope, `  ${n}\t${sql}`);
-      }
-      const ok = result.statuses['201'] ?? 0;
-      const failed = result.requests - ok;
-      const latency = summarize(result.latencies);
-      const rate = ok / (result.elapsedMs / 1000);
+      const ours = medianFigures(pairs.map((p) => p.service));
+      const theirs = medianFigures(pairs.map((p) => p.bare));
+      const rateRatio = median(pairs.map((p) => p.service.rate / p.bare.rate));
+      const p99Ratio = median(pairs.map((p) => p.service.p99 / p.bare.p99));
       log(
         scope,
-        `${Math.round(rate)} commands/s, p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, ${failed} failed ${failed ? JSON.stringify(result.statuses) + ' ' + result.firstError : ''}; ${describeCpu(cpu)}`,
+        `service ${Math.round(ours.rate)}/s p99 ${ours.p99.toFixed(1)} ms; bare route ${Math.round(theirs.rate)}/s p99 ${theirs.p99.toFixed(1)} ms; ratio ${rateRatio.toFixed(2)}x commands/s, ${p99Ratio.toFixed(2)}x p99 (median of ${pairs.length} pair(s))`,
       );
+      const rate = ours.rate;
+      const failed = ours.failed;
+      const latency = ours;
       const label = kind === 'postgres' ? 'postgres' : 'embedded (PGlite)';
       const at = sizeLabel(size);
-      const note = `Commands: size = events already in the store (generated cases, projections marked caught up) before the ${CASES} cases are created; ${CLIENTS} clients for ${durationMs / 1000} s after a warm-up; each update appends UpdateSent + SlaClockStarted; the service also runs its projections, SLA scheduler and timer worker (role all).`;
+      const note = `Commands: size = events already in the store (generated cases, projections marked caught up) before the ${CASES} cases are created; ${CLIENTS} clients (a load generator in its own process) for ${durationMs / 1000} s after a ${warmupMs / 1000} s warm-up, alternating with the bare route (bench/baseline/bare-route.ts: same JSON, one INSERT on PostgreSQL, its own process) ${pairs.length} time(s); figures are the medians of the pairs; each update appends UpdateSent + SlaClockStarted; the service also runs its projections, SLA scheduler and timer worker (role all).`;
       return [
         {
           suite: SUITE,
@@ -173,15 +151,29 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
           size: at,
           value: rate,
           note,
+        },
+        {
+          suite: SUITE,
+          key: `commands.${kind}.bare.rate`,
+          label: `Baseline beside it (bare route, PostgreSQL): commands/s`,
+          unit: '/s',
+          size: at,
+          value: theirs.rate,
+        },
+        {
+          suite: SUITE,
+          key: `commands.${kind}.ratio.rate`,
+          label: `POST /updates, ${label}: commands/s as a share of the bare route's`,
+          unit: 'x',
+          size: at,
+          value: rateRatio,
           goal:
-            kind === 'postgres'
-              ? { op: '>=', target: 2000, text: '≥ 2,000/s' }
-              : { op: '>=', target: 1500, text: '≥ 1,500/s' },
+            kind === 'postgres' ? { op: '>=', target: 0.7, text: '≥ 0.7x' } : { op: '>=', target: 0.5, text: '≥ 0.5x' },
         },
         {
           suite: SUITE,
           key: `commands.${kind}.p50`,
-          note: `${label}, ${at}: ${describeCpu(cpu)}`,
+          note: `${label}, ${at}: ${cpu ? describeCpu(cpu) : ''}`,
           label: `POST /updates, ${label}: p50`,
           unit: 'ms',
           size: at,
@@ -194,7 +186,23 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
           unit: 'ms',
           size: at,
           value: latency.p99,
-          ...(kind === 'postgres' ? { goal: { op: '<=' as const, target: 50, text: '< 50 ms' } } : {}),
+        },
+        {
+          suite: SUITE,
+          key: `commands.${kind}.bare.p99`,
+          label: `Baseline beside it (bare route, PostgreSQL): p99`,
+          unit: 'ms',
+          size: at,
+          value: theirs.p99,
+        },
+        {
+          suite: SUITE,
+          key: `commands.${kind}.ratio.p99`,
+          label: `POST /updates, ${label}: p99 as a multiple of the bare route's`,
+          unit: 'x',
+          size: at,
+          value: p99Ratio,
+          ...(kind === 'postgres' ? { goal: { op: '<=' as const, target: 1.5, text: '≤ 1.5x' } } : {}),
         },
         {
           suite: SUITE,
@@ -207,10 +215,10 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
         {
           suite: SUITE,
           key: `commands.${kind}.cpu.node`,
-          label: `POST /updates, ${label}: CPU per command, Node (service + load generator)`,
+          label: `POST /updates, ${label}: CPU per command, Node (the service's process)`,
           unit: 'ms',
           size: at,
-          value: perCommand(cpu.self, rate),
+          value: cpu ? perCommand(cpu.self, rate) : null,
         },
         ...(kind === 'postgres'
           ? [
@@ -220,7 +228,7 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
                 label: `POST /updates, ${label}: CPU per command, PostgreSQL`,
                 unit: 'ms',
                 size: at,
-                value: perCommand(cpu.postgres, rate),
+                value: cpu ? perCommand(cpu.postgres, rate) : null,
               },
             ]
           : []),
@@ -270,32 +278,37 @@ async function fill(
   }
 }
 
-function submission(i: number): Record<string, unknown> {
-  const zones = [
-    { timeZone: 'Europe/Paris', country: 'FR' },
-    { timeZone: 'America/New_York', country: 'US' },
-    { timeZone: 'Asia/Tokyo', country: 'JP' },
-  ];
+interface LoadFigures {
+  readonly rate: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly failed: number;
+}
+
+/** Commands/s counts the 201s only; latencies are of every measured request. */
+function figures(result: LoadResult): LoadFigures {
+  const ok = result.statuses['201'] ?? 0;
+  const latency = summarize(result.latencies);
+  return { rate: ok / (result.elapsedMs / 1000), p50: latency.p50, p99: latency.p99, failed: result.requests - ok };
+}
+
+function describe(f: LoadFigures, result?: LoadResult): string {
+  const failures = f.failed && result ? ` ${JSON.stringify(result.statuses)} ${result.firstError}` : '';
+  return `${Math.round(f.rate)} commands/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.failed} failed${failures}`;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function medianFigures(runs: LoadFigures[]): LoadFigures {
   return {
-    partnerId: `p-${String(i % 50).padStart(4, '0')}`,
-    customerId: `c-${String(i).padStart(5, '0')}`,
-    product: (['office365', 'crm-online', 'intune', 'enterprise-mobility'] as const)[i % 4],
-    requestType: 'repair',
-    submitterRole: 'delegated-admin',
-    topic: 'Exchange Online',
-    feature: 'Mail flow',
-    symptom: 'Mail cannot be sent or received',
-    summary: `Mail failures at customer ${i}`,
-    details: 'Since 09:00 nobody in the tenant can send or receive mail.',
-    serviceUnavailable: i % 10 < 2,
-    usersAffected: 10 + i,
-    contact: {
-      name: `Contact ${i}`,
-      email: `contact${i}@partner.example`,
-      phone: '+33 1 23 45 67 89',
-      ...zones[i % zones.length],
-    },
-    partnerAvailable24x7: true,
+    rate: median(runs.map((r) => r.rate)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    failed: runs.reduce((sum, r) => sum + r.failed, 0),
   };
 }
 

@@ -9,24 +9,26 @@
  *   round trip apart, ~1 ms); clamped at 0 when the projection beat the response;
  * - read-your-writes: the consistentWith GET's duration.
  * Both with EVENT_NOTIFICATIONS=off (poll only: projections every 100 ms, consistentWith every
- * 15 ms) and on (LISTEN/NOTIFY wake-ups), alternating off/on in one run.
+ * 15 ms) and on (LISTEN/NOTIFY wake-ups), and on again under load (32 other clients submitting
+ * cases from a load generator in its own process: issue 18), alternating in one run.
  */
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { compareCheckpoints } from '../../libs/event-store/checkpoint';
-import { request } from '../support/http-load';
+import { request, runLoad } from '../support/http-load';
 import { log, Metric } from '../support/metrics';
 import { benchDatabaseUrl, createSchema, dropSchema, withSearchPath } from '../support/pg';
 import { benchRedisUrl, deleteKeysPrefixed } from '../support/redis';
 import { bearer, benchDataDir } from '../support/service';
 import { percentile, sizeLabel, sleep } from '../support/stats';
+import { healthy, startProcess, ServiceProcess } from '../support/service-process';
+import { benchSubmission } from '../support/bench-cases';
 import { redisPrefix, schemaName, SuiteTask } from '../support/suite';
 
 const SUITE = '7. Append-to-read-model lag, two processes';
-const MAIN_JS = resolve(__dirname, '../../apps/casetrail/main.js');
 
-type Mode = 'off' | 'on';
+/** off: poll only; on: LISTEN/NOTIFY wake-ups; loaded: on, while 32 other clients submit cases. */
+type Mode = 'off' | 'on' | 'loaded';
+const LOAD_CLIENTS = 32;
 
 interface RunResult {
   projection: number[];
@@ -39,22 +41,27 @@ export async function lagSuite(task: SuiteTask): Promise<Metric[]> {
   const results: Record<Mode, RunResult> = {
     off: { projection: [], readYourWrites: [] },
     on: { projection: [], readYourWrites: [] },
+    loaded: { projection: [], readYourWrites: [] },
   };
   for (let pair = 0; pair < pairs; pair++) {
-    for (const mode of ['off', 'on'] as const) {
+    for (const mode of ['off', 'on', 'loaded'] as const) {
       const r = await runOnce(task, mode, pair, commands);
       results[mode].projection.push(...r.projection);
       results[mode].readYourWrites.push(...r.readYourWrites);
     }
   }
   const size = sizeLabel(commands * pairs);
-  const note = `Lag: --role api and --role worker processes on PostgreSQL; ${commands} case submissions per run, one at a time with 0-20 ms pauses, ${pairs} off/on pair(s) alternating; off = EVENT_NOTIFICATIONS=off (poll only), on = LISTEN/NOTIFY wake-ups. Projection lag: 201 → the cases checkpoint covers the event (sampled ~1 ms apart). Read-your-writes: GET /v1/cases?consistentWith=<position>.`;
+  const note = `Lag: --role api and --role worker processes on PostgreSQL; ${commands} case submissions per run, one at a time with 0-20 ms pauses, ${pairs} off/on pair(s) alternating; off = EVENT_NOTIFICATIONS=off (poll only), on = LISTEN/NOTIFY wake-ups; under load = on, while ${LOAD_CLIENTS} other closed-loop clients (a load generator in its own process) submit cases to the api process, the probing client submitting for as long as the load runs. Projection lag: 201 → the cases checkpoint covers the event (sampled ~1 ms apart). Read-your-writes: GET /v1/cases?consistentWith=<position>.`;
   const metrics: Metric[] = [];
   for (const [measure, label] of [
     ['projection', 'projection lag'],
     ['readYourWrites', 'read-your-writes GET'],
   ] as const) {
-    const summary = { off: stats(results.off[measure]), on: stats(results.on[measure]) };
+    const summary = {
+      off: stats(results.off[measure]),
+      on: stats(results.on[measure]),
+      loaded: stats(results.loaded[measure]),
+    };
     for (const p of ['p50', 'p99'] as const) {
       metrics.push(
         {
@@ -74,6 +81,17 @@ export async function lagSuite(task: SuiteTask): Promise<Metric[]> {
           size,
           value: summary.on[p],
           note,
+        },
+        {
+          suite: SUITE,
+          key: `lag.${measure}.${p}|loaded`,
+          label: `${label} ${p}, notifications on, under ${LOAD_CLIENTS}-client load`,
+          unit: 'ms',
+          size,
+          value: summary.loaded[p],
+          ...(measure === 'projection' && p === 'p99'
+            ? { goal: { op: '<=' as const, target: 50, text: '< 50 ms' } }
+            : {}),
         },
         {
           suite: SUITE,
@@ -111,7 +129,7 @@ async function runOnce(task: SuiteTask, mode: Mode, pair: number, commands: numb
     API_KEYS_FILE: data.apiKeysFile,
     LOG_LEVEL: 'error',
     RATE_LIMIT_PER_SECOND: '0',
-    EVENT_NOTIFICATIONS: mode,
+    EVENT_NOTIFICATIONS: mode === 'off' ? 'off' : 'on',
   };
   // One after the other: two processes migrating a fresh schema at once can collide on
   // `create table if not exists` (PostgreSQL's catalog race), which is not what this measures.
@@ -127,7 +145,7 @@ async function runOnce(task: SuiteTask, mode: Mode, pair: number, commands: numb
     const auth = bearer('support');
     // Warm-up: the worker's projections are running and both processes have their connections.
     for (let i = 0; i < 10; i++) {
-      const r = await request(baseUrl, auth, 'POST', '/v1/cases', submission(i));
+      const r = await request(baseUrl, auth, 'POST', '/v1/cases', benchSubmission(i));
       if (r.status !== 201) throw new Error(`warm-up submission: ${r.status} ${JSON.stringify(r.body)}`);
       const g = await request(baseUrl, auth, 'GET', `/v1/cases?limit=1&consistentWith=${r.body.position}`);
       if (g.status !== 200) throw new Error(`warm-up read: ${g.status} ${JSON.stringify(g.body)}`);
@@ -149,17 +167,53 @@ async function runOnce(task: SuiteTask, mode: Mode, pair: number, commands: numb
       }
     })();
 
+    // Under load: the other clients run for a while, and the probe submits until they stop.
+    const loadMs = 15_000;
+    const load =
+      mode === 'loaded'
+        ? runLoad({
+            baseUrl,
+            authorization: auth,
+            clients: LOAD_CLIENTS,
+            warmupMs: 0,
+            durationMs: loadMs,
+            targets: Array.from({ length: 50 }, (_, i) => ({
+              method: 'POST' as const,
+              path: '/v1/cases',
+              body: JSON.stringify(benchSubmission(100_000 + i)),
+            })),
+          })
+        : null;
+    const loadEnds = performance.now() + loadMs - 500;
     const acks: Array<{ at: number; position: string }> = [];
     const readYourWrites: number[] = [];
-    for (let i = 0; i < commands; i++) {
+    for (let i = 0; load ? performance.now() < loadEnds : i < commands; i++) {
       await sleep(Math.random() * 20);
-      const r = await request(baseUrl, auth, 'POST', '/v1/cases', submission(100 + i));
+      const r = await request(baseUrl, auth, 'POST', '/v1/cases', benchSubmission(100 + i));
       const at = performance.now();
       if (r.status !== 201) throw new Error(`submission: ${r.status} ${JSON.stringify(r.body)}`);
       acks.push({ at, position: String(r.body.position) });
       const g = await request(baseUrl, auth, 'GET', `/v1/cases?limit=1&consistentWith=${r.body.position}`);
       if (g.status !== 200) throw new Error(`consistentWith read: ${g.status} ${JSON.stringify(g.body)}`);
       readYourWrites.push(performance.now() - at);
+    }
+    const loaded = await load;
+    if (loaded) {
+      const ok = loaded.statuses['201'] ?? 0;
+      log(
+        scope,
+        `the other ${LOAD_CLIENTS} clients: ${Math.round(ok / (loaded.elapsedMs / 1000))} submissions/s, ${loaded.requests - ok} failed${loaded.firstError ? ` (${loaded.firstError})` : ''}`,
+      );
+    }
+    // Until the projection has caught up with the last acknowledged command.
+    const caughtUp = performance.now() + 60_000;
+    const lastAck = acks[acks.length - 1]?.position;
+    while (lastAck && performance.now() < caughtUp) {
+      const { rows } = await sampler.query<{ position: string | null }>(
+        "select position::text as position from ct_projections where name = 'cases'",
+      );
+      if (rows[0]?.position && BigInt(rows[0].position) >= BigInt(lastAck)) break;
+      await sleep(20);
     }
     sampling = false;
     await sampling$;
@@ -190,83 +244,4 @@ async function runOnce(task: SuiteTask, mode: Mode, pair: number, commands: numb
     await dropSchema(schema);
     data.remove();
   }
-}
-
-interface ServiceProcess {
-  readonly output: () => string;
-  readonly exitCode: () => number | null;
-  stop(): Promise<void>;
-}
-
-function startProcess(role: 'api' | 'worker', env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, [MAIN_JS, '--role', role], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      ...(process.env.NODE_PATH ? { NODE_PATH: process.env.NODE_PATH } : {}),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    cwd: process.cwd(),
-  });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    if (output.length < 20_000) output += chunk.toString();
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  return {
-    output: () => output,
-    exitCode: () => child.exitCode,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const stopped = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
-      if (!stopped) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    },
-  };
-}
-
-async function healthy(baseUrl: string, service: ServiceProcess): Promise<void> {
-  const started = performance.now();
-  for (;;) {
-    if (service.exitCode() !== null)
-      throw new Error(`the service exited with ${service.exitCode()}: ${service.output().slice(-2000)}`);
-    try {
-      const response = await fetch(`${baseUrl}/health`);
-      if (response.status === 200) return;
-    } catch {
-      /* not listening yet */
-    }
-    if (performance.now() - started > 60_000)
-      throw new Error(`not healthy after 60 s: ${service.output().slice(-2000)}`);
-    await sleep(50);
-  }
-}
-
-function submission(i: number): Record<string, unknown> {
-  return {
-    partnerId: `p-${String(i % 50).padStart(4, '0')}`,
-    customerId: `c-${String(i).padStart(5, '0')}`,
-    product: 'office365',
-    requestType: 'repair',
-    submitterRole: 'delegated-admin',
-    topic: 'Exchange Online',
-    feature: 'Mail flow',
-    symptom: 'Mail cannot be sent or received',
-    summary: `Mail failures at customer ${i}`,
-    details: 'Since 09:00 nobody in the tenant can send or receive mail.',
-    serviceUnavailable: false,
-    usersAffected: 10 + i,
-    contact: {
-      name: `Contact ${i}`,
-      email: `contact${i}@partner.example`,
-      phone: '+33 1 23 45 67 89',
-      timeZone: 'Europe/Paris',
-      country: 'FR',
-    },
-    partnerAvailable24x7: true,
-  };
 }

@@ -1,10 +1,9 @@
 /**
- * A closed-loop HTTP load generator, run in a worker thread so the service under test keeps the
- * main thread's event loop to itself: `clients` loops, each sending its next request as soon as
+ * A closed-loop HTTP load generator, run in a process of its own (http-load.ts forks it) so that
+ * it measures the service as a client outside it does: `clients` loops, each sending its next request as soon as
  * the previous one answered (keep-alive connections, node:http: far less overhead than fetch).
  */
 import http from 'node:http';
-import { parentPort, workerData } from 'node:worker_threads';
 
 export interface LoadTarget {
   readonly method: 'GET' | 'POST';
@@ -14,6 +13,8 @@ export interface LoadTarget {
 
 export interface LoadOptions {
   readonly baseUrl: string;
+  /** Several instances of the service: client c talks to baseUrls[c % n] (baseUrl is ignored). */
+  readonly baseUrls?: readonly string[];
   readonly authorization: string;
   readonly clients: number;
   readonly targets: LoadTarget[];
@@ -36,7 +37,7 @@ export interface LoadResult {
 }
 
 function run(options: LoadOptions): Promise<LoadResult> {
-  const url = new URL(options.baseUrl);
+  const urls = (options.baseUrls?.length ? options.baseUrls : [options.baseUrl]).map((u) => new URL(u));
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.clients, maxFreeSockets: options.clients });
   const statuses: Record<string, number> = {};
   let latencies = new Float64Array(1 << 16);
@@ -48,7 +49,7 @@ function run(options: LoadOptions): Promise<LoadResult> {
   let measureEnd = 0;
   let issued = 0;
 
-  const send = (target: LoadTarget): Promise<{ status: number; body: string }> =>
+  const send = (url: URL, target: LoadTarget): Promise<{ status: number; body: string }> =>
     new Promise((resolve, reject) => {
       const request = http.request(
         {
@@ -79,6 +80,7 @@ function run(options: LoadOptions): Promise<LoadResult> {
     });
 
   const client = async (c: number) => {
+    const url = urls[c % urls.length];
     let i = c;
     while (!stop) {
       const target = options.roundRobin
@@ -90,7 +92,7 @@ function run(options: LoadOptions): Promise<LoadResult> {
       const started = performance.now();
       let status: string;
       try {
-        const response = await send(target);
+        const response = await send(url, target);
         status = String(response.status);
         if (response.status >= 400 && !firstError)
           firstError = `${target.method} ${target.path} -> ${response.status} ${response.body.slice(0, 300)}`;
@@ -134,6 +136,8 @@ function run(options: LoadOptions): Promise<LoadResult> {
   });
 }
 
-if (parentPort && workerData) {
-  void run(workerData as LoadOptions).then((result) => parentPort!.postMessage(result));
+if (process.send) {
+  process.once('message', (options: LoadOptions) => {
+    void run(options).then((result) => process.send!(result, () => process.disconnect()));
+  });
 }

@@ -1,21 +1,27 @@
+import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { LoadOptions, LoadResult } from './http-load-worker';
 
 export type { LoadOptions, LoadResult, LoadTarget } from './http-load-worker';
 
-/** Runs the load generator in a worker thread and resolves with what it measured. */
+/**
+ * Runs the load generator in a process of its own and resolves with what it measured: a client
+ * outside the service's process, as real clients are (a worker thread inside it shared the
+ * process's heap, GC and CPU accounting with the service: issue 18).
+ */
 export function runLoad(options: LoadOptions): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(join(__dirname, 'http-load-worker.js'), { workerData: options });
-    worker.once('message', (result: LoadResult) => {
-      resolve(result);
-      void worker.terminate();
+    const child = fork(join(__dirname, 'http-load-worker.js'), [], {
+      serialization: 'advanced', // the latencies travel as a Float64Array
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0 && code !== 1) reject(new Error(`load worker exited with ${code}`));
-    });
+    let result: LoadResult | null = null;
+    child.once('message', (message: LoadResult) => (result = message));
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      result ? resolve(result) : reject(new Error(`the load generator exited (${code}) without a result`)),
+    );
+    child.send(options);
   });
 }
 

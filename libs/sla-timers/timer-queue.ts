@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import { RedisConnection } from '../platform/redis/redis-connection';
 import { Clock } from '../platform/clock/clock';
 import { SLA_TIMERS_QUEUE, SlaTimerJob, timerJobId } from './sla-timer-job';
+import { PreciseTimers } from './precise-timers';
 
 /** Completed jobs are kept this long, so the sweep can tell "done" from "lost". */
 const KEEP_COMPLETED_SECONDS = 14 * 24 * 3600;
@@ -24,18 +25,24 @@ export function armingHorizonMs(sweepIntervalMs: number): number {
  * most clocks are met long before they are due (each update meets the running clock), so arming
  * each timer the moment its clock starts made three Redis jobs per update that never ran, and
  * that was the largest cost of a command (BENCHMARKS.md). The scheduler arms a timer at once when
- * it is due within the horizon; the sweep arms the others as their instant comes near.
+ * it is due within the horizon; the sweep arms the others as their instant comes near. Each job
+ * armed here is also held in-process until its instant (PreciseTimers), so that it runs on time
+ * whatever Redis's `hz`.
  */
 export class TimerQueue {
   readonly queue: Queue;
   private readonly lookups: Redis;
+  private readonly precise: PreciseTimers | null;
 
   constructor(
     private readonly redis: RedisConnection,
     private readonly clock: Clock,
     /** See armingHorizonMs; the default suits the default sweep interval (60 s). */
     readonly horizonMs: number = armingHorizonMs(60_000),
+    /** false: BullMQ's own precision only (the benchmark's "before"). */
+    options: { precise?: boolean } = {},
   ) {
+    this.precise = options.precise === false ? null : new PreciseTimers();
     this.lookups = redis.client();
     this.queue = new Queue(SLA_TIMERS_QUEUE, {
       connection: redis.client(),
@@ -68,16 +75,24 @@ export class TimerQueue {
   async schedule(jobs: SlaTimerJob[]): Promise<void> {
     if (jobs.length === 0) return;
     const now = this.clock.now().getTime();
-    await this.queue.addBulk(
-      jobs.map((job) => ({
+    const delays = jobs.map((job) => Math.max(0, Date.parse(job.runAt) - now));
+    const added = await this.queue.addBulk(
+      jobs.map((job, i) => ({
         name: job.action,
         data: job,
-        opts: {
-          jobId: timerJobId(job.caseId, job.clockId, job.action, job.generation),
-          delay: Math.max(0, Date.parse(job.runAt) - now),
-        },
+        opts: { jobId: timerJobId(job.caseId, job.clockId, job.action, job.generation), delay: delays[i] },
       })),
     );
+    // From now, not from before addBulk: the round trip would make each one that much late.
+    const after = this.clock.now().getTime();
+    added.forEach((job, i) => {
+      if (delays[i] > 0 && job.id) this.precise?.hold(job.id, Date.parse(jobs[i].runAt) - after, () => job.promote());
+    });
+  }
+
+  /** How many armed timers this process holds to fire precisely. */
+  get heldPrecisely(): number {
+    return this.precise?.size ?? 0;
   }
 
   /** Of these job ids, the ones Redis does not hold (lost, e.g. after FLUSHDB). */
@@ -94,6 +109,7 @@ export class TimerQueue {
   }
 
   async close(): Promise<void> {
+    this.precise?.clear();
     await this.queue.close();
   }
 }

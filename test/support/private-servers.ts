@@ -93,15 +93,19 @@ export interface PrivateRedis {
   start(): Promise<void>;
 }
 
-/** `redis-server --port N --save '' --appendonly no`, in the foreground as a child process. */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+/** `redis-server --port N --save '' --appendonly no [options]`, in the foreground as a child process. */
+export async function startPrivateRedis(options: readonly string[] = []): Promise<PrivateRedis> {
   const port = await freePort();
   let child: ChildProcess | null = null;
   const start = async () => {
     const server = track(
-      spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }),
+      spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...options],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      ),
     );
     child = server;
     let output = '';
