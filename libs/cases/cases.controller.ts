@@ -222,7 +222,11 @@ export class CasesController {
     });
   }
 
-  @ApiOperation({ summary: 'Escalate the case to the manager' })
+  @ApiOperation({
+    summary: 'Escalate the case to the manager',
+    description:
+      "To the assigned engineer's manager. A customer key only when there is no progress: the response or update owed is overdue and nobody escalated since (409 with the reason otherwise).",
+  })
   @ApiCreatedResponse({ type: EscalationResultDto, description: 'Escalated', headers: ETAG })
   @ApiProblems(...COMMAND_PROBLEMS)
   @ApiCommandHeaders({ ifMatch: true })
