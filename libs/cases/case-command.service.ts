@@ -2,6 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CaseCommand, SubmitCase } from '../domain/case/case.commands';
 import { caseDecider } from '../domain/case/case.decider';
+import { CaseEvent } from '../domain/case/case.events';
+import { partnerDecider } from '../domain/partner/partner.decider';
+import { requestedProgrammeContract } from '../domain/case/eligibility';
+import { ProgrammeContract } from '../domain/partner/programme-contract';
+import { partnerStreamId } from '../events/streams';
 import { engineerDecider } from '../domain/engineer/engineer.decider';
 import { EventStore } from '../event-store/event-store';
 import { Clock } from '../platform/clock/clock';
@@ -53,20 +58,25 @@ export class CaseCommandService {
   /**
    * A new case. Its reference is reserved in a stream of its own before the case is written, so
    * a submission that would be refused is decided first, on the case as it is (purely, with a
-   * candidate reference): a refusal writes nothing at all, not even the reservation.
+   * candidate reference): a refusal writes nothing at all, not even the reservation. An Azure
+   * repair that opens a case first binds its programme contract to the partner (see
+   * bindContract): a contract other than the bound one is refused the same way.
    */
   async submit(data: CaseSubmission, metadata: CommandMetadata): Promise<CaseOutcome> {
     const started = performance.now();
     // With an Idempotency-Key a retried submission targets the same case (and reference).
     const caseId = idempotentId(metadata, 'case') ?? randomUUID();
     const streamId = caseStreamId(caseId);
+    // The partner's binding as of now (its stream, never a projection).
+    let partnerContract = await this.boundContract(data);
     const submission = (reference: string): SubmitCase => ({
       type: 'SubmitCase',
-      data: { ...data, caseId, reference, submittedBy: metadata.principal.name },
+      data: { ...data, partnerContract, caseId, reference, submittedBy: metadata.principal.name },
     });
     const now = this.clock.nowIso();
     try {
-      await this.refuseFirst(submission(candidateReference(caseId, now)), streamId, metadata, now);
+      const decided = await this.refuseFirst(submission(candidateReference(caseId, now)), streamId, metadata, now);
+      if (decided && opens(decided)) partnerContract = await this.bindContract(data, caseId, metadata);
     } catch (error) {
       this.handler.notRun({ type: 'SubmitCase' }, streamId, metadata, error, started);
       throw error;
@@ -79,6 +89,39 @@ export class CaseCommandService {
       command: submission(reference),
       context: (state) => this.sla.contextFor(state),
     });
+  }
+
+  /** The programme contract bound to the partner, when the submission names one (an Azure repair). */
+  private async boundContract(data: CaseSubmission): Promise<ProgrammeContract | null> {
+    if (!requestedProgrammeContract(data)) return null;
+    const { state } = await this.handler.load(partnerDecider, partnerStreamId(data.partnerId));
+    return state?.contract ?? null;
+  }
+
+  /**
+   * Binds the submission's contract to the partner before its case is written, on the partner's
+   * stream with its expected revision: of two first uses with different contracts, one append
+   * wins and the other decides again on the binding and is refused (nothing of it written).
+   * Returns the binding now in force, for the case's own decision.
+   */
+  private async bindContract(
+    data: CaseSubmission,
+    caseId: string,
+    metadata: CommandMetadata,
+  ): Promise<ProgrammeContract | null> {
+    const contract = requestedProgrammeContract(data);
+    if (!contract) return null;
+    const { state } = await this.handler.handleCommand({
+      decider: partnerDecider,
+      streamId: partnerStreamId(data.partnerId),
+      // The caller's If-Match is the new case's, not the partner stream's.
+      metadata: { ...metadata, expectedRevision: undefined },
+      command: {
+        type: 'UseProgrammeContract',
+        data: { partnerId: data.partnerId, contract, caseId, by: metadata.principal.name },
+      },
+    });
+    return state?.contract ?? null;
   }
 
   /** The decider's command: the caller's, with the outside facts it needs. */
@@ -109,19 +152,20 @@ export class CaseCommandService {
 
   /**
    * Throws what handleCommand would refuse this submission with (a stale If-Match, a domain
-   * refusal), before anything is written. A new case id has no stream (no read needed); a retry
-   * with an Idempotency-Key whose case exists is left to handleCommand (its reference is already
-   * reserved by this very case, so reserving again writes nothing).
+   * refusal), before anything is written; otherwise returns the decision (null: not decided here).
+   * A new case id has no stream (no read needed); a retry with an Idempotency-Key whose case
+   * exists is left to handleCommand (its reference is already reserved by this very case, so
+   * reserving again writes nothing).
    */
   private async refuseFirst(
     command: SubmitCase,
     streamId: string,
     metadata: CommandMetadata,
     now: string,
-  ): Promise<void> {
+  ): Promise<CaseEvent[] | null> {
     if (metadata.idempotencyKey) {
       const { revision } = await this.handler.load(caseDecider, streamId);
-      if (revision >= 0) return;
+      if (revision >= 0) return null;
     }
     const expected = metadata.expectedRevision;
     if (expected !== undefined && expected !== -1) {
@@ -132,6 +176,10 @@ export class CaseCommandService {
       );
     }
     const initial = caseDecider.initialState();
-    caseDecider.decide(command, initial, { ...(await this.sla.contextFor(initial)), now });
+    return caseDecider.decide(command, initial, { ...(await this.sla.contextFor(initial)), now });
   }
 }
+
+/** The decision opens the case (neither routed nor rejected). */
+const opens = (events: readonly CaseEvent[]): boolean =>
+  !events.some((event) => event.type === 'CaseRouted' || event.type === 'CaseRejected');

@@ -6,7 +6,7 @@ import { CommandOutcome } from '../platform/commanding/handle-command';
 export type CaseOutcome = CommandOutcome<CaseState, CaseEvent>;
 
 /** POST /v1/cases: the submission, without what the service chooses (the ids) or knows (the submitter). */
-export type CaseSubmission = Omit<SubmitCase['data'], 'caseId' | 'reference' | 'submittedBy'>;
+export type CaseSubmission = Omit<SubmitCase['data'], 'caseId' | 'reference' | 'submittedBy' | 'partnerContract'>;
 
 /**
  * A command on an existing case as its callers (HTTP, the SLA timers) know it. The outside facts

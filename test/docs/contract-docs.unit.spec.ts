@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CASE_EVENT_TYPES } from '../../libs/domain/case/case.events';
 import { ENGINEER_EVENT_TYPES } from '../../libs/domain/engineer/engineer.events';
+import { PARTNER_EVENT_TYPES } from '../../libs/domain/partner/partner.events';
 import { ALERT_KINDS } from '../../libs/projections/read-models/alerts.projection';
 import { SLA_POLICY_RECORDED } from '../../libs/sla/policy-registry';
 import { SLA_POLICY_DEFAULTS } from '../../libs/domain/sla/policy';
@@ -61,7 +62,13 @@ describe('docs/api.md covers the code', () => {
   });
 
   it('documents every event type and every alert kind', () => {
-    const types = [...CASE_EVENT_TYPES, ...ENGINEER_EVENT_TYPES, SLA_POLICY_RECORDED, 'CaseReferenceReserved'];
+    const types = [
+      ...CASE_EVENT_TYPES,
+      ...ENGINEER_EVENT_TYPES,
+      ...PARTNER_EVENT_TYPES,
+      SLA_POLICY_RECORDED,
+      'CaseReferenceReserved',
+    ];
     expect(types.filter((type) => !mentions(apiDoc, type))).toEqual([]);
     expect(ALERT_KINDS.filter((kind) => !mentions(apiDoc, kind))).toEqual([]);
   });

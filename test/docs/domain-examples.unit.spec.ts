@@ -377,6 +377,30 @@ describe('docs/domain.md: engineers and escalation', () => {
     ]);
     const onBehalf = new CaseRun().submit('2026-11-16T10:00', { customerId: 'c-fabrikam' });
     expect(onBehalf[1]).toMatchObject({ type: 'CaseRejected', data: { reason: 'submitter-role-not-eligible' } });
+    // Issue 13: partner of record, and the programme contract bound on first use.
+    const contract = { accessId: 'SCS4F7Q2K9', contractId: '7205118' };
+    const coAdmin = { product: 'azure', customerId: 'c-fabrikam', submitterRole: 'co-admin' } as const;
+    const asPartnerOfRecord = new CaseRun().submit('2026-11-16T10:00', {
+      ...coAdmin,
+      azure: { subscriptionId: 'sub-1', ...contract },
+      partnerOfRecord: true,
+    });
+    expect(asPartnerOfRecord[0]).toMatchObject({ type: 'CaseSubmitted', data: { partnerOfRecord: true } });
+    expect(asPartnerOfRecord[1]).toMatchObject({ type: 'SeverityAssigned' });
+    const notOfRecord = new CaseRun().submit('2026-11-16T10:00', {
+      ...coAdmin,
+      azure: { subscriptionId: 'sub-1', ...contract },
+    });
+    expect(notOfRecord[1]).toMatchObject({ type: 'CaseRejected', data: { reason: 'not-partner-of-record' } });
+    expect(() =>
+      new CaseRun().submit('2026-11-16T10:00', {
+        product: 'azure',
+        azure: { subscriptionId: 'sub-1', accessId: contract.accessId, contractId: '8000001' },
+        partnerContract: contract,
+      }),
+    ).toThrow(
+      'partner p-contoso is bound to programme contract 7205118 (its first use); this request names contract 8000001',
+    );
   });
 });
 

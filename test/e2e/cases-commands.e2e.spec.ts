@@ -186,7 +186,8 @@ describe('case commands over HTTP (embedded store)', () => {
     it('opens eligible submissions (the same shapes with the right identifiers and roles)', async () => {
       const azure = await submitCase(service, {
         product: 'azure',
-        azure: { subscriptionId: 'sub-1', accessId: 'acc-1', contractId: 'ct-1' },
+        // Issue 13: the programme's identifiers have a shape (access ID letters/digits, contract ID digits).
+        azure: { subscriptionId: 'sub-1', accessId: 'SCS4F7Q2K9', contractId: '7205118' },
       });
       expect(azure.body.status).toBe('open');
       const onBehalf = await submitCase(service, { customerId: 'c-fabrikam', submitterRole: 'delegated-admin' });

@@ -63,8 +63,40 @@ export class ContactDto {
 
 export class AzureDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) subscriptionId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) accessId?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) contractId?: string;
+  @ApiPropertyOptional({
+    example: 'SCS4F7Q2K9',
+    description: "The programme's access ID: 6-20 letters or digits (else rejected as malformed)",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  accessId?: string;
+  @ApiPropertyOptional({
+    example: '7205118',
+    description:
+      "The programme's contract ID: 6-12 digits (else rejected as malformed); bound to the partner on first use",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  contractId?: string;
+}
+
+/** CRM Online's conditions; the shapes are the domain's to judge (missing or malformed: rejected with the reason). */
+export class CrmOnlineDto {
+  @ApiPropertyOptional({
+    example: 'admin@contoso.onmicrosoft.com',
+    description: 'The Office 365 sign-in used for the Microsoft Online portal',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(320)
+  office365SignIn?: string;
+  @ApiPropertyOptional({ description: 'The CRM Online subscription' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  subscriptionId?: string;
 }
 
 export class AttachmentDto {
@@ -111,6 +143,21 @@ export class SubmitCaseDto {
   @ValidateNested()
   @Type(() => AzureDto)
   azure?: AzureDto;
+
+  @ApiPropertyOptional({
+    description:
+      "On behalf of a customer: the submitter is the customer's partner of record (Azure administrators need it); absent: false",
+  })
+  @IsOptional()
+  @IsBoolean()
+  partnerOfRecord?: boolean;
+
+  @ApiPropertyOptional({ type: CrmOnlineDto, description: 'Required for CRM Online repairs' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CrmOnlineDto)
+  crmOnline?: CrmOnlineDto;
 
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) topic!: string;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) feature!: string;

@@ -3,6 +3,7 @@ import { DecideContext } from '../shared/decider';
 import {
   Attachment,
   AzureDetails,
+  CrmOnlineDetails,
   ProblemReport,
   Product,
   RequestType,
@@ -12,6 +13,7 @@ import {
 } from './case.types';
 import { TransferCandidate } from './next-engineer';
 import type { AwaitingPartnerReason } from './case.events';
+import type { ProgrammeContract } from '../partner/programme-contract';
 
 type Command<T extends string, D extends object> = { readonly type: T; readonly data: D };
 
@@ -47,6 +49,16 @@ export type SubmitCase = Command<
     readonly partnerAvailable24x7: boolean;
     readonly proposedSeverity?: Severity | null;
     readonly attachments?: readonly Attachment[];
+    /** On behalf of a customer: the submitter is the customer's partner of record (absent: not). */
+    readonly partnerOfRecord?: boolean;
+    /** CRM Online's conditions (sign-in, subscription); required for CRM Online. */
+    readonly crmOnline?: CrmOnlineDetails | null;
+    /**
+     * The programme contract bound to the partner, as the handler read it from the partner's
+     * stream (null: none yet; absent: not looked up, taken as none). An Azure repair naming
+     * another contract is refused. Not recorded: the partner's stream holds it.
+     */
+    readonly partnerContract?: ProgrammeContract | null;
   }
 >;
 

@@ -3,6 +3,7 @@ import { DomainEvent } from '../shared/decider';
 import {
   Attachment,
   AzureDetails,
+  CrmOnlineDetails,
   ProblemReport,
   Product,
   RequestType,
@@ -36,6 +37,10 @@ export type CaseSubmitted = CaseEventOf<
     readonly requestType: RequestType;
     readonly submitterRole: SubmitterRole;
     readonly azure: AzureDetails | null;
+    /** Absent on submissions recorded before it was asked (they were decided without it). */
+    readonly partnerOfRecord?: boolean;
+    /** CRM Online's conditions as stated; absent on submissions recorded before they were asked. */
+    readonly crmOnline?: CrmOnlineDetails | null;
     readonly partnerAvailable24x7: boolean;
     readonly proposedSeverity: Severity | null;
     readonly attachments: readonly Attachment[];

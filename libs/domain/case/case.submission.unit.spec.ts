@@ -81,7 +81,8 @@ describe('routing of what is not a repair of a covered product', () => {
 });
 
 describe('eligibility (repair of a covered product)', () => {
-  const azure = { subscriptionId: 'sub-1', accessId: 'acc-1', contractId: 'ctr-1' };
+  const azure = { subscriptionId: 'sub-1', accessId: 'SCS4F7Q2K9', contractId: '7205118' };
+  const crmOnline = { office365SignIn: 'admin@contoso.onmicrosoft.com', subscriptionId: 'crm-sub-1' };
   const rejected = (reason: string) => [{ type: 'CaseSubmitted' }, { type: 'CaseRejected', data: { reason } }];
   const accepted = [{ type: 'CaseSubmitted' }, { type: 'SeverityAssigned' }, { type: 'SlaClockStarted' }];
 
@@ -129,15 +130,23 @@ describe('eligibility (repair of a covered product)', () => {
     });
   });
 
-  type Row = [SubmitterRole, boolean];
-  const roleCases = (product: CoveredProduct, customerId: string | null, rows: Row[]) =>
+  // true: eligible; false: rejected as submitter-role-not-eligible; a string: rejected with that reason.
+  type Row = [SubmitterRole, boolean | string];
+  const roleCases = (product: CoveredProduct, customerId: string | null, rows: Row[], partnerOfRecord?: boolean) =>
     it.each(rows)(
-      `${product} ${customerId ? 'on behalf of a customer' : 'own subscription'}: %s eligible=%s`,
+      `${product} ${customerId ? 'on behalf of a customer' : 'own subscription'}${partnerOfRecord ? ' (partner of record)' : ''}: %s eligible=%s`,
       (submitterRole, ok) => {
-        const cmd = submitCase({ product, azure: product === 'azure' ? azure : undefined, customerId, submitterRole });
+        const cmd = submitCase({
+          product,
+          azure: product === 'azure' ? azure : undefined,
+          crmOnline: product === 'crm-online' ? crmOnline : undefined,
+          customerId,
+          submitterRole,
+          partnerOfRecord,
+        });
         given()
           .when(cmd)
-          .thenMatches(ok ? accepted : rejected('submitter-role-not-eligible'));
+          .thenMatches(ok === true ? accepted : rejected(ok || 'submitter-role-not-eligible'));
       },
     );
 
@@ -149,14 +158,28 @@ describe('eligibility (repair of a covered product)', () => {
     ['delegated-admin', false],
     ['user', false],
   ]);
+  // Issue 13: administrators act for a customer as its partner of record; write rights suffice alone.
   roleCases('azure', 'c-fabrikam', [
-    ['admin', true],
+    ['admin', 'not-partner-of-record'],
+    ['co-admin', 'not-partner-of-record'],
     ['owner', true],
     ['contributor', true],
-    ['co-admin', false],
     ['delegated-admin', false],
     ['user', false],
   ]);
+  roleCases(
+    'azure',
+    'c-fabrikam',
+    [
+      ['admin', true],
+      ['co-admin', true],
+      ['owner', true],
+      ['contributor', true],
+      ['delegated-admin', false],
+      ['user', false],
+    ],
+    true,
+  );
   roleCases('crm-online', null, [
     ['admin', true],
     ['co-admin', true],

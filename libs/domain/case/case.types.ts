@@ -52,6 +52,15 @@ export interface AzureDetails {
   readonly contractId?: string | null;
 }
 
+/**
+ * The CRM Online conditions the submitter states: the Office 365 sign-in it uses for the
+ * Microsoft Online portal, and its CRM Online subscription. Each missing one is a rejection reason.
+ */
+export interface CrmOnlineDetails {
+  readonly office365SignIn?: string | null;
+  readonly subscriptionId?: string | null;
+}
+
 /** The actor of commands issued by timers (warnings, breaches, automatic escalations). */
 export const SYSTEM_ACTOR = 'system';
 

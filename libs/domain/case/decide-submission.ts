@@ -4,16 +4,31 @@ import { CaseEvent, CaseSubmitted, PROPOSED_AT_SUBMISSION, UNTRIAGED_DEFAULT } f
 import { evolveCase, replayCase } from './case.evolve';
 import { Case, CaseState } from './case.state';
 import { isCoveredProduct, problemReportOf, SYSTEM_ACTOR } from './case.types';
-import { eligibilityFailures } from './eligibility';
+import { eligibilityFailures, requestedProgrammeContract } from './eligibility';
+import { CONTRACT_NOT_BOUND_TO_PARTNER, contractConflict } from '../partner/programme-contract';
 import { routeSubmission } from './routing';
 import { requireHolidayCountry } from './sla-location';
 import { severityEvents } from './decide-severity';
 import { startClock } from './sla-clocks';
 
 /**
- * A submission is always recorded. Then: routed to its team (not a repair, or a product the
- * programme does not cover), or rejected as out of scope (eligibility), or open, with its
- * initial-response clock running from the submission.
+ * An Azure repair naming a well-formed programme contract other than the one bound to the partner
+ * is refused, not recorded: the identifiers belong to the partner's first use (the partner's
+ * stream, read by the handler; the handler binds the contract before the case is written).
+ */
+function refuseAnotherContract(data: SubmitCase['data']): void {
+  const requested = requestedProgrammeContract(data);
+  if (!requested) return;
+  const conflict = contractConflict(data.partnerId, data.partnerContract ?? null, requested);
+  if (conflict) {
+    throw new IllegalStateError(conflict, { partnerId: data.partnerId, reason: CONTRACT_NOT_BOUND_TO_PARTNER });
+  }
+}
+
+/**
+ * A submission is always recorded, unless refused (a programme contract not the partner's). Then:
+ * routed to its team (not a repair, or a product the programme does not cover), or rejected as
+ * out of scope (eligibility), or open, with its initial-response clock running from the submission.
  */
 export function submit({ data }: SubmitCase, state: CaseState, context: CaseContext): CaseEvent[] {
   if (state !== null) {
@@ -35,6 +50,8 @@ export function submit({ data }: SubmitCase, state: CaseState, context: CaseCont
       requestType: data.requestType,
       submitterRole: data.submitterRole,
       azure: data.azure ?? null,
+      partnerOfRecord: data.partnerOfRecord ?? false,
+      crmOnline: data.crmOnline ?? null,
       ...problemReportOf(data),
       partnerAvailable24x7: data.partnerAvailable24x7,
       proposedSeverity: data.proposedSeverity ?? null,
@@ -51,8 +68,10 @@ export function submit({ data }: SubmitCase, state: CaseState, context: CaseCont
   if (routing) return [submitted, { type: 'CaseRouted', data: { caseId, ...routing, at: context.now } }];
 
   const { product } = opened;
+  refuseAnotherContract(data);
   // Not routed: a repair; isCoveredProduct only narrows the type (uncovered products were routed).
-  const failures = isCoveredProduct(product) ? eligibilityFailures({ ...opened, product }) : [];
+  // The facts checked are those recorded (the event's), so history shows what was decided on.
+  const failures = isCoveredProduct(product) ? eligibilityFailures({ ...submitted.data, product }) : [];
   if (failures.length > 0) {
     const [first] = failures;
     return [

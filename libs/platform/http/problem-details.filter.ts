@@ -49,7 +49,9 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof DomainError) {
     const status = { validation: 400, not_found: 404, illegal_state: 409 }[error.kind];
     const field = (error as { field?: string }).field;
-    return problem(status, error.message, field ? { errors: [{ field, message: error.message }] } : {});
+    // A refusal that names its reason (a code, e.g. contract-not-bound-to-partner) says it in the body too.
+    const reason = typeof error.details.reason === 'string' ? { reason: error.details.reason } : {};
+    return problem(status, error.message, field ? { ...reason, errors: [{ field, message: error.message }] } : reason);
   }
   // A lost database or Redis connection: 503 with Retry-After, never a 500.
   const unavailable = asDependencyUnavailable(error);

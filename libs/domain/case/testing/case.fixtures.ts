@@ -92,13 +92,17 @@ export const submitCase = (overrides: Partial<SubmitData> = {}): SubmitCase => (
 });
 
 export function caseSubmitted(overrides: Partial<SubmitData> = {}, at = min(-30)): CaseSubmitted {
-  const data = submission(overrides);
+  // The partner's contract binding is an input of the decision, not part of the record.
+  const { partnerContract, ...data } = submission(overrides);
+  void partnerContract;
   return {
     type: 'CaseSubmitted',
     data: {
       ...data,
       customerId: data.customerId ?? null,
       azure: data.azure ?? null,
+      partnerOfRecord: data.partnerOfRecord ?? false,
+      crmOnline: data.crmOnline ?? null,
       proposedSeverity: data.proposedSeverity ?? null,
       attachments: data.attachments ?? [],
       policyVersion: 'test-policy-1',
