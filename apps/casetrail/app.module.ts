@@ -15,6 +15,7 @@ import { SlaTimersModule } from '../../libs/sla-timers/sla-timers.module';
 import { AlertsModule } from '../../libs/alerts/alerts.module';
 import { AlertsHttpModule } from '../../libs/alerts/alerts-http.module';
 import { AlertDeliveryModule } from '../../libs/alerts/alert-delivery.module';
+import { NotificationsModule } from '../../libs/notifications/notifications.module';
 import { ReportsHttpModule } from '../../libs/reports/reports-http.module';
 import type { SlaPolicyService } from '../../libs/sla/sla-policy.service';
 import { ALL_PROJECTIONS } from '../../libs/projections/read-models/all-projections';
@@ -32,8 +33,8 @@ const HTTP: Type[] = [
   ProjectionsHttpModule,
   ReportsHttpModule,
 ];
-/** The consumers: read-model projections, the SLA timers (scheduler, BullMQ worker, sweep), alert delivery. */
-const CONSUMERS: Type[] = [ProjectionConsumersModule, SlaTimersModule, AlertDeliveryModule];
+/** The consumers: read-model projections, the SLA timers (scheduler, BullMQ worker, sweep), alert delivery, partner e-mail. */
+const CONSUMERS: Type[] = [ProjectionConsumersModule, SlaTimersModule, AlertDeliveryModule, NotificationsModule];
 
 /**
  * The checkpoint names of the consumers besides the read models (the SLA scheduler's group:

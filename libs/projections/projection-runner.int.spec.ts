@@ -192,6 +192,34 @@ describe('ProjectionRunner on PostgreSQL: one active instance per projection, th
     await sql.close();
   }, 30_000);
 
+  it('a reactor that starts at the head hears nothing of the history, and a stop before its first batch keeps that start', async () => {
+    await append(5);
+    const sql = new PgSqlClient(url('runner-head'));
+    const heard: string[] = [];
+    const fresh: Reactor = {
+      name: 'fresh',
+      startsAtHead: true,
+      react: async (events) => void heard.push(...events.map((e) => e.id)),
+    };
+    const runner = () =>
+      new ProjectionRunner(store, sql, [fresh], new JsonLogger('error'), { pollIntervalMs: 20, suffix: '_h' });
+    const head = (await store.headCheckpoint())!;
+    const first = runner();
+    await first.start();
+    expect((await first.checkpoints()).get('fresh')).toBe(head);
+    await first.stop();
+    // Written while it was stopped, before it ever reacted: news, which it must not skip.
+    await append(2);
+    const newHead = (await store.headCheckpoint())!;
+    const second = runner();
+    await second.start();
+    const deadline = Date.now() + 15_000;
+    while (!(await second.hasReached(newHead)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await second.stop();
+    expect(heard).toHaveLength(2);
+    await sql.close();
+  }, 30_000);
+
   it('a large batch is applied by each projection in its own transaction; a failure of one redelivers it without duplicating the other', async () => {
     // Two projections of one group; "flaky" fails once in the middle of its first large batch.
     let failures = 0;

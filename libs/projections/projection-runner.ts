@@ -1,5 +1,5 @@
 import { CatchUpSubscription } from '../event-store/catch-up-subscription';
-import { compareCheckpoints } from '../event-store/checkpoint';
+import { compareCheckpoints, parseCheckpoint } from '../event-store/checkpoint';
 import { Checkpoint, EventStore, RecordedEvent } from '../event-store/event-store';
 import { SqlClient, SqlExecutor } from '../event-store/sql/sql-client';
 import { JsonLogger } from '../platform/logging/json-logger';
@@ -170,6 +170,7 @@ export class ProjectionRunner {
     let stored: Map<string, Checkpoint | null>;
     try {
       stored = await this.checkpoints();
+      await this.startNewReactorsAtHead(stored);
     } catch (error) {
       await release();
       throw error;
@@ -205,6 +206,20 @@ export class ProjectionRunner {
     }).start();
     this.failing = false;
     this.logger.event('info', 'projections running', { projections: group, from }, 'Projections');
+  }
+
+  /** See Reactor.startsAtHead: stores the head as the checkpoint of each such reactor that has none, and puts it in `stored`. */
+  private async startNewReactorsAtHead(stored: Map<string, Checkpoint | null>): Promise<void> {
+    const fresh = this.reactors.filter((r) => r.startsAtHead && (stored.get(r.name) ?? null) === null);
+    const head = fresh.length ? ((await this.store.headCheckpoint?.()) ?? null) : null;
+    if (head === null) return;
+    // The checkpoint's minor part is the global position on the SQL stores (the only ones with a head).
+    const position = String(parseCheckpoint(head)[1]);
+    await saveProjectionCheckpoints(
+      this.sql,
+      fresh.map((r) => ({ name: this.key(r), checkpoint: head, position, count: 0 })),
+    );
+    for (const reactor of fresh) stored.set(reactor.name, head);
   }
 
   /**

@@ -20,6 +20,13 @@ export interface Reactor<E = RecordedEvent> {
    * event: replaying the whole history would redo nothing useful.
    */
   readonly followsProjections?: boolean;
+  /**
+   * A reactor whose effect is news only when fresh (e-mail to partners) starts, the first time,
+   * at the store's head: turning it on does not replay the whole history to the outside world.
+   * That start is stored at once, so a stop before its first batch does not move it later.
+   * (A store without `headCheckpoint`, EventStoreDB, starts at the first event.)
+   */
+  readonly startsAtHead?: boolean;
   react(events: readonly E[]): Promise<void>;
 }
 
@@ -28,6 +35,7 @@ export function domainReactor(reactor: Reactor<StoredEvent>): Reactor {
   return {
     name: reactor.name,
     ...(reactor.followsProjections ? { followsProjections: true } : {}),
+    ...(reactor.startsAtHead ? { startsAtHead: true } : {}),
     react: async (events) => {
       const parsed = parseStoredEvents(events);
       if (parsed.length) await reactor.react(parsed);

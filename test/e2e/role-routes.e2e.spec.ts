@@ -5,6 +5,7 @@ import { buildOpenApiDocument } from '../../libs/platform/openapi/openapi-docume
 import { ProjectionConsumersModule } from '../../libs/projections/projection-consumers.module';
 import { SlaTimersModule } from '../../libs/sla-timers/sla-timers.module';
 import { AlertDeliveryModule } from '../../libs/alerts/alert-delivery.module';
+import { NotificationsModule } from '../../libs/notifications/notifications.module';
 import { startTestService, TestService } from '../support/test-service';
 import { waitUntil } from '../support/case-requests';
 import { ensureConsoleBuilt } from '../support/browser';
@@ -18,7 +19,7 @@ import { ensureConsoleBuilt } from '../support/browser';
 
 /** The routes every application serves, by method and path, as the OpenAPI document lists them. */
 const OPERATIONAL = ['GET /health', 'GET /health/live', 'GET /health/ready', 'GET /metrics'];
-const CONSUMER_MODULES: Type[] = [ProjectionConsumersModule, SlaTimersModule, AlertDeliveryModule];
+const CONSUMER_MODULES: Type[] = [ProjectionConsumersModule, SlaTimersModule, AlertDeliveryModule, NotificationsModule];
 
 function routeTable(app: INestApplication): string[] {
   const paths = buildOpenApiDocument(app).paths as Record<string, Record<string, unknown>>;

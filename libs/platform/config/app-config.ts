@@ -47,6 +47,13 @@ export interface AppConfig {
    * (BILLING_FEEDBACK_ADDRESS, an e-mail address); unset: such escalations are refused (409).
    */
   readonly billingFeedbackAddress?: string;
+  /**
+   * Partner e-mail notifications (libs/notifications) go to this SMTP server (SMTP_URL:
+   * smtp://user:pass@host:587, smtps://... for TLS from the start); unset: no e-mail is sent.
+   */
+  readonly smtpUrl?: string;
+  /** The From address of those e-mails (MAIL_FROM). */
+  readonly mailFrom: string;
 }
 
 /** Configuration that cannot be used: every problem, each naming its variable. */
@@ -153,6 +160,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   const billingFeedbackAddress = text('BILLING_FEEDBACK_ADDRESS');
   if (billingFeedbackAddress !== undefined && !isEmail(billingFeedbackAddress))
     problems.push(`BILLING_FEEDBACK_ADDRESS must be an e-mail address, got "${billingFeedbackAddress}"`);
+  const smtpUrl = text('SMTP_URL');
+  if (smtpUrl && !isSmtpUrl(smtpUrl)) problems.push('SMTP_URL must be an smtp:// or smtps:// URL with a host');
+  const mailFrom = text('MAIL_FROM') ?? 'Casetrail <casetrail@localhost>';
+  if (!/^[^\s@<>]+@[^\s@<>]+$|<[^\s@<>]+@[^\s@<>]+>$/.test(mailFrom))
+    problems.push('MAIL_FROM must be an e-mail address, optionally with a name: Support <support@example.com>');
 
   if (problems.length > 0) throw new ConfigError(problems);
   const dataDir = text('DATA_DIR') ?? './data';
@@ -179,7 +191,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     production: text('NODE_ENV') === 'production',
     readyMaxProjectionLagSeconds,
     billingFeedbackAddress,
+    smtpUrl,
+    mailFrom,
   };
+}
+
+function isSmtpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return ['smtp:', 'smtps:'].includes(url.protocol) && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 function isHttpUrl(value: string): boolean {

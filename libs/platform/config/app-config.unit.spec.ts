@@ -62,6 +62,20 @@ describe('loadConfig', () => {
     );
   });
 
+  it('sends no e-mail without SMTP_URL, and checks SMTP_URL and MAIL_FROM when given', () => {
+    expect(loadConfig({}, [])).toMatchObject({ smtpUrl: undefined, mailFrom: 'Casetrail <casetrail@localhost>' });
+    expect(
+      loadConfig({ SMTP_URL: 'smtp://mail.example:587', MAIL_FROM: 'Support <support@example.com>' }, []),
+    ).toMatchObject({ smtpUrl: 'smtp://mail.example:587', mailFrom: 'Support <support@example.com>' });
+    const problems = (
+      captured(() => loadConfig({ SMTP_URL: 'http://mail.example', MAIL_FROM: 'nobody' }, [])) as ConfigError
+    ).problems;
+    expect(problems).toEqual([
+      'SMTP_URL must be an smtp:// or smtps:// URL with a host',
+      'MAIL_FROM must be an e-mail address, optionally with a name: Support <support@example.com>',
+    ]);
+  });
+
   it('refuses split roles on the embedded store, which lives in one process', () => {
     expect(captured(() => loadConfig({}, ['--role', 'api']))?.message).toMatch(
       /embedded store lives inside one process/,
