@@ -1,4 +1,8 @@
+import type { EventStore } from '../../libs/event-store/event-store';
+import { EVENT_STORE } from '../../libs/platform/tokens';
 import { startTestService, TestService } from '../support/test-service';
+import { waitUntil } from '../support/case-requests';
+import { TestSmtpServer } from '../support/test-smtp-server';
 import {
   command,
   expectAnswerMatchesHistory,
@@ -20,10 +24,15 @@ const ROUTE = 'billing-escalation';
  */
 describe('billing cases escalated to the feedback address (embedded store)', () => {
   let service: TestService;
+  let smtp: TestSmtpServer;
   beforeAll(async () => {
-    service = await startTestService({ env: { BILLING_FEEDBACK_ADDRESS: ADDRESS } });
+    smtp = await TestSmtpServer.start();
+    service = await startTestService({ env: { BILLING_FEEDBACK_ADDRESS: ADDRESS, SMTP_URL: smtp.url } });
   });
-  afterAll(() => service?.close());
+  afterAll(async () => {
+    await service?.close();
+    await smtp?.close();
+  });
 
   const billingCase = async () => {
     const { caseId, body } = await submitCase(service, { requestType: 'billing' }, 'partner');
@@ -69,6 +78,22 @@ describe('billing cases escalated to the feedback address (embedded store)', () 
         at: response.body.at,
       },
     });
+  });
+
+  it('the escalation is mailed to the feedback address over SMTP, with the Message-ID of its event', async () => {
+    const caseId = await billingCase();
+    await command(service, caseId, ROUTE, { reason: 'wrong VAT rate' }, { key: 'partner', status: 201 });
+    const store = service.service.app.get<EventStore>(EVENT_STORE);
+    const event = (await store.readStream(`case-${caseId}`)).find((e) => e.type === 'EscalatedToBillingFeedback');
+    const mails = await waitUntil(
+      async () => smtp.acceptedFor(caseId).filter((m) => m.envelopeTo.includes(ADDRESS)),
+      (found) => found.length >= 1,
+      30_000,
+    );
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({ messageId: `<${event!.id}@casetrail>` });
+    expect(mails[0].subject).toMatch(/Billing case escalated to billing feedback$/);
+    expect(mails[0].text).toContain('Reason: wrong VAT rate');
   });
 
   it('a second escalation is refused (409, naming the first), by staff as by the partner; nothing written', async () => {
