@@ -28,6 +28,10 @@ export function benchSubmission(i: number): Record<string, unknown> {
       ...zones[i % zones.length],
     },
     partnerAvailable24x7: true,
+    // CRM Online's conditions (an Office 365 sign-in, a CRM Online subscription), needed for its repairs.
+    ...(i % 4 === 1
+      ? { crmOnline: { office365SignIn: `admin${i}@contoso.onmicrosoft.com`, subscriptionId: `crm-${i}` } }
+      : {}),
   };
 }
 
