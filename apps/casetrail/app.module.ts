@@ -9,6 +9,8 @@ import { EngineersModule } from '../../libs/engineers/engineers.module';
 import { EngineersHttpModule } from '../../libs/engineers/engineers-http.module';
 import { CasesModule } from '../../libs/cases/cases.module';
 import { CasesHttpModule } from '../../libs/cases/cases-http.module';
+import { DutyManagerHttpModule } from '../../libs/duty-manager/duty-manager-http.module';
+import { CallQueueHttpModule } from '../../libs/call-queue/call-queue-http.module';
 import { SlaModule } from '../../libs/sla/sla.module';
 import { SlaHttpModule } from '../../libs/sla/sla-http.module';
 import { SlaTimersModule } from '../../libs/sla-timers/sla-timers.module';
@@ -28,6 +30,8 @@ const CORE: Type[] = [ProjectionsModule, EngineersModule, CasesModule, AlertsMod
 const HTTP: Type[] = [
   EngineersHttpModule,
   CasesHttpModule,
+  DutyManagerHttpModule,
+  CallQueueHttpModule,
   SlaHttpModule,
   AlertsHttpModule,
   ProjectionsHttpModule,

@@ -84,15 +84,30 @@ export function sizeLabel(n: number): string {
 
 /** Samples process RSS every `intervalMs` until stopped; returns the peak and the samples. */
 export function sampleRss(intervalMs = 50): {
-  stop(): { peak: number; first: number; last: number; samples: number[] };
+  stop(): { peak: number; first: number; last: number; samples: number[]; heapFirst: number; heapPeak: number };
 } {
   const samples: number[] = [process.memoryUsage().rss];
-  const timer = setInterval(() => samples.push(process.memoryUsage().rss), intervalMs);
+  // The JS heap beside the RSS: a run can reuse heap pages an earlier one freed, which the RSS hides.
+  const heap: number[] = [process.memoryUsage().heapUsed];
+  const timer = setInterval(() => {
+    const usage = process.memoryUsage();
+    samples.push(usage.rss);
+    heap.push(usage.heapUsed);
+  }, intervalMs);
   return {
     stop() {
       clearInterval(timer);
-      samples.push(process.memoryUsage().rss);
-      return { peak: Math.max(...samples), first: samples[0], last: samples[samples.length - 1], samples };
+      const usage = process.memoryUsage();
+      samples.push(usage.rss);
+      heap.push(usage.heapUsed);
+      return {
+        peak: Math.max(...samples),
+        first: samples[0],
+        last: samples[samples.length - 1],
+        samples,
+        heapFirst: heap[0],
+        heapPeak: Math.max(...heap),
+      };
     },
   };
 }

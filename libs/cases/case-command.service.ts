@@ -7,7 +7,6 @@ import { partnerDecider } from '../domain/partner/partner.decider';
 import { requestedProgrammeContract } from '../domain/case/eligibility';
 import { ProgrammeContract } from '../domain/partner/programme-contract';
 import { partnerStreamId } from '../events/streams';
-import { engineerDecider } from '../domain/engineer/engineer.decider';
 import { EventStore } from '../event-store/event-store';
 import { Clock } from '../platform/clock/clock';
 import { CommandMetadata } from '../platform/commanding/command-metadata';
@@ -16,8 +15,9 @@ import { idempotentId } from '../platform/commanding/command-ids';
 import { CommandHandler } from '../platform/commanding/handle-command';
 import { EVENT_STORE } from '../platform/tokens';
 import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
-import { EngineersQuery } from '../engineers/engineers.query';
-import { engineerStreamId } from '../engineers/engineer-commands';
+import { EngineerFacts } from '../engineers/engineer-facts';
+import { DutyManagerService } from '../duty-manager/duty-manager.service';
+import { uuidv7 } from '../platform/ids/uuid-v7';
 import { SlaPolicyService } from '../sla/sla-policy.service';
 import { assertCaseVisible, assertCustomerMayAct, caseStreamId } from './case-access';
 import { CaseAction, CaseOutcome, CaseSubmission } from './case-commands';
@@ -33,7 +33,8 @@ export class CaseCommandService {
   constructor(
     private readonly handler: CommandHandler,
     private readonly sla: SlaPolicyService,
-    private readonly engineers: EngineersQuery,
+    private readonly engineers: EngineerFacts,
+    private readonly dutyManager: DutyManagerService,
     private readonly clock: Clock,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -45,7 +46,7 @@ export class CaseCommandService {
       decider: caseDecider,
       streamId: caseStreamId(caseId),
       metadata,
-      command: await this.complete(action),
+      command: await this.complete(action, metadata),
       authorize: (state) => {
         assertCaseVisible(metadata.principal, state, caseId);
         assertCustomerMayAct(metadata.principal, action, state);
@@ -125,19 +126,23 @@ export class CaseCommandService {
   }
 
   /** The decider's command: the caller's, with the outside facts it needs. */
-  private async complete(action: CaseAction): Promise<CaseCommand> {
+  private async complete(action: CaseAction, metadata: CommandMetadata): Promise<CaseCommand> {
     switch (action.type) {
-      case 'AssignEngineer': {
-        // The engineer's own stream is the truth (not a projection that may lag).
-        const { state } = await this.handler.load(engineerDecider, engineerStreamId(action.data.engineerId));
-        const engineer = state && { engineerId: state.engineerId, managerId: state.managerId };
-        return { type: 'AssignEngineer', data: { ...action.data, engineer } };
-      }
+      // The engineer's own stream is the truth (not a projection that may lag).
+      case 'AssignEngineer':
+        return { ...action, data: { ...action.data, engineer: await this.engineers.engineer(action.data.engineerId) } };
+      case 'TakeQueuedCall':
+        return { ...action, data: { ...action.data, engineer: await this.engineers.engineer(action.data.engineerId) } };
       case 'SeverityACall':
-        // Availability and open severity-A workload come from the engineers read model.
+        // Every engineer as of their latest events (see EngineerFacts.transferCandidates). A
+        // call on a B/C case is queued under this id (the same one on a keyed retry).
         return {
           type: 'SeverityACall',
-          data: { ...action.data, candidates: await this.engineers.transferCandidates() },
+          data: {
+            ...action.data,
+            candidates: await this.engineers.transferCandidates(),
+            callId: idempotentId(metadata, 'call') ?? uuidv7(),
+          },
         };
       case 'EscalateToBillingFeedback':
         // Configuration, not a fact of the case (null: none; the decider refuses then).
@@ -145,6 +150,9 @@ export class CaseCommandService {
           type: 'EscalateToBillingFeedback',
           data: { ...action.data, address: this.config.billingFeedbackAddress ?? null },
         };
+      case 'EscalateOverdue':
+        // Who is on duty now (the duty manager's stream), for a case with nobody else to escalate to.
+        return { ...action, data: { ...action.data, dutyManagerId: await this.dutyManager.current() } };
       default:
         return action;
     }

@@ -58,7 +58,9 @@ export function caseView(state: Case, revision: number, instant: string, pausedT
     contact: state.contact,
     attachments: state.attachments,
     partnerAvailable24x7: state.partnerAvailable24x7,
+    // The escalation path: the engineer, its backup (as recorded at assignment), its manager.
     engineerId: state.engineerId,
+    backupEngineerId: state.backupEngineerId ?? null,
     managerId: state.managerId,
     routedTo: state.routedTo,
     routingReason: state.routingReason,

@@ -1,5 +1,13 @@
 import { Body, Controller, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiCommandHeaders, ApiProblems, COMMAND_PROBLEMS } from '../platform/openapi/api-problems.decorator';
 import {
   AssignmentResultDto,
@@ -186,15 +194,22 @@ export class CasesController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) response: FastifyReply,
   ) {
+    const { engineerId, force, reason } = body;
     const outcome = await this.run(
       id,
-      { type: 'AssignEngineer', data: { ...body, by: request.principal.name } },
+      {
+        type: 'AssignEngineer',
+        data: { engineerId, force: force ? { reason: reason ?? '' } : null, by: request.principal.name },
+      },
       request,
     );
+    const assigned = outcome.events.find((e) => e.type === 'EngineerAssigned');
     return commandResponse(response, outcome, {
       caseId: id,
       engineerId: outcome.state!.engineerId,
       managerId: outcome.state!.managerId,
+      backupEngineerId: outcome.state!.backupEngineerId ?? null,
+      forced: assigned?.type === 'EngineerAssigned' && assigned.data.forced !== undefined,
     });
   }
 
@@ -246,8 +261,19 @@ export class CasesController {
     return commandResponse(response, outcome, { caseId: id, managerId: outcome.state!.managerId });
   }
 
-  @ApiOperation({ summary: 'Record a severity-A call (transfers the case to an on-shift engineer)' })
-  @ApiCreatedResponse({ type: SeverityACallResultDto, description: 'Recorded, with the transfer', headers: ETAG })
+  @ApiOperation({
+    summary: 'Record a call (severity A: transferred to an on-shift engineer; B/C: queued to the support team)',
+  })
+  @ApiCreatedResponse({
+    type: SeverityACallResultDto,
+    description: 'Severity A: recorded, with the transfer',
+    headers: ETAG,
+  })
+  @ApiAcceptedResponse({
+    type: SeverityACallResultDto,
+    description: 'Severity B/C (or not assessed): queued to the support team (queued: true, callId)',
+    headers: ETAG,
+  })
   @ApiProblems(...COMMAND_PROBLEMS)
   @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/severity-a-calls')
@@ -264,13 +290,34 @@ export class CasesController {
       { type: 'SeverityACall', data: { ...body, by: request.principal.name } },
       request,
     );
-    const transfer = outcome.events.find((e) => e.type === 'TransferredOnSeverityACall');
-    if (transfer?.type !== 'TransferredOnSeverityACall') throw new Error('a severity-A call must record a transfer');
-    return commandResponse(response, outcome, {
-      caseId: id,
-      fromEngineerId: transfer.data.fromEngineerId,
-      toEngineerId: transfer.data.toEngineerId,
-    });
+    for (const event of outcome.events) {
+      if (event.type === 'CallQueued') {
+        const { callId } = event.data;
+        // Accepted, not done: the call waits in the support team's queue for an engineer.
+        response.status(202);
+        return commandResponse(response, outcome, {
+          caseId: id,
+          queued: true,
+          callId,
+          fromEngineerId: null,
+          toEngineerId: null,
+          reason: null,
+        });
+      }
+      if (event.type === 'TransferredOnSeverityACall') {
+        const { fromEngineerId, toEngineerId, reason } = event.data;
+        return commandResponse(response, outcome, {
+          caseId: id,
+          queued: false,
+          callId: null,
+          fromEngineerId,
+          toEngineerId,
+          reason,
+        });
+      }
+    }
+    // Nothing recorded (a keyed retry whose first run cannot be found any more): say so, never a 500.
+    throw ProblemError.of(409, 'this call was already recorded; see the case timeline or the call queue');
   }
 
   @ApiOperation({ summary: 'Resolve the case' })

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CommandingModule } from '../platform/commanding/commanding.module';
 import { EngineersModule } from '../engineers/engineers.module';
+import { DutyManagerModule } from '../duty-manager/duty-manager.module';
 import { CaseCommandService } from './case-command.service';
 import { CaseListService } from './case-list.query';
 
@@ -10,7 +11,7 @@ import { CaseListService } from './case-list.query';
  * without the routes (cases-http.module.ts).
  */
 @Module({
-  imports: [CommandingModule, EngineersModule],
+  imports: [CommandingModule, EngineersModule, DutyManagerModule],
   providers: [CaseCommandService, CaseListService],
   exports: [CommandingModule, EngineersModule, CaseCommandService, CaseListService],
 })

@@ -22,6 +22,9 @@ export class EngineerCommandService {
     const manager = data.managerId
       ? (await this.handler.load(engineerDecider, engineerStreamId(data.managerId))).state
       : null;
+    const backup = data.backupEngineerId
+      ? (await this.handler.load(engineerDecider, engineerStreamId(data.backupEngineerId))).state
+      : null;
     const outcome = await this.handler.handleCommand({
       decider: engineerDecider,
       streamId: engineerStreamId(engineerId),
@@ -32,11 +35,32 @@ export class EngineerCommandService {
           engineerId,
           ...data,
           manager: manager && { engineerId: manager.engineerId, managerId: manager.managerId },
+          backup: backup && { engineerId: backup.engineerId },
           by: metadata.principal.name,
         },
       },
     });
     return { ...outcome, engineerId };
+  }
+
+  /** The backup is looked up in its own stream (the decider checks it exists and is not the engineer). */
+  async nameBackup(
+    engineerId: string,
+    backupEngineerId: string | null,
+    metadata: CommandMetadata,
+  ): Promise<EngineerOutcome> {
+    const backup = backupEngineerId
+      ? (await this.handler.load(engineerDecider, engineerStreamId(backupEngineerId))).state
+      : null;
+    return this.handler.handleCommand({
+      decider: engineerDecider,
+      streamId: engineerStreamId(engineerId),
+      metadata,
+      command: {
+        type: 'NameBackupEngineer',
+        data: { backupEngineerId, backup: backup && { engineerId: backup.engineerId }, by: metadata.principal.name },
+      },
+    });
   }
 
   changeAvailability(

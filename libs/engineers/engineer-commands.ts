@@ -10,6 +10,7 @@ export interface EngineerRegistration {
   name: string;
   email: string;
   managerId?: string;
+  backupEngineerId?: string;
   timeZone: string;
 }
 

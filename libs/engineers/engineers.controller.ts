@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ApiCommandHeaders,
@@ -6,14 +6,19 @@ import {
   COMMAND_PROBLEMS,
   READ_PROBLEMS,
 } from '../platform/openapi/api-problems.decorator';
-import { EngineerAvailabilityResultDto, EngineerListDto, RegisterEngineerResultDto } from './dto/engineer.responses';
+import {
+  EngineerAvailabilityResultDto,
+  EngineerBackupResultDto,
+  EngineerListDto,
+  RegisterEngineerResultDto,
+} from './dto/engineer.responses';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../platform/auth/roles.decorator';
 import type { AuthenticatedRequest } from '../platform/auth/auth.guard';
 import { commandMetadataFrom, commandResponse } from '../platform/http/command-request';
 import { IdempotencyInterceptor } from '../platform/idempotency/idempotency.interceptor';
 import { ReadConsistency } from '../projections/read-consistency';
-import { EngineerAvailabilityDto, RegisterEngineerDto } from './dto/engineer.dto';
+import { EngineerAvailabilityDto, EngineerBackupDto, RegisterEngineerDto } from './dto/engineer.dto';
 import { EngineerCommandService } from './engineer-command.service';
 import { EngineersQuery } from './engineers.query';
 import { EngineerIdParam } from './dto/engineer-id.param';
@@ -68,6 +73,29 @@ export class EngineersController {
   ) {
     const outcome = await this.commands.changeAvailability(engineerId, body.status, commandMetadataFrom(request));
     return commandResponse(response, outcome, { engineerId, availability: outcome.state?.availability });
+  }
+
+  @Put(':engineerId/backup')
+  @ApiOperation({
+    summary: "Name an engineer's backup",
+    description: 'The backup takes the severity-A calls of a case whose engineer is not on shift. null: none.',
+  })
+  @ApiOkResponse({ type: EngineerBackupResultDto, description: 'The backup in force', headers: ETAG })
+  @ApiProblems(...COMMAND_PROBLEMS)
+  @ApiCommandHeaders({ ifMatch: true })
+  @HttpCode(200)
+  @Roles('admin', 'support', 'manager')
+  async backup(
+    @Param() { engineerId }: EngineerIdParam,
+    @Body() body: EngineerBackupDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) response: FastifyReply,
+  ) {
+    const outcome = await this.commands.nameBackup(engineerId, body.backupEngineerId, commandMetadataFrom(request));
+    return commandResponse(response, outcome, {
+      engineerId,
+      backupEngineerId: outcome.state?.backupEngineerId ?? null,
+    });
   }
 
   @Get()

@@ -11,6 +11,7 @@ export interface EngineerView {
   managerId: string | null;
   timeZone: string;
   availability: EngineerAvailability;
+  backupEngineerId: string | null;
   openCases: { A: number; B: number; C: number; unassessed: number };
   registeredAt: string;
   updatedAt: string;
@@ -24,6 +25,7 @@ type EngineerRow = {
   manager_id: string | null;
   time_zone: string;
   availability: EngineerAvailability;
+  backup_engineer_id: string | null;
   registered_at: Date | string;
   updated_at: Date | string;
   open_a: string | number;
@@ -39,7 +41,7 @@ export class EngineersQuery {
 
   async list(): Promise<EngineerView[]> {
     const rows = await this.sql.query<EngineerRow>(`
-      select e.engineer_id, e.name, e.email, e.manager_id, e.time_zone, e.availability, e.registered_at, e.updated_at,
+      select e.engineer_id, e.name, e.email, e.manager_id, e.time_zone, e.availability, e.backup_engineer_id, e.registered_at, e.updated_at,
              count(c.case_id) filter (where c.severity = 'A') as open_a,
              count(c.case_id) filter (where c.severity = 'B') as open_b,
              count(c.case_id) filter (where c.severity = 'C') as open_c,
@@ -55,6 +57,7 @@ export class EngineersQuery {
       managerId: r.manager_id,
       timeZone: r.time_zone,
       availability: r.availability,
+      backupEngineerId: r.backup_engineer_id ?? null,
       openCases: { A: Number(r.open_a), B: Number(r.open_b), C: Number(r.open_c), unassessed: Number(r.open_none) },
       registeredAt: new Date(r.registered_at).toISOString(),
       updatedAt: new Date(r.updated_at).toISOString(),
@@ -67,6 +70,7 @@ export class EngineersQuery {
       engineerId: e.engineerId,
       managerId: e.managerId,
       availability: e.availability,
+      backupEngineerId: e.backupEngineerId,
       openSeverityACases: e.openCases.A,
     }));
   }

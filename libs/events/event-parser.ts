@@ -2,11 +2,16 @@ import type { RecordedEvent } from '../event-store/event-store';
 import type { DomainEvent } from '../domain/shared/decider';
 import { CASE_EVENT_TYPES } from '../domain/case/case.events';
 import { ENGINEER_EVENT_TYPES } from '../domain/engineer/engineer.events';
+import { DUTY_MANAGER_EVENT_TYPES } from '../domain/duty-manager/duty-manager.events';
 import type { StoredCaseEvent, StoredEvent } from './stored-event';
 import { UPCASTERS, Upcasters } from './upcasters';
 
 const CASE_TYPES: ReadonlySet<string> = new Set(CASE_EVENT_TYPES);
-const KNOWN_TYPES: ReadonlySet<string> = new Set<string>([...CASE_EVENT_TYPES, ...ENGINEER_EVENT_TYPES]);
+const KNOWN_TYPES: ReadonlySet<string> = new Set<string>([
+  ...CASE_EVENT_TYPES,
+  ...ENGINEER_EVENT_TYPES,
+  ...DUTY_MANAGER_EVENT_TYPES,
+]);
 
 export type EventParser = (event: RecordedEvent) => StoredEvent | null;
 

@@ -2,9 +2,10 @@ import type { RecordedEvent } from '../event-store/event-store';
 import type { DomainEvent } from '../domain/shared/decider';
 import type { CaseEvent } from '../domain/case/case.events';
 import type { EngineerEvent } from '../domain/engineer/engineer.events';
+import type { DutyManagerEvent } from '../domain/duty-manager/duty-manager.events';
 
 /** Every event type of the domain that consumers read from the store. */
-export type AppEvent = CaseEvent | EngineerEvent;
+export type AppEvent = CaseEvent | EngineerEvent | DutyManagerEvent;
 
 /**
  * A stored event with its domain type: the store's envelope (id, stream, revision, position,

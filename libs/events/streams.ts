@@ -27,6 +27,9 @@ export const engineerStreamId = (engineerId: string): string => `${ENGINEER_PREF
 /** The stream of every SLA policy the service has run with, one SlaPolicyRecorded each. */
 export const SLA_POLICY_STREAM = 'sla-policies';
 
+/** The duty manager's stream: one DutyManagerSet per change of who is on duty. */
+export const DUTY_MANAGER_STREAM = 'duty-manager';
+
 const PARTNER_PREFIX = 'partner-';
 /** A partner's stream: `partner-<partnerId>` (its programme contract binding). */
 export const partnerStreamId = (partnerId: string): string => `${PARTNER_PREFIX}${partnerId}`;

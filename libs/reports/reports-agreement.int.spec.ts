@@ -8,8 +8,9 @@ import { storedData } from '../events/event-parser';
 import { SlaPolicyService } from '../sla/sla-policy.service';
 import { createSchemaEventStore } from '../../test/support/test-database';
 import { slaReport } from './compliance/sla-report.query';
+import { PROJECTION_CHECKPOINTS_SQL } from '../projections/projection-checkpoints';
 import { slaOutcomesProjection } from './sla-outcomes/sla-outcomes.projection';
-import { runWhatIf } from './what-if/what-if.service';
+import { runWhatIf, WhatIfTimeoutError } from './what-if/what-if.service';
 
 jest.setTimeout(300_000);
 
@@ -87,7 +88,10 @@ describe('what-if and compliance report agree with the recorded events (PostgreS
       { policy: JSON.parse(JSON.stringify(DEFAULT_SLA_POLICY)), source: 'test', asOf: AS_OF },
       (p) => progress.push(p.events),
     );
-    expect(progress.length).toBeGreaterThan(1);
+    // Progress after every page (of 5000 events), the last one counting every stored event.
+    const [{ n: stored }] = await store.sql.query<{ n: string }>('select count(*)::text as n from ct_events');
+    expect(progress.length).toBe(Math.ceil(Number(stored) / 5000));
+    expect(progress[progress.length - 1]).toBe(Number(stored));
     expect(result.cases).toBe(400);
     expect(result.agreement.mismatches).toEqual([]);
     expect(result.agreement).toMatchObject({
@@ -119,6 +123,23 @@ describe('what-if and compliance report agree with the recorded events (PostgreS
       ['A', 'B', 'C'].reduce((n, s) => n + result.bySeverity[s as 'A'][side].breached, 0);
     expect(sum('proposed')).toBe(result.proposed.breached);
     expect(sum('current')).toBe(result.current.breached);
+  });
+
+  it('a run yields its thread between slices of replay, and gives up at its deadline', async () => {
+    const request = { policy: JSON.parse(JSON.stringify(DEFAULT_SLA_POLICY)), source: 'test', asOf: AS_OF };
+    // Timers of others (an HTTP request's, say) run while the replay goes on, not only between pages.
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 0);
+    let pages = 0;
+    try {
+      await runWhatIf(store, request, () => pages++, { sliceMs: 1 });
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(ticks).toBeGreaterThan(pages * 3);
+
+    const error = await runWhatIf(store, request, undefined, { deadline: performance.now() + 5 }).catch((e) => e);
+    expect(error).toBeInstanceOf(WhatIfTimeoutError);
   });
 
   it('an invalid proposed policy is refused with every problem named, as at start', async () => {
@@ -179,5 +200,101 @@ describe('what-if and compliance report agree with the recorded events (PostgreS
           ),
       ).length,
     );
+  });
+
+  it('percentiles are bucketed: within 2.2% (plus half a second) of the exact ones over the rows', async () => {
+    const [exact] = await store.sql.query<Record<string, number | null>>(
+      `select percentile_disc(0.5) within group (order by answer_ms) filter (where clock = 'initialResponse') as fr_median,
+              percentile_disc(0.9) within group (order by answer_ms) filter (where clock = 'initialResponse') as fr_p90,
+              percentile_disc(0.5) within group (order by answer_ms) filter (where clock = 'nextUpdate') as up_median,
+              percentile_disc(0.9) within group (order by answer_ms) filter (where clock = 'nextUpdate') as up_p90,
+              (select percentile_disc(0.5) within group (order by resolution_ms) from rm_sla_outcome_cases) as res_median,
+              (select percentile_disc(0.9) within group (order by resolution_ms) from rm_sla_outcome_cases) as res_p90
+         from rm_sla_outcomes`,
+    );
+    const t = (await slaReport(store.sql, { now: AS_OF })).totals;
+    const pairs: Array<[number | null, number | null]> = [
+      [t.firstResponseMs.median, exact.fr_median],
+      [t.firstResponseMs.p90, exact.fr_p90],
+      [t.betweenUpdatesMs.median, exact.up_median],
+      [t.betweenUpdatesMs.p90, exact.up_p90],
+      [t.resolutionMs.median, exact.res_median],
+      [t.resolutionMs.p90, exact.res_p90],
+    ];
+    for (const [bucketed, exactMs] of pairs) {
+      expect(exactMs).not.toBeNull();
+      expect(Math.abs(Number(bucketed) - Number(exactMs))).toBeLessThanOrEqual(Number(exactMs) * 0.022 + 500);
+    }
+  });
+
+  it('any range adds up: whole months, whole days and the edges of days agree with each case counted alone', async () => {
+    const ranges: Array<{ from?: string; to?: string }> = [
+      {},
+      { from: '2026-09-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z' }, // whole months
+      { from: '2026-08-17T13:27:00.000Z', to: '2026-10-09T08:05:00.000Z' }, // months, days and edges
+      { from: '2026-09-03T00:00:00.000Z', to: '2026-09-20T00:00:00.000Z' }, // days within a month
+      { from: '2026-09-10T06:00:00.000Z', to: '2026-09-10T18:00:00.000Z' }, // part of one day
+      { from: '2026-10-15T12:00:00.000Z' },
+      { to: '2026-09-15T12:00:00.000Z' },
+    ];
+    const submitted = events.filter((e) => e.type === 'CaseSubmitted');
+    for (const range of ranges) {
+      const inRange = (at: string) =>
+        (range.from === undefined || at >= range.from) && (range.to === undefined || at < range.to);
+      const whole = await slaReport(store.sql, { now: AS_OF, ...range });
+      expect([range, whole.totals.cases]).toEqual([range, submitted.filter((e) => inRange(e.data.at)).length]);
+      // A partner's report is made from its cases one by one (no stored sums): the partners add up to the whole.
+      const sum = { cases: 0, clocks: 0, met: 0, breached: 0, stopped: 0, open: 0, pausedMs: 0, escalations: 0 };
+      for (let p = 0; p < 5; p++) {
+        const own = (await slaReport(store.sql, { now: AS_OF, ...range, partnerId: `p-${p}` })).totals;
+        for (const k of Object.keys(sum) as Array<keyof typeof sum>) sum[k] += own[k];
+      }
+      expect([range, sum]).toEqual([range, expect.objectContaining(sum)]);
+      expect([range, whole.totals]).toEqual([range, expect.objectContaining(sum)]);
+      const byMonth = await slaReport(store.sql, { now: AS_OF, ...range, groupBy: 'month' });
+      expect(byMonth.totals).toEqual(whole.totals);
+      expect(byMonth.groups.reduce((n, g) => n + g.clocks, 0)).toBe(whole.totals.clocks);
+    }
+  });
+
+  it('rebuilt in other batches (and with batches delivered twice), the stored sums are the same', async () => {
+    const suffix = '_again';
+    await store.sql.exec(slaOutcomesProjection.schema(suffix));
+    let after: string | null = null;
+    for (let n = 1; ; n++) {
+      const page = await store.readAll({ after, maxCount: 37 + (n % 5) * 50 });
+      if (page.events.length === 0) break;
+      await store.sql.transaction((tx) => slaOutcomesProjection.apply(tx, page.events, suffix));
+      if (n % 3 === 0) await store.sql.transaction((tx) => slaOutcomesProjection.apply(tx, page.events, suffix));
+      after = page.checkpoint;
+    }
+    const rows = (s: string) =>
+      store.sql.query(
+        `select period, start::text, dim, value, totals::text from rm_sla_outcome_totals${s} order by 1, 2, 3, 4`,
+      );
+    const live = await rows('');
+    expect(live.length).toBeGreaterThan(100);
+    expect(await rows(suffix)).toEqual(live);
+  });
+
+  it('a read model made before the sums existed is refilled from the first event at the next start', async () => {
+    const suffix = '_old';
+    await store.sql.exec(PROJECTION_CHECKPOINTS_SQL);
+    await store.sql.exec(slaOutcomesProjection.schema(suffix));
+    const page = await store.readAll({ after: null, maxCount: 200 });
+    await store.sql.transaction((tx) => slaOutcomesProjection.apply(tx, page.events, suffix));
+    await store.sql.query(
+      `insert into ct_projections (name, checkpoint, position) values ('sla-outcomes_old', $1, '1')`,
+      [page.checkpoint],
+    );
+    // As the tables were before this change: no sums.
+    await store.sql.exec('drop table rm_sla_outcome_totals_old');
+    await store.sql.exec(slaOutcomesProjection.schema(suffix));
+    expect(await store.sql.query('select case_id from rm_sla_outcome_cases_old')).toEqual([]);
+    expect(await store.sql.query(`select name from ct_projections where name = 'sla-outcomes_old'`)).toEqual([]);
+    // A start with the sums in place keeps everything.
+    await store.sql.transaction((tx) => slaOutcomesProjection.apply(tx, page.events, suffix));
+    await store.sql.exec(slaOutcomesProjection.schema(suffix));
+    expect((await store.sql.query('select case_id from rm_sla_outcome_cases_old')).length).toBeGreaterThan(0);
   });
 });

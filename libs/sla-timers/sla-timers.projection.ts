@@ -125,6 +125,9 @@ export const slaTimersProjection = domainProjection({
         case 'EscalatedToManager':
           if (event.data.automatic) want(event.data.caseId, event.data.clockId);
           break;
+        case 'EscalatedToDutyManager':
+          want(event.data.caseId, event.data.clockId);
+          break;
         case 'UpdateSent':
           want(event.data.caseId, event.data.meetsClockId);
           break;
@@ -238,6 +241,9 @@ export const slaTimersProjection = domainProjection({
         case 'EscalatedToManager':
           if (event.data.automatic && event.data.clockId)
             done(event.data.caseId, event.data.clockId, ['breach', 'escalation']);
+          break;
+        case 'EscalatedToDutyManager':
+          done(event.data.caseId, event.data.clockId, ['breach', 'escalation']);
           break;
         case 'UpdateSent':
           if (event.data.meetsClockId) done(event.data.caseId, event.data.meetsClockId);

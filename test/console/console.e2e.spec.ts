@@ -201,6 +201,11 @@ describe('ops console (/console) in headless Chromium', () => {
 
   it('lets staff change their own availability and shows engineers with their open cases', async () => {
     const { engineerId } = await engineerWithManager(service, 'console2');
+    // The helper puts the engineer on shift; the console takes it from off shift.
+    const off = await service.request('POST', `/v1/engineers/${engineerId}/availability`, {
+      body: { status: 'off-shift' },
+    });
+    expect(off.status).toBe(200);
     const page = await signedIn('support', '/engineers');
     await page.getByRole('heading', { name: 'Engineers', level: 1 }).waitFor();
     await page.getByLabel('I am').selectOption(engineerId);
@@ -217,6 +222,19 @@ describe('ops console (/console) in headless Chromium', () => {
     await page.getByRole('link', { name: 'Compliance' }).click();
     await expectCompliance(page, 'support', 0);
     await page.screenshot({ path: join(SCREENSHOTS, 'compliance.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it("the board shows the support team's call queue (a call on a B case), with its waiting time", async () => {
+    const page = await signedIn('support');
+    const { caseId } = await submitCase(service, submission({ proposedSeverity: 'B', summary: 'One mailbox slow' }));
+    const call = await service.request('POST', `/v1/cases/${caseId}/severity-a-calls`, { body: { caller: 'Jo' } });
+    expect(call.status).toBe(202);
+    // No alert comes with a queued call: it shows at the board's next reading (within 15 s).
+    const row = page.locator(`section[aria-labelledby="call-queue-heading"] tr[data-call-id="${call.body.callId}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    expect(await row.textContent()).toContain('Jo');
+    expect(await accessibilityProblems(page)).toEqual([]);
     expect(problems).toEqual([]);
   }, 60_000);
 

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CASE_EVENT_TYPES } from '../../libs/domain/case/case.events';
 import { ENGINEER_EVENT_TYPES } from '../../libs/domain/engineer/engineer.events';
+import { DUTY_MANAGER_EVENT_TYPES } from '../../libs/domain/duty-manager/duty-manager.events';
 import { PARTNER_EVENT_TYPES } from '../../libs/domain/partner/partner.events';
 import { ALERT_KINDS } from '../../libs/projections/read-models/alerts.projection';
 import { SLA_POLICY_RECORDED } from '../../libs/sla/policy-registry';
@@ -65,6 +66,7 @@ describe('docs/api.md covers the code', () => {
     const types = [
       ...CASE_EVENT_TYPES,
       ...ENGINEER_EVENT_TYPES,
+      ...DUTY_MANAGER_EVENT_TYPES,
       ...PARTNER_EVENT_TYPES,
       SLA_POLICY_RECORDED,
       'CaseReferenceReserved',

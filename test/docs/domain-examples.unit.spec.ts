@@ -354,6 +354,51 @@ describe('docs/domain.md: engineers and escalation', () => {
     expect(run.do('2026-11-16T13:41', { type: 'EscalateOverdue', data: { clockId: 'nextUpdate-2' } })).toEqual([]);
   });
 
+  it('backup: e-1 away, its backup e-4 on shift gets the call (not e-2); else e-2', () => {
+    const run = new CaseRun();
+    run.submit('2026-11-16T10:00', { proposedSeverity: 'A' });
+    run.do('2026-11-16T10:05', {
+      type: 'AssignEngineer',
+      data: {
+        engineerId: 'e-1',
+        engineer: { engineerId: 'e-1', managerId: 'm-1', backupEngineerId: 'e-4' },
+        by: 'alice',
+      },
+    });
+    const team = (e1: 'on-shift' | 'away', e4: 'on-shift' | 'off-shift') => [
+      { engineerId: 'e-1', managerId: 'm-1', availability: e1, openSeverityACases: 1, backupEngineerId: 'e-4' },
+      { engineerId: 'e-4', managerId: 'm-1', availability: e4, openSeverityACases: 2 },
+      { engineerId: 'e-2', managerId: 'm-1', availability: 'on-shift' as const, openSeverityACases: 0 },
+    ];
+    const call = (candidates: ReturnType<typeof team>): CaseCommand => ({
+      type: 'SeverityACall',
+      data: { caller: 'Jo', candidates, callId: 'call-1', by: 'alice' },
+    });
+    const to = (candidates: ReturnType<typeof team>) =>
+      caseDecider.decide(call(candidates), run.state, { now: at('2026-11-16T11:00'), clocks: calculator })[0];
+    expect(to(team('away', 'on-shift'))).toMatchObject({
+      data: { toEngineerId: 'e-4', reason: 'backup of e-1 (away), on shift' },
+    });
+    expect(to(team('away', 'off-shift'))).toMatchObject({ data: { toEngineerId: 'e-2' } });
+    expect(to(team('on-shift', 'on-shift'))).toMatchObject({ data: { toEngineerId: 'e-2' } });
+  });
+
+  it('duty manager: no engineer, m-9 on duty at 13:40; nobody on duty: dutyManagerId null', () => {
+    const run = new CaseRun();
+    run.submit('2026-11-16T10:00', { proposedSeverity: 'A' });
+    run.do('2026-11-16T10:40', { type: 'LogUpdate', data: { channel: 'phone', summary: 'on it', by: 'alice' } });
+    const escalate = (dutyManagerId: string | null) =>
+      caseDecider.decide({ type: 'EscalateOverdue', data: { clockId: 'nextUpdate-2', dutyManagerId } }, run.state, {
+        now: at('2026-11-16T13:40'),
+        clocks: calculator,
+      });
+    expect(escalate('m-9').at(-1)).toMatchObject({
+      type: 'EscalatedToDutyManager',
+      data: { engineerId: null, dutyManagerId: 'm-9', reason: 'update overdue; no engineer assigned' },
+    });
+    expect(escalate(null).at(-1)).toMatchObject({ type: 'EscalatedToDutyManager', data: { dutyManagerId: null } });
+  });
+
   it('the next available engineer: on shift, not the current one, fewest open A cases, lowest id', () => {
     const candidates = [
       { engineerId: 'e-1', availability: 'away' as const, openSeverityACases: 0 },

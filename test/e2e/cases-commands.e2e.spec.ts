@@ -395,24 +395,25 @@ describe('case commands over HTTP (embedded store)', () => {
   });
 
   describe('severity-A calls', () => {
-    it('409 on a severity-B case, and 409 when no other engineer is on shift; nothing written', async () => {
+    it('a severity-B call is queued (no transfer), and 409 when no other engineer is on shift; nothing written', async () => {
       const { engineerId } = await engineerWithManager(service, 'lonely');
       const on = await setAvailability(service, engineerId, 'on-shift');
       await everyoneOffShift(service, on.body.position, [engineerId]);
 
       const b = await submitCase(service, { proposedSeverity: 'B' });
       await command(service, b.caseId, 'assignment', { engineerId });
-      let before = await snapshot(service, b.caseId);
-      const onB = await service.request('POST', `/v1/cases/${b.caseId}/severity-a-calls`, { body: { caller: 'Jo' } });
-      expectProblem(onB, 409);
-      expect(onB.body.detail).toMatch(/severity/i);
-      await expectHistoryUnchanged(service, b.caseId, before);
+      const onB = await command(service, b.caseId, 'severity-a-calls', { caller: 'Jo' }, { status: 202 });
+      expect(onB.body).toMatchObject({ queued: true, callId: expect.any(String), toEngineerId: null });
+      expect((await history(service, b.caseId)).at(-1)).toMatchObject({
+        type: 'CallQueued',
+        data: { callId: onB.body.callId, severity: 'B', caller: 'Jo' },
+      });
 
       const a = await submitCase(service, { proposedSeverity: 'A' });
       const assigned = await command(service, a.caseId, 'assignment', { engineerId });
       const list = await engineersAt(service, assigned.body.position);
       expect(list.filter((e) => e.availability === 'on-shift').map((e) => e.engineerId)).toEqual([engineerId]);
-      before = await snapshot(service, a.caseId);
+      const before = await snapshot(service, a.caseId);
       const nobody = await service.request('POST', `/v1/cases/${a.caseId}/severity-a-calls`, {
         body: { caller: 'Jo' },
       });

@@ -149,7 +149,14 @@ describe('customer keys over HTTP (embedded store)', () => {
       });
       expectProblem(submit, 403);
       expect(await totalEvents(service)).toBe(before);
-      for (const path of ['/v1/engineers', '/v1/alerts', '/v1/reports/sla', '/v1/admin/projections', '/metrics']) {
+      for (const path of [
+        '/v1/engineers',
+        '/v1/alerts',
+        '/v1/reports/sla',
+        '/v1/admin/projections',
+        '/metrics',
+        '/v1/call-queue',
+      ]) {
         const response = await service.request('GET', path, { key: 'customer' });
         expect({ path, status: response.status }).toEqual({ path, status: 403 });
       }

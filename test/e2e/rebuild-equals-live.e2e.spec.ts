@@ -23,6 +23,10 @@ const SNAPSHOTS: Record<string, string> = {
   // seq is a sequence: compare the alerts in seq order, not the numbers themselves.
   rm_alerts: 'select alert_id, kind, case_id, severity, occurred_at, alert from rm_alerts order by seq',
   rm_alert_cases: 'select * from rm_alert_cases order by case_id',
+  // The SLA report's read model: its sums per day and month, kept live by deltas, equal a rebuild's.
+  rm_sla_outcome_cases: 'select case_id, revision, state::text from rm_sla_outcome_cases order by case_id',
+  rm_sla_outcome_totals:
+    'select period, start, dim, value, totals::text from rm_sla_outcome_totals order by 1, 2, 3, 4',
 };
 
 describe('a rebuild from the first event yields the live read models, row for row', () => {
@@ -152,6 +156,7 @@ describe('a rebuild from the first event yields the live read models, row for ro
     for (const [table, query] of Object.entries(SNAPSHOTS)) live[table] = await sql.query(query);
     expect(live.rm_cases.length).toBe(120);
     expect(live.rm_alerts.length).toBeGreaterThanOrEqual(0);
+    expect(live.rm_sla_outcome_totals.length).toBeGreaterThan(20);
 
     await new ProjectionRebuilder(store, sql, ALL_PROJECTIONS).rebuild();
 

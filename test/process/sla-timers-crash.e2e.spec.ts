@@ -36,6 +36,8 @@ async function caseWithEngineer(url: string, suffix: string): Promise<string> {
     managerId: `m-${suffix}`,
     timeZone: 'UTC',
   });
+  // On shift: a severity-A case is only assigned to an engineer on shift.
+  expect((await call(url, 'POST', `/v1/engineers/e-${suffix}/availability`, { status: 'on-shift' })).status).toBe(200);
   const submitted = await call(url, 'POST', '/v1/cases', submission());
   expect(submitted.status).toBe(201);
   expect(

@@ -190,7 +190,7 @@ export async function engineersAt(service: TestService, position: string): Promi
   return response.body.items;
 }
 
-/** A manager and an engineer reporting to it, with unique ids. */
+/** A manager and an engineer reporting to it (on shift), with unique ids. */
 export async function engineerWithManager(
   service: TestService,
   tag: string,
@@ -200,6 +200,8 @@ export async function engineerWithManager(
   const engineerId = `e-${suffix}`;
   await registerEngineer(service, managerId);
   await registerEngineer(service, engineerId, managerId);
+  // On shift: a severity-A case is only assigned to an engineer on shift (unless forced).
+  await setAvailability(service, engineerId, 'on-shift');
   return { engineerId, managerId };
 }
 

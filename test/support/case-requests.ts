@@ -18,7 +18,7 @@ export function secondsPolicy(version = 'test-seconds') {
   };
 }
 
-/** Registers a manager and an engineer reporting to it; returns their ids. */
+/** Registers a manager and an engineer reporting to it, on shift; returns their ids. */
 export async function engineerWithManager(
   service: TestService,
   suffix: string,
@@ -32,6 +32,12 @@ export async function engineerWithManager(
     const response = await service.request('POST', '/v1/engineers', { key: 'admin', body });
     if (response.status !== 201) throw new Error(`engineer registration failed: ${JSON.stringify(response.body)}`);
   }
+  // On shift: a severity-A case is only assigned to an engineer on shift (unless forced).
+  const onShift = await service.request('POST', `/v1/engineers/${engineerId}/availability`, {
+    key: 'support',
+    body: { status: 'on-shift' },
+  });
+  if (onShift.status !== 200) throw new Error(`availability failed: ${JSON.stringify(onShift.body)}`);
   return { engineerId, managerId };
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ALERT_KINDS } from '../../projections/read-models/alerts.projection';
 
-const KINDS = ['warning', 'breach', 'escalation', 'paused', 'resumed'];
+const KINDS = [...ALERT_KINDS];
 const nullableText = { type: String, nullable: true } as const;
 
 /** An SLA alert, as the feed, the stream and the webhooks show it (alerts.projection.ts alertOf). */

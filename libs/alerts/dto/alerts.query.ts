@@ -3,18 +3,18 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsCalendarInstant } from '../../platform/validation/is-instant';
 import { IsPosition } from '../../platform/validation/is-position';
+import { ALERT_KINDS } from '../../projections/read-models/alerts.projection';
+import type { AlertKind } from '../../projections/read-models/alerts.projection';
 
 export class AlertsQuery {
   @ApiPropertyOptional({ description: 'ISO-8601: only alerts that happened at or after this instant' })
   @IsOptional()
   @IsCalendarInstant({ message: 'since must be an ISO-8601 instant such as 2026-11-23T10:00:00Z' })
   since?: string;
-  @ApiPropertyOptional({ enum: ['warning', 'breach', 'escalation', 'paused', 'resumed'] })
+  @ApiPropertyOptional({ enum: ALERT_KINDS })
   @IsOptional()
-  @IsIn(['warning', 'breach', 'escalation', 'paused', 'resumed'], {
-    message: 'kind must be one of warning, breach, escalation, paused, resumed',
-  })
-  kind?: 'warning' | 'breach' | 'escalation' | 'paused' | 'resumed';
+  @IsIn(ALERT_KINDS, { message: `kind must be one of ${ALERT_KINDS.join(', ')}` })
+  kind?: AlertKind;
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
   @Type(() => Number)
@@ -29,10 +29,8 @@ export class AlertsQuery {
 }
 
 export class AlertStreamQuery {
-  @ApiPropertyOptional({ enum: ['warning', 'breach', 'escalation', 'paused', 'resumed'] })
+  @ApiPropertyOptional({ enum: ALERT_KINDS })
   @IsOptional()
-  @IsIn(['warning', 'breach', 'escalation', 'paused', 'resumed'], {
-    message: 'kind must be one of warning, breach, escalation, paused, resumed',
-  })
-  kind?: 'warning' | 'breach' | 'escalation' | 'paused' | 'resumed';
+  @IsIn(ALERT_KINDS, { message: `kind must be one of ${ALERT_KINDS.join(', ')}` })
+  kind?: AlertKind;
 }

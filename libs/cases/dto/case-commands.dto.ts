@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { AWAITING_PARTNER_REASONS } from '../../domain/case/case.events';
 import type { AwaitingPartnerReason } from '../../domain/case/case.events';
 import { SEVERITIES, UPDATE_CHANNELS } from '../../domain/case/case.types';
@@ -22,6 +22,20 @@ export class AssignEngineerDto {
   @IsString()
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, { message: 'engineerId must be an engineer id' })
   engineerId!: string;
+
+  @ApiPropertyOptional({
+    description: 'Assign an engineer who is not on shift to a severity-A case anyway (needs a reason)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  force?: boolean;
+
+  @ApiPropertyOptional({ description: 'Why (required with force: true); recorded in the event' })
+  @ValidateIf((dto: AssignEngineerDto) => dto.force === true || dto.reason !== undefined)
+  @IsString()
+  @IsNotEmpty({ message: 'reason is required with force: true' })
+  @MaxLength(1000)
+  reason?: string;
 }
 
 export class LogUpdateDto {

@@ -114,6 +114,13 @@ export class CaseViewDto {
   @ApiProperty({ type: [AttachmentDto] }) attachments!: AttachmentDto[];
   @ApiProperty({ type: Boolean }) partnerAvailable24x7!: boolean;
   @text(true) engineerId!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "The engineer's backup, as recorded when the engineer was assigned (the escalation path's second stop)",
+  })
+  backupEngineerId!: string | null;
   @text(true) managerId!: string | null;
   @text(true) routedTo!: string | null;
   @text(true) routingReason!: string | null;
@@ -228,6 +235,9 @@ export class PartnerAvailabilityResultDto extends CaseCommandResultDto {
 export class AssignmentResultDto extends CaseCommandResultDto {
   @text(true) engineerId!: string | null;
   @text(true) managerId!: string | null;
+  @text(true) backupEngineerId!: string | null;
+  @ApiProperty({ type: Boolean, description: 'An engineer not on shift was given a severity-A case (force)' })
+  forced!: boolean;
 }
 
 export class UpdateResultDto extends CaseCommandResultDto {
@@ -246,8 +256,18 @@ export class BillingFeedbackResultDto extends CaseCommandResultDto {
 }
 
 export class SeverityACallResultDto extends CaseCommandResultDto {
+  @ApiProperty({ type: Boolean, description: 'true: a B/C call, queued to the support team (no transfer)' })
+  queued!: boolean;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The queued call (GET /v1/call-queue); null on a transfer',
+  })
+  callId!: string | null;
   @text(true) fromEngineerId!: string | null;
   @text(true) toEngineerId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why this engineer (backup, next available)' })
+  reason!: string | null;
 }
 
 export class CaseStatusResultDto extends CaseCommandResultDto {

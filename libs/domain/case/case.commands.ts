@@ -13,6 +13,7 @@ import {
 } from './case.types';
 import { TransferCandidate } from './next-engineer';
 import type { AwaitingPartnerReason } from './case.events';
+import type { EngineerAvailability } from '../engineer/engineer.types';
 import type { ProgrammeContract } from '../partner/programme-contract';
 
 type Command<T extends string, D extends object> = { readonly type: T; readonly data: D };
@@ -29,6 +30,10 @@ export interface CaseContext extends DecideContext {
 export interface EngineerRef {
   readonly engineerId: string;
   readonly managerId?: string | null;
+  /** As of the engineer's latest event (a severity-A case is not given to an absent engineer). */
+  readonly availability?: EngineerAvailability;
+  /** The engineer's backup as of its latest event: recorded on the case as its escalation path. */
+  readonly backupEngineerId?: string | null;
 }
 
 /** `by` is the actor of every human command (e.g. the API key's name or the partner principal). */
@@ -79,6 +84,8 @@ export type AssignEngineer = Command<
     readonly engineerId: string;
     /** What the handler found under that id; null = no such engineer (404). */
     readonly engineer: EngineerRef | null;
+    /** Assign an engineer who is not on shift to a severity-A case anyway, for this reason. */
+    readonly force?: { readonly reason: string } | null;
     readonly by: string;
   }
 >;
@@ -103,8 +110,25 @@ export type SeverityACall = Command<
   {
     /** Who called (a name or phone number, as the dispatcher recorded it). */
     readonly caller: string;
-    /** The engineers the handler read, with availability and open severity-A workload. */
+    /**
+     * Every engineer, as of their latest events (availability, manager, backup), with their open
+     * severity-A workload: the case's own engineer among them.
+     */
     readonly candidates: readonly TransferCandidate[];
+    /** The id a call on a severity B/C case is queued under (chosen by the service). */
+    readonly callId: string;
+    readonly by: string;
+  }
+>;
+
+/** An engineer takes a call waiting in the support-team queue. */
+export type TakeQueuedCall = Command<
+  'TakeQueuedCall',
+  {
+    readonly callId: string;
+    /** The id asked for, and what the handler found under it (null = no such engineer). */
+    readonly engineerId: string;
+    readonly engineer: EngineerRef | null;
     readonly by: string;
   }
 >;
@@ -140,7 +164,17 @@ export type ResumeClock = Command<'ResumeClock', { readonly by: string }>;
 /** Timer commands: issued by the system when a clock's warnAt / dueAt / escalateAt arrives. */
 export type RaiseSlaWarning = Command<'RaiseSlaWarning', { readonly clockId: string }>;
 export type RecordSlaBreach = Command<'RecordSlaBreach', { readonly clockId: string }>;
-export type EscalateOverdue = Command<'EscalateOverdue', { readonly clockId: string }>;
+export type EscalateOverdue = Command<
+  'EscalateOverdue',
+  {
+    readonly clockId: string;
+    /**
+     * The duty manager as of the duty-manager stream's latest event (null: nobody on duty), read
+     * by the handler: who gets an overdue case that has no engineer, or whose engineer has no manager.
+     */
+    readonly dutyManagerId?: string | null;
+  }
+>;
 
 /** The policy's autoResumeAfter passed on a paused clock. */
 export type AutoResumeClock = Command<'AutoResumeClock', { readonly clockId: string }>;
@@ -157,6 +191,7 @@ export type CaseCommand =
   | LogUpdate
   | Escalate
   | SeverityACall
+  | TakeQueuedCall
   | ResolveCase
   | CloseCase
   | ReopenCase

@@ -39,7 +39,7 @@ import { CaseCommand, CaseContext } from './case.commands';
 import { CASE_EVENT_TYPES, CaseEvent } from './case.events';
 import { evolveCase } from './case.evolve';
 import { CaseState } from './case.state';
-import { assignEngineer, escalate, severityACall } from './decide-assignment';
+import { assignEngineer, escalate, severityACall, takeQueuedCall } from './decide-assignment';
 import { close, logUpdate, reopen, resolve } from './decide-lifecycle';
 import { assignSeverity, setPartnerAvailability } from './decide-severity';
 import { submit } from './decide-submission';
@@ -67,6 +67,8 @@ export function decideCase(command: CaseCommand, state: CaseState, context: Case
       return escalate(command, state, context);
     case 'SeverityACall':
       return severityACall(command, state, context);
+    case 'TakeQueuedCall':
+      return takeQueuedCall(command, state, context);
     case 'ResolveCase':
       return resolve(command, state, context);
     case 'CloseCase':

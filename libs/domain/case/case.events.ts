@@ -14,6 +14,7 @@ import {
 } from './case.types';
 import { EligibilityFailure, EligibilityReason } from './eligibility';
 import type { NoProgress } from './no-progress';
+import type { EngineerAvailability } from '../engineer/engineer.types';
 
 /**
  * Every case event carries its caseId, `at` (when it happened: the decision's `now`, ISO-8601
@@ -110,6 +111,10 @@ export type EngineerAssigned = CaseEventOf<
     readonly engineerId: string;
     readonly managerId: string | null;
     readonly previousEngineerId: string | null;
+    /** The engineer's backup when assigned (absent on events from before backups). */
+    readonly backupEngineerId?: string | null;
+    /** Present when a severity-A case was given to an engineer not on shift: why, and where they were. */
+    readonly forced?: { readonly reason: string; readonly availability: EngineerAvailability };
     readonly by: string;
   }
 >;
@@ -148,9 +153,48 @@ export type TransferredOnSeverityACall = CaseEventOf<
     readonly fromEngineerId: string | null;
     readonly toEngineerId: string;
     readonly toManagerId: string | null;
+    /** The new engineer's backup (absent on events from before backups). */
+    readonly toBackupEngineerId?: string | null;
     readonly caller: string;
     readonly by: string;
     readonly reason: string;
+  }
+>;
+
+/**
+ * A call on a severity B or C case (or one not assessed yet): not transferred, but queued to the
+ * support team until an engineer takes it (QueuedCallTaken).
+ */
+export type CallQueued = CaseEventOf<
+  'CallQueued',
+  {
+    readonly callId: string;
+    readonly reference: string;
+    readonly caller: string;
+    readonly severity: Severity | null;
+    readonly by: string;
+  }
+>;
+
+export type QueuedCallTaken = CaseEventOf<
+  'QueuedCallTaken',
+  { readonly callId: string; readonly engineerId: string; readonly queuedAt: string; readonly by: string }
+>;
+
+/**
+ * An update overdue at escalateAt on a case with nobody to escalate to (no engineer, or an
+ * engineer without a manager): it goes to the duty manager, or, with nobody on duty
+ * (dutyManagerId null), it is recorded as unowned.
+ */
+export type EscalatedToDutyManager = CaseEventOf<
+  'EscalatedToDutyManager',
+  {
+    readonly engineerId: string | null;
+    readonly dutyManagerId: string | null;
+    readonly reason: string;
+    readonly by: string;
+    readonly automatic: true;
+    readonly clockId: string;
   }
 >;
 
@@ -346,6 +390,9 @@ export type CaseEvent =
   | SlaClockPaused
   | SlaClockResumed
   | TriageAtRisk
+  | CallQueued
+  | QueuedCallTaken
+  | EscalatedToDutyManager
   | EscalatedToBillingFeedback;
 
 export type CaseEventType = CaseEvent['type'];
@@ -373,5 +420,8 @@ export const CASE_EVENT_TYPES: readonly CaseEventType[] = [
   'SlaClockPaused',
   'SlaClockResumed',
   'TriageAtRisk',
+  'CallQueued',
+  'QueuedCallTaken',
+  'EscalatedToDutyManager',
   'EscalatedToBillingFeedback',
 ];

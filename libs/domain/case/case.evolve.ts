@@ -144,9 +144,30 @@ function evolveExisting(state: Case, event: CaseEvent): Case {
     case 'PartnerAvailabilityChanged':
       return { ...s, partnerAvailable24x7: event.data.available24x7 };
     case 'EngineerAssigned':
-      return { ...s, engineerId: event.data.engineerId, managerId: event.data.managerId };
+      return {
+        ...s,
+        engineerId: event.data.engineerId,
+        managerId: event.data.managerId,
+        backupEngineerId: event.data.backupEngineerId ?? null,
+      };
     case 'TransferredOnSeverityACall':
-      return { ...s, engineerId: event.data.toEngineerId, managerId: event.data.toManagerId };
+      return {
+        ...s,
+        engineerId: event.data.toEngineerId,
+        managerId: event.data.toManagerId,
+        backupEngineerId: event.data.toBackupEngineerId ?? null,
+      };
+    case 'CallQueued': {
+      const { callId, caller } = event.data;
+      const call = { callId, caller, queuedAt: at, takenAt: null, takenBy: null };
+      return { ...s, queuedCalls: { ...s.queuedCalls, [callId]: call } };
+    }
+    case 'QueuedCallTaken': {
+      const call = s.queuedCalls?.[event.data.callId];
+      if (!call) return s;
+      const taken = { ...call, takenAt: at, takenBy: event.data.engineerId };
+      return { ...s, queuedCalls: { ...s.queuedCalls, [call.callId]: taken } };
+    }
     case 'UpdateSent':
       return {
         ...s,
@@ -160,6 +181,7 @@ function evolveExisting(state: Case, event: CaseEvent): Case {
         })),
       };
     case 'EscalatedToManager':
+    case 'EscalatedToDutyManager':
       return {
         ...s,
         escalationCount: s.escalationCount + 1,

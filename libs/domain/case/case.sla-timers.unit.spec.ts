@@ -235,16 +235,52 @@ describe('EscalateOverdue (automatic escalation to the manager)', () => {
       .thenNothing();
   });
 
-  it('without an assigned engineer there is nobody to escalate to: nothing', () => {
-    given([...history, slaBreached(clock)])
-      .when(escalate())
-      .thenNothing();
+  const toDutyManager = (engineerId: string | null, dutyManagerId: string | null, reason: string) => ({
+    type: 'EscalatedToDutyManager' as const,
+    data: {
+      caseId: CASE_ID,
+      engineerId,
+      dutyManagerId,
+      reason,
+      by: 'system',
+      automatic: true as const,
+      clockId: 'initialResponse-1',
+      at: NOW,
+    },
+  });
+  const onDuty = (dutyManagerId: string | null): EscalateOverdue => ({
+    type: 'EscalateOverdue',
+    data: { clockId: 'initialResponse-1', dutyManagerId },
   });
 
-  it('an engineer without a manager: nothing', () => {
+  it('without an assigned engineer: to the duty manager', () => {
+    given([...history, slaBreached(clock)])
+      .when(onDuty('mgr-duty'))
+      .then([toDutyManager(null, 'mgr-duty', 'update overdue; no engineer assigned')]);
+  });
+
+  it('an engineer without a manager: to the duty manager', () => {
     given([...history, engineerAssigned('mgr-carol', { managerId: null }), slaBreached(clock)])
-      .when(escalate())
+      .when(onDuty('mgr-duty'))
+      .then([toDutyManager('mgr-carol', 'mgr-duty', 'update overdue; engineer mgr-carol has no manager')]);
+  });
+
+  it('with nobody on duty: recorded as unowned (dutyManagerId null), once', () => {
+    const unowned = toDutyManager(null, null, 'update overdue; no engineer assigned');
+    given([...history, slaBreached(clock)])
+      .when(onDuty(null))
+      .then([unowned]);
+    given([...history, slaBreached(clock), unowned])
+      .when(onDuty('mgr-duty'))
       .thenNothing();
+    expect(stateAfter([...history, slaBreached(clock), unowned])).toMatchObject({
+      escalationCount: 1,
+      sla: { initialResponse: { escalatedAt: NOW } },
+    });
+  });
+
+  it('an engineer with a manager: to the manager, whoever is on duty', () => {
+    given(breachedWithEngineer).when(onDuty('mgr-duty')).then([escalated]);
   });
 
   it('a breached clock answered since (late): nothing', () => {

@@ -117,6 +117,10 @@ export interface Case extends ProblemReport {
   readonly partnerAvailable24x7: boolean;
   readonly engineerId: string | null;
   readonly managerId: string | null;
+  /** The engineer's backup as recorded at assignment; absent (null) when none. */
+  readonly backupEngineerId?: string | null;
+  /** Calls queued to the support team (B/C cases), by callId; absent until the first. */
+  readonly queuedCalls?: Readonly<Record<string, QueuedCall>>;
   readonly routedTo: RoutingTeam | null;
   readonly routingReason: string | null;
   readonly rejectionReason: EligibilityReason | null;
@@ -149,6 +153,14 @@ export interface BillingFeedbackEscalation {
   readonly reason: string;
   readonly by: string;
   readonly at: string;
+}
+
+export interface QueuedCall {
+  readonly callId: string;
+  readonly caller: string;
+  readonly queuedAt: string;
+  readonly takenAt: string | null;
+  readonly takenBy: string | null;
 }
 
 /** null until CaseSubmitted: the case does not exist. */

@@ -6,6 +6,8 @@ export interface TransferCandidate {
   readonly managerId?: string | null;
   readonly availability: EngineerAvailability;
   readonly openSeverityACases: number;
+  /** The engineer's backup (who takes its severity-A calls while it is not on shift). */
+  readonly backupEngineerId?: string | null;
 }
 
 const byEngineerId = (a: TransferCandidate, b: TransferCandidate): number =>

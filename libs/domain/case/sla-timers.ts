@@ -64,18 +64,40 @@ export function recordSlaBreach({ data }: RecordSlaBreach, state: CaseState, { n
 }
 
 /**
- * An update still overdue at escalateAt goes to the engineer's manager, once per clock. Without an
- * engineer with a manager there is nobody to escalate to: nothing is recorded. A clock found past
- * due but whose breach timer never ran is recorded as breached first.
+ * An update still overdue at escalateAt goes to the engineer's manager, once per clock. A case
+ * without an engineer, or whose engineer has no manager, goes to the duty manager (the handler
+ * reads who is on duty now); with nobody on duty the escalation is recorded as unowned
+ * (dutyManagerId null). A clock found past due but whose breach timer never ran is recorded as
+ * breached first.
  */
 export function escalateOverdue({ data }: EscalateOverdue, state: CaseState, { now }: CaseContext): CaseEvent[] {
   const worked = requireWorkedCase(state, 'escalate an overdue update');
   const clock = findClock(worked, data.clockId);
   if (!clock || !isUnanswered(clock) || clock.escalatedAt !== undefined) return [];
   if (clock.state === 'paused') return []; // waiting on the partner: nothing is overdue
-  if (worked.engineerId === null || worked.managerId === null) return [];
   notBefore(clock, clock.escalateAt, now, 'the escalation');
   const breach = clock.state === 'breached' ? [] : breachEvents(worked, clock, 'catch-up', true, now);
+  if (worked.engineerId === null || worked.managerId === null) {
+    return [
+      ...breach,
+      {
+        type: 'EscalatedToDutyManager',
+        data: {
+          caseId: worked.caseId,
+          engineerId: worked.engineerId,
+          dutyManagerId: data.dutyManagerId ?? null,
+          reason:
+            worked.engineerId === null
+              ? 'update overdue; no engineer assigned'
+              : `update overdue; engineer ${worked.engineerId} has no manager`,
+          by: SYSTEM_ACTOR,
+          automatic: true,
+          clockId: clock.clockId,
+          at: now,
+        },
+      },
+    ];
+  }
   return [
     ...breach,
     {

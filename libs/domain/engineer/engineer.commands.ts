@@ -22,6 +22,9 @@ export type RegisterEngineer = Command<
     readonly timeZone: string;
     /** Required when managerId is set: the lookup of that id (null = no such engineer). */
     readonly manager?: ManagerLookup | null;
+    /** Optional: the engineer's backup, and the lookup of that id (null = no such engineer). */
+    readonly backupEngineerId?: string | null;
+    readonly backup?: { readonly engineerId: string } | null;
     readonly by: string;
   }
 >;
@@ -31,4 +34,17 @@ export type ChangeAvailability = Command<
   { readonly status: EngineerAvailability; readonly by: string }
 >;
 
-export type EngineerCommand = RegisterEngineer | ChangeAvailability;
+/**
+ * The engineer who takes this one's severity-A calls while it is not on shift; null removes it.
+ * `backup` is what the handler found under that id (null = no such engineer).
+ */
+export type NameBackupEngineer = Command<
+  'NameBackupEngineer',
+  {
+    readonly backupEngineerId: string | null;
+    readonly backup: { readonly engineerId: string } | null;
+    readonly by: string;
+  }
+>;
+
+export type EngineerCommand = RegisterEngineer | ChangeAvailability | NameBackupEngineer;

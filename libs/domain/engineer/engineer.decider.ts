@@ -1,6 +1,6 @@
 import { Decider, DecideContext } from '../shared/decider';
 import { IllegalStateError, NotFoundError, ValidationError } from '../shared/domain-errors';
-import { ChangeAvailability, EngineerCommand, RegisterEngineer } from './engineer.commands';
+import { ChangeAvailability, EngineerCommand, NameBackupEngineer, RegisterEngineer } from './engineer.commands';
 import { ENGINEER_EVENT_TYPES, EngineerEvent } from './engineer.events';
 import { EngineerState } from './engineer.state';
 
@@ -28,7 +28,30 @@ function register(command: RegisterEngineer, state: EngineerState, { now }: Engi
       });
     }
   }
-  return [{ type: 'EngineerRegistered', data: { engineerId, name, email, managerId, timeZone, by, at: now } }];
+  const registered: EngineerEvent = {
+    type: 'EngineerRegistered',
+    data: { engineerId, name, email, managerId, timeZone, by, at: now },
+  };
+  const backupEngineerId = command.data.backupEngineerId ?? null;
+  if (backupEngineerId === null) return [registered];
+  checkBackup(engineerId, backupEngineerId, command.data.backup ?? null);
+  return [
+    registered,
+    {
+      type: 'BackupEngineerNamed',
+      data: { engineerId, backupEngineerId, previousBackupEngineerId: null, by, at: now },
+    },
+  ];
+}
+
+/** A backup is another registered engineer. */
+function checkBackup(engineerId: string, backupEngineerId: string, backup: { engineerId: string } | null): void {
+  if (backupEngineerId === engineerId) {
+    throw new ValidationError('an engineer cannot be their own backup', 'backupEngineerId', { backupEngineerId });
+  }
+  if (!backup || backup.engineerId !== backupEngineerId) {
+    throw new NotFoundError(`backup engineer ${backupEngineerId} not found`, { backupEngineerId });
+  }
 }
 
 function changeAvailability(
@@ -48,6 +71,25 @@ function changeAvailability(
   ];
 }
 
+function nameBackup(command: NameBackupEngineer, state: EngineerState, { now }: EngineerContext): EngineerEvent[] {
+  if (!state) throw new NotFoundError('engineer not found');
+  const { backupEngineerId, backup, by } = command.data;
+  if (backupEngineerId !== null) checkBackup(state.engineerId, backupEngineerId, backup);
+  if (backupEngineerId === state.backupEngineerId) return [];
+  return [
+    {
+      type: 'BackupEngineerNamed',
+      data: {
+        engineerId: state.engineerId,
+        backupEngineerId,
+        previousBackupEngineerId: state.backupEngineerId,
+        by,
+        at: now,
+      },
+    },
+  ];
+}
+
 export function decideEngineer(
   command: EngineerCommand,
   state: EngineerState,
@@ -58,6 +100,8 @@ export function decideEngineer(
       return register(command, state, context);
     case 'ChangeAvailability':
       return changeAvailability(command, state, context);
+    case 'NameBackupEngineer':
+      return nameBackup(command, state, context);
   }
 }
 
@@ -72,12 +116,15 @@ export function evolveEngineer(state: EngineerState, event: EngineerEvent): Engi
         managerId,
         timeZone,
         availability: 'off-shift',
+        backupEngineerId: null,
         registeredAt: at,
         updatedAt: at,
       };
     }
     case 'EngineerAvailabilityChanged':
       return state && { ...state, availability: event.data.status, updatedAt: event.data.at };
+    case 'BackupEngineerNamed':
+      return state && { ...state, backupEngineerId: event.data.backupEngineerId, updatedAt: event.data.at };
   }
 }
 

@@ -1,6 +1,6 @@
 import { FIXED_NOW, spec } from '../shared/given-when-then';
 import { IllegalStateError, NotFoundError, ValidationError } from '../shared/domain-errors';
-import { ChangeAvailability, ManagerLookup, RegisterEngineer } from './engineer.commands';
+import { ChangeAvailability, ManagerLookup, NameBackupEngineer, RegisterEngineer } from './engineer.commands';
 import { engineerDecider } from './engineer.decider';
 import { EngineerEvent, EngineerRegistered } from './engineer.events';
 
@@ -58,6 +58,7 @@ describe('RegisterEngineer', () => {
       managerId: 'mgr-carol',
       timeZone: 'Europe/Dublin',
       availability: 'off-shift',
+      backupEngineerId: null,
       registeredAt: FIXED_NOW,
       updatedAt: FIXED_NOW,
     });
@@ -79,6 +80,36 @@ describe('RegisterEngineer', () => {
     given([])
       .when(register('eng-dan', { engineerId: 'eng-dan', managerId: 'mgr-carol' }))
       .thenThrows(ValidationError, /eng-dan is not a manager/);
+  });
+
+  it('registers with a backup: the registration, then the backup named', () => {
+    given([])
+      .when({
+        ...register(),
+        data: { ...register().data, backupEngineerId: 'eng-dan', backup: { engineerId: 'eng-dan' } },
+      })
+      .then([
+        registered(null),
+        {
+          type: 'BackupEngineerNamed',
+          data: {
+            engineerId: 'eng-bob',
+            backupEngineerId: 'eng-dan',
+            previousBackupEngineerId: null,
+            by: ADMIN,
+            at: FIXED_NOW,
+          },
+        },
+      ]);
+  });
+
+  it('refuses a backup that does not exist, or the engineer itself', () => {
+    given([])
+      .when({ ...register(), data: { ...register().data, backupEngineerId: 'eng-ghost', backup: null } })
+      .thenThrows(NotFoundError, /backup engineer eng-ghost not found/);
+    given([])
+      .when({ ...register(), data: { ...register().data, backupEngineerId: 'eng-bob', backup: null } })
+      .thenThrows(ValidationError, /own backup/);
   });
 
   it("refuses being one's own manager", () => {
@@ -126,6 +157,58 @@ describe('ChangeAvailability', () => {
   it('an engineer that does not exist: not found', () => {
     given([])
       .when(changeTo('on-shift'))
+      .thenThrows(NotFoundError, /engineer not found/);
+  });
+});
+
+describe('NameBackupEngineer', () => {
+  const nameBackup = (backupEngineerId: string | null, found = backupEngineerId !== null): NameBackupEngineer => ({
+    type: 'NameBackupEngineer',
+    data: { backupEngineerId, backup: found && backupEngineerId ? { engineerId: backupEngineerId } : null, by: ADMIN },
+  });
+  const named = (backupEngineerId: string | null, previousBackupEngineerId: string | null = null) => ({
+    type: 'BackupEngineerNamed' as const,
+    data: { engineerId: 'eng-bob', backupEngineerId, previousBackupEngineerId, by: ADMIN, at: FIXED_NOW },
+  });
+
+  it('names an existing engineer as the backup', () => {
+    given([registered()])
+      .when(nameBackup('eng-dan'))
+      .then([named('eng-dan')]);
+  });
+
+  it('replaces the backup, recording the previous one, and the state follows', () => {
+    given([registered(), named('eng-dan')])
+      .when(nameBackup('eng-eve'))
+      .then([named('eng-eve', 'eng-dan')]);
+    const state = [registered(), named('eng-dan')].reduce(engineerDecider.evolve, engineerDecider.initialState());
+    expect(state).toMatchObject({ backupEngineerId: 'eng-dan' });
+  });
+
+  it('removes the backup with null; the same backup again records nothing', () => {
+    given([registered(), named('eng-dan')])
+      .when(nameBackup(null))
+      .then([named(null, 'eng-dan')]);
+    given([registered(), named('eng-dan')])
+      .when(nameBackup('eng-dan'))
+      .thenNothing();
+  });
+
+  it("refuses being one's own backup", () => {
+    given([registered()])
+      .when(nameBackup('eng-bob'))
+      .thenThrows(ValidationError, /own backup/);
+  });
+
+  it('refuses a backup that does not exist', () => {
+    given([registered()])
+      .when(nameBackup('eng-ghost', false))
+      .thenThrows(NotFoundError, /backup engineer eng-ghost not found/);
+  });
+
+  it('an engineer that does not exist: not found', () => {
+    given([])
+      .when(nameBackup('eng-dan'))
       .thenThrows(NotFoundError, /engineer not found/);
   });
 });

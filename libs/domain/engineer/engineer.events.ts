@@ -27,9 +27,22 @@ export type EngineerAvailabilityChanged = DomainEvent<
   }
 >;
 
-export type EngineerEvent = EngineerRegistered | EngineerAvailabilityChanged;
+/** The engineer's backup (first stop of the escalation path after the engineer); null: none. */
+export type BackupEngineerNamed = DomainEvent<
+  'BackupEngineerNamed',
+  {
+    readonly engineerId: string;
+    readonly backupEngineerId: string | null;
+    readonly previousBackupEngineerId: string | null;
+    readonly by: string;
+    readonly at: string;
+  }
+>;
+
+export type EngineerEvent = EngineerRegistered | EngineerAvailabilityChanged | BackupEngineerNamed;
 
 export const ENGINEER_EVENT_TYPES: ReadonlyArray<EngineerEvent['type']> = [
   'EngineerRegistered',
   'EngineerAvailabilityChanged',
+  'BackupEngineerNamed',
 ];

@@ -8,6 +8,8 @@ export interface Engineer {
   readonly managerId: string | null;
   readonly timeZone: string;
   readonly availability: EngineerAvailability;
+  /** Who takes this engineer's severity-A calls while it is not on shift; null: nobody named. */
+  readonly backupEngineerId: string | null;
   readonly registeredAt: string;
   readonly updatedAt: string;
 }

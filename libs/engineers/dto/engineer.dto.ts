@@ -21,6 +21,11 @@ export class RegisterEngineerDto {
   @Matches(ID, { message: 'managerId must be an engineer id' })
   managerId?: string;
 
+  @ApiPropertyOptional({ description: "Who takes this engineer's severity-A calls while it is not on shift" })
+  @ValidateIf((_, value) => value !== undefined)
+  @Matches(ID, { message: 'backupEngineerId must be an engineer id' })
+  backupEngineerId?: string;
+
   @ApiProperty({ example: 'Europe/Paris' }) @IsIanaTimeZone() timeZone!: string;
 }
 
@@ -28,4 +33,12 @@ export class EngineerAvailabilityDto {
   @ApiProperty({ enum: ENGINEER_AVAILABILITIES })
   @IsIn(ENGINEER_AVAILABILITIES, { message: 'status must be one of on-shift, off-shift, away' })
   status!: EngineerAvailability;
+}
+
+export class EngineerBackupDto {
+  @ApiProperty({ type: String, nullable: true, description: 'A registered engineer other than this one; null: none' })
+  // null removes the backup; only a missing field is refused.
+  @ValidateIf((_, value) => value !== null)
+  @Matches(ID, { message: 'backupEngineerId must be an engineer id or null' })
+  backupEngineerId!: string | null;
 }

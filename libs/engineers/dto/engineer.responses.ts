@@ -24,6 +24,8 @@ export class EngineerViewDto {
     string | null;
   @ApiProperty({ type: String, example: 'Europe/Paris' }) timeZone!: string;
   @ApiProperty({ enum: ENGINEER_AVAILABILITIES }) availability!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Who takes its severity-A calls while it is not on shift' })
+  backupEngineerId!: string | null;
   @ApiProperty({ type: OpenCasesDto }) openCases!: OpenCasesDto;
   @ApiProperty({ type: String, format: 'date-time' }) registeredAt!: string;
   @ApiProperty({ type: String, format: 'date-time' }) updatedAt!: string;
@@ -42,6 +44,13 @@ export class RegisterEngineerResultDto {
 export class EngineerAvailabilityResultDto {
   @ApiProperty({ type: String }) engineerId!: string;
   @ApiProperty({ enum: ENGINEER_AVAILABILITIES }) availability!: string;
+  @ApiProperty({ type: Number }) revision!: number;
+  @ApiProperty(POSITION) position!: string | null;
+}
+
+export class EngineerBackupResultDto {
+  @ApiProperty({ type: String }) engineerId!: string;
+  @ApiProperty({ type: String, nullable: true }) backupEngineerId!: string | null;
   @ApiProperty({ type: Number }) revision!: number;
   @ApiProperty(POSITION) position!: string | null;
 }

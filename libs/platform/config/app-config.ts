@@ -42,6 +42,8 @@ export interface AppConfig {
   readonly production: boolean;
   /** GET /health/ready answers 503 past this projection lag, in processes running projections (READY_MAX_PROJECTION_LAG_SECONDS); 0: not checked. */
   readonly readyMaxProjectionLagSeconds: number;
+  /** POST /v1/sla/what-if answers 503 ("use the CLI") past this (WHAT_IF_HTTP_TIMEOUT_MS); 0: no limit. */
+  readonly whatIfHttpTimeoutMs?: number;
   /**
    * Where a routed billing case is escalated when the billing team's answer does not satisfy
    * (BILLING_FEEDBACK_ADDRESS, an e-mail address); unset: such escalations are refused (409).
@@ -160,6 +162,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   const billingFeedbackAddress = text('BILLING_FEEDBACK_ADDRESS');
   if (billingFeedbackAddress !== undefined && !isEmail(billingFeedbackAddress))
     problems.push(`BILLING_FEEDBACK_ADDRESS must be an e-mail address, got "${billingFeedbackAddress}"`);
+  const whatIfText = text('WHAT_IF_HTTP_TIMEOUT_MS') ?? '20000';
+  const whatIfHttpTimeoutMs = Number(whatIfText);
+  if (!/^\d+$/.test(whatIfText))
+    problems.push('WHAT_IF_HTTP_TIMEOUT_MS must be a whole number of milliseconds (0: no limit)');
   const smtpUrl = text('SMTP_URL');
   if (smtpUrl && !isSmtpUrl(smtpUrl)) problems.push('SMTP_URL must be an smtp:// or smtps:// URL with a host');
   const mailFrom = text('MAIL_FROM') ?? 'Casetrail <casetrail@localhost>';
@@ -191,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     production: text('NODE_ENV') === 'production',
     readyMaxProjectionLagSeconds,
     billingFeedbackAddress,
+    whatIfHttpTimeoutMs,
     smtpUrl,
     mailFrom,
   };

@@ -49,6 +49,25 @@ export class MetricsController implements OnModuleDestroy {
       ))
         g.set({ severity: r.severity ?? 'none', status: r.status }, Number(r.n));
     });
+    // The support team's call queue (calls on B/C cases not taken yet), from its read model.
+    const waitingCalls = () =>
+      sql.query<{ n: string; oldest: string | null }>(
+        `select count(*)::text as n, extract(epoch from now() - min(queued_at))::text as oldest
+           from rm_call_queue where taken_at is null`,
+      );
+    gauge('casetrail_call_queue_length', 'Calls waiting in the support-team queue', [], async (g) => {
+      const [row] = await waitingCalls();
+      g.set(Number(row?.n ?? 0));
+    });
+    gauge(
+      'casetrail_call_queue_oldest_waiting_seconds',
+      'How long the oldest call in the support-team queue has waited (0: none waiting)',
+      [],
+      async (g) => {
+        const [row] = await waitingCalls();
+        g.set(Math.max(0, Number(row?.oldest ?? 0)));
+      },
+    );
     gauge(
       'casetrail_projection_lag_events',
       'Events stored but not yet processed, by projection',

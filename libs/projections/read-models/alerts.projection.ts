@@ -1,5 +1,6 @@
 import { SqlExecutor } from '../../event-store/sql/sql-client';
 import type {
+  EscalatedToDutyManager,
   EscalatedToManager,
   SlaBreached,
   SlaClockPaused,
@@ -13,13 +14,22 @@ import { domainProjection } from '../projection';
 import { slaAlertsTotal } from '../../platform/metrics/command-metrics';
 import type { JsonLogger } from '../../platform/logging/json-logger';
 
-/** paused/resumed: a clock stood still waiting on the partner, then ran again with its due moved. */
-export type AlertKind = 'warning' | 'breach' | 'escalation' | 'paused' | 'resumed';
-export const ALERT_KINDS: readonly AlertKind[] = ['warning', 'breach', 'escalation', 'paused', 'resumed'];
+/**
+ * paused/resumed: a clock stood still waiting on the partner, then ran again with its due moved.
+ * unowned: an overdue case with nobody to escalate to (no engineer or no manager, nobody on duty).
+ */
+export type AlertKind = 'warning' | 'breach' | 'escalation' | 'paused' | 'resumed' | 'unowned';
+export const ALERT_KINDS: readonly AlertKind[] = ['warning', 'breach', 'escalation', 'paused', 'resumed', 'unowned'];
 
 /** The events that raise an alert. */
 export type AlertEvent = Stored<
-  SlaWarningRaised | TriageAtRisk | SlaBreached | EscalatedToManager | SlaClockPaused | SlaClockResumed
+  | SlaWarningRaised
+  | TriageAtRisk
+  | SlaBreached
+  | EscalatedToManager
+  | EscalatedToDutyManager
+  | SlaClockPaused
+  | SlaClockResumed
 >;
 
 const KIND_OF: Record<AlertEvent['type'], AlertKind> = {
@@ -28,11 +38,16 @@ const KIND_OF: Record<AlertEvent['type'], AlertKind> = {
   TriageAtRisk: 'warning',
   SlaBreached: 'breach',
   EscalatedToManager: 'escalation',
+  // To the duty manager; 'unowned' instead when nobody was on duty (see kindOf).
+  EscalatedToDutyManager: 'escalation',
   SlaClockPaused: 'paused',
   SlaClockResumed: 'resumed',
 };
 
 export const isAlertEvent = (event: StoredEvent): event is AlertEvent => event.type in KIND_OF;
+
+const kindOf = (event: AlertEvent): AlertKind =>
+  event.type === 'EscalatedToDutyManager' && event.data.dutyManagerId === null ? 'unowned' : KIND_OF[event.type];
 
 /**
  * The alert an event raises, as the feed, the stream and the webhooks show it. Each field comes
@@ -42,7 +57,7 @@ export function alertOf(event: AlertEvent, context: { reference?: string | null;
   const d = event.data;
   return {
     alertId: event.id,
-    kind: KIND_OF[event.type],
+    kind: kindOf(event),
     eventType: event.type,
     caseId: d.caseId,
     reference: context.reference ?? null,
@@ -51,7 +66,7 @@ export function alertOf(event: AlertEvent, context: { reference?: string | null;
     clock: ('clock' in d ? d.clock : null) ?? null,
     dueAt: ('dueAt' in d ? d.dueAt : null) ?? ('triageDueAt' in d ? d.triageDueAt : null) ?? null,
     engineerId: ('engineerId' in d ? d.engineerId : null) ?? null,
-    managerId: ('managerId' in d ? d.managerId : null) ?? null,
+    managerId: ('managerId' in d ? d.managerId : null) ?? ('dutyManagerId' in d ? d.dutyManagerId : null) ?? null,
     reason: ('reason' in d ? d.reason : null) ?? null,
     automatic: ('automatic' in d ? d.automatic : null) ?? null,
     occurredAt: event.metadata.occurredAt,
@@ -67,6 +82,7 @@ const LINE_OF: Record<AlertKind, { level: 'info' | 'warn'; msg: string }> = {
   escalation: { level: 'warn', msg: 'case escalated to the manager' },
   paused: { level: 'info', msg: 'SLA clock paused' },
   resumed: { level: 'info', msg: 'SLA clock resumed' },
+  unowned: { level: 'warn', msg: 'overdue case with nobody to escalate to (unowned)' },
 };
 
 /**

@@ -2,6 +2,7 @@ import { Projection } from '../projection';
 import { alertsProjection } from './alerts.projection';
 import { casesProjection } from './cases.projection';
 import { engineersProjection } from './engineers.projection';
+import { callQueueProjection } from './call-queue.projection';
 import { slaOutcomesProjection } from '../../reports/sla-outcomes/sla-outcomes.projection';
 
 /** Every read model the service maintains (the rebuild command uses the same list). */
@@ -10,4 +11,5 @@ export const ALL_PROJECTIONS: Projection[] = [
   engineersProjection,
   alertsProjection,
   slaOutcomesProjection,
+  callQueueProjection,
 ];

@@ -43,6 +43,7 @@ export const engineersProjection = domainProjection({
       registered_at timestamptz not null,
       updated_at timestamptz not null
     );
+    alter table rm_engineers${s} add column if not exists backup_engineer_id text;
     create table if not exists rm_engineer_cases${s} (
       case_id text primary key,
       engineer_id text,
@@ -86,6 +87,12 @@ export const engineersProjection = domainProjection({
           );
           break;
         }
+        case 'BackupEngineerNamed':
+          await tx.query(
+            `update rm_engineers${s} set backup_engineer_id = $2, updated_at = $3 where engineer_id = $1`,
+            [event.data.engineerId, event.data.backupEngineerId, event.metadata.occurredAt],
+          );
+          break;
         case 'EngineerAvailabilityChanged':
           await tx.query(`update rm_engineers${s} set availability = $2, updated_at = $3 where engineer_id = $1`, [
             event.data.engineerId,

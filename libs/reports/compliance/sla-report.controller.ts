@@ -29,7 +29,8 @@ export class SlaReportController {
   ) {}
 
   @Get('sla')
-  @Roles('support', 'manager', 'auditor', 'partner')
+  // The people who run the desk (issue 16): support, managers, auditors, ops (admin always); partners their own.
+  @Roles('support', 'manager', 'auditor', 'ops', 'partner')
   @ApiOperation({
     summary: 'SLA compliance report',
     description:

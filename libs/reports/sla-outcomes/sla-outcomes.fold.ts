@@ -155,7 +155,8 @@ export function foldOutcome(
       }
       break;
     }
-    case 'EscalatedToManager': {
+    case 'EscalatedToManager':
+    case 'EscalatedToDutyManager': {
       s.escalations++;
       const c = clockOf(event.data.clockId);
       if (c) {

@@ -4,6 +4,8 @@ import type { StoredCaseEvent, StoredEvent } from '../../events/stored-event';
 import { caseIdOfStream } from '../../events/streams';
 import { domainProjection } from '../../projections/projection';
 import { OutcomeCase, foldOutcome } from './sla-outcomes.fold';
+import { msBetween } from './sla-outcome-totals';
+import { applyTotalsDeltas, TotalsDeltas } from './sla-outcome-totals.store';
 
 /** The case events of a batch, each with its case id (events of streams that are no case's are left out). */
 function caseEventsOf(events: readonly StoredEvent[]): Array<{ caseId: string; event: StoredCaseEvent }> {
@@ -17,13 +19,24 @@ function caseEventsOf(events: readonly StoredEvent[]): Array<{ caseId: string; e
 
 /**
  * SLA outcomes for the compliance reports: one row per clock (a severity restart continues the
- * row of its first clockId) and one per case, with the columns the report groups and filters on.
- * Each case's folded outcome state is kept with its revision, so a redelivered event is skipped.
+ * row of its first clockId) and one per case, with the columns the report groups and filters on,
+ * and their sums per UTC day and month of submission and group (rm_sla_outcome_totals, kept in
+ * the same transaction: a case's contribution before the batch is taken off, its contribution
+ * after added). Each case's folded outcome state is kept with its revision, so a redelivered
+ * event is skipped.
  */
 export const slaOutcomesProjection = domainProjection({
   name: 'sla-outcomes',
-  tables: ['rm_sla_outcome_cases', 'rm_sla_outcomes'],
+  tables: ['rm_sla_outcome_cases', 'rm_sla_outcomes', 'rm_sla_outcome_totals'],
   schema: (s) => `
+    -- Read models made before the totals existed are refilled from the first event (the totals
+    -- would otherwise lack every case projected before): the rows go and so does the checkpoint.
+    do $$ begin
+      if to_regclass('rm_sla_outcome_totals${s}') is null and to_regclass('rm_sla_outcome_cases${s}') is not null then
+        truncate rm_sla_outcome_cases${s}, rm_sla_outcomes${s};
+        delete from ct_projections where name = 'sla-outcomes${s}';
+      end if;
+    end $$;
     create table if not exists rm_sla_outcome_cases${s} (
       case_id text primary key,
       partner_id text not null,
@@ -59,6 +72,16 @@ export const slaOutcomesProjection = domainProjection({
     );
     create index if not exists rm_sla_outcomes_submitted${s} on rm_sla_outcomes${s} (submitted_at);
     create index if not exists rm_sla_outcomes_partner${s} on rm_sla_outcomes${s} (partner_id, submitted_at);
+    -- The running clocks, which a report judges at the instant it is asked (past due: breached).
+    create index if not exists rm_sla_outcomes_running${s} on rm_sla_outcomes${s} (due_at) where state = 'running';
+    create table if not exists rm_sla_outcome_totals${s} (
+      period text not null,
+      start date not null,
+      dim text not null,
+      value text not null,
+      totals json not null,
+      primary key (period, dim, start, value)
+    );
   `,
   async apply(tx: SqlExecutor, events: StoredEvent[], s: string): Promise<void> {
     const caseEvents = caseEventsOf(events);
@@ -74,10 +97,13 @@ export const slaOutcomesProjection = domainProjection({
     >(
       rows.map((r) => [r.case_id, { state: r.state, revision: Number(r.revision), clocks: new Set(), changed: false }]),
     );
+    const deltas = new TotalsDeltas();
     for (const { caseId, event } of caseEvents) {
       const current = cases.get(caseId) ?? { state: null, revision: -1, clocks: new Set<string>(), changed: false };
       cases.set(caseId, current);
       if (event.revision <= current.revision) continue; // redelivered, or folded by a racing rebuild
+      // The fold changes the state in place: its contribution as stored is taken off first.
+      if (!current.changed && current.state !== null) deltas.add(current.state, -1);
       const { state, changed } = foldOutcome(current.state, event);
       current.state = state;
       current.revision = event.revision;
@@ -88,6 +114,7 @@ export const slaOutcomesProjection = domainProjection({
     const clockRows = [];
     for (const [caseId, { state, revision, clocks, changed }] of cases) {
       if (!changed || state === null) continue;
+      deltas.add(state, 1);
       caseRows.push({
         case_id: caseId,
         partner_id: state.partnerId,
@@ -96,7 +123,7 @@ export const slaOutcomesProjection = domainProjection({
         engineer_id: state.engineerId,
         submitted_at: state.submittedAt,
         resolved_at: state.resolvedAt,
-        resolution_ms: state.resolvedAt === null ? null : Date.parse(state.resolvedAt) - Date.parse(state.submittedAt),
+        resolution_ms: state.resolvedAt === null ? null : msBetween(state.submittedAt, state.resolvedAt),
         escalations: state.escalations,
         revision,
         state,
@@ -116,13 +143,14 @@ export const slaOutcomesProjection = domainProjection({
           due_at: c.dueAt,
           state: c.state,
           answered_at: c.answeredAt,
-          answer_ms: c.answeredAt === null ? null : Date.parse(c.answeredAt) - Date.parse(c.startedAt),
+          answer_ms: c.answeredAt === null ? null : msBetween(c.startedAt, c.answeredAt),
           paused_ms: c.pausedMs,
           escalated: c.escalated,
         });
       }
     }
     if (caseRows.length === 0) return;
+    await applyTotalsDeltas(tx, s, deltas);
     await tx.query(
       `insert into rm_sla_outcome_cases${s} (case_id, partner_id, product, severity, engineer_id, submitted_at, resolved_at, resolution_ms, escalations, revision, state)
        select * from json_to_recordset($1::json) as x(case_id text, partner_id text, product text, severity text, engineer_id text,

@@ -1,6 +1,7 @@
 import type { ClockCalculator, ClockDue } from '../../domain/sla/sla-clock';
 
-const MAX_ENTRIES = 200_000;
+/** Per cache: ~5 MiB of keys and answers; more only grows the heap (the hits come from the same few hours). */
+export const MEMO_ENTRIES = 20_000;
 
 /**
  * A calculator remembering its answers (the same question always gets the same instants): a
@@ -8,7 +9,7 @@ const MAX_ENTRIES = 200_000;
  * same place), and each answer costs time-zone conversions. Bounded: a cache is dropped when
  * full, so memory stays flat.
  */
-export function memoizedCalculator(calculator: ClockCalculator): ClockCalculator {
+export function memoizedCalculator(calculator: ClockCalculator, maxEntries = MEMO_ENTRIES): ClockCalculator {
   let cache = new Map<string, ClockDue>();
   let dues = new Map<string, string>();
   let between = new Map<string, number>();
@@ -25,7 +26,7 @@ export function memoizedCalculator(calculator: ClockCalculator): ClockCalculator
       let ms = between.get(key);
       if (ms === undefined) {
         ms = calculator.clockTimeBetween(severity, from, to, location);
-        if (between.size >= MAX_ENTRIES) between = new Map();
+        if (between.size >= maxEntries) between = new Map();
         between.set(key, ms);
       }
       return ms;
@@ -35,7 +36,7 @@ export function memoizedCalculator(calculator: ClockCalculator): ClockCalculator
       let at = added.get(key);
       if (at === undefined) {
         at = calculator.addClockTime(severity, instant, ms, location);
-        if (added.size >= MAX_ENTRIES) added = new Map();
+        if (added.size >= maxEntries) added = new Map();
         added.set(key, at);
       }
       return at;
@@ -47,7 +48,7 @@ export function memoizedCalculator(calculator: ClockCalculator): ClockCalculator
         due = calculator.dueAt
           ? calculator.dueAt(kind, severity, startedAt, location)
           : calculator.clockFor(kind, severity, startedAt, location).dueAt;
-        if (dues.size >= MAX_ENTRIES) dues = new Map();
+        if (dues.size >= maxEntries) dues = new Map();
         dues.set(key, due);
       }
       return due;
@@ -57,7 +58,7 @@ export function memoizedCalculator(calculator: ClockCalculator): ClockCalculator
       let due = cache.get(key);
       if (!due) {
         due = calculator.clockFor(kind, severity, startedAt, location);
-        if (cache.size >= MAX_ENTRIES) cache = new Map();
+        if (cache.size >= maxEntries) cache = new Map();
         cache.set(key, due);
       }
       return due;

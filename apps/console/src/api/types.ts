@@ -43,6 +43,8 @@ export interface CaseView {
   contact: { name: string; email: string; timeZone: string; country?: string };
   partnerAvailable24x7: boolean;
   engineerId: string | null;
+  /** The engineer's backup (absent from services before backups). */
+  backupEngineerId?: string | null;
   managerId: string | null;
   routedTo?: string | null;
   rejectionReason?: string | null;
@@ -57,6 +59,18 @@ export interface CaseView {
   sla?: { policyVersion: string; initialResponse: Clock | null; nextUpdate: Clock | null } | null;
   revision: number;
   asOf?: string;
+}
+
+/** A call waiting in the support team's queue (GET /v1/call-queue). */
+export interface QueuedCall {
+  callId: string;
+  caseId: string;
+  reference: string;
+  severity: Severity | null;
+  caller: string;
+  queuedBy: string;
+  queuedAt: string;
+  waitingSeconds: number;
 }
 
 export interface CaseListItem {
@@ -92,7 +106,7 @@ export interface HistoryEntry {
   };
 }
 
-export type AlertKind = 'warning' | 'breach' | 'escalation' | 'paused' | 'resumed';
+export type AlertKind = 'warning' | 'breach' | 'escalation' | 'paused' | 'resumed' | 'unowned';
 
 export interface Alert {
   alertId: string;

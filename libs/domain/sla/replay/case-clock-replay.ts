@@ -50,6 +50,11 @@ export class CaseClockReplay {
     readonly caseId: string,
   ) {}
 
+  /** Clocks not settled yet (running, paused or stopped by a resolution a reopening may undo). */
+  get liveClocks(): number {
+    return this.live.size;
+  }
+
   /** The first clockId of the chain a recorded clockId belongs to. */
   rootOf(clockId: string): string {
     return this.roots.get(clockId) ?? clockId;

@@ -75,16 +75,32 @@ export interface WhatIfResult {
   };
 }
 
+interface CaseReplays {
+  readonly current: CaseClockReplay;
+  readonly proposed: CaseClockReplay;
+  /** Clocks settled on one side only so far, by first clockId. */
+  readonly halves: Map<string, { current?: ReplayedClock; proposed?: ReplayedClock }>;
+}
+
 interface TrackedCase {
   readonly reference: string;
   readonly partnerId: string;
   /** Whether it ran under the proposed policy itself (null: not known before its first clock). */
   comparable: boolean | null;
-  readonly current: CaseClockReplay;
-  readonly proposed: CaseClockReplay;
-  /** Clocks settled on one side only so far, by first clockId. */
-  readonly halves: Map<string, { current?: ReplayedClock; proposed?: ReplayedClock }>;
-  changed: { newly: boolean; noLonger: boolean };
+  /**
+   * null while no clock is live on either side and none waits for its other half: then nothing
+   * of the replays can matter to a later event (see `isIdle`), so they are let go and made anew
+   * at the case's next event. Memory then grows by this small record per case, not by replays.
+   */
+  replays: CaseReplays | null;
+  /** Whether it already counts among the cases with newly / no longer breached clocks. */
+  newly: boolean;
+  noLonger: boolean;
+}
+
+export interface WhatIfRunOptions {
+  /** Keep every case's replays to the end (the former behaviour; the benchmark's "before"). */
+  readonly keepIdleCases?: boolean;
 }
 
 const counts = (): OutcomeCounts => ({ clocks: 0, met: 0, breached: 0, stopped: 0, open: 0 });
@@ -122,6 +138,7 @@ export class WhatIfRun {
     private readonly proposed: ClockCalculator,
     private readonly filter: WhatIfFilter = {},
     private readonly changesLimit = 10_000,
+    private readonly options: WhatIfRunOptions = {},
   ) {
     this.fromMs = filter.from === undefined ? -Infinity : epochMs(filter.from);
     this.toMs = filter.to === undefined ? Infinity : epochMs(filter.to);
@@ -129,6 +146,13 @@ export class WhatIfRun {
 
   get casesSeen(): number {
     return this.cases.size;
+  }
+
+  /** Cases whose replays are held (some clock still live): the rest cost a small record each. */
+  get casesHeld(): number {
+    let held = 0;
+    for (const tracked of this.cases.values()) if (tracked.replays !== null) held++;
+    return held;
   }
 
   /** One recorded event of a case stream (events of other cases may come in between). */
@@ -141,15 +165,20 @@ export class WhatIfRun {
       tracked.comparable = this.isProposed({ version: event.data.policyVersion, hash: event.data.policyHash ?? null });
       if (tracked.comparable) this.agreement.casesCompared++;
     }
-    for (const clock of tracked.current.apply(event)) this.settle(tracked, 'current', clock);
-    for (const clock of tracked.proposed.apply(event)) this.settle(tracked, 'proposed', clock);
+    const replays = (tracked.replays ??= this.replaysOf(event.data.caseId));
+    for (const clock of replays.current.apply(event)) this.settle(tracked, replays, 'current', clock);
+    for (const clock of replays.proposed.apply(event)) this.settle(tracked, replays, 'proposed', clock);
+    if (!this.options.keepIdleCases && isIdle(replays)) tracked.replays = null;
   }
 
   /** Ends the replay at `asOf`: every clock still unsettled is judged as it stands then. */
   finish(asOf: string): WhatIfResult {
     for (const tracked of this.cases.values()) {
-      for (const clock of tracked.current.finish(asOf)) this.settle(tracked, 'current', clock);
-      for (const clock of tracked.proposed.finish(asOf)) this.settle(tracked, 'proposed', clock);
+      const replays = tracked.replays;
+      if (replays === null) continue; // idle: every clock of the case is settled on both sides
+      for (const clock of replays.current.finish(asOf)) this.settle(tracked, replays, 'current', clock);
+      for (const clock of replays.proposed.finish(asOf)) this.settle(tracked, replays, 'proposed', clock);
+      tracked.replays = null;
     }
     return {
       asOf,
@@ -180,11 +209,18 @@ export class WhatIfRun {
       reference: data.reference,
       partnerId: data.partnerId,
       comparable,
-      current: new CaseClockReplay(null, data.caseId),
-      proposed: new CaseClockReplay(this.proposed, data.caseId),
-      halves: new Map(),
-      changed: { newly: false, noLonger: false },
+      replays: null,
+      newly: false,
+      noLonger: false,
     });
+  }
+
+  private replaysOf(caseId: string): CaseReplays {
+    return {
+      current: new CaseClockReplay(null, caseId),
+      proposed: new CaseClockReplay(this.proposed, caseId),
+      halves: new Map(),
+    };
   }
 
   /** A pin naming the proposed policy (by hash; by version for clocks recorded before hashes). */
@@ -192,24 +228,24 @@ export class WhatIfRun {
     return pin.hash !== null ? pin.hash === this.proposed.policyHash : pin.version === this.proposed.policyVersion;
   }
 
-  private settle(tracked: TrackedCase, side: 'current' | 'proposed', clock: ReplayedClock): void {
-    const half = tracked.halves.get(clock.clockId) ?? {};
+  private settle(tracked: TrackedCase, replays: CaseReplays, side: 'current' | 'proposed', clock: ReplayedClock): void {
+    const half = replays.halves.get(clock.clockId) ?? {};
     half[side] = clock;
     if (!half.current || !half.proposed) {
-      tracked.halves.set(clock.clockId, half);
+      replays.halves.set(clock.clockId, half);
       return;
     }
-    tracked.halves.delete(clock.clockId);
-    this.compare(tracked, half.current, half.proposed);
+    replays.halves.delete(clock.clockId);
+    this.compare(tracked, replays, half.current, half.proposed);
   }
 
-  private compare(tracked: TrackedCase, current: ReplayedClock, proposed: ReplayedClock): void {
+  private compare(tracked: TrackedCase, replays: CaseReplays, current: ReplayedClock, proposed: ReplayedClock): void {
     add(this.current, current.outcome);
     add(this.proposedTotals, proposed.outcome);
     add(this.bySeverity[current.severity].current, current.outcome);
     add(this.bySeverity[proposed.severity].proposed, proposed.outcome);
 
-    if (tracked.comparable) this.agree(tracked, proposed);
+    if (tracked.comparable) this.agree(replays, proposed);
 
     const wasBreached = current.outcome === 'breached';
     const isBreached = proposed.outcome === 'breached';
@@ -217,12 +253,12 @@ export class WhatIfRun {
     const change = isBreached ? 'newly-breached' : 'no-longer-breached';
     if (isBreached) {
       this.changeCount.newly++;
-      if (!tracked.changed.newly) this.changeCount.newlyCases++;
-      tracked.changed.newly = true;
+      if (!tracked.newly) this.changeCount.newlyCases++;
+      tracked.newly = true;
     } else {
       this.changeCount.noLonger++;
-      if (!tracked.changed.noLonger) this.changeCount.noLongerCases++;
-      tracked.changed.noLonger = true;
+      if (!tracked.noLonger) this.changeCount.noLongerCases++;
+      tracked.noLonger = true;
     }
     if (this.changes.length >= this.changesLimit) return;
     const side = (c: ReplayedClock): ClockSide => ({ severity: c.severity, dueAt: c.dueAt, outcome: c.outcome });
@@ -238,8 +274,8 @@ export class WhatIfRun {
     });
   }
 
-  private agree(tracked: TrackedCase, replay: ReplayedClock): void {
-    const recorded = tracked.proposed.recordedBreach(replay.clockId);
+  private agree(replays: CaseReplays, replay: ReplayedClock): void {
+    const recorded = replays.proposed.recordedBreach(replay.clockId);
     const replayed = replay.outcome === 'breached';
     if (recorded) this.agreement.recordedBreaches++;
     if (replayed) this.agreement.replayedBreaches++;
@@ -251,6 +287,16 @@ export class WhatIfRun {
       }
     }
   }
+}
+
+/**
+ * No clock live on either side and none settled on one side only: what the replays still hold
+ * (which recorded clockIds chain to which, which chains the live system recorded breached) is
+ * about settled clocks only, and a later event about them changes nothing in fresh replays
+ * either (a restart, update, pause or breach of a clock no longer live is ignored by both).
+ */
+function isIdle(replays: CaseReplays): boolean {
+  return replays.halves.size === 0 && replays.current.liveClocks === 0 && replays.proposed.liveClocks === 0;
 }
 
 function add(totals: OutcomeCounts, outcome: ReplayOutcome): void {

@@ -209,4 +209,43 @@ describe('what-if: a proposed policy replayed over recorded histories', () => {
     expect(result.changes).toEqual([]);
     expect(result.proposed).toEqual(result.current);
   });
+
+  it('letting go of the replays of idle cases changes no figure, over interleaved random histories with reopenings', () => {
+    const calc = createClockCalculator(DEFAULT_SLA_POLICY);
+    const random = seededRandom(1606);
+    const engineers = [{ engineerId: 'e-1', managerId: 'm-1' }];
+    const timed: Array<{ event: CaseEvent; at: number; seq: number }> = [];
+    for (let i = 0; i < 300; i++) {
+      const startMs = START + Math.floor(random() * 60) * DAY + Math.floor(random() * 24 * 60) * 60_000;
+      const h = randomCaseHistory({
+        caseId: `case-${i}`,
+        partnerId: `p-${i % 7}`,
+        engineers,
+        startMs,
+        endMs: END,
+        commands: 5 + Math.floor(random() * 15),
+        random,
+        clocks: calc,
+      });
+      h.forEach((d) => timed.push({ event: d.event, at: Date.parse(d.now), seq: timed.length }));
+    }
+    // In time order, as a live store holds them: the cases' events interleave.
+    const events = timed.sort((a, b) => a.at - b.at || a.seq - b.seq).map((t) => t.event);
+    expect(events.some((e) => e.type === 'CaseReopened')).toBe(true);
+    const tighter = createClockCalculator(policy('tighter', 'PT30M', 'PT2H'));
+    const looser = createClockCalculator(policy('looser', 'PT8H', 'PT48H'));
+    for (const proposed of [calc, tighter, looser]) {
+      const lean = new WhatIfRun(proposed);
+      const kept = new WhatIfRun(proposed, {}, 10_000, { keepIdleCases: true });
+      let held = 0;
+      events.forEach((e, i) => {
+        lean.apply(e);
+        kept.apply(e);
+        if (i === Math.floor(events.length / 2)) held = lean.casesHeld;
+      });
+      expect(held).toBeLessThan(kept.casesHeld / 2);
+      const end = new Date(END).toISOString();
+      expect(lean.finish(end)).toEqual(kept.finish(end));
+    }
+  });
 });

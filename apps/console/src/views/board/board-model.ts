@@ -92,6 +92,7 @@ export function applyAlert(rows: Rows, alert: Alert, now: number): Map<string, B
       });
       return next;
     case 'escalation':
+    case 'unowned':
       if (before) next.set(alert.caseId, { ...before, escalated: true });
       return next;
     case 'paused':

@@ -1,4 +1,4 @@
-import type { Alert, CaseListItem, Severity } from '../../api/types';
+import type { Alert, CaseListItem, QueuedCall, Severity } from '../../api/types';
 import { eventLabel, formatDuration, formatInstant } from '../../ui/format';
 import { Countdown, SeverityBadge, StateBadge } from '../../ui/widgets';
 import type { BoardRow } from './board-model';
@@ -108,6 +108,33 @@ export function UntriagedTable({ items, now, atRisk }: { items: CaseListItem[]; 
               {atRisk.has(item.caseId) && <span class="badge state-at-risk">triage at risk</span>}
             </td>
             <td>{formatDuration(now - Date.parse(item.submittedAt))}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The support team's call queue (calls on B/C cases), oldest first, with a live waiting time. */
+export function CallQueueTable({ items, now }: { items: QueuedCall[]; now: number }) {
+  if (!items.length) return <p class="muted">No call waiting.</p>;
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">Case</th>
+          <th scope="col">Caller</th>
+          <th scope="col">Waiting</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((item) => (
+          <tr key={item.callId} data-call-id={item.callId}>
+            <th scope="row">
+              <a href={`#/case/${item.caseId}`}>{item.reference}</a> <SeverityBadge severity={item.severity} />
+            </th>
+            <td>{item.caller}</td>
+            <td>{formatDuration(now - Date.parse(item.queuedAt))}</td>
           </tr>
         ))}
       </tbody>

@@ -2,12 +2,12 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { query } from '../../api/client';
 import { openAlertStream, StreamStatus } from '../../api/alert-stream';
 import type { Session } from '../../api/session';
-import type { Alert, CaseListItem, Severity } from '../../api/types';
+import type { Alert, CaseListItem, QueuedCall, Severity } from '../../api/types';
 import { useNow } from '../../ui/hooks';
 import { ErrorNote, Section } from '../../ui/widgets';
 import { applyAlert, BoardFilters, byUrgency, matches, NO_FILTERS, Rows, rowsFromList } from './board-model';
 import { BoardFiltersForm } from './board-filters';
-import { AlertFeed, BoardTable, EngineerMatrix, RecentTable, UntriagedTable } from './board-tables';
+import { AlertFeed, BoardTable, CallQueueTable, EngineerMatrix, RecentTable, UntriagedTable } from './board-tables';
 
 const SEVERITIES: Severity[] = ['A', 'B', 'C'];
 /** Without the alert stream (a partner key) the board is read again this often. */
@@ -27,6 +27,7 @@ export function Board({ session }: { session: Session }) {
   const [untriaged, setUntriaged] = useState<CaseListItem[]>([]);
   const [recent, setRecent] = useState<CaseListItem[]>([]);
   const [alerts, setAlerts] = useState<Alert[]>([]);
+  const [calls, setCalls] = useState<QueuedCall[]>([]);
   const [triageAtRisk, setTriageAtRisk] = useState<Set<string>>(new Set());
   const [filters, setFilters] = useState<BoardFilters>(NO_FILTERS);
   const [stream, setStream] = useState<StreamStatus | 'off'>(capabilities.alerts ? 'connecting' : 'off');
@@ -39,7 +40,7 @@ export function Board({ session }: { session: Session }) {
   const refresh = useCallback(async () => {
     const consistentWith = lastPosition.current?.toString();
     try {
-      const [atRisk, breached, queue, latest, feed] = await Promise.all([
+      const [atRisk, breached, queue, latest, feed, callQueue] = await Promise.all([
         client.get<{ items: CaseListItem[] }>(`/v1/cases${query({ sla: 'at-risk', limit: 200, consistentWith })}`),
         client.get<{ items: CaseListItem[] }>(`/v1/cases${query({ sla: 'breached', limit: 200, consistentWith })}`),
         client.get<{ items: CaseListItem[] }>(
@@ -48,6 +49,10 @@ export function Board({ session }: { session: Session }) {
         client.get<{ items: CaseListItem[] }>(`/v1/cases${query({ limit: 50, consistentWith })}`),
         capabilities.alerts
           ? client.get<{ items: Alert[] }>(`/v1/alerts${query({ limit: 20, consistentWith })}`)
+          : Promise.resolve(null),
+        // The keys that read alerts (staff, ops, auditors) read the call queue too; a partner does not.
+        capabilities.alerts
+          ? client.get<{ items: QueuedCall[] }>(`/v1/call-queue${query({ consistentWith })}`)
           : Promise.resolve(null),
       ]);
       setRows(
@@ -60,6 +65,7 @@ export function Board({ session }: { session: Session }) {
       setUntriaged(queue.items);
       setRecent(latest.items);
       if (feed) setAlerts(feed.items);
+      if (callQueue) setCalls(callQueue.items);
       setError(null);
     } catch (e) {
       // Keep what is shown; say why it may be stale.
@@ -155,6 +161,11 @@ export function Board({ session }: { session: Session }) {
           </Section>
         )}
       </div>
+      {capabilities.alerts && (
+        <Section title={`Call queue (${calls.length})`} id="call-queue">
+          <CallQueueTable items={calls} now={now} />
+        </Section>
+      )}
       <Section title="Latest cases" id="latest">
         <RecentTable items={recent} now={now} />
       </Section>

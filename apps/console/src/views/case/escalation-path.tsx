@@ -4,6 +4,7 @@ import { formatInstant } from '../../ui/format';
 const PATH_EVENTS = new Set([
   'EngineerAssigned',
   'EscalatedToManager',
+  'EscalatedToDutyManager',
   'TransferredOnSeverityACall',
   'UpdateReminderSent',
 ]);
@@ -16,6 +17,9 @@ export function EscalationPath({ view, history }: { view: CaseView; history: His
       <ol class="path" aria-label="Current escalation path">
         <li>
           Engineer: <strong>{view.engineerId ?? 'unassigned'}</strong>
+        </li>
+        <li>
+          Backup: <strong>{view.backupEngineerId ?? 'none'}</strong>
         </li>
         <li>
           Manager: <strong>{view.managerId ?? (view.engineerId ? 'none (the engineer is a manager)' : '—')}</strong>
@@ -45,6 +49,10 @@ function describe(e: HistoryEntry): string {
       return `assigned to ${d.engineerId}${d.previousEngineerId ? ` (was ${d.previousEngineerId})` : ''}`;
     case 'EscalatedToManager':
       return `escalated to ${d.managerId}${d.automatic ? ' automatically' : ''}: ${d.reason}`;
+    case 'EscalatedToDutyManager':
+      return d.dutyManagerId
+        ? `escalated to the duty manager ${d.dutyManagerId}: ${d.reason}`
+        : `unowned (nobody on duty): ${d.reason}`;
     case 'TransferredOnSeverityACall':
       return `transferred from ${d.fromEngineerId} to ${d.toEngineerId} on a call by ${d.caller}`;
     case 'UpdateReminderSent':

@@ -1,0 +1,92 @@
+import { SqlExecutor } from '../../event-store/sql/sql-client';
+import type { OutcomeCase } from './sla-outcomes.fold';
+import {
+  addTotals,
+  caseContributions,
+  emptyTotals,
+  isZeroTotals,
+  OutcomeTotals,
+  periodsOf,
+  StoredTotals,
+  storedTotals,
+  totalsOf,
+} from './sla-outcome-totals';
+
+export type Period = 'day' | 'month';
+
+type TotalsKey = {
+  readonly period: Period;
+  /** The period's first day, YYYY-MM-DD. */
+  readonly start: string;
+  readonly dim: string;
+  readonly value: string;
+};
+
+/** A batch's changes to rm_sla_outcome_totals: cases' contributions taken off and added. */
+export class TotalsDeltas {
+  readonly byKey = new Map<string, { key: TotalsKey; totals: OutcomeTotals }>();
+
+  /** Adds (sign 1) or takes off (sign -1) a case's contribution, for its day and its month. */
+  add(state: OutcomeCase, sign: 1 | -1): void {
+    const { day, month } = periodsOf(state.submittedAt);
+    for (const g of caseContributions(state)) {
+      for (const [period, start] of [
+        ['day', day],
+        ['month', month],
+      ] as const) {
+        const id = `${period}|${start}|${g.dimension}|${g.value}`;
+        let entry = this.byKey.get(id);
+        if (!entry) {
+          entry = { key: { period, start, dim: g.dimension, value: g.value }, totals: emptyTotals() };
+          this.byKey.set(id, entry);
+        }
+        addTotals(entry.totals, g.totals, sign);
+      }
+    }
+  }
+}
+
+/**
+ * Applies a batch's deltas in the projection's transaction: reads the rows they touch, adds, and
+ * writes back (rows that come to zero are deleted, so a rebuild from the first event gives the
+ * same rows). One projection runner writes a read model at a time, so read-then-write is safe.
+ */
+export async function applyTotalsDeltas(tx: SqlExecutor, s: string, deltas: TotalsDeltas): Promise<void> {
+  const changed = [...deltas.byKey.values()].filter((d) => !isZeroTotals(d.totals));
+  if (changed.length === 0) return;
+  const keysJson = JSON.stringify(changed.map((d) => d.key));
+  const stored = await tx.query<TotalsKey & { totals: StoredTotals }>(
+    `select t.period, t.start::text as start, t.dim, t.value, t.totals
+       from rm_sla_outcome_totals${s} t
+       join json_to_recordset($1::json) as k(period text, start date, dim text, value text)
+         on t.period = k.period and t.dim = k.dim and t.start = k.start and t.value = k.value`,
+    [keysJson],
+  );
+  const id = (k: TotalsKey) => `${k.period}|${k.start}|${k.dim}|${k.value}`;
+  const current = new Map(stored.map((r) => [id(r), totalsOf(r.totals)]));
+  const upserts: Array<TotalsKey & { totals: StoredTotals }> = [];
+  const deletes: TotalsKey[] = [];
+  for (const { key, totals } of changed) {
+    const sum = current.get(id(key)) ?? emptyTotals();
+    addTotals(sum, totals);
+    if (isZeroTotals(sum)) deletes.push(key);
+    else upserts.push({ ...key, totals: storedTotals(sum) });
+  }
+  if (upserts.length > 0) {
+    await tx.query(
+      `insert into rm_sla_outcome_totals${s} (period, start, dim, value, totals)
+       select period, start, dim, value, totals
+         from json_to_recordset($1::json) as x(period text, start date, dim text, value text, totals json)
+       on conflict (period, dim, start, value) do update set totals = excluded.totals`,
+      [JSON.stringify(upserts)],
+    );
+  }
+  if (deletes.length > 0) {
+    await tx.query(
+      `delete from rm_sla_outcome_totals${s} t
+        using json_to_recordset($1::json) as k(period text, start date, dim text, value text)
+        where t.period = k.period and t.dim = k.dim and t.start = k.start and t.value = k.value`,
+      [JSON.stringify(deletes)],
+    );
+  }
+}

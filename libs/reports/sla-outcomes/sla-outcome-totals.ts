@@ -1,0 +1,164 @@
+import { addHistogram, bucketOf, Histogram, histogramOf, StoredHistogram, storedHistogram } from './duration-histogram';
+import type { OutcomeCase, OutcomeClock } from './sla-outcomes.fold';
+
+/**
+ * The figures of the compliance report that add up: per period (UTC day and month of the case's
+ * submission) and group, the projection keeps their sums (rm_sla_outcome_totals), and a report
+ * over any whole days adds a few hundred rows instead of reading every clock.
+ *
+ * `live`: clocks running or paused. Whether a running one is past due depends on when the report
+ * is asked, so the report counts those from the clock rows at that instant (a partial index).
+ */
+export interface OutcomeTotals {
+  cases: number;
+  clocks: number;
+  met: number;
+  breached: number;
+  stopped: number;
+  live: number;
+  pausedMs: number;
+  escalations: number;
+  /** Time to first response (answered initial-response clocks). */
+  firstResponse: Histogram;
+  /** Time between updates (answered next-update clocks). */
+  betweenUpdates: Histogram;
+  /** Submission to resolution (resolved cases). */
+  resolution: Histogram;
+}
+
+/** The groupings kept: `all` (value "all") for totals and months, then one per groupBy. */
+export const TOTAL_DIMENSIONS = ['all', 'severity', 'partner', 'engineer', 'product'] as const;
+export type TotalDimension = (typeof TOTAL_DIMENSIONS)[number];
+
+/** A group value of none (no engineer yet, no severity yet): ids are never empty. */
+export const NO_VALUE = '';
+
+export const emptyTotals = (): OutcomeTotals => ({
+  cases: 0,
+  clocks: 0,
+  met: 0,
+  breached: 0,
+  stopped: 0,
+  live: 0,
+  pausedMs: 0,
+  escalations: 0,
+  firstResponse: new Map(),
+  betweenUpdates: new Map(),
+  resolution: new Map(),
+});
+
+const COUNTS = ['cases', 'clocks', 'met', 'breached', 'stopped', 'live', 'pausedMs', 'escalations'] as const;
+const HISTOGRAMS = ['firstResponse', 'betweenUpdates', 'resolution'] as const;
+
+/** into += sign * from. */
+export function addTotals(into: OutcomeTotals, from: OutcomeTotals, sign = 1): void {
+  for (const k of COUNTS) into[k] += sign * from[k];
+  for (const k of HISTOGRAMS) addHistogram(into[k], from[k], sign);
+}
+
+export function isZeroTotals(t: OutcomeTotals): boolean {
+  return COUNTS.every((k) => t[k] === 0) && HISTOGRAMS.every((k) => t[k].size === 0);
+}
+
+/** Totals as stored (JSON): histograms as objects, buckets ascending, so equal totals are equal text. */
+export type StoredTotals = Omit<OutcomeTotals, (typeof HISTOGRAMS)[number]> &
+  Record<(typeof HISTOGRAMS)[number], StoredHistogram>;
+
+export function storedTotals(t: OutcomeTotals): StoredTotals {
+  return {
+    ...t,
+    firstResponse: storedHistogram(t.firstResponse),
+    betweenUpdates: storedHistogram(t.betweenUpdates),
+    resolution: storedHistogram(t.resolution),
+  };
+}
+
+/** into += stored, without building the stored row's own Maps (a report adds a row per period and group). */
+export function addStoredTotals(into: OutcomeTotals, stored: StoredTotals): void {
+  for (const k of COUNTS) into[k] += stored[k];
+  for (const k of HISTOGRAMS) {
+    const h = into[k];
+    for (const [bucket, count] of Object.entries(stored[k])) {
+      const b = Number(bucket);
+      h.set(b, (h.get(b) ?? 0) + count);
+    }
+  }
+}
+
+export function totalsOf(stored: StoredTotals): OutcomeTotals {
+  return {
+    ...stored,
+    firstResponse: histogramOf(stored.firstResponse),
+    betweenUpdates: histogramOf(stored.betweenUpdates),
+    resolution: histogramOf(stored.resolution),
+  };
+}
+
+/** Real time between two instants (the rows' answer_ms and resolution_ms). */
+export const msBetween = (from: string, to: string): number => Date.parse(to) - Date.parse(from);
+
+/** A contribution of one case to one group. */
+export interface GroupContribution {
+  readonly dimension: TotalDimension;
+  readonly value: string;
+  readonly totals: OutcomeTotals;
+}
+
+/**
+ * What one case adds to each group: its case figures under the case's own severity and
+ * engineer, each clock's figures under the clock's (as the report has always grouped them).
+ */
+export function caseContributions(state: OutcomeCase): GroupContribution[] {
+  const groups = new Map<string, GroupContribution>();
+  const into = (dimension: TotalDimension, value: string | null): OutcomeTotals => {
+    const v = value ?? NO_VALUE;
+    const key = `${dimension}|${v}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { dimension, value: v, totals: emptyTotals() };
+      groups.set(key, g);
+    }
+    return g.totals;
+  };
+  // Each item's figures once, then added to its five groups.
+  const each = (severity: string | null, engineerId: string | null, item: OutcomeTotals) => {
+    addTotals(into('all', 'all'), item);
+    addTotals(into('severity', severity), item);
+    addTotals(into('partner', state.partnerId), item);
+    addTotals(into('engineer', engineerId), item);
+    addTotals(into('product', state.product), item);
+  };
+  const caseItem = emptyTotals();
+  caseItem.cases = 1;
+  caseItem.escalations = state.escalations;
+  if (state.resolvedAt !== null) addBucket(caseItem.resolution, msBetween(state.submittedAt, state.resolvedAt));
+  each(state.severity, state.engineerId, caseItem);
+  for (const clock of Object.values(state.clocks)) {
+    const item = emptyTotals();
+    addClock(item, clock);
+    each(clock.severity, clock.engineerId, item);
+  }
+  return [...groups.values()];
+}
+
+function addClock(t: OutcomeTotals, clock: OutcomeClock): void {
+  t.clocks++;
+  if (clock.state === 'running' || clock.state === 'paused') t.live++;
+  else t[clock.state]++;
+  t.pausedMs += clock.pausedMs;
+  if (clock.answeredAt !== null) {
+    const ms = msBetween(clock.startedAt, clock.answeredAt);
+    addBucket(clock.clock === 'initialResponse' ? t.firstResponse : t.betweenUpdates, ms);
+  }
+}
+
+function addBucket(h: Histogram, ms: number): void {
+  const b = bucketOf(ms);
+  h.set(b, (h.get(b) ?? 0) + 1);
+}
+
+/** The UTC day and month a case belongs to (of its submission), as dates. */
+export function periodsOf(submittedAt: string): { day: string; month: string } {
+  const day = new Date(submittedAt).toISOString().slice(0, 10);
+  return { day, month: `${day.slice(0, 7)}-01` };
+}
