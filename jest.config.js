@@ -14,6 +14,9 @@ module.exports = {
   maxWorkers: 3,
   // Generous: the suite must pass on a busy 2-core machine; tests wait on observed state, not on time.
   testTimeout: 90_000,
+  // The slowest files first, by jest's cached durations or else test/durations.json (a clean clone has
+  // no cache; file size, jest's fallback, says little about how long a file waits).
+  testSequencer: '<rootDir>/test/support/slowest-first-sequencer.js',
   // A failing run must end (an open handle left by a failed test would otherwise keep jest alive).
   forceExit: true,
 };

@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnService, ServiceProcess } from '../support/service-process';
+import { spawnService } from '../support/service-process';
 import { seedEmbeddedStore } from '../support/pglite-template';
 import { TEST_KEYS, writeTestApiKeys } from '../support/test-service';
 import { secondsPolicy, submission, waitUntil } from '../support/case-requests';
-import { PrivatePostgres, PrivateRedis, startPrivatePostgres, startPrivateRedis } from '../support/private-servers';
+import { startPrivatePostgres, startPrivateRedis } from '../support/private-servers';
+import { limiter } from '../support/limiter';
 import { PgSqlClient } from '../../libs/event-store/sql/pg-sql-client';
 
 /**
@@ -160,240 +161,272 @@ async function history(url: string, caseId: string): Promise<HistoryEntry[]> {
   return answer.body as HistoryEntry[];
 }
 
-describe('role all on PostgreSQL: PostgreSQL stops and starts again under load', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'casetrail-pg-outage-'));
-  let postgres: PrivatePostgres;
-  let redis: PrivateRedis;
-  let service: ServiceProcess | undefined;
+/**
+ * Two scenarios at a time: each mostly waits (on a server stopping and starting, on SLA clocks due
+ * in seconds), but each starts its own servers and service, and starting them all at once would
+ * crowd a busy machine.
+ */
+const lane = limiter(2);
 
-  beforeAll(async () => {
-    postgres = await startPrivatePostgres();
-    redis = await startPrivateRedis();
-  }, 90_000);
-  afterAll(async () => {
-    await service?.stop().catch(() => undefined);
-    await redis?.stop();
-    postgres?.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  }, 60_000);
-
-  it('the process stays up, answers 503 + Retry-After meanwhile, recovers by itself and loses no acknowledged command', async () => {
-    service = await spawnService({
-      EVENT_STORE: 'postgres',
-      DATABASE_URL: postgres.url,
-      REDIS_URL: redis.url,
-      DATA_DIR: dir,
-      API_KEYS_FILE: writeTestApiKeys(dir),
-      SLA_SWEEP_INTERVAL_MS: '1000',
-      LOG_LEVEL: 'info',
-    });
-    const url = service.url;
-    const load = new Load(url);
-    await waitUntil(
-      async () => load.acknowledged.length,
-      (n) => n >= 15,
-      60_000,
-    );
-
-    postgres.stop();
-    // Commands meet the lost database: 503 with Retry-After, never a 500; /health names it.
-    await waitUntil(
-      async () => load.unavailable.length,
-      (n) => n >= 5,
-      90_000, // generous: a loaded 2-core machine (the suite runs three files at once)
-    );
-    expectUnavailable(load.unavailable[load.unavailable.length - 1]);
-    const health = await call(url, 'GET', '/health');
-    expect(health.status).toBe(503);
-    expect(health.body.dependencies).toMatchObject({
-      eventStore: { status: 'down' },
-      readModels: { status: 'down' },
-      redis: { status: 'up' },
-    });
-    expectUnavailable(await call(url, 'POST', '/v1/cases', submission()));
-    // The background thread meets it too, says so once, and keeps retrying (the process stays).
-    await waitUntil(
-      async () => service!.output(),
-      (logs) => logs.includes('projections lost their lock') && logs.includes('SLA timer sweep failed'),
-      90_000, // generous: a loaded 2-core machine (the suite runs three files at once)
-    );
-    expect(service.child.exitCode).toBeNull();
-
-    postgres.start();
-    // Recovery on its own: commands are acknowledged again, the background work resumes.
-    const before = load.acknowledged.length;
-    await waitUntil(
-      async () => load.acknowledged.length,
-      (n) => n >= before + 15,
-      60_000,
-    );
-    const healthy = await waitUntil(
-      () => call(url, 'GET', '/health'),
-      (answer) => answer.status === 200,
-      60_000,
-    );
-    expect(healthy.body).toMatchObject({ status: 'ok', role: 'all', backgroundThread: { status: 'running' } });
-    await load.stop();
-    expect(service.child.exitCode).toBeNull();
-    expect(load.failures).toEqual([]);
-    expect(new Set(load.statuses.filter((s) => !is2xx(s)))).toEqual(new Set([503]));
-
-    // Every acknowledged command is in the store, at the revision it was acknowledged with.
-    const byCase = new Map<string, number[]>();
-    for (const { caseId, revision } of load.acknowledged) byCase.set(caseId, [...(byCase.get(caseId) ?? []), revision]);
-    const lastRevision = new Map<string, number>();
-    for (const [caseId, revisions] of byCase) {
-      const stored = new Set((await history(url, caseId)).map((e) => e.revision));
-      for (const revision of revisions)
-        expect({ caseId, revision, stored: stored.has(revision) }).toEqual({ caseId, revision, stored: true });
-      lastRevision.set(caseId, Math.max(...stored));
-    }
-    // And the read models catch up with all of it (the projections resumed from their checkpoints).
-    const sql = new PgSqlClient(postgres.url, { max: 1 });
+/**
+ * Runs `work` in its lane, then what it deferred, last first (stop the service, then its servers,
+ * then delete the folder), whether it passed or failed. The scenarios of this file run
+ * concurrently (it.concurrent), so each sets up and cleans up inside its own test: jest starts
+ * concurrent tests before the beforeAll hooks of their describe blocks would run.
+ */
+function withCleanup(work: (defer: (cleanup: () => unknown) => void) => Promise<void>): Promise<void> {
+  return lane(async () => {
+    const cleanups: Array<() => unknown> = [];
     try {
-      await waitUntil(
-        async () =>
-          new Map(
-            (
-              await sql.query<{ case_id: string; revision: string }>(
-                'select case_id, revision from rm_cases where case_id = any($1)',
-                [[...byCase.keys()]],
-              )
-            ).map((r) => [r.case_id, Number(r.revision)]),
-          ),
-        (projected) => [...lastRevision].every(([caseId, revision]) => projected.get(caseId) === revision),
-        60_000,
-      );
+      await work((cleanup) => cleanups.push(cleanup));
     } finally {
-      await sql.close();
+      for (const cleanup of cleanups.reverse()) await cleanup();
     }
-    const logs = service.output();
-    expect(logs).not.toContain('exiting');
-    expect(logs).not.toContain('"level":"error","context":"Http"'); // no request failed unexpectedly
-  }, 360_000);
+  });
+}
+
+describe('role all on PostgreSQL: PostgreSQL stops and starts again under load', () => {
+  it.concurrent(
+    'the process stays up, answers 503 + Retry-After meanwhile, recovers by itself and loses no acknowledged command',
+    () =>
+      withCleanup(async (defer) => {
+        const dir = mkdtempSync(join(tmpdir(), 'casetrail-pg-outage-'));
+        defer(() => rmSync(dir, { recursive: true, force: true }));
+        const postgres = await startPrivatePostgres();
+        defer(() => postgres.destroy());
+        const redis = await startPrivateRedis();
+        defer(() => redis.stop());
+        const service = await spawnService({
+          EVENT_STORE: 'postgres',
+          DATABASE_URL: postgres.url,
+          REDIS_URL: redis.url,
+          DATA_DIR: dir,
+          API_KEYS_FILE: writeTestApiKeys(dir),
+          SLA_SWEEP_INTERVAL_MS: '1000',
+          LOG_LEVEL: 'info',
+        });
+        defer(() => service.stop().catch(() => undefined));
+        const url = service.url;
+        const load = new Load(url);
+        await waitUntil(
+          async () => load.acknowledged.length,
+          (n) => n >= 15,
+          60_000,
+        );
+        // The background thread's projections hold their lock before the database goes (they say so
+        // once they run): losing it is what this test watches for. Commands are acknowledged before
+        // that, and on a loaded machine the database could otherwise go first (the test then timed
+        // out waiting for "projections lost their lock").
+        await waitUntil(
+          async () => service.output().includes('projections running'),
+          (running) => running,
+          90_000,
+        );
+
+        postgres.stop();
+        // Commands meet the lost database: 503 with Retry-After, never a 500; /health names it.
+        await waitUntil(
+          async () => load.unavailable.length,
+          (n) => n >= 5,
+          90_000, // generous: a loaded 2-core machine (the suite runs three files at once)
+        );
+        expectUnavailable(load.unavailable[load.unavailable.length - 1]);
+        const health = await call(url, 'GET', '/health');
+        expect(health.status).toBe(503);
+        expect(health.body.dependencies).toMatchObject({
+          eventStore: { status: 'down' },
+          readModels: { status: 'down' },
+          redis: { status: 'up' },
+        });
+        expectUnavailable(await call(url, 'POST', '/v1/cases', submission()));
+        // The background thread meets it too, says so once, and keeps retrying (the process stays).
+        // (Which line is missing, if it times out: the log itself is too long for the message.)
+        await waitUntil(
+          async () => ({
+            lockLost: service.output().includes('projections lost their lock'),
+            sweepFailed: service.output().includes('SLA timer sweep failed'),
+          }),
+          (seen) => seen.lockLost && seen.sweepFailed,
+          90_000, // generous: a loaded 2-core machine (the suite runs three files at once)
+        );
+        expect(service.child.exitCode).toBeNull();
+
+        postgres.start();
+        // Recovery on its own: commands are acknowledged again, the background work resumes.
+        const before = load.acknowledged.length;
+        await waitUntil(
+          async () => load.acknowledged.length,
+          (n) => n >= before + 15,
+          60_000,
+        );
+        const healthy = await waitUntil(
+          () => call(url, 'GET', '/health'),
+          (answer) => answer.status === 200,
+          60_000,
+        );
+        expect(healthy.body).toMatchObject({ status: 'ok', role: 'all', backgroundThread: { status: 'running' } });
+        await load.stop();
+        expect(service.child.exitCode).toBeNull();
+        expect(load.failures).toEqual([]);
+        expect(new Set(load.statuses.filter((s) => !is2xx(s)))).toEqual(new Set([503]));
+
+        // Every acknowledged command is in the store, at the revision it was acknowledged with.
+        const byCase = new Map<string, number[]>();
+        for (const { caseId, revision } of load.acknowledged)
+          byCase.set(caseId, [...(byCase.get(caseId) ?? []), revision]);
+        const lastRevision = new Map<string, number>();
+        for (const [caseId, revisions] of byCase) {
+          const stored = new Set((await history(url, caseId)).map((e) => e.revision));
+          for (const revision of revisions)
+            expect({ caseId, revision, stored: stored.has(revision) }).toEqual({ caseId, revision, stored: true });
+          lastRevision.set(caseId, Math.max(...stored));
+        }
+        // And the read models catch up with all of it (the projections resumed from their checkpoints).
+        const sql = new PgSqlClient(postgres.url, { max: 1 });
+        try {
+          await waitUntil(
+            async () =>
+              new Map(
+                (
+                  await sql.query<{ case_id: string; revision: string }>(
+                    'select case_id, revision from rm_cases where case_id = any($1)',
+                    [[...byCase.keys()]],
+                  )
+                ).map((r) => [r.case_id, Number(r.revision)]),
+              ),
+            (projected) => [...lastRevision].every(([caseId, revision]) => projected.get(caseId) === revision),
+            60_000,
+          );
+        } finally {
+          await sql.close();
+        }
+        const logs = service.output();
+        expect(logs).not.toContain('exiting');
+        expect(logs).not.toContain('"level":"error","context":"Http"'); // no request failed unexpectedly
+      }),
+    // 90 s to start the private servers, 360 s for the rest, after waiting for its lane.
+    720_000,
+  );
 });
 
 describe.each(['postgres', 'embedded'] as const)(
   'role all on %s: Redis stops (and comes back empty) while timers come due',
   (store) => {
-    const dir = mkdtempSync(join(tmpdir(), 'casetrail-redis-outage-'));
-    let postgres: PrivatePostgres | undefined;
-    let redis: PrivateRedis;
-    let service: ServiceProcess | undefined;
+    it.concurrent(
+      'commands and store reads keep working, /health names Redis, and after it every timer action is recorded once (warnings included)',
+      () =>
+        withCleanup(async (defer) => {
+          const dir = mkdtempSync(join(tmpdir(), 'casetrail-redis-outage-'));
+          defer(() => rmSync(dir, { recursive: true, force: true }));
+          const postgres = store === 'postgres' ? await startPrivatePostgres() : undefined;
+          if (postgres) defer(() => postgres.destroy());
+          else await seedEmbeddedStore(dir); // an empty cluster ready (first-start initdb is crash-recovery's)
+          const redis = await startPrivateRedis();
+          defer(() => redis.stop());
+          const service = await spawnService(
+            {
+              ...(postgres ? { EVENT_STORE: 'postgres', DATABASE_URL: postgres.url } : {}),
+              REDIS_URL: redis.url,
+              DATA_DIR: dir,
+              API_KEYS_FILE: writeTestApiKeys(dir),
+              SLA_POLICY_FILE: policyFile(dir),
+              SLA_SWEEP_INTERVAL_MS: '1000',
+              LOG_LEVEL: 'info',
+            },
+            [],
+            120_000,
+          ); // a first start of the embedded store creates its database: slow on a busy machine
+          defer(() => service.stop().catch(() => undefined));
+          const url = service.url;
+          const caseIds = [await caseWithEngineer(url, 'r1'), await caseWithEngineer(url, 'r2')];
 
-    beforeAll(async () => {
-      if (store === 'postgres') postgres = await startPrivatePostgres();
-      else await seedEmbeddedStore(dir); // an empty cluster ready (first-start initdb is crash-recovery's)
-      redis = await startPrivateRedis();
-    }, 90_000);
-    afterAll(async () => {
-      await service?.stop().catch(() => undefined);
-      await redis?.stop();
-      postgres?.destroy();
-      rmSync(dir, { recursive: true, force: true });
-    }, 60_000);
-
-    it('commands and store reads keep working, /health names Redis, and after it every timer action is recorded once (warnings included)', async () => {
-      service = await spawnService(
-        {
-          ...(store === 'postgres' ? { EVENT_STORE: 'postgres', DATABASE_URL: postgres!.url } : {}),
-          REDIS_URL: redis.url,
-          DATA_DIR: dir,
-          API_KEYS_FILE: writeTestApiKeys(dir),
-          SLA_POLICY_FILE: policyFile(dir),
-          SLA_SWEEP_INTERVAL_MS: '1000',
-          LOG_LEVEL: 'info',
-        },
-        [],
-        120_000,
-      ); // a first start of the embedded store creates its database: slow on a busy machine
-      const url = service.url;
-      const caseIds = [await caseWithEngineer(url, 'r1'), await caseWithEngineer(url, 'r2')];
-
-      await redis.stop();
-      await waitUntil(
-        async () => (await call(url, 'GET', '/health')).body,
-        (body) => body.dependencies?.redis?.status === 'down',
-        30_000,
-      );
-      const health = await call(url, 'GET', '/health');
-      expect(health.status).toBe(503);
-      expect(health.body.dependencies).toMatchObject({
-        eventStore: { status: 'up' },
-        readModels: { status: 'up' },
-        redis: { status: 'down' },
-      });
-      // Commands do not need Redis; reads from the store neither.
-      caseIds.push(await caseWithEngineer(url, 'r3'));
-      expect((await call(url, 'GET', `/v1/cases/${caseIds[0]}`)).status).toBe(200);
-      // Every clock passes its warning, its breach and its escalation while Redis is away.
-      const escalateAt =
-        Math.max(
-          ...(await Promise.all(
-            caseIds.map(async (id) =>
-              Date.parse((await call(url, 'GET', `/v1/cases/${id}`)).body.sla.initialResponse.dueAt),
-            ),
-          )),
-        ) + 2000;
-      await waitUntil(
-        async () => Date.now(),
-        (now) => now > escalateAt + 500,
-        30_000,
-      );
-      for (const id of caseIds)
-        expect((await history(url, id)).filter((e) => TIMER_ACTIONS.includes(e.type))).toEqual([]);
-      expect(service.child.exitCode).toBeNull();
-
-      await redis.start();
-      // Redis came back without its jobs: the sweep arms them again, and each action happens once.
-      for (const caseId of caseIds) {
-        await waitUntil(
-          () => history(url, caseId),
-          (events) => TIMER_ACTIONS.every((type) => events.some((e) => e.type === type)),
-          60_000,
-        );
-      }
-      // Time for any duplicate to show (two sweeps and the timers' retries).
-      await waitUntil(
-        async () => (await call(url, 'GET', '/health')).status,
-        (status) => status === 200,
-        30_000,
-      );
-      const settled = Date.now() + 3000;
-      await waitUntil(
-        async () => Date.now(),
-        (now) => now > settled,
-        10_000,
-      );
-      for (const caseId of caseIds) {
-        const events = await history(url, caseId);
-        const clock = events.find((e) => e.type === 'SlaClockStarted')!.data;
-        for (const type of TIMER_ACTIONS) {
-          expect({ caseId, type, count: events.filter((e) => e.type === type).length }).toEqual({
-            caseId,
-            type,
-            count: 1,
+          await redis.stop();
+          await waitUntil(
+            async () => (await call(url, 'GET', '/health')).body,
+            (body) => body.dependencies?.redis?.status === 'down',
+            30_000,
+          );
+          const health = await call(url, 'GET', '/health');
+          expect(health.status).toBe(503);
+          expect(health.body.dependencies).toMatchObject({
+            eventStore: { status: 'up' },
+            readModels: { status: 'up' },
+            redis: { status: 'down' },
           });
-        }
-        // The warning carries its true instant, whenever it was recorded.
-        expect(events.find((e) => e.type === 'SlaWarningRaised')!.data).toMatchObject({
-          clockId: clock.clockId,
-          warnAt: clock.warnAt,
-        });
-      }
-      // The alerts feed (a projection) has each case's warning and breach once.
-      const alerts = await waitUntil(
-        async () => (await call(url, 'GET', '/v1/alerts')).body.items as Array<{ caseId: string; kind: string }>,
-        (items) =>
-          caseIds.every((id) =>
-            ['warning', 'breach'].every((kind) => items?.some((a) => a.caseId === id && a.kind === kind)),
-          ),
-        30_000,
-      );
-      for (const caseId of caseIds) {
-        expect(alerts.filter((a) => a.caseId === caseId && a.kind === 'warning')).toHaveLength(1);
-      }
-      expect(service.child.exitCode).toBeNull();
-    }, 180_000);
+          // Commands do not need Redis; reads from the store neither.
+          caseIds.push(await caseWithEngineer(url, 'r3'));
+          expect((await call(url, 'GET', `/v1/cases/${caseIds[0]}`)).status).toBe(200);
+          // Every clock passes its warning, its breach and its escalation while Redis is away.
+          const escalateAt =
+            Math.max(
+              ...(await Promise.all(
+                caseIds.map(async (id) =>
+                  Date.parse((await call(url, 'GET', `/v1/cases/${id}`)).body.sla.initialResponse.dueAt),
+                ),
+              )),
+            ) + 2000;
+          await waitUntil(
+            async () => Date.now(),
+            (now) => now > escalateAt + 500,
+            30_000,
+          );
+          for (const id of caseIds)
+            expect((await history(url, id)).filter((e) => TIMER_ACTIONS.includes(e.type))).toEqual([]);
+          expect(service.child.exitCode).toBeNull();
+
+          await redis.start();
+          // Redis came back without its jobs: the sweep arms them again, and each action happens once.
+          for (const caseId of caseIds) {
+            await waitUntil(
+              () => history(url, caseId),
+              (events) => TIMER_ACTIONS.every((type) => events.some((e) => e.type === type)),
+              60_000,
+            );
+          }
+          // Time for any duplicate to show (two sweeps and the timers' retries).
+          await waitUntil(
+            async () => (await call(url, 'GET', '/health')).status,
+            (status) => status === 200,
+            30_000,
+          );
+          const settled = Date.now() + 3000;
+          await waitUntil(
+            async () => Date.now(),
+            (now) => now > settled,
+            10_000,
+          );
+          for (const caseId of caseIds) {
+            const events = await history(url, caseId);
+            const clock = events.find((e) => e.type === 'SlaClockStarted')!.data;
+            for (const type of TIMER_ACTIONS) {
+              expect({ caseId, type, count: events.filter((e) => e.type === type).length }).toEqual({
+                caseId,
+                type,
+                count: 1,
+              });
+            }
+            // The warning carries its true instant, whenever it was recorded.
+            expect(events.find((e) => e.type === 'SlaWarningRaised')!.data).toMatchObject({
+              clockId: clock.clockId,
+              warnAt: clock.warnAt,
+            });
+          }
+          // The alerts feed (a projection) has each case's warning and breach once.
+          const alerts = await waitUntil(
+            async () => (await call(url, 'GET', '/v1/alerts')).body.items as Array<{ caseId: string; kind: string }>,
+            (items) =>
+              caseIds.every((id) =>
+                ['warning', 'breach'].every((kind) => items?.some((a) => a.caseId === id && a.kind === kind)),
+              ),
+            30_000,
+          );
+          for (const caseId of caseIds) {
+            expect(alerts.filter((a) => a.caseId === caseId && a.kind === 'warning')).toHaveLength(1);
+          }
+          expect(service.child.exitCode).toBeNull();
+        }),
+      // 90 s to start the private servers, 180 s for the rest, after waiting for its lane (<= 450 s).
+      720_000,
+    );
   },
 );

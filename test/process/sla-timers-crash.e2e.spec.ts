@@ -8,6 +8,7 @@ import { TEST_KEYS, writeTestApiKeys, deleteRedisKeys, withSearchPath } from '..
 import { secondsPolicy, submission, waitUntil } from '../support/case-requests';
 import { PgSqlClient } from '../../libs/event-store/sql/pg-sql-client';
 import { testDatabaseUrl } from '../support/test-database';
+import { limiter } from '../support/limiter';
 
 type HistoryEntry = { type: string };
 const ACTIONS = ['SlaWarningRaised', 'SlaBreached', 'UpdateReminderSent', 'EscalatedToManager'];
@@ -88,113 +89,135 @@ function policyFile(dir: string): string {
   return file;
 }
 
-describe('SLA timers survive crashes', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'casetrail-timer-crash-'));
-  const prefix = `ct-test-tcrash-${randomUUID().slice(0, 8)}`;
-  const processes: ServiceProcess[] = [];
-  afterAll(async () => {
-    for (const p of processes) await p.stop().catch(() => undefined);
-    await deleteRedisKeys('redis://127.0.0.1:6379', prefix);
-    rmSync(dir, { recursive: true, force: true });
-  });
+/** What one scenario of this file owns: a folder, a Redis prefix, a PostgreSQL schema, its processes. */
+interface Scratch {
+  dir: string;
+  prefix: string;
+  schema: string;
+  processes: ServiceProcess[];
+}
 
-  it('kill -9 while timers are pending, start again: every due action happens once', async () => {
-    const env = {
-      DATA_DIR: dir,
-      API_KEYS_FILE: writeTestApiKeys(dir),
-      REDIS_PREFIX: prefix,
-      SLA_POLICY_FILE: policyFile(dir),
-      SLA_SWEEP_INTERVAL_MS: '1000',
-    };
-    await seedEmbeddedStore(dir);
-    const first = await spawnService(env);
-    processes.push(first);
-    const caseIds = [await caseWithEngineer(first.url, 'k1'), await caseWithEngineer(first.url, 'k2')];
-    // Crash after the warning is due (4 s) but before the breach (8 s).
-    await new Promise((r) => setTimeout(r, 4500));
-    await first.kill9();
-    const second = await spawnService(env);
-    processes.push(second);
-    await expectEachActionOnce(second.url, caseIds);
-  }, 180_000);
+/**
+ * Two scenarios at a time: they mostly wait seconds-long SLA clocks out, but each starts one to
+ * three service processes, and starting them all at once would crowd a busy machine.
+ */
+const lane = limiter(2);
+
+/**
+ * Runs one scenario (in its lane) with a scratch of its own, then stops its processes and deletes
+ * what it made. The scenarios of this file run concurrently (it.concurrent), so each sets up and
+ * cleans up inside its own test: jest starts concurrent tests before the beforeAll hooks of their
+ * describe blocks would run.
+ */
+function inScratch(name: string, work: (scratch: Scratch) => Promise<void>): Promise<void> {
+  return lane(() => scratchRun(name, work));
+}
+
+async function scratchRun(name: string, work: (scratch: Scratch) => Promise<void>): Promise<void> {
+  const id = randomUUID().replace(/-/g, '').slice(0, 10);
+  const scratch: Scratch = {
+    dir: mkdtempSync(join(tmpdir(), `casetrail-${name}-`)),
+    prefix: `ct-test-${name}-${id}`,
+    schema: `ct_test_${name.replace(/-/g, '_')}_${id}`,
+    processes: [],
+  };
+  const admin = new PgSqlClient(testDatabaseUrl(), { max: 1 });
+  try {
+    await admin.exec(`create schema ${scratch.schema}`);
+    await work(scratch);
+  } finally {
+    for (const p of scratch.processes) await p.stop().catch(() => undefined);
+    await deleteRedisKeys('redis://127.0.0.1:6379', scratch.prefix);
+    await admin.exec(`drop schema if exists ${scratch.schema} cascade`);
+    await admin.close();
+    rmSync(scratch.dir, { recursive: true, force: true });
+  }
+}
+
+describe('SLA timers survive crashes', () => {
+  it.concurrent(
+    'kill -9 while timers are pending, start again: every due action happens once',
+    () =>
+      inScratch('tcrash', async ({ dir, prefix, processes }) => {
+        const env = {
+          DATA_DIR: dir,
+          API_KEYS_FILE: writeTestApiKeys(dir),
+          REDIS_PREFIX: prefix,
+          SLA_POLICY_FILE: policyFile(dir),
+          SLA_SWEEP_INTERVAL_MS: '1000',
+        };
+        await seedEmbeddedStore(dir);
+        const first = await spawnService(env);
+        processes.push(first);
+        const caseIds = [await caseWithEngineer(first.url, 'k1'), await caseWithEngineer(first.url, 'k2')];
+        // Crash after the warning is due (4 s) but before the breach (8 s).
+        await new Promise((r) => setTimeout(r, 4500));
+        await first.kill9();
+        const second = await spawnService(env);
+        processes.push(second);
+        await expectEachActionOnce(second.url, caseIds);
+      }),
+    360_000, // 180 s of its own, after waiting for its lane
+  );
 });
 
 describe('two worker processes on one Redis and PostgreSQL', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'casetrail-two-workers-'));
-  const id = randomUUID().replace(/-/g, '').slice(0, 10);
-  const prefix = `ct-test-2w-${id}`;
-  const schema = `ct_test_2w_${id}`;
-  const processes: ServiceProcess[] = [];
-  const admin = new PgSqlClient(testDatabaseUrl(), { max: 1 });
-  beforeAll(() => admin.exec(`create schema ${schema}`));
-  afterAll(async () => {
-    for (const p of processes) await p.stop().catch(() => undefined);
-    await deleteRedisKeys('redis://127.0.0.1:6379', prefix);
-    await admin.exec(`drop schema ${schema} cascade`);
-    await admin.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('each due action happens exactly once', async () => {
-    const env = postgresEnv(dir, schema, prefix);
-    const api = await spawnService(env, ['--role', 'api']);
-    processes.push(api);
-    processes.push(await spawnService(env, ['--role', 'worker']));
-    processes.push(await spawnService(env, ['--role', 'worker']));
-    const caseIds: string[] = [];
-    for (let i = 0; i < 4; i++) caseIds.push(await caseWithEngineer(api.url, `w${i}`));
-    await expectEachActionOnce(api.url, caseIds);
-  }, 180_000);
+  it.concurrent(
+    'each due action happens exactly once',
+    () =>
+      inScratch('2w', async ({ dir, prefix, schema, processes }) => {
+        const env = postgresEnv(dir, schema, prefix);
+        const api = await spawnService(env, ['--role', 'api']);
+        processes.push(api);
+        processes.push(await spawnService(env, ['--role', 'worker']));
+        processes.push(await spawnService(env, ['--role', 'worker']));
+        const caseIds: string[] = [];
+        for (let i = 0; i < 4; i++) caseIds.push(await caseWithEngineer(api.url, `w${i}`));
+        await expectEachActionOnce(api.url, caseIds);
+      }),
+    360_000, // 180 s of its own, after waiting for its lane
+  );
 });
 
 describe.each(['postgres', 'embedded'] as const)(
   'role all on %s: the background work runs in a worker thread beside the API',
   (store) => {
-    const dir = mkdtempSync(join(tmpdir(), 'casetrail-thread-'));
-    const id = randomUUID().replace(/-/g, '').slice(0, 10);
-    const prefix = `ct-test-thread-${id}`;
-    const schema = `ct_test_thread_${id}`;
-    const admin = new PgSqlClient(testDatabaseUrl(), { max: 1 });
-    let service: ServiceProcess | undefined;
-    beforeAll(() => (store === 'postgres' ? admin.exec(`create schema ${schema}`) : undefined));
-    afterAll(async () => {
-      await service?.stop().catch(() => undefined);
-      await deleteRedisKeys('redis://127.0.0.1:6379', prefix);
-      if (store === 'postgres') await admin.exec(`drop schema ${schema} cascade`);
-      await admin.close();
-      rmSync(dir, { recursive: true, force: true });
-    });
+    it.concurrent(
+      'projections and timers run (each due action once), /health says all, SIGTERM stops both cleanly',
+      () =>
+        inScratch(`thread-${store}`, async ({ dir, prefix, schema, processes }) => {
+          // On the embedded store the thread reaches the database through its own port to the PGlite thread.
+          const env =
+            store === 'postgres'
+              ? postgresEnv(dir, schema, prefix)
+              : {
+                  DATA_DIR: await seedEmbeddedStore(dir),
+                  API_KEYS_FILE: writeTestApiKeys(dir),
+                  REDIS_PREFIX: prefix,
+                  SLA_POLICY_FILE: policyFile(dir),
+                };
+          const service = await spawnService({ ...env, LOG_LEVEL: 'info' });
+          processes.push(service);
+          expect(await (await fetch(`${service.url}/health`)).json()).toMatchObject({ status: 'ok', role: 'all' });
+          expect(service.output()).toContain('background work in a worker thread');
+          const caseIds = [await caseWithEngineer(service.url, 't1'), await caseWithEngineer(service.url, 't2')];
+          // The case list is a projection: it is written by the thread.
+          const listed = await waitUntil(
+            async () =>
+              (await call(service.url, 'GET', '/v1/cases?limit=10')).body.items as Array<{
+                caseId: string;
+                engineerId: string;
+              }>,
+            (items) => items.length === 2 && items.every((c) => c.engineerId),
+          );
+          expect(listed.map((c) => c.caseId).sort()).toEqual([...caseIds].sort());
+          await expectEachActionOnce(service.url, caseIds);
 
-    it('projections and timers run (each due action once), /health says all, SIGTERM stops both cleanly', async () => {
-      // On the embedded store the thread reaches the database through its own port to the PGlite thread.
-      const env =
-        store === 'postgres'
-          ? postgresEnv(dir, schema, prefix)
-          : {
-              DATA_DIR: await seedEmbeddedStore(dir),
-              API_KEYS_FILE: writeTestApiKeys(dir),
-              REDIS_PREFIX: prefix,
-              SLA_POLICY_FILE: policyFile(dir),
-            };
-      service = await spawnService({ ...env, LOG_LEVEL: 'info' });
-      expect(await (await fetch(`${service.url}/health`)).json()).toMatchObject({ status: 'ok', role: 'all' });
-      expect(service.output()).toContain('background work in a worker thread');
-      const caseIds = [await caseWithEngineer(service.url, 't1'), await caseWithEngineer(service.url, 't2')];
-      // The case list is a projection: it is written by the thread.
-      const listed = await waitUntil(
-        async () =>
-          (await call(service!.url, 'GET', '/v1/cases?limit=10')).body.items as Array<{
-            caseId: string;
-            engineerId: string;
-          }>,
-        (items) => items.length === 2 && items.every((c) => c.engineerId),
-      );
-      expect(listed.map((c) => c.caseId).sort()).toEqual([...caseIds].sort());
-      await expectEachActionOnce(service.url, caseIds);
-
-      const exited = new Promise<number | null>((resolve) => service!.child.once('exit', (code) => resolve(code)));
-      service.child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-    }, 180_000);
+          const exited = new Promise<number | null>((resolve) => service.child.once('exit', (code) => resolve(code)));
+          service.child.kill('SIGTERM');
+          expect(await exited).toBe(0);
+        }),
+      360_000, // 180 s of its own, after waiting for its lane
+    );
   },
 );
