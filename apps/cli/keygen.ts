@@ -8,19 +8,23 @@ import { UsageError } from './args';
  * refuses, so that it cannot be deployed by mistake. Standard output: `key <key>`,
  * `keyHash <hash>` and the entry as one JSON line; `note` (for standard error) says what to do.
  */
-export function keygenOutput(options: { name?: string; role?: string; partner?: string }): {
+export function keygenOutput(options: { name?: string; role?: string; partner?: string; customer?: string }): {
   stdout: string;
   note: string;
   key: string;
   keyHash: string;
 } {
-  const { name, role, partner } = options;
+  const { name, role, partner, customer } = options;
   const problems: string[] = [];
   if ((name === undefined) !== (role === undefined)) problems.push('--name and --role go together');
   if (name !== undefined && !name.trim()) problems.push('--name must not be empty');
   if (role !== undefined && !ROLES.includes(role as Role)) problems.push(`--role must be one of ${ROLES.join(', ')}`);
-  if (role === 'partner' && !partner?.trim()) problems.push('--partner is required with --role partner');
-  if (partner !== undefined && role !== 'partner') problems.push('--partner is only for --role partner');
+  // A customer is a partner's customer: its key names both.
+  const partnerBound = role === 'partner' || role === 'customer';
+  if (partnerBound && !partner?.trim()) problems.push(`--partner is required with --role ${role}`);
+  if (partner !== undefined && !partnerBound) problems.push('--partner is only for --role partner or customer');
+  if (role === 'customer' && !customer?.trim()) problems.push('--customer is required with --role customer');
+  if (customer !== undefined && role !== 'customer') problems.push('--customer is only for --role customer');
   if (problems.length) throw new UsageError(problems.join('; '));
   const key = newApiKey();
   const keyHash = hashApiKey(key);
@@ -29,6 +33,7 @@ export function keygenOutput(options: { name?: string; role?: string; partner?: 
     keyHash,
     role: role ?? '<role>',
     ...(partner !== undefined ? { partnerId: partner } : {}),
+    ...(customer !== undefined ? { customerId: customer } : {}),
   };
   return {
     key,

@@ -17,6 +17,22 @@ describe('keygen', () => {
     expect(keygenOutput({ name: 'portal', role: 'partner', partner: 'p-1' }).stdout).toContain('"partnerId":"p-1"');
   });
 
+  it('a customer key names its partner and its customer, and the key file accepts it', () => {
+    const out = keygenOutput({ name: 'fabrikam', role: 'customer', partner: 'p-1', customer: 'c-fabrikam' });
+    const entry = JSON.parse(out.stdout.trimEnd().split('\n')[2]);
+    expect(entry).toMatchObject({ role: 'customer', partnerId: 'p-1', customerId: 'c-fabrikam' });
+    expect(parseApiKeys([entry], 'f')).toEqual([entry]);
+    expect(() => keygenOutput({ name: 'x', role: 'customer', partner: 'p-1' })).toThrow(
+      '--customer is required with --role customer',
+    );
+    expect(() => keygenOutput({ name: 'x', role: 'customer', customer: 'c-1' })).toThrow(
+      '--partner is required with --role customer',
+    );
+    expect(() => keygenOutput({ name: 'x', role: 'partner', partner: 'p', customer: 'c' })).toThrow(
+      '--customer is only for --role customer',
+    );
+  });
+
   it('without --name and --role the entry has placeholders a service refuses', () => {
     const entry = JSON.parse(keygenOutput({}).stdout.trimEnd().split('\n')[2]);
     expect(entry.name).toBe('<name>');

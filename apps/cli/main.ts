@@ -57,7 +57,10 @@ const COMMANDS: Record<string, { synopsis: string[]; help: string }> = {
     help: 'the SLA compliance report (as GET /v1/reports/sla) of the cases submitted in [from, to), from the sla-outcomes read model',
   },
   keygen: {
-    synopsis: ['keygen [--name N --role R [--partner P]]', 'keys new [--name N --role R [--partner P]]'],
+    synopsis: [
+      'keygen [--name N --role R [--partner P [--customer C]]]',
+      'keys new [--name N --role R [--partner P [--customer C]]]',
+    ],
     help: 'a new API key and its hash, with an API_KEYS_FILE entry holding only the hash; the key is shown only this once; needs no store',
   },
 };
@@ -339,12 +342,13 @@ function reportsCli(): ReportsCli {
 
 /** Needs no store and no environment: prints what keygenOutput makes. */
 function keygen(argv: string[]): number {
-  const args = parseArgs(argv, ['name', 'role', 'partner']);
+  const args = parseArgs(argv, ['name', 'role', 'partner', 'customer']);
   if (args.positional.length) throw new UsageError(`keygen takes options only (got "${args.positional[0]}")`);
   const { stdout, note } = keygenOutput({
     name: args.options.get('name'),
     role: args.options.get('role'),
     partner: args.options.get('partner'),
+    customer: args.options.get('customer'),
   });
   process.stdout.write(stdout);
   err(note);

@@ -14,18 +14,19 @@ import { StaleRevisionError } from '../platform/commanding/command-errors';
 import { idempotentId } from '../platform/commanding/command-ids';
 import { CommandHandler } from '../platform/commanding/handle-command';
 import { EVENT_STORE } from '../platform/tokens';
+import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { EngineerFacts } from '../engineers/engineer-facts';
 import { DutyManagerService } from '../duty-manager/duty-manager.service';
 import { uuidv7 } from '../platform/ids/uuid-v7';
 import { SlaPolicyService } from '../sla/sla-policy.service';
-import { assertCaseVisible, caseStreamId } from './case-access';
+import { assertCaseVisible, assertCustomerMayAct, caseStreamId } from './case-access';
 import { CaseAction, CaseOutcome, CaseSubmission } from './case-commands';
 import { candidateReference, reserveCaseReference } from './case-reference';
 
 /**
  * Every case command, from HTTP and from the SLA timers alike: completes it with the facts the
  * pure decider cannot read (the engineer's record, the transfer candidates, the SLA policy in
- * force), then hands it to the one CommandHandler.
+ * force, the billing feedback address), then hands it to the one CommandHandler.
  */
 @Injectable()
 export class CaseCommandService {
@@ -36,6 +37,7 @@ export class CaseCommandService {
     private readonly dutyManager: DutyManagerService,
     private readonly clock: Clock,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** A command on an existing case; a case the principal may not see is a NotFoundError. */
@@ -45,7 +47,10 @@ export class CaseCommandService {
       streamId: caseStreamId(caseId),
       metadata,
       command: await this.complete(action, metadata),
-      authorize: (state) => assertCaseVisible(metadata.principal, state, caseId),
+      authorize: (state) => {
+        assertCaseVisible(metadata.principal, state, caseId);
+        assertCustomerMayAct(metadata.principal, action, state);
+      },
       // The case's own policy (the one in force for a new case): see SlaPolicyService.calculatorFor.
       context: (state) => this.sla.contextFor(state),
     });
@@ -138,6 +143,12 @@ export class CaseCommandService {
             candidates: await this.engineers.transferCandidates(),
             callId: idempotentId(metadata, 'call') ?? uuidv7(),
           },
+        };
+      case 'EscalateToBillingFeedback':
+        // Configuration, not a fact of the case (null: none; the decider refuses then).
+        return {
+          type: 'EscalateToBillingFeedback',
+          data: { ...action.data, address: this.config.billingFeedbackAddress ?? null },
         };
       case 'EscalateOverdue':
         // Who is on duty now (the duty manager's stream), for a case with nobody else to escalate to.

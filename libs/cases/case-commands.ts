@@ -11,10 +11,14 @@ export type CaseSubmission = Omit<SubmitCase['data'], 'caseId' | 'reference' | '
 /**
  * A command on an existing case as its callers (HTTP, the SLA timers) know it. The outside facts
  * the decider needs (the engineer's record, the transfer candidates, the call's id, the duty
- * manager) are filled in by CaseCommandService.
+ * manager, the billing feedback address) are filled in by CaseCommandService.
  */
 export type CaseAction =
-  | Exclude<CaseCommand, { type: 'SubmitCase' | 'AssignEngineer' | 'SeverityACall' | 'TakeQueuedCall' }>
+  | Exclude<
+      CaseCommand,
+      { type: 'SubmitCase' | 'AssignEngineer' | 'SeverityACall' | 'TakeQueuedCall' | 'EscalateToBillingFeedback' }
+    >
   | { type: 'AssignEngineer'; data: { engineerId: string; force?: { reason: string } | null; by: string } }
   | { type: 'SeverityACall'; data: { caller: string; by: string } }
-  | { type: 'TakeQueuedCall'; data: { callId: string; engineerId: string; by: string } };
+  | { type: 'TakeQueuedCall'; data: { callId: string; engineerId: string; by: string } }
+  | { type: 'EscalateToBillingFeedback'; data: { reason: string; by: string } };

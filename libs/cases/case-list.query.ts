@@ -42,6 +42,7 @@ export class CaseListService {
     if (filters.severity) add('severity = ?', filters.severity);
     if (filters.engineerId) add('engineer_id = ?', filters.engineerId);
     if (filters.partnerId) add('partner_id = ?', filters.partnerId);
+    if (filters.customerId) add('customer_id = ?', filters.customerId);
     if (filters.product) add('product = ?', filters.product);
     if (filters.sla) add('sla = ?', filters.sla);
     if (filters.triaged) add('triaged = ?', filters.triaged === 'true');

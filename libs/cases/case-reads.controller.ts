@@ -12,7 +12,7 @@ import { caseDecider } from '../domain/case/case.decider';
 import { parseCaseEvents } from '../events/event-parser';
 import { fold } from '../domain/shared/decider';
 import { Case } from '../domain/case/case.state';
-import { assertCaseVisible, caseNotFound, caseStreamId } from './case-access';
+import { assertCaseVisible, caseNotFound, caseStreamId, tenantFilters } from './case-access';
 import { caseView } from './case.view';
 import { CaseListService } from './case-list.query';
 import { CaseListQuery } from './dto/case-list.query';
@@ -54,23 +54,20 @@ export class CaseReadsController {
       Math.max(0, this.sla.calculator.clockTimeBetween(clock.severity, from, to, locationOf(state)));
   }
 
-  /** The case list (a projection: `consistentWith` waits for a command's effect). Partners see their own. */
+  /** The case list (a projection: `consistentWith` waits for a command's effect). Partners and customers see their own. */
   @Get()
   @ApiOperation({
     summary: 'List cases',
     description:
-      "Newest first, filtered, paginated by cursor. A partner key sees its own cases. `consistentWith` (a command's `position`) waits until the list shows that command.",
+      "Newest first, filtered, paginated by cursor. A partner key sees its own cases, a customer key its own customer's. `consistentWith` (a command's `position`) waits until the list shows that command.",
   })
   @ApiOkResponse({ type: CaseListPageDto, description: 'A page of cases' })
   @ApiProblems(...READ_PROBLEMS)
   async list(@Query() query: CaseListQuery, @Req() request: AuthenticatedRequest) {
-    const principal = request.principal;
-    if (principal.role === 'partner') {
-      if (query.partnerId && query.partnerId !== principal.partnerId) return { items: [], nextCursor: null };
-      query.partnerId = principal.partnerId;
-    }
+    const filters = tenantFilters(request.principal, query);
+    if (filters === null) return { items: [], nextCursor: null };
     await this.consistency.waitFor(request, ['cases']);
-    return this.cases.list(query);
+    return this.cases.list({ ...query, ...filters });
   }
 
   @Get(':id')

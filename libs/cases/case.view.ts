@@ -80,6 +80,8 @@ export function caseView(state: Case, revision: number, instant: string, pausedT
     lastPartnerReplyAt: state.lastPartnerReplyAt ?? null,
     /** Every breach recorded on the case: facts kept through restarts, resolutions and reopenings. */
     slaBreaches: state.slaBreaches ?? [],
+    /** A routed billing case escalated to the feedback address: where, why, by whom, when. */
+    billingFeedback: state.billingFeedback ?? null,
     sla: {
       policyVersion: sla.policyVersion,
       initialResponse: sla.initialResponse && clockView(sla.initialResponse),

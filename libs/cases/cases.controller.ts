@@ -237,20 +237,27 @@ export class CasesController {
     });
   }
 
-  @ApiOperation({ summary: 'Escalate the case to the manager' })
+  @ApiOperation({
+    summary: 'Escalate the case to the manager',
+    description:
+      "To the assigned engineer's manager. A customer key only when there is no progress: the response or update owed is overdue and nobody escalated since (409 with the reason otherwise).",
+  })
   @ApiCreatedResponse({ type: EscalationResultDto, description: 'Escalated', headers: ETAG })
   @ApiProblems(...COMMAND_PROBLEMS)
   @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/escalations')
   @HttpCode(201)
-  @Roles(...STAFF, 'partner')
+  @Roles(...STAFF, 'partner', 'customer')
   async escalate(
     @Param() { id }: CaseIdParam,
     @Body() body: ReasonDto,
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) response: FastifyReply,
   ) {
-    const outcome = await this.run(id, { type: 'Escalate', data: { ...body, by: request.principal.name } }, request);
+    // A customer escalates only when there is no progress: the decider holds it to that.
+    const byCustomer = request.principal.role === 'customer';
+    const data = { ...body, by: request.principal.name, ...(byCustomer ? { byCustomer } : {}) };
+    const outcome = await this.run(id, { type: 'Escalate', data }, request);
     return commandResponse(response, outcome, { caseId: id, managerId: outcome.state!.managerId });
   }
 
@@ -271,7 +278,7 @@ export class CasesController {
   @ApiCommandHeaders({ ifMatch: true })
   @Post(':id/severity-a-calls')
   @HttpCode(201)
-  @Roles(...STAFF, 'partner')
+  @Roles(...STAFF, 'partner', 'customer')
   async severityACall(
     @Param() { id }: CaseIdParam,
     @Body() body: SeverityACallDto,

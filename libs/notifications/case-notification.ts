@@ -8,6 +8,10 @@ import { rejectionMail } from './templates/rejection.template';
 import { resolutionMail } from './templates/resolution.template';
 import { severityLoweredMail } from './templates/severity-lowered.template';
 import { updateMail } from './templates/update.template';
+import { billingFeedbackMail } from './templates/billing-feedback.template';
+
+type Recipient = OutgoingMail['to'];
+const billingFeedbackRecipient = (address: string): Recipient => ({ name: 'Billing feedback', address });
 
 /** The case events that may make a mail: the reactor reads a case's contact only for these. */
 export const NOTIFYING_EVENT_TYPES: ReadonlySet<StoredCaseEvent['type']> = new Set([
@@ -17,6 +21,7 @@ export const NOTIFYING_EVENT_TYPES: ReadonlySet<StoredCaseEvent['type']> = new S
   'SeverityAssigned',
   'SeverityLowered',
   'CaseResolved',
+  'EscalatedToBillingFeedback',
 ]);
 
 /** A is the most urgent: a change to a later letter lowers the severity. */
@@ -26,7 +31,7 @@ const lowers = (from: Severity | null, to: Severity): from is Severity =>
 /**
  * The one place that decides which event tells the partner what: the mail for `event` (to the
  * case's contact, its Message-ID the event's), or null for an event the partner is not written
- * about. `previous` is the event before it in the case's stream, for a SeverityLowered (see
+ * about. A billing case's escalation goes to the billing feedback address its event records. `previous` is the event before it in the case's stream, for a SeverityLowered (see
  * `needsPrevious`).
  */
 export function caseNotification(
@@ -36,14 +41,14 @@ export function caseNotification(
 ): OutgoingMail | null {
   const made = mailOf(event, contact, previous);
   if (!made) return null;
-  const [kind, text] = made;
+  const [kind, text, to] = made;
   const confirmation = messageIdOf(contact.submissionEventId);
   const messageId = messageIdOf(event.id);
   return {
     kind,
     messageId,
     threadId: messageId === confirmation ? null : confirmation,
-    to: { name: contact.contact.name, address: contact.contact.email },
+    to: to ?? { name: contact.contact.name, address: contact.contact.email },
     ...text,
     caseId: contact.caseId,
     reference: contact.reference,
@@ -62,7 +67,7 @@ function mailOf(
   event: StoredCaseEvent,
   c: CaseContact,
   previous: StoredCaseEvent | null,
-): [NotificationKind, MailText] | null {
+): [NotificationKind, MailText, Recipient?] | null {
   switch (event.type) {
     case 'CaseSubmitted':
       return ['confirmation', confirmationMail(c, event.data)];
@@ -83,6 +88,9 @@ function mailOf(
     }
     case 'CaseResolved':
       return ['resolution', resolutionMail(c, event.data)];
+    case 'EscalatedToBillingFeedback':
+      // Not to the contact: the escalation goes to the address it records.
+      return ['billing-feedback', billingFeedbackMail(c, event.data), billingFeedbackRecipient(event.data.address)];
     default:
       return null;
   }

@@ -5,6 +5,7 @@ import {
   caseResolved,
   openedSubmission,
   rejectedCase,
+  routedCase,
   severityAssigned,
   severityLowered,
   updateSent,
@@ -112,5 +113,30 @@ describe('caseNotification: which event tells the partner what', () => {
     const [, rejection] = mails(rejectedCase());
     expect(rejection?.kind).toBe('rejection');
     expect(rejection?.mail.text).toContain('role user may not open office365 cases');
+  });
+  it("takes a billing case's escalation to the feedback address it records, not to the contact; the routing itself is no mail", () => {
+    const escalated: CaseEvent = {
+      type: 'EscalatedToBillingFeedback',
+      data: {
+        caseId: 'case-1',
+        address: 'billing-feedback@vendor.example',
+        reason: 'the invoice is still wrong',
+        by: 'portal-contoso',
+        at: '2026-11-23T10:00:00.000Z',
+      },
+    };
+    const [confirmation, routed, feedback] = mails([...routedCase(), escalated]);
+    expect(confirmation?.kind).toBe('confirmation');
+    expect(routed).toBeNull();
+    expect(feedback?.mail).toMatchObject({
+      kind: 'billing-feedback',
+      to: { name: 'Billing feedback', address: 'billing-feedback@vendor.example' },
+      messageId: '<00000000-0000-7000-8000-000000000002@casetrail>',
+      threadId: '<00000000-0000-7000-8000-000000000000@casetrail>',
+    });
+    expect(feedback?.subject).toBe(`[${feedback?.mail.reference}] Billing case escalated to billing feedback`);
+    expect(feedback?.mail.text).toContain('Reason: the invoice is still wrong');
+    expect(feedback?.mail.text).toContain('by portal-contoso');
+    expect(feedback?.mail.text).toContain('<jo@contoso.example>');
   });
 });

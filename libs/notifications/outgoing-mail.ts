@@ -1,5 +1,9 @@
-/** What the partner is told about, one kind per template (also the metric's `kind` label). */
-export type NotificationKind = 'confirmation' | 'rejection' | 'update' | 'severity-lowered' | 'resolution';
+/**
+ * What the partner is told about, one kind per template (also the metric's `kind` label);
+ * `billing-feedback` goes to the billing feedback address instead (the billing path).
+ */
+export type NotificationKind =
+  'confirmation' | 'rejection' | 'update' | 'severity-lowered' | 'resolution' | 'billing-feedback';
 
 /** One e-mail to send: what `caseNotification` made of an event, and what `MailSender` sends. */
 export interface OutgoingMail {

@@ -448,3 +448,81 @@ describe('docs/domain.md: engineers and escalation', () => {
     );
   });
 });
+
+describe('docs/domain.md: customers and the billing path', () => {
+  const assign: CaseCommand = {
+    type: 'AssignEngineer',
+    data: { engineerId: 'e-1', engineer: { engineerId: 'e-1', managerId: 'm-1' }, by: 'alice' },
+  };
+  const byCustomer: CaseCommand = {
+    type: 'Escalate',
+    data: { reason: 'nobody called back', by: 'fabrikam', byCustomer: true },
+  };
+
+  it("a customer's escalation: refused at 10:30 (due 11:00), recorded at 11:01, refused again at 11:10", () => {
+    const run = new CaseRun();
+    run.submit('2026-12-07T10:00', {
+      proposedSeverity: 'A',
+      customerId: 'c-fabrikam',
+      submitterRole: 'delegated-admin',
+    });
+    run.do('2026-12-07T10:05', assign);
+    expect(() => run.do('2026-12-07T10:30', byCustomer)).toThrow(
+      `the initial response on case SR-261116-AAAAAA is not due before ${at('2026-12-07T11:00')}`,
+    );
+    expect(run.do('2026-12-07T11:01', byCustomer)).toEqual([
+      expect.objectContaining({
+        type: 'EscalatedToManager',
+        data: expect.objectContaining({
+          managerId: 'm-1',
+          automatic: false,
+          noProgress: { clockId: 'initialResponse-1', clock: 'initialResponse', dueAt: at('2026-12-07T11:00') },
+        }),
+      }),
+    ]);
+    expect(() => run.do('2026-12-07T11:10', byCustomer)).toThrow(
+      `already escalated to the manager at ${at('2026-12-07T11:01')}`,
+    );
+  });
+
+  it('an update at 10:40 is progress: the customer may escalate from 12:40', () => {
+    const run = new CaseRun();
+    run.submit('2026-12-07T10:00', {
+      proposedSeverity: 'A',
+      customerId: 'c-fabrikam',
+      submitterRole: 'delegated-admin',
+    });
+    run.do('2026-12-07T10:05', assign);
+    run.do('2026-12-07T10:40', { type: 'LogUpdate', data: { channel: 'phone', summary: 'on it', by: 'alice' } });
+    expect(() => run.do('2026-12-07T12:39', byCustomer)).toThrow(`not due before ${at('2026-12-07T12:40')}`);
+    expect(types(run.do('2026-12-07T12:40', byCustomer))).toEqual(['EscalatedToManager']);
+  });
+
+  it('the billing path: routed to billing, escalated at 15:00 to the feedback address, not twice', () => {
+    const run = new CaseRun();
+    expect(run.submit('2026-11-16T10:00', { requestType: 'billing' })[1]).toMatchObject({
+      type: 'CaseRouted',
+      data: { team: 'billing' },
+    });
+    const escalate: CaseCommand = {
+      type: 'EscalateToBillingFeedback',
+      data: { reason: 'the invoice is still wrong', by: 'portal-contoso', address: 'billing-feedback@vendor.example' },
+    };
+    expect(run.do('2026-11-16T15:00', escalate)).toEqual([
+      {
+        type: 'EscalatedToBillingFeedback',
+        data: {
+          caseId: 'case-1',
+          address: 'billing-feedback@vendor.example',
+          reason: 'the invoice is still wrong',
+          by: 'portal-contoso',
+          at: at('2026-11-16T15:00'),
+        },
+      },
+    ]);
+    expect(run.case.status).toBe('routed');
+    expect(() => run.do('2026-11-16T16:00', escalate)).toThrow(
+      `already escalated to the billing feedback address billing-feedback@vendor.example at ${at('2026-11-16T15:00')}`,
+    );
+  });
+});

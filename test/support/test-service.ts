@@ -20,6 +20,8 @@ export const TEST_KEYS = {
   admin: 'test-key-admin-00000000',
   partner: 'test-key-partner-contoso',
   otherPartner: 'test-key-partner-northwind',
+  customer: 'test-key-customer-fabrikam',
+  otherCustomer: 'test-key-customer-tailspin',
 } as const;
 export type TestKey = keyof typeof TEST_KEYS;
 
@@ -35,6 +37,21 @@ export function writeTestApiKeys(dir: string): string {
       { name: 'admin-1', key: TEST_KEYS.admin, role: 'admin' },
       { name: 'portal-contoso', key: TEST_KEYS.partner, role: 'partner', partnerId: 'p-contoso' },
       { name: 'portal-northwind', key: TEST_KEYS.otherPartner, role: 'partner', partnerId: 'p-northwind' },
+      // Two customers of p-contoso.
+      {
+        name: 'customer-fabrikam',
+        key: TEST_KEYS.customer,
+        role: 'customer',
+        partnerId: 'p-contoso',
+        customerId: 'c-fabrikam',
+      },
+      {
+        name: 'customer-tailspin',
+        key: TEST_KEYS.otherCustomer,
+        role: 'customer',
+        partnerId: 'p-contoso',
+        customerId: 'c-tailspin',
+      },
     ]),
   );
   return file;

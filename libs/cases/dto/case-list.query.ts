@@ -22,6 +22,10 @@ export class CaseListQuery {
   @Matches(ID, { message: 'engineerId must be an engineer id' })
   engineerId?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(ID, { message: 'partnerId must be a partner id' }) partnerId?: string;
+  @ApiPropertyOptional({ description: 'The cases submitted on behalf of this customer (a customer key: its own)' })
+  @IsOptional()
+  @Matches(ID, { message: 'customerId must be a customer id' })
+  customerId?: string;
   @ApiPropertyOptional({ enum: PRODUCTS })
   @IsOptional()
   @IsIn(PRODUCTS, { message: `product must be one of ${PRODUCTS.join(', ')}` })

@@ -79,6 +79,13 @@ export class AwaitingPartnerViewDto {
   @instant() autoResumeAt!: string;
 }
 
+export class BillingFeedbackViewDto {
+  @ApiProperty({ type: String, format: 'email' }) address!: string;
+  @text() reason!: string;
+  @text() by!: string;
+  @instant() at!: string;
+}
+
 /** GET /v1/cases/{id}: the case, folded from its stream (always current). */
 export class CaseViewDto {
   @ApiProperty({ type: String, example: '0193a0c2-7d1e-7b3a-9c4d-5e6f7a8b9c0d' }) caseId!: string;
@@ -132,6 +139,12 @@ export class CaseViewDto {
   @ApiProperty({ type: AwaitingPartnerViewDto, nullable: true }) awaitingPartner!: AwaitingPartnerViewDto | null;
   @instant(true) lastPartnerReplyAt!: string | null;
   @ApiProperty({ type: [SlaBreachDto], description: 'Every breach recorded on the case' }) slaBreaches!: SlaBreachDto[];
+  @ApiProperty({
+    type: BillingFeedbackViewDto,
+    nullable: true,
+    description: 'A routed billing case escalated to the billing feedback address; null until then',
+  })
+  billingFeedback!: BillingFeedbackViewDto | null;
   @ApiProperty({ type: CaseSlaDto }) sla!: CaseSlaDto;
   @ApiProperty({ type: Number, example: 3, description: 'The revision of the case (also the ETag)' }) revision!: number;
 }
@@ -234,6 +247,12 @@ export class UpdateResultDto extends CaseCommandResultDto {
 
 export class EscalationResultDto extends CaseCommandResultDto {
   @text(true) managerId!: string | null;
+}
+
+export class BillingFeedbackResultDto extends CaseCommandResultDto {
+  @ApiProperty({ type: String, format: 'email', description: 'The billing feedback address the case went to' })
+  address!: string;
+  @instant() at!: string;
 }
 
 export class SeverityACallResultDto extends CaseCommandResultDto {

@@ -95,7 +95,15 @@ export type LogUpdate = Command<
   { readonly channel: UpdateChannel; readonly summary: string; readonly by: string }
 >;
 
-export type Escalate = Command<'Escalate', { readonly reason: string; readonly by: string }>;
+export type Escalate = Command<
+  'Escalate',
+  {
+    readonly reason: string;
+    readonly by: string;
+    /** true: a customer asks; allowed only when there is no progress (no-progress.ts). */
+    readonly byCustomer?: boolean;
+  }
+>;
 
 export type SeverityACall = Command<
   'SeverityACall',
@@ -123,6 +131,15 @@ export type TakeQueuedCall = Command<
     readonly engineer: EngineerRef | null;
     readonly by: string;
   }
+>;
+
+/**
+ * The billing path: a routed billing case goes on to the feedback address (configuration, filled
+ * in by the service; null: none is configured).
+ */
+export type EscalateToBillingFeedback = Command<
+  'EscalateToBillingFeedback',
+  { readonly reason: string; readonly by: string; readonly address: string | null }
 >;
 
 export type ResolveCase = Command<'ResolveCase', { readonly summary: string; readonly by: string }>;
@@ -181,4 +198,5 @@ export type CaseCommand =
   | AwaitPartner
   | RecordPartnerReply
   | ResumeClock
-  | SlaTimerCommand;
+  | SlaTimerCommand
+  | EscalateToBillingFeedback;

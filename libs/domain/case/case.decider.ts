@@ -45,6 +45,7 @@ import { assignSeverity, setPartnerAvailability } from './decide-severity';
 import { submit } from './decide-submission';
 import { escalateOverdue, raiseSlaWarning, recordSlaBreach } from './sla-timers';
 import { autoResume, awaitPartner, raiseTriageAlert, recordPartnerReply, resume } from './decide-partner-wait';
+import { escalateToBillingFeedback } from './decide-billing-feedback';
 
 /**
  * Every sub-decider takes (command, state, context), like decide itself, and checks the state it
@@ -90,6 +91,8 @@ export function decideCase(command: CaseCommand, state: CaseState, context: Case
       return autoResume(command, state, context);
     case 'RaiseTriageAlert':
       return raiseTriageAlert(command, state, context);
+    case 'EscalateToBillingFeedback':
+      return escalateToBillingFeedback(command, state, context);
   }
 }
 

@@ -13,6 +13,7 @@ import {
   UpdateChannel,
 } from './case.types';
 import { EligibilityFailure, EligibilityReason } from './eligibility';
+import type { NoProgress } from './no-progress';
 import type { EngineerAvailability } from '../engineer/engineer.types';
 
 /**
@@ -141,6 +142,8 @@ export type EscalatedToManager = CaseEventOf<
     /** true: by the system because an update stayed overdue (then clockId is that clock). */
     readonly automatic: boolean;
     readonly clockId: string | null;
+    /** A customer's escalation: the overdue clock that allowed it (no progress). Absent otherwise. */
+    readonly noProgress?: NoProgress;
   }
 >;
 
@@ -355,6 +358,15 @@ export type CaseReopened = CaseEventOf<
   { readonly reason: string; readonly by: string; readonly previousStatus: 'resolved' | 'closed' }
 >;
 
+/**
+ * A routed billing case escalated to the feedback address (the billing path after the billing
+ * team): where it went, why, by whom. At most once per case.
+ */
+export type EscalatedToBillingFeedback = CaseEventOf<
+  'EscalatedToBillingFeedback',
+  { readonly address: string; readonly reason: string; readonly by: string }
+>;
+
 export type CaseEvent =
   | CaseSubmitted
   | CaseRouted
@@ -380,7 +392,8 @@ export type CaseEvent =
   | TriageAtRisk
   | CallQueued
   | QueuedCallTaken
-  | EscalatedToDutyManager;
+  | EscalatedToDutyManager
+  | EscalatedToBillingFeedback;
 
 export type CaseEventType = CaseEvent['type'];
 
@@ -410,4 +423,5 @@ export const CASE_EVENT_TYPES: readonly CaseEventType[] = [
   'CallQueued',
   'QueuedCallTaken',
   'EscalatedToDutyManager',
+  'EscalatedToBillingFeedback',
 ];

@@ -259,6 +259,10 @@ function evolveExisting(state: Case, event: CaseEvent): Case {
     }
     case 'TriageAtRisk':
       return { ...s, triageAtRiskAt: at };
+    case 'EscalatedToBillingFeedback': {
+      const { address, reason, by } = event.data;
+      return { ...s, billingFeedback: { address, reason, by, at } };
+    }
   }
 }
 

@@ -143,6 +143,16 @@ export interface Case extends ProblemReport {
   /** The SLA policy every clock of this case is computed under; null until known (see CasePolicy). */
   readonly policy: CasePolicy | null;
   readonly sla: CaseSla;
+  /** A routed billing case escalated to the feedback address; absent until then. */
+  readonly billingFeedback?: BillingFeedbackEscalation;
+}
+
+/** Where a billing case's escalation went (EscalatedToBillingFeedback). */
+export interface BillingFeedbackEscalation {
+  readonly address: string;
+  readonly reason: string;
+  readonly by: string;
+  readonly at: string;
 }
 
 export interface QueuedCall {

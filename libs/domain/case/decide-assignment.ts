@@ -4,6 +4,7 @@ import { CaseEvent } from './case.events';
 import { requireOpen, requireWorkedCase } from './case.guards';
 import { Case, CaseState } from './case.state';
 import { nextAvailableEngineer, TransferCandidate } from './next-engineer';
+import { requireNoProgress } from './no-progress';
 
 // Who works the case: assignment, the partner's escalation path, the severity-A call transfer.
 
@@ -53,6 +54,7 @@ export function assignEngineer({ data }: AssignEngineer, state: CaseState, { now
 
 export function escalate({ data }: Escalate, state: CaseState, { now }: CaseContext): CaseEvent[] {
   const open = requireOpen(state, 'escalate');
+  const stalled = data.byCustomer ? requireNoProgress(open, now) : null;
   if (open.engineerId === null) {
     throw new IllegalStateError(`cannot escalate: no engineer is assigned to case ${open.reference}`);
   }
@@ -72,6 +74,7 @@ export function escalate({ data }: Escalate, state: CaseState, { now }: CaseCont
         by: data.by,
         automatic: false,
         clockId: null,
+        ...(stalled ? { noProgress: stalled } : {}),
         at: now,
       },
     },

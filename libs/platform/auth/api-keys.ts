@@ -13,6 +13,8 @@ export interface ApiKeyEntry {
   keyHash: string;
   role: Role;
   partnerId?: string;
+  /** Role `customer` only (with its partnerId): the customer whose cases the key reads. */
+  customerId?: string;
 }
 
 /** A key just made (dev mode, `keygen`): the only moment the plain key exists. */
@@ -21,10 +23,13 @@ export interface GeneratedKey {
   key: string;
   role: Role;
   partnerId?: string;
+  customerId?: string;
 }
 
 const HASH_FORMAT = /^sha256:[0-9a-f]{64}$/i;
-const FIELDS = ['name', 'key', 'keyHash', 'role', 'partnerId'];
+const FIELDS = ['name', 'key', 'keyHash', 'role', 'partnerId', 'customerId'];
+/** The roles bound to a partner (a customer is a partner's customer). */
+const PARTNER_BOUND: readonly Role[] = ['partner', 'customer'];
 
 /** The form a key file stores: `sha256:<hex>` of the key's UTF-8 bytes. */
 export function hashApiKey(key: string): string {
@@ -90,17 +95,24 @@ export function parseApiKeys(raw: unknown, file: string): ApiKeyEntry[] {
     }
 
     if (!ROLES.includes(e.role as Role)) problems.push(`${at}.role must be one of ${ROLES.join(', ')}`);
-    if (e.role === 'partner' && (typeof e.partnerId !== 'string' || !e.partnerId.trim())) {
-      problems.push(`${at}.partnerId is required for the partner role`);
+    const partnerBound = PARTNER_BOUND.includes(e.role as Role);
+    if (partnerBound && (typeof e.partnerId !== 'string' || !e.partnerId.trim())) {
+      problems.push(`${at}.partnerId is required for the ${e.role as string} role`);
     }
-    if (e.role !== 'partner' && e.partnerId !== undefined)
-      problems.push(`${at}.partnerId is only for the partner role`);
+    if (!partnerBound && e.partnerId !== undefined)
+      problems.push(`${at}.partnerId is only for the partner and customer roles`);
+    if (e.role === 'customer' && (typeof e.customerId !== 'string' || !e.customerId.trim())) {
+      problems.push(`${at}.customerId is required for the customer role`);
+    }
+    if (e.role !== 'customer' && e.customerId !== undefined)
+      problems.push(`${at}.customerId is only for the customer role`);
     if (keyHash !== undefined) {
       entries.push({
         name: e.name as string,
         keyHash,
         role: e.role as Role,
         ...(e.partnerId !== undefined ? { partnerId: e.partnerId as string } : {}),
+        ...(e.customerId !== undefined ? { customerId: e.customerId as string } : {}),
       });
     }
   });
@@ -148,13 +160,15 @@ export function devApiKeys(dataDir: string): {
     name: `dev-${role}`,
     key: newApiKey(role),
     role,
-    ...(role === 'partner' ? { partnerId: 'p-dev' } : {}),
+    ...(role === 'partner' || role === 'customer' ? { partnerId: 'p-dev' } : {}),
+    ...(role === 'customer' ? { customerId: 'c-dev' } : {}),
   }));
   const keys: ApiKeyEntry[] = generated.map(({ key, ...rest }) => ({
     name: rest.name,
     keyHash: hashApiKey(key),
     role: rest.role,
     ...(rest.partnerId ? { partnerId: rest.partnerId } : {}),
+    ...(rest.customerId ? { customerId: rest.customerId } : {}),
   }));
   writeFileSync(file, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
   return { file, keys, created: true, generated };
@@ -170,7 +184,7 @@ export class ApiKeyRegistry {
   constructor(entries: ApiKeyEntry[]) {
     this.entries = entries.map((e) => ({
       digest: Buffer.from(e.keyHash.slice('sha256:'.length), 'hex'),
-      principal: { name: e.name, role: e.role, partnerId: e.partnerId },
+      principal: { name: e.name, role: e.role, partnerId: e.partnerId, customerId: e.customerId },
     }));
   }
 

@@ -108,6 +108,36 @@ describe('API key files', () => {
     expect(message).toContain('[6].secret is not a known field');
   });
 
+  it('a customer key names its partner and its customer; each only where it belongs', () => {
+    const registry = new ApiKeyRegistry(
+      parseApiKeys([{ name: 'fabrikam', key: KEY, role: 'customer', partnerId: 'p-1', customerId: 'c-1' }], 'f'),
+    );
+    expect(registry.authenticate(KEY)).toEqual({
+      name: 'fabrikam',
+      role: 'customer',
+      partnerId: 'p-1',
+      customerId: 'c-1',
+    });
+    let message = '';
+    try {
+      parseApiKeys(
+        [
+          { name: 'a', key: 'key-a-000000000000', role: 'customer', partnerId: 'p-1' },
+          { name: 'b', key: 'key-b-000000000000', role: 'customer', customerId: 'c-1' },
+          { name: 'c', key: 'key-c-000000000000', role: 'partner', partnerId: 'p-1', customerId: 'c-1' },
+          { name: 'd', key: 'key-d-000000000000', role: 'ops', partnerId: 'p-1' },
+        ],
+        'k',
+      );
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('[0].customerId is required for the customer role');
+    expect(message).toContain('[1].partnerId is required for the customer role');
+    expect(message).toContain('[2].customerId is only for the customer role');
+    expect(message).toContain('[3].partnerId is only for the partner and customer roles');
+  });
+
   it('dev mode writes only hashes and hands the plain keys out once', () => {
     const dir = mkdtempSync(join(tmpdir(), 'casetrail-keys-'));
     try {

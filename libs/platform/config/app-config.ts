@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { isEmail } from 'class-validator';
 
 export type EventStoreKind = 'embedded' | 'postgres' | 'eventstoredb';
 /** `all` runs the HTTP API and the background work in one process (the only choice on the embedded store). */
@@ -43,6 +44,11 @@ export interface AppConfig {
   readonly readyMaxProjectionLagSeconds: number;
   /** POST /v1/sla/what-if answers 503 ("use the CLI") past this (WHAT_IF_HTTP_TIMEOUT_MS); 0: no limit. */
   readonly whatIfHttpTimeoutMs?: number;
+  /**
+   * Where a routed billing case is escalated when the billing team's answer does not satisfy
+   * (BILLING_FEEDBACK_ADDRESS, an e-mail address); unset: such escalations are refused (409).
+   */
+  readonly billingFeedbackAddress?: string;
   /**
    * Partner e-mail notifications (libs/notifications) go to this SMTP server (SMTP_URL:
    * smtp://user:pass@host:587, smtps://... for TLS from the start); unset: no e-mail is sent.
@@ -153,6 +159,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   if (!/^\d+$/.test(lagText))
     problems.push('READY_MAX_PROJECTION_LAG_SECONDS must be a whole number of seconds (0: not checked)');
 
+  const billingFeedbackAddress = text('BILLING_FEEDBACK_ADDRESS');
+  if (billingFeedbackAddress !== undefined && !isEmail(billingFeedbackAddress))
+    problems.push(`BILLING_FEEDBACK_ADDRESS must be an e-mail address, got "${billingFeedbackAddress}"`);
   const whatIfText = text('WHAT_IF_HTTP_TIMEOUT_MS') ?? '20000';
   const whatIfHttpTimeoutMs = Number(whatIfText);
   if (!/^\d+$/.test(whatIfText))
@@ -187,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     eventNotifications: notificationsText === 'on',
     production: text('NODE_ENV') === 'production',
     readyMaxProjectionLagSeconds,
+    billingFeedbackAddress,
     whatIfHttpTimeoutMs,
     smtpUrl,
     mailFrom,

@@ -52,6 +52,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads BILLING_FEEDBACK_ADDRESS as an e-mail address (unset: none)', () => {
+    expect(loadConfig({}, []).billingFeedbackAddress).toBeUndefined();
+    expect(loadConfig({ BILLING_FEEDBACK_ADDRESS: ' feedback@vendor.example ' }, []).billingFeedbackAddress).toBe(
+      'feedback@vendor.example',
+    );
+    expect(captured(() => loadConfig({ BILLING_FEEDBACK_ADDRESS: 'feedback at vendor' }, []))?.message).toMatch(
+      /BILLING_FEEDBACK_ADDRESS must be an e-mail address, got "feedback at vendor"/,
+    );
+  });
+
   it('sends no e-mail without SMTP_URL, and checks SMTP_URL and MAIL_FROM when given', () => {
     expect(loadConfig({}, [])).toMatchObject({ smtpUrl: undefined, mailFrom: 'Casetrail <casetrail@localhost>' });
     expect(
