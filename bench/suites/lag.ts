@@ -119,7 +119,7 @@ async function runOnce(task: SuiteTask, mode: Mode, pair: number, commands: numb
   const data = benchDataDir();
   await createSchema(schema);
   const databaseUrl = withSearchPath(benchDatabaseUrl(), schema);
-  const apiPort = 20000 + Math.floor(Math.random() * 20000);
+  const apiPort = 20000 + Math.floor(Math.random() * 12000);
   const env = {
     EVENT_STORE: 'postgres',
     DATABASE_URL: databaseUrl,

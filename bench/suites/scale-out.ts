@@ -120,7 +120,7 @@ async function runOnce(task: SuiteTask, deployment: Deployment, pair: number, ca
     LOG_LEVEL: 'error',
     RATE_LIMIT_PER_SECOND: '0',
   };
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = 20000 + Math.floor(Math.random() * 12000);
   const processes: ServiceProcess[] = [];
   const urls: string[] = [];
   // One after the other: two processes migrating a fresh schema at once can collide on

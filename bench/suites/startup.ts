@@ -72,7 +72,7 @@ export async function startupSuite(task: SuiteTask): Promise<Metric[]> {
 }
 
 async function startOnce(env: Record<string, string>): Promise<{ healthyMs: number; startedMs: number | null }> {
-  const port = String(20000 + Math.floor(Math.random() * 20000));
+  const port = String(20000 + Math.floor(Math.random() * 12000));
   const started = performance.now();
   const child = spawn(process.execPath, [MAIN_JS], {
     // NODE_PATH: main.ts may run the suites from a copy of dist/ (packages stay in node_modules).

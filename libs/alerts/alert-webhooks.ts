@@ -4,6 +4,7 @@ import { domainReactor, Reactor } from '../projections/reactor';
 import { alertOf, isAlertEvent } from '../projections/read-models/alerts.projection';
 import { RedisConnection } from '../platform/redis/redis-connection';
 import { JsonLogger } from '../platform/logging/json-logger';
+import { closeWorker } from '../platform/redis/close-worker';
 import { webhookDeliveriesTotal } from '../platform/metrics/command-metrics';
 
 export const ALERT_WEBHOOKS_QUEUE = 'alert-webhooks';
@@ -104,7 +105,7 @@ export class AlertWebhooks {
   }
 
   async stop(): Promise<void> {
-    await this.worker?.close();
+    await closeWorker(this.worker, this.logger, 'Alerts');
     await this.queue.close();
   }
 

@@ -4,6 +4,7 @@ import { CaseCommandService } from '../cases/case-command.service';
 import { IllegalStateError } from '../domain/shared/domain-errors';
 import { SYSTEM_PRINCIPAL } from '../platform/auth/principal';
 import { JsonLogger } from '../platform/logging/json-logger';
+import { closeWorker } from '../platform/redis/close-worker';
 import { asDependencyUnavailable, RETRY_AFTER_SECONDS } from '../platform/health/dependency-unavailable';
 import { RedisConnection } from '../platform/redis/redis-connection';
 import { timerActionsTotal, timerLateness } from '../platform/metrics/command-metrics';
@@ -73,7 +74,7 @@ export class SlaTimerWorker {
   }
 
   async stop(): Promise<void> {
-    await this.worker?.close();
+    await closeWorker(this.worker, this.logger, 'SlaTimers');
   }
 
   private async process(job: Job<SlaTimerJob>, token: string | undefined): Promise<void> {

@@ -62,7 +62,15 @@ describe('GET /health/live and /health/ready (embedded store, role all)', () => 
     });
     expect(ready.body.notReady).toBeUndefined();
     const names = ready.body.checks.projections.items.map((p: any) => p.name);
-    expect(names).toEqual(['cases', 'engineers', 'alerts', 'sla-outcomes', 'sla-timers', 'sla-timer-arming']);
+    expect(names).toEqual([
+      'cases',
+      'engineers',
+      'alerts',
+      'sla-outcomes',
+      'call-queue',
+      'sla-timers',
+      'sla-timer-arming',
+    ]);
     // The names readiness looks up are the ones the runners store (a rename would leave them unchecked).
     const sql = service.service.app.get<symbol, SqlClient>(READ_MODEL_SQL);
     const stored = (await sql.query<{ name: string }>('select name from ct_projections')).map((r) => r.name);

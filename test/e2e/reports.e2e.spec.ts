@@ -54,6 +54,8 @@ describe('what-if and SLA compliance report over HTTP', () => {
       key: 'manager',
       body: { policy: DEFAULT_SLA_POLICY },
     });
+    // First, so that a failure names the disagreeing clock (seen once under load, not reproduced since).
+    expect(same.body.agreement.mismatches).toEqual([]);
     expect(same.body.agreement).toMatchObject({
       casesCompared: 2,
       recordedBreaches: 1,

@@ -15,13 +15,32 @@ export interface ServiceProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Starts the built service as a real process and waits until GET /health answers 200. */
+/**
+ * Starts the built service as a real process and waits until GET /health answers 200. Without a
+ * PORT it picks one below Linux's ephemeral range (32768+, where outgoing connections take
+ * theirs), and picks another if the port was taken meanwhile (EADDRINUSE).
+ */
 export async function spawnService(
   env: Record<string, string>,
   args: string[] = [],
   timeoutMs = 90_000,
 ): Promise<ServiceProcess> {
-  const port = env.PORT ?? String(20000 + Math.floor(Math.random() * 20000));
+  if (env.PORT) return spawnOnPort(env, args, timeoutMs, env.PORT);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnOnPort(env, args, timeoutMs, String(20000 + Math.floor(Math.random() * 12000)));
+    } catch (error) {
+      if (attempt >= 5 || !/EADDRINUSE/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function spawnOnPort(
+  env: Record<string, string>,
+  args: string[],
+  timeoutMs: number,
+  port: string,
+): Promise<ServiceProcess> {
   const child = track(
     spawn(process.execPath, [MAIN_JS, ...args], {
       env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env, PORT: port },
