@@ -143,6 +143,11 @@ export class CaseEventGenerator {
             partnerId: partner,
             customerId: `c-${String(i % 5000).padStart(5, '0')}`,
             product: PRODUCTS_WORKED[i % PRODUCTS_WORKED.length],
+            // CRM Online's conditions, needed for its repairs.
+            crmOnline:
+              PRODUCTS_WORKED[i % PRODUCTS_WORKED.length] === 'crm-online'
+                ? { office365SignIn: `admin${i % 5000}@contoso.onmicrosoft.com`, subscriptionId: `crm-${i % 5000}` }
+                : null,
             requestType: 'repair',
             submitterRole: 'delegated-admin',
             topic: 'Exchange Online',
