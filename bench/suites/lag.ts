@@ -17,10 +17,10 @@ import { compareCheckpoints } from '../../libs/event-store/checkpoint';
 import { request, runLoad } from '../support/http-load';
 import { log, Metric } from '../support/metrics';
 import { benchDatabaseUrl, createSchema, dropSchema, withSearchPath } from '../support/pg';
-import { benchRedisUrl, deleteKeysPrefixed } from '../support/redis';
+import { deleteKeysPrefixed } from '../support/redis';
 import { bearer, benchDataDir } from '../support/service';
 import { percentile, sizeLabel, sleep } from '../support/stats';
-import { healthy, startProcess, ServiceProcess } from '../support/service-process';
+import { benchServiceEnv, healthy, startProcess, ServiceProcess } from '../support/service-process';
 import { benchSubmission } from '../support/bench-cases';
 import { redisPrefix, schemaName, SuiteTask } from '../support/suite';
 
@@ -120,17 +120,8 @@ async function runOnce(task: SuiteTask, mode: Mode, pair: number, commands: numb
   await createSchema(schema);
   const databaseUrl = withSearchPath(benchDatabaseUrl(), schema);
   const apiPort = 20000 + Math.floor(Math.random() * 12000);
-  const env = {
-    EVENT_STORE: 'postgres',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: benchRedisUrl(),
-    REDIS_PREFIX: prefix,
-    DATA_DIR: data.dir,
-    API_KEYS_FILE: data.apiKeysFile,
-    LOG_LEVEL: 'error',
-    RATE_LIMIT_PER_SECOND: '0',
-    EVENT_NOTIFICATIONS: mode === 'off' ? 'off' : 'on',
-  };
+  const env = benchServiceEnv(schema, prefix, data, { EVENT_NOTIFICATIONS: mode === 'off' ? 'off' : 'on' });
+
   // One after the other: two processes migrating a fresh schema at once can collide on
   // `create table if not exists` (PostgreSQL's catalog race), which is not what this measures.
   const worker = startProcess('worker', { ...env, PORT: String(apiPort + 1) });

@@ -12,10 +12,10 @@ import { Client } from 'pg';
 import { prepareCases, updateTargets } from '../support/bench-cases';
 import { runLoad } from '../support/http-load';
 import { log, Metric } from '../support/metrics';
-import { benchDatabaseUrl, createSchema, dropSchema, withSearchPath } from '../support/pg';
+import { benchDatabaseUrl, createSchema, dropSchema } from '../support/pg';
 import { benchRedisUrl, deleteKeysPrefixed } from '../support/redis';
 import { bearer, benchDataDir } from '../support/service';
-import { healthy, ServiceProcess, startProcess } from '../support/service-process';
+import { benchServiceEnv, healthy, ServiceProcess, startProcess } from '../support/service-process';
 import { sizeLabel, summarize } from '../support/stats';
 import { redisPrefix, schemaName, SuiteTask } from '../support/suite';
 import Redis from 'ioredis';
@@ -110,16 +110,8 @@ async function runOnce(task: SuiteTask, deployment: Deployment, pair: number, ca
   const prefix = redisPrefix(task, 'scale', deployment, pair);
   const data = benchDataDir();
   await createSchema(schema);
-  const env = {
-    EVENT_STORE: 'postgres',
-    DATABASE_URL: withSearchPath(benchDatabaseUrl(), schema),
-    REDIS_URL: benchRedisUrl(),
-    REDIS_PREFIX: prefix,
-    DATA_DIR: data.dir,
-    API_KEYS_FILE: data.apiKeysFile,
-    LOG_LEVEL: 'error',
-    RATE_LIMIT_PER_SECOND: '0',
-  };
+  const env = benchServiceEnv(schema, prefix, data);
+
   const port = 20000 + Math.floor(Math.random() * 12000);
   const processes: ServiceProcess[] = [];
   const urls: string[] = [];

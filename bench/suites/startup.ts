@@ -6,9 +6,9 @@
  */
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { benchServiceEnv } from '../support/service-process';
 import { log, Metric } from '../support/metrics';
-import { benchDatabaseUrl, withSearchPath } from '../support/pg';
-import { benchRedisUrl, deleteKeysPrefixed } from '../support/redis';
+import { deleteKeysPrefixed } from '../support/redis';
 import { benchDataDir } from '../support/service';
 import { sizeLabel, sleep } from '../support/stats';
 import { redisPrefix, SuiteTask } from '../support/suite';
@@ -28,15 +28,8 @@ export async function startupSuite(task: SuiteTask): Promise<Metric[]> {
     const data = benchDataDir();
     const prefix = redisPrefix(task, 'start', at, run);
     try {
-      const r = await startOnce({
-        EVENT_STORE: 'postgres',
-        DATABASE_URL: withSearchPath(benchDatabaseUrl(), schema),
-        REDIS_URL: benchRedisUrl(),
-        REDIS_PREFIX: prefix,
-        DATA_DIR: data.dir,
-        API_KEYS_FILE: data.apiKeysFile,
-        LOG_LEVEL: 'info',
-      });
+      // The log at info: start-up reads its lines.
+      const r = await startOnce(benchServiceEnv(schema, prefix, data, { LOG_LEVEL: 'info' }));
       times.push(r.healthyMs);
       if (r.startedMs !== null) nestReady.push(r.startedMs);
       log(

@@ -1,8 +1,33 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { sleep } from './stats';
+import { benchDatabaseUrl, withSearchPath } from './pg';
+import { benchRedisUrl } from './redis';
 
 const MAIN_JS = resolve(__dirname, '../../apps/casetrail/main.js');
+
+/**
+ * The environment of a service process of the benchmark: PostgreSQL in `schema`, the run's Redis
+ * prefix, a DATA_DIR with the bench's keys, errors only, no rate limit (`extra` adds/overrides).
+ */
+export function benchServiceEnv(
+  schema: string,
+  redisPrefix: string,
+  data: { dir: string; apiKeysFile: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    EVENT_STORE: 'postgres',
+    DATABASE_URL: withSearchPath(benchDatabaseUrl(), schema),
+    REDIS_URL: benchRedisUrl(),
+    REDIS_PREFIX: redisPrefix,
+    DATA_DIR: data.dir,
+    API_KEYS_FILE: data.apiKeysFile,
+    LOG_LEVEL: 'error',
+    RATE_LIMIT_PER_SECOND: '0',
+    ...extra,
+  };
+}
 
 /** The service as `npm start` runs it (dist/apps/casetrail/main.js), in a process of its own. */
 export interface ServiceProcess {
