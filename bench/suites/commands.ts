@@ -15,7 +15,7 @@ import { SqlEventStore } from '../../libs/event-store/sql/sql-event-store';
 import { PROJECTION_CHECKPOINTS_SQL } from '../../libs/projections/projection-checkpoints';
 import { EVENTS_PER_CASE, loadCaseEvents } from '../support/case-events';
 import { countQueries, profileWindow } from '../support/diagnostics';
-import { LoadResult, runLoad } from '../support/http-load';
+import { LoadFigures, loadFigures, LoadResult, runLoad } from '../support/http-load';
 import { startBareRoute } from '../support/bare-route';
 import { prepareCases, updateTargets } from '../support/bench-cases';
 import { log, Metric } from '../support/metrics';
@@ -26,7 +26,7 @@ import type { RunningService } from '../../apps/casetrail/bootstrap';
 import type { EventStore } from '../../libs/event-store/event-store';
 import { EVENT_STORE } from '../../libs/platform/tokens';
 import type { Worker } from 'node:worker_threads';
-import { sizeLabel, summarize } from '../support/stats';
+import { median, sizeLabel } from '../support/stats';
 import { describeCpu, measureCpu } from '../support/cpu';
 import { redisPrefix, reportPartial, schemaName, SuiteTask } from '../support/suite';
 
@@ -118,9 +118,9 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
             );
             for (const [sql, n] of queries.top(20)) log(scope, `  ${n}\t${sql}`);
           }
-          const ours = figures(result);
+          const ours = loadFigures(result);
           log(scope, `pair ${pair + 1}, service: ${describe(ours, result)}; ${describeCpu(cpu)}`);
-          const theirs = figures(await load(bare.url));
+          const theirs = loadFigures(await load(bare.url));
           log(scope, `pair ${pair + 1}, bare route (baseline): ${describe(theirs)}`);
           pairs.push({ service: ours, bare: theirs });
         }
@@ -278,29 +278,9 @@ async function fill(
   }
 }
 
-interface LoadFigures {
-  readonly rate: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly failed: number;
-}
-
-/** Commands/s counts the 201s only; latencies are of every measured request. */
-function figures(result: LoadResult): LoadFigures {
-  const ok = result.statuses['201'] ?? 0;
-  const latency = summarize(result.latencies);
-  return { rate: ok / (result.elapsedMs / 1000), p50: latency.p50, p99: latency.p99, failed: result.requests - ok };
-}
-
 function describe(f: LoadFigures, result?: LoadResult): string {
   const failures = f.failed && result ? ` ${JSON.stringify(result.statuses)} ${result.firstError}` : '';
   return `${Math.round(f.rate)} commands/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.failed} failed${failures}`;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function medianFigures(runs: LoadFigures[]): LoadFigures {

@@ -10,13 +10,13 @@
  */
 import { Client } from 'pg';
 import { prepareCases, updateTargets } from '../support/bench-cases';
-import { runLoad } from '../support/http-load';
+import { loadFigures, runLoad } from '../support/http-load';
 import { log, Metric } from '../support/metrics';
 import { benchDatabaseUrl, createSchema, dropSchema } from '../support/pg';
 import { benchRedisUrl, deleteKeysPrefixed } from '../support/redis';
 import { bearer, benchDataDir } from '../support/service';
 import { benchServiceEnv, healthy, ServiceProcess, startProcess } from '../support/service-process';
-import { sizeLabel, summarize } from '../support/stats';
+import { median, sizeLabel } from '../support/stats';
 import { redisPrefix, schemaName, SuiteTask } from '../support/suite';
 import Redis from 'ioredis';
 
@@ -41,7 +41,6 @@ export async function scaleOutSuite(task: SuiteTask): Promise<Metric[]> {
     for (const deployment of ['one', 'split'] as const)
       runs[deployment].push(await runOnce(task, deployment, pair, cases));
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
   const size = sizeLabel(cases);
   const note = `Scale-out: ${cases} open cases per run, ${CLIENTS} clients posting updates (a load generator in its own process; in "split" the clients alternate between the two api processes) for ${task.quick ? 3 : 10} s after a warm-up; ${pairs} one/split pair(s) alternating; medians. Connections: client backends in pg_stat_activity and Redis CLIENT LIST entries near the end of the load, less those before the deployment started (a quiet machine: other clients would count).`;
   const metrics: Metric[] = [];
@@ -162,13 +161,8 @@ async function runOnce(task: SuiteTask, deployment: Deployment, pair: number, ca
     await new Promise((r) => setTimeout(r, (task.quick ? 1000 : 3000) + durationMs - 1000));
     connections = { pg: (await serverConnections()) - before.pg, redis: (await redisClients()) - before.redis };
     const result = await loading;
-    const ok = result.statuses['201'] ?? 0;
-    const latency = summarize(result.latencies);
     const figures: RunFigures = {
-      rate: ok / (result.elapsedMs / 1000),
-      p50: latency.p50,
-      p99: latency.p99,
-      failed: result.requests - ok,
+      ...loadFigures(result),
       pgConnections: connections.pg,
       redisClients: connections.redis,
     };

@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import type { LoadOptions, LoadResult } from './http-load-worker';
+import { summarize } from './stats';
 
 export type { LoadOptions, LoadResult, LoadTarget } from './http-load-worker';
 
@@ -23,6 +24,21 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
     );
     child.send(options);
   });
+}
+
+/** What a load run measured, as the suites report it. */
+export interface LoadFigures {
+  readonly rate: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly failed: number;
+}
+
+/** Commands/s counts the 201s only; latencies are of every measured request. */
+export function loadFigures(result: LoadResult): LoadFigures {
+  const ok = result.statuses['201'] ?? 0;
+  const latency = summarize(result.latencies);
+  return { rate: ok / (result.elapsedMs / 1000), p50: latency.p50, p99: latency.p99, failed: result.requests - ok };
 }
 
 /** A few requests from the main thread (setup work: creating cases, engineers). */
