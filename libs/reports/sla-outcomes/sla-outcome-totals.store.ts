@@ -1,8 +1,9 @@
 import { SqlExecutor } from '../../event-store/sql/sql-client';
-import type { OutcomeCase } from './sla-outcomes.fold';
+import type { OutcomeClock } from './sla-outcomes.fold';
 import {
   addTotals,
-  caseContributions,
+  CaseFigures,
+  contributions,
   emptyTotals,
   isZeroTotals,
   OutcomeTotals,
@@ -26,10 +27,13 @@ type TotalsKey = {
 export class TotalsDeltas {
   readonly byKey = new Map<string, { key: TotalsKey; totals: OutcomeTotals }>();
 
-  /** Adds (sign 1) or takes off (sign -1) a case's contribution, for its day and its month. */
-  add(state: OutcomeCase, sign: 1 | -1): void {
-    const { day, month } = periodsOf(state.submittedAt);
-    for (const g of caseContributions(state)) {
+  /**
+   * Adds (sign 1) or takes off (sign -1) a case's item and the given clocks' items (all of a
+   * case's clocks: its whole contribution), for its day and its month.
+   */
+  add(figures: CaseFigures, clocks: Iterable<OutcomeClock>, sign: 1 | -1): void {
+    const { day, month } = periodsOf(figures.submittedAt);
+    for (const g of contributions(figures, clocks)) {
       for (const [period, start] of [
         ['day', day],
         ['month', month],

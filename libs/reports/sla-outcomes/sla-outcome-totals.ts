@@ -104,11 +104,33 @@ export interface GroupContribution {
   readonly totals: OutcomeTotals;
 }
 
+/** The case-level figures a contribution is grouped by and counts (its clocks aside). */
+export type CaseFigures = Pick<
+  OutcomeCase,
+  'partnerId' | 'product' | 'severity' | 'engineerId' | 'submittedAt' | 'resolvedAt' | 'escalations'
+>;
+
+/** A copy of a case's own figures (the fold changes the state in place). */
+export function caseFiguresOf(state: CaseFigures): CaseFigures {
+  const { partnerId, product, severity, engineerId, submittedAt, resolvedAt, escalations } = state;
+  return { partnerId, product, severity, engineerId, submittedAt, resolvedAt, escalations };
+}
+
 /**
  * What one case adds to each group: its case figures under the case's own severity and
  * engineer, each clock's figures under the clock's (as the report has always grouped them).
  */
 export function caseContributions(state: OutcomeCase): GroupContribution[] {
+  return contributions(state, Object.values(state.clocks));
+}
+
+/**
+ * The case item of `figures` and the given clocks' items, grouped. A case's contribution is the
+ * sum of these items, so a change to some of its clocks changes the sums by those clocks' items
+ * (and the case item) alone: the projection takes off and adds only what a batch changed, however
+ * many clocks a long-running case has.
+ */
+export function contributions(figures: CaseFigures, clocks: Iterable<OutcomeClock>): GroupContribution[] {
   const groups = new Map<string, GroupContribution>();
   const into = (dimension: TotalDimension, value: string | null): OutcomeTotals => {
     const v = value ?? NO_VALUE;
@@ -124,16 +146,16 @@ export function caseContributions(state: OutcomeCase): GroupContribution[] {
   const each = (severity: string | null, engineerId: string | null, item: OutcomeTotals) => {
     addTotals(into('all', 'all'), item);
     addTotals(into('severity', severity), item);
-    addTotals(into('partner', state.partnerId), item);
+    addTotals(into('partner', figures.partnerId), item);
     addTotals(into('engineer', engineerId), item);
-    addTotals(into('product', state.product), item);
+    addTotals(into('product', figures.product), item);
   };
   const caseItem = emptyTotals();
   caseItem.cases = 1;
-  caseItem.escalations = state.escalations;
-  if (state.resolvedAt !== null) addBucket(caseItem.resolution, msBetween(state.submittedAt, state.resolvedAt));
-  each(state.severity, state.engineerId, caseItem);
-  for (const clock of Object.values(state.clocks)) {
+  caseItem.escalations = figures.escalations;
+  if (figures.resolvedAt !== null) addBucket(caseItem.resolution, msBetween(figures.submittedAt, figures.resolvedAt));
+  each(figures.severity, figures.engineerId, caseItem);
+  for (const clock of clocks) {
     const item = emptyTotals();
     addClock(item, clock);
     each(clock.severity, clock.engineerId, item);

@@ -43,11 +43,14 @@ const isLive = (c: OutcomeClock) => c.state === 'running' || c.state === 'paused
 
 /**
  * Applies one event; returns the first clockIds whose row changed (the case row always changes).
- * null state + CaseSubmitted starts a case; any other event before it is ignored.
+ * null state + CaseSubmitted starts a case; any other event before it is ignored. The state is
+ * changed in place: `beforeChange` sees each existing clock just before it changes (the projection
+ * keeps a copy, to take only that clock's contribution off the sums).
  */
 export function foldOutcome(
   state: OutcomeCase | null,
   event: CaseEvent,
+  beforeChange?: (clock: Readonly<OutcomeClock>) => void,
 ): { state: OutcomeCase | null; changed: string[] } {
   if (state === null) {
     if (event.type !== 'CaseSubmitted') return { state, changed: [] };
@@ -73,6 +76,7 @@ export function foldOutcome(
     id === null ? undefined : s.clocks[s.roots[id] ?? id];
   const changed: string[] = [];
   const touch = (c: OutcomeClock) => changed.push(c.clockId);
+  const will = (c: OutcomeClock) => beforeChange?.(c);
   const at = event.data.at;
   switch (event.type) {
     case 'SeverityAssigned':
@@ -86,6 +90,7 @@ export function foldOutcome(
       s.engineerId = event.type === 'EngineerAssigned' ? event.data.engineerId : event.data.toEngineerId;
       for (const c of Object.values(s.clocks)) {
         if (!isLive(c)) continue;
+        will(c);
         c.engineerId = s.engineerId;
         touch(c);
       }
@@ -98,6 +103,7 @@ export function foldOutcome(
         s.roots[d.clockId] = root;
         const c = s.clocks[root];
         if (c) {
+          will(c);
           c.severity = d.severity;
           c.dueAt = d.dueAt;
           touch(c);
@@ -123,6 +129,7 @@ export function foldOutcome(
     case 'UpdateSent': {
       const c = clockOf(event.data.meetsClockId);
       if (c) {
+        will(c);
         c.answeredAt = at;
         if (c.state !== 'breached') c.state = 'met';
         touch(c);
@@ -132,6 +139,7 @@ export function foldOutcome(
     case 'SlaBreached': {
       const c = clockOf(event.data.clockId);
       if (c) {
+        will(c);
         c.state = 'breached';
         touch(c);
       }
@@ -140,6 +148,7 @@ export function foldOutcome(
     case 'SlaClockPaused': {
       const c = clockOf(event.data.clockId);
       if (c && c.state === 'running') {
+        will(c);
         c.state = 'paused';
         touch(c);
       }
@@ -148,6 +157,7 @@ export function foldOutcome(
     case 'SlaClockResumed': {
       const c = clockOf(event.data.clockId);
       if (c) {
+        will(c);
         c.pausedMs += event.data.pausedMs;
         c.dueAt = event.data.dueAt;
         if (c.state === 'paused' || c.state === 'stopped') c.state = 'running';
@@ -160,6 +170,7 @@ export function foldOutcome(
       s.escalations++;
       const c = clockOf(event.data.clockId);
       if (c) {
+        will(c);
         c.escalated = true;
         touch(c);
       }
@@ -170,6 +181,7 @@ export function foldOutcome(
       if (event.type === 'CaseResolved') s.resolvedAt = at;
       for (const c of Object.values(s.clocks)) {
         if (!isLive(c)) continue;
+        will(c);
         c.state = 'stopped';
         touch(c);
       }

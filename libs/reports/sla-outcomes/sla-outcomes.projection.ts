@@ -3,8 +3,8 @@ import { isCaseEvent } from '../../events/event-parser';
 import type { StoredCaseEvent, StoredEvent } from '../../events/stored-event';
 import { caseIdOfStream } from '../../events/streams';
 import { domainProjection } from '../../projections/projection';
-import { OutcomeCase, foldOutcome } from './sla-outcomes.fold';
-import { msBetween } from './sla-outcome-totals';
+import { OutcomeCase, OutcomeClock, foldOutcome } from './sla-outcomes.fold';
+import { CaseFigures, caseFiguresOf, msBetween } from './sla-outcome-totals';
 import { applyTotalsDeltas, TotalsDeltas } from './sla-outcome-totals.store';
 
 /** The case events of a batch, each with its case id (events of streams that are no case's are left out). */
@@ -15,6 +15,17 @@ function caseEventsOf(events: readonly StoredEvent[]): Array<{ caseId: string; e
     if (caseId !== null && isCaseEvent(event)) found.push({ caseId, event });
   }
   return found;
+}
+
+/** A case the batch touches: its state as read, then folded, and what the batch changed. */
+interface Touched {
+  state: OutcomeCase | null;
+  revision: number;
+  /** The clocks (first clockIds) the batch changed or started. */
+  clocks: Set<string>;
+  changed?: boolean;
+  /** Before the batch's first change: the case's figures and each changed clock as it was (null: a new case). */
+  before: { figures: CaseFigures; clocks: Map<string, OutcomeClock> } | null;
 }
 
 /**
@@ -91,30 +102,44 @@ export const slaOutcomesProjection = domainProjection({
       `select case_id, state, revision::text as revision from rm_sla_outcome_cases${s} where case_id = any($1)`,
       [ids],
     );
-    const cases = new Map<
-      string,
-      { state: OutcomeCase | null; revision: number; clocks: Set<string>; changed: boolean }
-    >(
-      rows.map((r) => [r.case_id, { state: r.state, revision: Number(r.revision), clocks: new Set(), changed: false }]),
+    const cases = new Map<string, Touched>(
+      rows.map((r) => [r.case_id, { state: r.state, revision: Number(r.revision), clocks: new Set(), before: null }]),
     );
-    const deltas = new TotalsDeltas();
     for (const { caseId, event } of caseEvents) {
-      const current = cases.get(caseId) ?? { state: null, revision: -1, clocks: new Set<string>(), changed: false };
-      cases.set(caseId, current);
+      let current = cases.get(caseId);
+      if (!current) {
+        current = { state: null, revision: -1, clocks: new Set<string>(), before: null };
+        cases.set(caseId, current);
+      }
       if (event.revision <= current.revision) continue; // redelivered, or folded by a racing rebuild
-      // The fold changes the state in place: its contribution as stored is taken off first.
-      if (!current.changed && current.state !== null) deltas.add(current.state, -1);
-      const { state, changed } = foldOutcome(current.state, event);
+      // The fold changes the state in place: what the batch changes is copied first (the case's
+      // own figures, and each existing clock before its first change), to take it off the sums.
+      if (!current.changed) {
+        current.changed = true;
+        if (current.state !== null) current.before = { figures: caseFiguresOf(current.state), clocks: new Map() };
+      }
+      const touched = current;
+      const { state, changed } = foldOutcome(current.state, event, (clock) => {
+        const before = touched.before;
+        if (before && !before.clocks.has(clock.clockId) && !touched.clocks.has(clock.clockId))
+          before.clocks.set(clock.clockId, { ...clock });
+      });
       current.state = state;
       current.revision = event.revision;
-      current.changed = true;
       changed.forEach((id) => current.clocks.add(id));
     }
+    const deltas = new TotalsDeltas();
     const caseRows = [];
     const clockRows = [];
-    for (const [caseId, { state, revision, clocks, changed }] of cases) {
+    for (const [caseId, { state, revision, clocks, changed, before }] of cases) {
       if (!changed || state === null) continue;
-      deltas.add(state, 1);
+      // Only the changed items: the case's own, and the clocks the batch changed or started.
+      if (before) deltas.add(before.figures, before.clocks.values(), -1);
+      deltas.add(
+        state,
+        [...clocks].map((id) => state.clocks[id]),
+        1,
+      );
       caseRows.push({
         case_id: caseId,
         partner_id: state.partnerId,

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { randomCaseHistory, seededRandom } from '../../domain/case/testing/random-history';
+import { DEFAULT_SLA_POLICY } from '../../domain/sla/policy';
+import { SqlEventStore } from '../../event-store/sql/sql-event-store';
+import { RecordedEvent } from '../../event-store/event-store';
+import { storedData } from '../../events/event-parser';
+import { SlaPolicyService } from '../../sla/sla-policy.service';
+import { createSchemaEventStore } from '../../../test/support/test-database';
+import { slaOutcomesProjection } from './sla-outcomes.projection';
+import type { OutcomeCase } from './sla-outcomes.fold';
+import { TotalsDeltas } from './sla-outcome-totals.store';
+import { isZeroTotals, storedTotals } from './sla-outcome-totals';
+
+jest.setTimeout(300_000);
+
+const DAY = 24 * 3600_000;
+const START = Date.parse('2026-08-03T00:00:00.000Z');
+const END = Date.parse('2026-11-30T00:00:00.000Z');
+
+/**
+ * The projection keeps rm_sla_outcome_totals by taking off and adding only what each batch
+ * changed (a case's own figures and the clocks the batch touched). However the events are cut
+ * into batches, and with batches delivered twice, the sums are the same, and equal to the
+ * definition: every case's whole contribution (all its clocks), added up.
+ */
+describe('SLA outcome totals: per-batch deltas equal whole contributions (PostgreSQL)', () => {
+  let store: SqlEventStore;
+  let cleanup: () => Promise<void>;
+  let events: RecordedEvent[] = [];
+
+  beforeAll(async () => {
+    ({ store, cleanup } = await createSchemaEventStore('totals', 4));
+    const policy = new SlaPolicyService(DEFAULT_SLA_POLICY);
+    await policy.record(store, new Date(START - DAY).toISOString());
+    const random = seededRandom(1818);
+    const engineers = [1, 2, 3].map((i) => ({ engineerId: `e-${i}`, managerId: 'm-1' }));
+    for (let i = 0; i < 150; i++) {
+      const caseId = randomUUID();
+      const history = randomCaseHistory({
+        caseId,
+        partnerId: `p-${i % 4}`,
+        engineers,
+        startMs: START + Math.floor(random() * 100 * 24 * 60) * 60_000,
+        endMs: END,
+        commands: 6 + Math.floor(random() * 20),
+        random,
+        clocks: policy.calculator,
+      });
+      await store.append(
+        `case-${caseId}`,
+        history.map(({ event, now }) => ({
+          id: randomUUID(),
+          type: event.type,
+          data: storedData(event),
+          metadata: { actor: 'support:alice', occurredAt: now, correlationId: randomUUID(), causationId: null },
+        })),
+        'no_stream',
+      );
+    }
+    events = (await store.readAll({ after: null, maxCount: 100_000 })).events;
+    for (const suffix of ['_whole', '_small']) await store.sql.exec(slaOutcomesProjection.schema(suffix));
+  });
+
+  afterAll(async () => cleanup?.());
+
+  const totals = async (suffix: string) =>
+    (
+      await store.sql.query<{ period: string; start: string; dim: string; value: string; totals: unknown }>(
+        `select period, start::text as start, dim, value, totals from rm_sla_outcome_totals${suffix}`,
+      )
+    )
+      .map((r) => ({ key: `${r.period}|${r.start}|${r.dim}|${r.value}`, totals: r.totals }))
+      .sort(byKey);
+  const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+  it('one batch, or batches of 1-7 events with every fifth delivered twice: the same sums, equal to the definition', async () => {
+    expect(events.length).toBeGreaterThan(2000);
+    await store.sql.transaction((tx) => slaOutcomesProjection.apply(tx, events, '_whole'));
+
+    const random = seededRandom(7);
+    let batches = 0;
+    for (let i = 0; i < events.length;) {
+      const size = 1 + Math.floor(random() * 7);
+      const batch = events.slice(i, i + size);
+      await store.sql.transaction((tx) => slaOutcomesProjection.apply(tx, batch, '_small'));
+      if (++batches % 5 === 0) await store.sql.transaction((tx) => slaOutcomesProjection.apply(tx, batch, '_small'));
+      i += size;
+    }
+    expect(batches).toBeGreaterThan(events.length / 7);
+
+    const whole = await totals('_whole');
+    expect(whole.length).toBeGreaterThan(100);
+    expect(await totals('_small')).toEqual(whole);
+
+    // The definition: each case's whole contribution (its figures and all its clocks), added up.
+    const states = await store.sql.query<{ state: OutcomeCase }>('select state from rm_sla_outcome_cases_whole');
+    expect(states.length).toBe(150);
+    const expected = new TotalsDeltas();
+    for (const { state } of states) expected.add(state, Object.values(state.clocks), 1);
+    const definition = [...expected.byKey.values()]
+      .filter((d) => !isZeroTotals(d.totals))
+      .map((d) => ({
+        key: `${d.key.period}|${d.key.start}|${d.key.dim}|${d.key.value}`,
+        totals: JSON.parse(JSON.stringify(storedTotals(d.totals))) as unknown,
+      }))
+      .sort(byKey);
+    expect(whole).toEqual(definition);
+  });
+});
