@@ -36,9 +36,10 @@ async function main(): Promise<void> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
-  process.once('SIGTERM', () => {
-    void app.close().then(() => pool.end().then(() => process.exit(0)));
-  });
+  const stop = () => void app.close().then(() => pool.end().then(() => process.exit(0)));
+  process.once('SIGTERM', stop);
+  // The benchmark that started it was killed (no SIGTERM came): do not stay behind, using a core.
+  process.once('disconnect', stop);
 }
 
 main().catch((error) => {

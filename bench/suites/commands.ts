@@ -27,7 +27,7 @@ import type { EventStore } from '../../libs/event-store/event-store';
 import { EVENT_STORE } from '../../libs/platform/tokens';
 import type { Worker } from 'node:worker_threads';
 import { median, sizeLabel } from '../support/stats';
-import { describeCpu, measureCpu } from '../support/cpu';
+import { describeCpu, measureCpu, measureThreads } from '../support/cpu';
 import { redisPrefix, reportPartial, schemaName, SuiteTask } from '../support/suite';
 
 const SUITE = '1. Commands over HTTP';
@@ -94,10 +94,12 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
       const bare = await startBareRoute(withSearchPath(benchDatabaseUrl(), bareSchema));
       const pairs: Array<{ service: LoadFigures; bare: LoadFigures }> = [];
       let cpu: ReturnType<ReturnType<typeof measureCpu>['stop']> | null = null;
+      let bareCpu: { node: number | null; pg: number | null } | null = null;
       try {
         for (let pair = 0; pair < (task.quick ? 1 : PAIRS); pair++) {
           const queries = pair === 0 ? countQueries() : null;
           const cpuMeter = measureCpu();
+          const threadMeter = measureThreads();
           const switches = contextSwitches();
           const busy = threadBusy(service);
           const result = await profileWindow(`commands-${kind}-${sizeLabel(size)}-${pair}`, () => load(service.url));
@@ -119,9 +121,17 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
             for (const [sql, n] of queries.top(20)) log(scope, `  ${n}\t${sql}`);
           }
           const ours = loadFigures(result);
+          log(scope, threadMeter.stop(ours.rate * cpu.wallSeconds));
           log(scope, `pair ${pair + 1}, service: ${describe(ours, result)}; ${describeCpu(cpu)}`);
+          // The bare route's own process and PostgreSQL, per request, measured as the service is.
+          const bareMeter = measureCpu(bare.pid);
           const theirs = loadFigures(await load(bare.url));
-          log(scope, `pair ${pair + 1}, bare route (baseline): ${describe(theirs)}`);
+          const bareSplit = bareMeter.stop();
+          bareCpu = { node: perCommand(bareSplit.self, theirs.rate), pg: perCommand(bareSplit.postgres, theirs.rate) };
+          log(
+            scope,
+            `pair ${pair + 1}, bare route (baseline): ${describe(theirs)}; ${describeCpu(bareSplit, 'its process')}`,
+          );
           pairs.push({ service: ours, bare: theirs });
         }
       } finally {
@@ -229,6 +239,26 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
                 unit: 'ms',
                 size: at,
                 value: cpu ? perCommand(cpu.postgres, rate) : null,
+              },
+            ]
+          : []),
+        {
+          suite: SUITE,
+          key: `commands.${kind}.bare.cpu.node`,
+          label: `Baseline beside it (bare route): CPU per request, its Node process`,
+          unit: 'ms',
+          size: at,
+          value: bareCpu?.node ?? null,
+        },
+        ...(kind === 'postgres'
+          ? [
+              {
+                suite: SUITE,
+                key: `commands.${kind}.bare.cpu.pg`,
+                label: `Baseline beside it (bare route): CPU per request, PostgreSQL`,
+                unit: 'ms',
+                size: at,
+                value: bareCpu?.pg ?? null,
               },
             ]
           : []),

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 
 export interface BareRoute {
   readonly url: string;
+  /** Its process (CPU is measured per process). */
+  readonly pid: number;
   close(): Promise<void>;
 }
 
@@ -19,6 +21,7 @@ export function startBareRoute(databaseUrl: string): Promise<BareRoute> {
       child.removeAllListeners('exit');
       resolve({
         url: `http://127.0.0.1:${message.port}`,
+        pid: child.pid!,
         close: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null) return done();

@@ -78,21 +78,24 @@ function used(before: Map<number, number>, after: Map<number, number>): number {
   return ticks;
 }
 
-function snapshot(): Snapshot {
+function snapshot(selfPid: number): Snapshot {
   return {
     at: performance.now(),
     jiffies: readJiffies(),
-    self: processTicks((_, pid) => pid === process.pid),
+    self: processTicks((_, pid) => pid === selfPid),
     postgres: processTicks((comm) => comm.startsWith('postgres')),
     redis: processTicks((comm) => comm.startsWith('redis-server')),
   };
 }
 
-/** Starts measuring; `stop()` answers the split since then. */
-export function measureCpu(): { stop(): CpuSplit } {
+/**
+ * Starts measuring; `stop()` answers the split since then. `selfPid`: the process counted as
+ * "self" (this one by default; the bare route's, to measure it the same way).
+ */
+export function measureCpu(selfPid = process.pid): { stop(): CpuSplit } {
   let start: Snapshot | null = null;
   try {
-    start = snapshot();
+    start = snapshot(selfPid);
   } catch {
     start = null;
   }
@@ -110,7 +113,7 @@ export function measureCpu(): { stop(): CpuSplit } {
           other: null,
           idle: null,
         };
-      const end = snapshot();
+      const end = snapshot(selfPid);
       const cores = (ticks: number) => ticks / TICK / wallSeconds;
       const total = end.jiffies!.total - start.jiffies.total;
       const idleTicks = end.jiffies!.idle - start.jiffies.idle;
@@ -134,7 +137,57 @@ export function measureCpu(): { stop(): CpuSplit } {
   };
 }
 
-export function describeCpu(split: CpuSplit): string {
+export function describeCpu(split: CpuSplit, self = 'this process'): string {
   const f = (v: number | null) => (v === null ? '?' : v.toFixed(2));
-  return `cores busy: this process ${f(split.self)}, PostgreSQL ${f(split.postgres)}, Redis ${f(split.redis)}, other ${f(split.other)} (of which irq/softirq ${f(split.irq)}, steal ${f(split.steal)}); idle ${f(split.idle)}`;
+  return `cores busy: ${self} ${f(split.self)}, PostgreSQL ${f(split.postgres)}, Redis ${f(split.redis)}, other ${f(split.other)} (of which irq/softirq ${f(split.irq)}, steal ${f(split.steal)}); idle ${f(split.idle)}`;
+}
+
+/** utime + stime per thread of this process, keyed by "tid name" (Linux /proc/self/task). */
+function threadTicks(): Map<string, number> {
+  const ticks = new Map<string, number>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      try {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        const comm = stat.slice(stat.indexOf('(') + 1, close);
+        const rest = stat.slice(close + 2).split(' ');
+        ticks.set(`${tid} ${comm}`, Number(rest[11]) + Number(rest[12]));
+      } catch {
+        /* the thread ended meanwhile */
+      }
+    }
+  } catch {
+    /* not Linux */
+  }
+  return ticks;
+}
+
+/**
+ * CPU time of this process by thread, per operation: the event-loop threads (the main one is
+ * named after the process; worker threads by their name: the background consumers, PGlite) and
+ * the helper threads grouped by kind (V8's GC/compiler workers, libuv's pool). Wall-clock profiles
+ * charge a preempted thread's waiting to the frame it was in; this counts only CPU it used.
+ */
+export function measureThreads(): { stop(operations: number): string } {
+  const start = threadTicks();
+  const mainTid = String(process.pid);
+  return {
+    stop(operations: number): string {
+      const end = threadTicks();
+      const groups = new Map<string, number>();
+      for (const [key, t] of end) {
+        const [tid, ...name] = key.split(' ');
+        const comm = name.join(' ');
+        const group =
+          tid === mainTid ? 'main' : /^V8 /.test(comm) ? 'V8 helpers' : /libuv/.test(comm) ? 'libuv pool' : comm;
+        groups.set(group, (groups.get(group) ?? 0) + t - (start.get(key) ?? 0));
+      }
+      const parts = [...groups]
+        .filter(([, t]) => t > 0)
+        .sort((a, b) => b[1] - a[1])
+        .map(([g, t]) => `${g} ${((t / TICK / Math.max(1, operations)) * 1000).toFixed(3)} ms`);
+      return `CPU per command by thread: ${parts.join(', ')}`;
+    },
+  };
 }

@@ -42,6 +42,9 @@ export async function startBenchService(env: Record<string, string>): Promise<Ru
       RATE_LIMIT_PER_SECOND: '0',
       // EVENT_NOTIFICATIONS=off in the bench's environment: measure the service without wake-ups.
       ...(process.env.EVENT_NOTIFICATIONS ? { EVENT_NOTIFICATIONS: process.env.EVENT_NOTIFICATIONS } : {}),
+      // BACKGROUND_THREAD=off in the bench's environment: role all's consumers on the main thread,
+      // so that BENCH_PROFILE's profile of the main thread shows them too.
+      ...(process.env.BACKGROUND_THREAD ? { BACKGROUND_THREAD: process.env.BACKGROUND_THREAD } : {}),
       ...env,
     },
     [],
