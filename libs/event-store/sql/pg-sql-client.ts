@@ -1,6 +1,10 @@
-import { Pool, PoolConfig } from 'pg';
+import { createHash } from 'node:crypto';
+import { Pool, PoolConfig, QueryConfig } from 'pg';
 import { SqlClient, SqlExecutor } from './sql-client';
 import { PgSignals } from './pg-signals';
+
+/** Named statements remembered per client before the cache starts over. */
+const MAX_NAMED_STATEMENTS = 2000;
 
 /** A `pg` connection pool behind the SqlClient interface; `schema` sets the search_path. */
 export class PgSqlClient implements SqlClient {
@@ -8,6 +12,9 @@ export class PgSqlClient implements SqlClient {
   readonly concurrentTransactions = true;
   /** LISTEN/NOTIFY wake-ups (absent when `notifications: false`: EVENT_NOTIFICATIONS=off). */
   readonly signals?: PgSignals;
+  /** Named (prepared) statements by text, see statement(). */
+  private readonly names = new Map<string, string>();
+  private readonly unprepared = new Set<string>();
 
   constructor(connectionString: string, options: { schema?: string; max?: number; notifications?: boolean } = {}) {
     // A server that does not answer (a dropped network) fails a connect in 10 s instead of never;
@@ -28,7 +35,44 @@ export class PgSqlClient implements SqlClient {
   }
 
   async query<R extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
-    return (await this.pool.query(sql, params)).rows as R[];
+    try {
+      return (await this.pool.query<R>(this.statement(sql, params))).rows;
+    } catch (error) {
+      // Outside a transaction a statement whose prepared plan went stale is simply run again.
+      if (!this.unprepareIfStale(sql, error)) throw error;
+      return (await this.pool.query<R>(sql, params)).rows;
+    }
+  }
+
+  /**
+   * A statement with parameters is prepared once per connection (a named statement): PostgreSQL
+   * then skips parsing and planning it again on each run, which was ~15 % of its time per command
+   * (pg_stat_statements, BENCHMARKS.md, issue 18). Statements without parameters (DDL, BEGIN) stay
+   * unnamed. The name is the text's hash; texts are few (a table suffix per rebuild adds some),
+   * and the cache of names is bounded.
+   */
+  private statement(sql: string, params: unknown[]): QueryConfig | string {
+    if (params.length === 0) return sql;
+    if (this.unprepared.has(sql)) return { text: sql, values: params };
+    let name = this.names.get(sql);
+    if (name === undefined) {
+      if (this.names.size >= MAX_NAMED_STATEMENTS) this.names.clear();
+      name = `ct_${createHash('sha1').update(sql).digest('hex')}`;
+      this.names.set(sql, name);
+    }
+    return { name, text: sql, values: params };
+  }
+
+  /**
+   * "cached plan must not change result type": a table a prepared statement reads changed its
+   * columns under a running process (a migration by another one). That statement is run unnamed
+   * from now on; true if `error` was that.
+   */
+  private unprepareIfStale(sql: string, error: unknown): boolean {
+    const stale =
+      (error as { code?: string })?.code === '0A000' && /cached plan must not change result type/.test(String(error));
+    if (stale) this.unprepared.add(sql);
+    return stale;
   }
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
@@ -42,8 +86,15 @@ export class PgSqlClient implements SqlClient {
     try {
       await client.query('BEGIN');
       const result = await work({
-        query: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
-          (await client.query<R>(sql, params)).rows,
+        query: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) => {
+          try {
+            return (await client.query<R>(this.statement(sql, params))).rows;
+          } catch (error) {
+            // In a transaction the failed statement aborted it: the caller's retry runs it unnamed.
+            this.unprepareIfStale(sql, error);
+            throw error;
+          }
+        },
       });
       await client.query('COMMIT');
       return result;
