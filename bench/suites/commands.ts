@@ -69,7 +69,7 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
   try {
     if (size > 0) await fill(task, kind, schema, join(data.dir, 'pglite'), size, scope);
 
-    const service = await startBenchService(env);
+    let service = await startBenchService(env);
     try {
       const auth = bearer('support');
       log(scope, `creating ${CASES} cases (submission, severity, engineer)`);
@@ -95,6 +95,7 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
       const pairs: Array<{ service: LoadFigures; bare: LoadFigures }> = [];
       let cpu: ReturnType<ReturnType<typeof measureCpu>['stop']> | null = null;
       let bareCpu: { node: number | null; pg: number | null } | null = null;
+      let apiOnly: { rate: number; p99: number; ratio: number } | null = null;
       try {
         for (let pair = 0; pair < (task.quick ? 1 : PAIRS); pair++) {
           const queries = pair === 0 ? countQueries() : null;
@@ -133,6 +134,24 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
             `pair ${pair + 1}, bare route (baseline): ${describe(theirs)}; ${describeCpu(bareSplit, 'its process')}`,
           );
           pairs.push({ service: ours, bare: theirs });
+        }
+        if (kind === 'postgres' && !task.quick) {
+          // The command path alone: the same service as role api, its consumers (read models,
+          // timers) not running anywhere, then the bare route again. What role all does on top of
+          // it is the background work that shares the machine's cores.
+          await service.close();
+          service = await startBenchService({ ...env, ROLE: 'api' });
+          const meter = measureCpu();
+          const threads = measureThreads();
+          const own = loadFigures(await load(service.url));
+          const split = meter.stop();
+          log(scope, threads.stop(own.rate * split.wallSeconds));
+          const bareNow = loadFigures(await load(bare.url));
+          apiOnly = { rate: own.rate, p99: own.p99, ratio: own.rate / bareNow.rate };
+          log(
+            scope,
+            `role api alone (no consumers): ${describe(own)}; ${describeCpu(split)}; bare route right after: ${describe(bareNow)}; ratio ${apiOnly.ratio.toFixed(2)}x`,
+          );
         }
       } finally {
         await bare.close();
@@ -180,6 +199,34 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
           goal:
             kind === 'postgres' ? { op: '>=', target: 0.7, text: '≥ 0.7x' } : { op: '>=', target: 0.5, text: '≥ 0.5x' },
         },
+        ...(apiOnly
+          ? [
+              {
+                suite: SUITE,
+                key: `commands.${kind}.apiOnly.rate`,
+                label: `POST /updates, ${label}, role api alone (no consumers running): commands/s`,
+                unit: '/s',
+                size: at,
+                value: apiOnly.rate,
+              },
+              {
+                suite: SUITE,
+                key: `commands.${kind}.apiOnly.ratio`,
+                label: `POST /updates, ${label}, role api alone: commands/s as a share of the bare route's (run right after)`,
+                unit: 'x',
+                size: at,
+                value: apiOnly.ratio,
+              },
+              {
+                suite: SUITE,
+                key: `commands.${kind}.apiOnly.p99`,
+                label: `POST /updates, ${label}, role api alone: p99`,
+                unit: 'ms',
+                size: at,
+                value: apiOnly.p99,
+              },
+            ]
+          : []),
         {
           suite: SUITE,
           key: `commands.${kind}.p50`,
