@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { appendCaseHistory } from '../../test/support/case-histories';
 import { CaseEvent } from '../domain/case/case.events';
 import { randomCaseHistory, seededRandom } from '../domain/case/testing/random-history';
 import { DEFAULT_SLA_POLICY } from '../domain/sla/policy';
 import { SlaPolicyError } from '../domain/sla/sla-errors';
 import { SqlEventStore } from '../event-store/sql/sql-event-store';
-import { storedData } from '../events/event-parser';
 import { SlaPolicyService } from '../sla/sla-policy.service';
 import { createSchemaEventStore } from '../../test/support/test-database';
 import { slaReport } from './compliance/sla-report.query';
@@ -53,16 +53,7 @@ describe('what-if and compliance report agree with the recorded events (PostgreS
         clocks: policy.calculator,
       });
       events.push(...history.map((h) => h.event));
-      await store.append(
-        `case-${caseId}`,
-        history.map(({ event, now }) => ({
-          id: randomUUID(),
-          type: event.type,
-          data: storedData(event),
-          metadata: { actor: 'support:alice', occurredAt: now, correlationId: randomUUID(), causationId: null },
-        })),
-        'no_stream',
-      );
+      await appendCaseHistory(store, caseId, history);
     }
     await store.sql.exec(slaOutcomesProjection.schema(''));
     let after: string | null = null;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { appendCaseHistory } from '../support/case-histories';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomCaseHistory, seededRandom } from '../../libs/domain/case/testing/random-history';
 import { DEFAULT_SLA_POLICY } from '../../libs/domain/sla/policy';
 import { SqlEventStore } from '../../libs/event-store/sql/sql-event-store';
-import { storedData } from '../../libs/events/event-parser';
 import { SlaPolicyService } from '../../libs/sla/sla-policy.service';
 import { runCli } from '../support/cli-process';
 import { createSchemaEventStore, testDatabaseUrl } from '../support/test-database';
@@ -44,16 +44,7 @@ describe('npm run cli -- what-if / report', () => {
       });
       breaches += history.filter((h) => h.event.type === 'SlaBreached').length;
       cases++;
-      await store.append(
-        `case-${caseId}`,
-        history.map(({ event, now }) => ({
-          id: randomUUID(),
-          type: event.type,
-          data: storedData(event),
-          metadata: { actor: 'support:alice', occurredAt: now, correlationId: randomUUID(), causationId: null },
-        })),
-        'no_stream',
-      );
+      await appendCaseHistory(store, caseId, history);
     }
     writeFileSync(
       join(dir, 'tighter.json'),

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { appendCaseHistory } from '../../../test/support/case-histories';
 import { randomCaseHistory, seededRandom } from '../../domain/case/testing/random-history';
 import { DEFAULT_SLA_POLICY } from '../../domain/sla/policy';
 import { SqlEventStore } from '../../event-store/sql/sql-event-store';
 import { RecordedEvent } from '../../event-store/event-store';
-import { storedData } from '../../events/event-parser';
 import { SlaPolicyService } from '../../sla/sla-policy.service';
 import { createSchemaEventStore } from '../../../test/support/test-database';
 import { slaOutcomesProjection } from './sla-outcomes.projection';
@@ -46,16 +46,7 @@ describe('SLA outcome totals: per-batch deltas equal whole contributions (Postgr
         random,
         clocks: policy.calculator,
       });
-      await store.append(
-        `case-${caseId}`,
-        history.map(({ event, now }) => ({
-          id: randomUUID(),
-          type: event.type,
-          data: storedData(event),
-          metadata: { actor: 'support:alice', occurredAt: now, correlationId: randomUUID(), causationId: null },
-        })),
-        'no_stream',
-      );
+      await appendCaseHistory(store, caseId, history);
     }
     events = (await store.readAll({ after: null, maxCount: 100_000 })).events;
     for (const suffix of ['_whole', '_small']) await store.sql.exec(slaOutcomesProjection.schema(suffix));
