@@ -87,7 +87,7 @@ describe('SLA outcome totals: per-batch deltas equal whole contributions (Postgr
     const states = await store.sql.query<{ state: OutcomeCase }>('select state from rm_sla_outcome_cases_whole');
     expect(states.length).toBe(150);
     const expected = new TotalsDeltas();
-    for (const { state } of states) expected.add(state, Object.values(state.clocks), 1);
+    for (const { state } of states) expected.add(state, Object.values(state.clocks), 1, state.settled ?? []);
     const definition = [...expected.byKey.values()]
       .filter((d) => !isZeroTotals(d.totals))
       .map((d) => ({
@@ -96,5 +96,19 @@ describe('SLA outcome totals: per-batch deltas equal whole contributions (Postgr
       }))
       .sort(byKey);
     expect(whole).toEqual(definition);
+
+    // A case is stored without its answered clocks (summed in `settled`), the same state however
+    // the events were batched.
+    const stored = async (suffix: string) =>
+      (
+        await store.sql.query<{ case_id: string; state: string }>(
+          `select case_id, state::text as state from rm_sla_outcome_cases${suffix} order by case_id`,
+        )
+      ).map((r) => ({ caseId: r.case_id, state: JSON.parse(r.state) as OutcomeCase }));
+    const wholeStates = await stored('_whole');
+    expect(await stored('_small')).toEqual(wholeStates);
+    const answered = wholeStates.flatMap((c) => Object.values(c.state.clocks)).filter((c) => c.answeredAt !== null);
+    expect(answered).toEqual([]);
+    expect(wholeStates.filter((c) => (c.state.settled ?? []).length > 0).length).toBeGreaterThan(50);
   });
 });

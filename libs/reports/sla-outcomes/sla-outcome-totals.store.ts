@@ -1,5 +1,5 @@
 import { SqlExecutor } from '../../event-store/sql/sql-client';
-import type { OutcomeClock } from './sla-outcomes.fold';
+import type { OutcomeClock, SettledClocks } from './sla-outcomes.fold';
 import {
   addTotals,
   CaseFigures,
@@ -29,11 +29,16 @@ export class TotalsDeltas {
 
   /**
    * Adds (sign 1) or takes off (sign -1) a case's item and the given clocks' items (all of a
-   * case's clocks: its whole contribution), for its day and its month.
+   * case's clocks and its settled ones: its whole contribution), for its day and its month.
    */
-  add(figures: CaseFigures, clocks: Iterable<OutcomeClock>, sign: 1 | -1): void {
+  add(
+    figures: CaseFigures,
+    clocks: Iterable<OutcomeClock>,
+    sign: 1 | -1,
+    settled: readonly SettledClocks[] = [],
+  ): void {
     const { day, month } = periodsOf(figures.submittedAt);
-    for (const g of contributions(figures, clocks)) {
+    for (const g of contributions(figures, clocks, settled)) {
       for (const [period, start] of [
         ['day', day],
         ['month', month],

@@ -1,5 +1,5 @@
 import { addHistogram, bucketOf, Histogram, histogramOf, StoredHistogram, storedHistogram } from './duration-histogram';
-import type { OutcomeCase, OutcomeClock } from './sla-outcomes.fold';
+import type { OutcomeCase, OutcomeClock, SettledClocks } from './sla-outcomes.fold';
 
 /**
  * The figures of the compliance report that add up: per period (UTC day and month of the case's
@@ -121,7 +121,7 @@ export function caseFiguresOf(state: CaseFigures): CaseFigures {
  * engineer, each clock's figures under the clock's (as the report has always grouped them).
  */
 export function caseContributions(state: OutcomeCase): GroupContribution[] {
-  return contributions(state, Object.values(state.clocks));
+  return contributions(state, Object.values(state.clocks), state.settled ?? []);
 }
 
 /**
@@ -130,7 +130,11 @@ export function caseContributions(state: OutcomeCase): GroupContribution[] {
  * (and the case item) alone: the projection takes off and adds only what a batch changed, however
  * many clocks a long-running case has.
  */
-export function contributions(figures: CaseFigures, clocks: Iterable<OutcomeClock>): GroupContribution[] {
+export function contributions(
+  figures: CaseFigures,
+  clocks: Iterable<OutcomeClock>,
+  settled: readonly SettledClocks[] = [],
+): GroupContribution[] {
   const groups = new Map<string, GroupContribution>();
   const into = (dimension: TotalDimension, value: string | null): OutcomeTotals => {
     const v = value ?? NO_VALUE;
@@ -155,12 +159,43 @@ export function contributions(figures: CaseFigures, clocks: Iterable<OutcomeCloc
   caseItem.escalations = figures.escalations;
   if (figures.resolvedAt !== null) addBucket(caseItem.resolution, msBetween(figures.submittedAt, figures.resolvedAt));
   each(figures.severity, figures.engineerId, caseItem);
-  for (const clock of clocks) {
-    const item = emptyTotals();
-    addClock(item, clock);
-    each(clock.severity, clock.engineerId, item);
-  }
+  for (const clock of clocks) each(clock.severity, clock.engineerId, clockItem(clock));
+  for (const s of settled) each(s.severity, s.engineerId, totalsOf(s.totals));
   return [...groups.values()];
+}
+
+/** One clock's figures. */
+function clockItem(clock: OutcomeClock): OutcomeTotals {
+  const item = emptyTotals();
+  addClock(item, clock);
+  return item;
+}
+
+/**
+ * Moves the case's answered clocks (met, or breached and answered: no later event changes them)
+ * out of `clocks` into `settled`, summed per severity and engineer, and drops their roots. The
+ * case's contribution stays the same; what the projection reads and writes per batch no longer
+ * grows with every update a long-running case ever had. Settled sums are kept in key order, so
+ * that equal histories store equal text (a rebuild equals the live state).
+ */
+export function settleAnswered(state: OutcomeCase): void {
+  const answered = Object.values(state.clocks).filter((c) => c.answeredAt !== null);
+  if (answered.length === 0) return;
+  const key = (severity: string, engineerId: string | null) => `${severity}|${engineerId ?? ''}`;
+  const settled = new Map((state.settled ?? []).map((s) => [key(s.severity, s.engineerId), s]));
+  for (const clock of answered) {
+    const k = key(clock.severity, clock.engineerId);
+    const sum = emptyTotals();
+    const earlier = settled.get(k);
+    if (earlier) addTotals(sum, totalsOf(earlier.totals));
+    addTotals(sum, clockItem(clock));
+    settled.set(k, { severity: clock.severity, engineerId: clock.engineerId, totals: storedTotals(sum) });
+    delete state.clocks[clock.clockId];
+  }
+  for (const [recorded, root] of Object.entries(state.roots)) {
+    if (!(root in state.clocks)) delete state.roots[recorded];
+  }
+  state.settled = [...settled.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
 }
 
 function addClock(t: OutcomeTotals, clock: OutcomeClock): void {

@@ -1,5 +1,6 @@
 import type { CaseEvent } from '../../domain/case/case.events';
 import type { ClockKind, Severity } from '../../domain/sla/sla-clock';
+import type { StoredTotals } from './sla-outcome-totals';
 
 /**
  * A clock's recorded outcome so far. met: answered before it was recorded breached; breached: the
@@ -34,9 +35,22 @@ export interface OutcomeCase {
   readonly submittedAt: string;
   resolvedAt: string | null;
   escalations: number;
-  /** Recorded clockId -> first clockId of its chain. */
+  /** Recorded clockId -> first clockId of its chain (of the clocks still in `clocks`). */
   roots: Record<string, string>;
+  /** The clocks that may still change: an answered one is final and moves to `settled`. */
   clocks: Record<string, OutcomeClock>;
+  /**
+   * The figures of the case's answered clocks, summed per severity and engineer (what the sums
+   * group them by). Absent in states stored before it existed (their clocks are all in `clocks`).
+   */
+  settled?: SettledClocks[];
+}
+
+/** Answered clocks of one severity and engineer, summed (see settleAnswered). */
+export interface SettledClocks {
+  readonly severity: Severity;
+  readonly engineerId: string | null;
+  readonly totals: StoredTotals;
 }
 
 const isLive = (c: OutcomeClock) => c.state === 'running' || c.state === 'paused';

@@ -4,7 +4,7 @@ import type { StoredCaseEvent, StoredEvent } from '../../events/stored-event';
 import { caseIdOfStream } from '../../events/streams';
 import { domainProjection } from '../../projections/projection';
 import { OutcomeCase, OutcomeClock, foldOutcome } from './sla-outcomes.fold';
-import { CaseFigures, caseFiguresOf, msBetween } from './sla-outcome-totals';
+import { CaseFigures, caseFiguresOf, msBetween, settleAnswered } from './sla-outcome-totals';
 import { applyTotalsDeltas, TotalsDeltas } from './sla-outcome-totals.store';
 
 /** The case events of a batch, each with its case id (events of streams that are no case's are left out). */
@@ -140,19 +140,6 @@ export const slaOutcomesProjection = domainProjection({
         [...clocks].map((id) => state.clocks[id]),
         1,
       );
-      caseRows.push({
-        case_id: caseId,
-        partner_id: state.partnerId,
-        product: state.product,
-        severity: state.severity,
-        engineer_id: state.engineerId,
-        submitted_at: state.submittedAt,
-        resolved_at: state.resolvedAt,
-        resolution_ms: state.resolvedAt === null ? null : msBetween(state.submittedAt, state.resolvedAt),
-        escalations: state.escalations,
-        revision,
-        state,
-      });
       for (const id of clocks) {
         const c = state.clocks[id];
         clockRows.push({
@@ -173,6 +160,21 @@ export const slaOutcomesProjection = domainProjection({
           escalated: c.escalated,
         });
       }
+      // Stored without its answered clocks (their figures summed): see settleAnswered.
+      settleAnswered(state);
+      caseRows.push({
+        case_id: caseId,
+        partner_id: state.partnerId,
+        product: state.product,
+        severity: state.severity,
+        engineer_id: state.engineerId,
+        submitted_at: state.submittedAt,
+        resolved_at: state.resolvedAt,
+        resolution_ms: state.resolvedAt === null ? null : msBetween(state.submittedAt, state.resolvedAt),
+        escalations: state.escalations,
+        revision,
+        state,
+      });
     }
     if (caseRows.length === 0) return;
     await applyTotalsDeltas(tx, s, deltas);
