@@ -3,8 +3,12 @@ import { Pool, PoolConfig, QueryConfig } from 'pg';
 import { SqlClient, SqlExecutor } from './sql-client';
 import { PgSignals } from './pg-signals';
 
-/** Named statements remembered per client before the cache starts over. */
-const MAX_NAMED_STATEMENTS = 2000;
+/** Statement texts prepared per client at most (each connection keeps them on the server). */
+const MAX_NAMED_STATEMENTS = 500;
+/** A text is prepared once it ran this often (a one-off report variant is not kept on the server). */
+const PREPARE_AFTER_RUNS = 3;
+/** Texts counted towards PREPARE_AFTER_RUNS before the counts start over. */
+const MAX_COUNTED_STATEMENTS = 5000;
 
 /** A `pg` connection pool behind the SqlClient interface; `schema` sets the search_path. */
 export class PgSqlClient implements SqlClient {
@@ -14,6 +18,7 @@ export class PgSqlClient implements SqlClient {
   readonly signals?: PgSignals;
   /** Named (prepared) statements by text, see statement(). */
   private readonly names = new Map<string, string>();
+  private readonly runs = new Map<string, number>();
   private readonly unprepared = new Set<string>();
 
   constructor(connectionString: string, options: { schema?: string; max?: number; notifications?: boolean } = {}) {
@@ -45,18 +50,25 @@ export class PgSqlClient implements SqlClient {
   }
 
   /**
-   * A statement with parameters is prepared once per connection (a named statement): PostgreSQL
-   * then skips parsing and planning it again on each run, which was ~15 % of its time per command
-   * (pg_stat_statements, BENCHMARKS.md, issue 18). Statements without parameters (DDL, BEGIN) stay
-   * unnamed. The name is the text's hash; texts are few (a table suffix per rebuild adds some),
-   * and the cache of names is bounded.
+   * A statement with parameters that runs often is prepared once per connection (a named
+   * statement): PostgreSQL then skips parsing and planning it on each run, which was ~14 % of its
+   * time per command (pg_stat_statements, BENCHMARKS.md, issue 18). Statements without parameters
+   * (DDL, BEGIN) and a text's first runs stay unnamed, and at most MAX_NAMED_STATEMENTS texts are
+   * prepared: every connection keeps its prepared statements on the server while it lives, so
+   * variants built per request (a report over some days) must not pile up there. The name is the
+   * text's hash.
    */
   private statement(sql: string, params: unknown[]): QueryConfig | string {
     if (params.length === 0) return sql;
-    if (this.unprepared.has(sql)) return { text: sql, values: params };
     let name = this.names.get(sql);
     if (name === undefined) {
-      if (this.names.size >= MAX_NAMED_STATEMENTS) this.names.clear();
+      const runs = (this.runs.get(sql) ?? 0) + 1;
+      if (runs < PREPARE_AFTER_RUNS || this.names.size >= MAX_NAMED_STATEMENTS || this.unprepared.has(sql)) {
+        if (this.runs.size >= MAX_COUNTED_STATEMENTS) this.runs.clear();
+        this.runs.set(sql, runs);
+        return { text: sql, values: params };
+      }
+      this.runs.delete(sql);
       name = `ct_${createHash('sha1').update(sql).digest('hex')}`;
       this.names.set(sql, name);
     }
@@ -71,7 +83,10 @@ export class PgSqlClient implements SqlClient {
   private unprepareIfStale(sql: string, error: unknown): boolean {
     const stale =
       (error as { code?: string })?.code === '0A000' && /cached plan must not change result type/.test(String(error));
-    if (stale) this.unprepared.add(sql);
+    if (stale) {
+      this.names.delete(sql);
+      this.unprepared.add(sql);
+    }
     return stale;
   }
 
