@@ -13,8 +13,14 @@ import {
   UpdateChannel,
 } from './case.types';
 import { EligibilityFailure, EligibilityReason } from './eligibility';
-import type { NoProgress } from './no-progress';
 import type { EngineerAvailability } from '../engineer/engineer.types';
+
+/** The overdue clock that shows there is no progress: recorded on a customer's escalation (see no-progress.ts). */
+export interface NoProgress {
+  readonly clockId: string;
+  readonly clock: ClockKind;
+  readonly dueAt: string;
+}
 
 /**
  * Every case event carries its caseId, `at` (when it happened: the decision's `now`, ISO-8601

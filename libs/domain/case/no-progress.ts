@@ -1,13 +1,7 @@
 import type { ClockKind } from '../sla/sla-clock';
 import { IllegalStateError } from '../shared/domain-errors';
+import type { NoProgress } from './case.events';
 import { Case, liveClocks } from './case.state';
-
-/** The overdue clock that shows there is no progress: recorded on a customer's escalation. */
-export interface NoProgress {
-  readonly clockId: string;
-  readonly clock: ClockKind;
-  readonly dueAt: string;
-}
 
 /**
  * "No progress" (docs/domain.md, Customers): the response or update the vendor owes on the case is

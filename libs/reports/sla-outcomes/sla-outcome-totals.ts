@@ -1,30 +1,8 @@
-import { addHistogram, bucketOf, Histogram, histogramOf, StoredHistogram, storedHistogram } from './duration-histogram';
+import { addHistogram, bucketOf, Histogram, histogramOf, storedHistogram } from './duration-histogram';
+import type { OutcomeTotals, StoredTotals } from './outcome-totals.types';
 import type { OutcomeCase, OutcomeClock, SettledClocks } from './sla-outcomes.fold';
 
-/**
- * The figures of the compliance report that add up: per period (UTC day and month of the case's
- * submission) and group, the projection keeps their sums (rm_sla_outcome_totals), and a report
- * over any whole days adds a few hundred rows instead of reading every clock.
- *
- * `live`: clocks running or paused. Whether a running one is past due depends on when the report
- * is asked, so the report counts those from the clock rows at that instant (a partial index).
- */
-export interface OutcomeTotals {
-  cases: number;
-  clocks: number;
-  met: number;
-  breached: number;
-  stopped: number;
-  live: number;
-  pausedMs: number;
-  escalations: number;
-  /** Time to first response (answered initial-response clocks). */
-  firstResponse: Histogram;
-  /** Time between updates (answered next-update clocks). */
-  betweenUpdates: Histogram;
-  /** Submission to resolution (resolved cases). */
-  resolution: Histogram;
-}
+export type { OutcomeTotals, StoredTotals } from './outcome-totals.types';
 
 /** The groupings kept: `all` (value "all") for totals and months, then one per groupBy. */
 export const TOTAL_DIMENSIONS = ['all', 'severity', 'partner', 'engineer', 'product'] as const;
@@ -59,10 +37,6 @@ export function addTotals(into: OutcomeTotals, from: OutcomeTotals, sign = 1): v
 export function isZeroTotals(t: OutcomeTotals): boolean {
   return COUNTS.every((k) => t[k] === 0) && HISTOGRAMS.every((k) => t[k].size === 0);
 }
-
-/** Totals as stored (JSON): histograms as objects, buckets ascending, so equal totals are equal text. */
-export type StoredTotals = Omit<OutcomeTotals, (typeof HISTOGRAMS)[number]> &
-  Record<(typeof HISTOGRAMS)[number], StoredHistogram>;
 
 export function storedTotals(t: OutcomeTotals): StoredTotals {
   return {

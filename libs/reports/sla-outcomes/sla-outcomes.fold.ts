@@ -1,6 +1,6 @@
 import type { CaseEvent } from '../../domain/case/case.events';
 import type { ClockKind, Severity } from '../../domain/sla/sla-clock';
-import type { StoredTotals } from './sla-outcome-totals';
+import type { StoredTotals } from './outcome-totals.types';
 
 /**
  * A clock's recorded outcome so far. met: answered before it was recorded breached; breached: the
