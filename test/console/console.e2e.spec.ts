@@ -211,11 +211,13 @@ describe('ops console (/console) in headless Chromium', () => {
     await page.getByLabel('I am').selectOption(engineerId);
     await page.getByRole('radio', { name: 'on-shift' }).check();
     await page.getByRole('status').filter({ hasText: 'You are now on-shift.' }).waitFor();
+    // The command is stored; the engineers read model follows it: wait until the page's table shows
+    // it (the console reads it again), then the API's list agrees.
+    await page.locator(`tr[data-engineer-id="${engineerId}"] .avail-on-shift`).waitFor();
     const engineers = await service.request('GET', '/v1/engineers');
     expect(engineers.body.items.find((e: { engineerId: string }) => e.engineerId === engineerId).availability).toBe(
       'on-shift',
     );
-    await page.locator(`tr[data-engineer-id="${engineerId}"] .avail-on-shift`).waitFor();
     await page.screenshot({ path: join(SCREENSHOTS, 'engineers.png'), fullPage: true });
     expect(await accessibilityProblems(page)).toEqual([]);
 
