@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startTestService, TestKey, TestService, TEST_KEYS } from '../support/test-service';
-import { engineerWithManager, secondsPolicy, submission, waitUntil } from '../support/case-requests';
-import { history, submitCase } from '../support/case-fixtures';
+import { secondsPolicy, submission, waitUntil } from '../support/case-requests';
+import { engineerWithManager, history, submitCase } from '../support/case-fixtures';
 import { ensureConsoleBuilt, launchChromium } from '../support/browser';
 import { accessibilityProblems } from '../support/accessibility';
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AlertFeedService } from '../../libs/alerts/alert-feed.service';
 import { AlertsQueryService } from '../../libs/alerts/alerts.query';
-import { engineerWithManager, secondsPolicy, submission, waitUntil } from '../support/case-requests';
+import { engineerWithManager } from '../support/case-fixtures';
+import { secondsPolicy, submission, waitUntil } from '../support/case-requests';
 import { startTestService, TestService, TEST_KEYS, TestKey } from '../support/test-service';
 import { SseEvent, takeSseEvents } from '../support/sse';
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonLogger } from '../../libs/platform/logging/json-logger';
 import { ProjectionRunner } from '../../libs/projections/projection-runner';
-import { engineerWithManager, secondsPolicy, submission, waitUntil } from '../support/case-requests';
+import { engineerWithManager } from '../support/case-fixtures';
+import { secondsPolicy, submission, waitUntil } from '../support/case-requests';
 import { promtoolCheck, sample } from '../support/metrics-text';
 import { startTestService, TEST_KEYS, TestService } from '../support/test-service';
 

@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { caseBody } from '../support/case-fixtures';
-import { engineerWithManager, secondsPolicy, submission, waitUntil } from '../support/case-requests';
+import { caseBody, engineerWithManager } from '../support/case-fixtures';
+import { secondsPolicy, submission, waitUntil } from '../support/case-requests';
 import { startTestService, TestService } from '../support/test-service';
 
 type HistoryEntry = { type: string; data: Record<string, any>; metadata: { occurredAt: string; actor: string } };

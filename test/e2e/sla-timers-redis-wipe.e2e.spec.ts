@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { startTestService, TestService } from '../support/test-service';
-import { engineerWithManager, secondsPolicy, submission, waitUntil } from '../support/case-requests';
+import { engineerWithManager } from '../support/case-fixtures';
+import { secondsPolicy, submission, waitUntil } from '../support/case-requests';
 
 // FLUSHDB wipes a whole Redis database: this file has database 9 to itself, so parallel test
 // files (database 0, own key prefixes) are never touched.

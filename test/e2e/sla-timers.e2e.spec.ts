@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { startTestService, TestService } from '../support/test-service';
-import { engineerWithManager, secondsPolicy, submission, waitUntil } from '../support/case-requests';
+import { engineerWithManager } from '../support/case-fixtures';
+import { secondsPolicy, submission, waitUntil } from '../support/case-requests';
 
 type HistoryEntry = { type: string; data: Record<string, any>; metadata: { occurredAt: string; actor: string } };
 

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { MAIN_JS, spawnService, ServiceProcess } from '../support/service-process';
 import { seedEmbeddedStore } from '../support/pglite-template';
 import { deleteRedisKeys, TEST_KEYS, TestService, writeTestApiKeys } from '../support/test-service';
-import { engineerWithManager, secondsPolicy, submission, waitUntil } from '../support/case-requests';
+import { engineerWithManager } from '../support/case-fixtures';
+import { secondsPolicy, submission, waitUntil } from '../support/case-requests';
 import { promtoolCheck, sample } from '../support/metrics-text';
 
 type Line = Record<string, any>;
