@@ -1,9 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startTestService, TestKey, TestService, TEST_KEYS } from '../support/test-service';
-import { secondsPolicy, submission, waitUntil } from '../support/case-requests';
+import { secondsPolicyFile, submission, waitUntil } from '../support/case-requests';
 import { engineerWithManager, history, submitCase } from '../support/case-fixtures';
 import { ensureConsoleBuilt, launchChromium } from '../support/browser';
 import { accessibilityProblems } from '../support/accessibility';
@@ -26,9 +25,7 @@ describe('ops console (/console) in headless Chromium', () => {
   beforeAll(async () => {
     ensureConsoleBuilt();
     mkdirSync(SCREENSHOTS, { recursive: true });
-    const dir = mkdtempSync(join(tmpdir(), 'casetrail-console-'));
-    const policyFile = join(dir, 'policy.json');
-    writeFileSync(policyFile, JSON.stringify(secondsPolicy('console-seconds')));
+    const policyFile = secondsPolicyFile('console-seconds');
     service = await startTestService({ env: { SLA_POLICY_FILE: policyFile } });
     browser = await launchChromium();
   }, 180_000);

@@ -1,11 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startTestService, TestService, TEST_KEYS } from '../support/test-service';
 import { engineerWithManager } from '../support/case-fixtures';
-import { secondsPolicy, submission, waitUntil } from '../support/case-requests';
+import { secondsPolicyFile, submission, waitUntil } from '../support/case-requests';
 import { SseEvent, takeSseEvents } from '../support/sse';
 
 const SECRET = 'webhook-secret-for-tests';
@@ -72,9 +69,7 @@ describe('ops alerts: feed, SSE stream, signed webhooks, metrics', () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   beforeAll(async () => {
     receiver = await startReceiver();
-    const dir = mkdtempSync(join(tmpdir(), 'casetrail-policy-'));
-    const policyFile = join(dir, 'policy.json');
-    writeFileSync(policyFile, JSON.stringify(secondsPolicy('alerts')));
+    const policyFile = secondsPolicyFile('alerts');
     service = await startTestService({
       env: { SLA_POLICY_FILE: policyFile, ALERT_WEBHOOKS: receiver.url, ALERT_WEBHOOK_SECRET: SECRET },
     });

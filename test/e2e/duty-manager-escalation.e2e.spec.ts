@@ -1,8 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startTestService, TestService } from '../support/test-service';
-import { secondsPolicy, submission, waitUntil } from '../support/case-requests';
+import { secondsPolicyFile, submission, waitUntil } from '../support/case-requests';
 import { registerEngineer, unique } from '../support/case-fixtures';
 
 type HistoryEntry = { type: string; data: Record<string, any>; metadata: { occurredAt: string; actor: string } };
@@ -15,9 +12,7 @@ type HistoryEntry = { type: string; data: Record<string, any>; metadata: { occur
 describe('overdue cases with nobody to escalate to (SLA timers, a policy in seconds)', () => {
   let service: TestService;
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'casetrail-policy-'));
-    const policyFile = join(dir, 'policy.json');
-    writeFileSync(policyFile, JSON.stringify(secondsPolicy()));
+    const policyFile = secondsPolicyFile();
     service = await startTestService({ env: { SLA_POLICY_FILE: policyFile } });
   });
   afterAll(() => service.close());

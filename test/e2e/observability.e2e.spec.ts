@@ -1,10 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { JsonLogger } from '../../libs/platform/logging/json-logger';
 import { ProjectionRunner } from '../../libs/projections/projection-runner';
 import { engineerWithManager } from '../support/case-fixtures';
-import { secondsPolicy, submission, waitUntil } from '../support/case-requests';
+import { secondsPolicyFile, submission, waitUntil } from '../support/case-requests';
 import { promtoolCheck, sample } from '../support/metrics-text';
 import { startTestService, TEST_KEYS, TestService } from '../support/test-service';
 
@@ -25,9 +22,7 @@ describe('observability: access and domain log lines, Prometheus metrics', () =>
   };
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'casetrail-obs-'));
-    const policyFile = join(dir, 'policy.json');
-    writeFileSync(policyFile, JSON.stringify(secondsPolicy('obs-seconds')));
+    const policyFile = secondsPolicyFile('obs-seconds');
     service = await startTestService({
       env: { SLA_POLICY_FILE: policyFile },
       logger: new JsonLogger('debug', (line) => raw.push(line)),

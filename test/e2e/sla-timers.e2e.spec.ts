@@ -1,10 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { startTestService, TestService } from '../support/test-service';
 import { engineerWithManager } from '../support/case-fixtures';
-import { secondsPolicy, submission, waitUntil } from '../support/case-requests';
+import { secondsPolicyFile, submission, waitUntil } from '../support/case-requests';
 
 type HistoryEntry = { type: string; data: Record<string, any>; metadata: { occurredAt: string; actor: string } };
 
@@ -12,9 +8,7 @@ type HistoryEntry = { type: string; data: Record<string, any>; metadata: { occur
 // the same time (it.concurrent starts right after the top-level hooks).
 let service: TestService;
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'casetrail-policy-'));
-  const policyFile = join(dir, 'policy.json');
-  writeFileSync(policyFile, JSON.stringify(secondsPolicy()));
+  const policyFile = secondsPolicyFile();
   service = await startTestService({ env: { SLA_POLICY_FILE: policyFile } });
 });
 afterAll(() => service.close());

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { caseBody } from './case-fixtures';
 
 /** A severity-A repair submission by a delegated admin for its customer (override any field). */
@@ -15,6 +18,13 @@ export function secondsPolicy(version = 'test-seconds') {
     businessCalendar: { week: { mon: ['09:00-17:00'] }, publicHolidays: false, closedDates: [] },
     severities: { A: severity, B: severity, C: severity },
   };
+}
+
+/** secondsPolicy() written to a file of its own, for SLA_POLICY_FILE; returns its path. */
+export function secondsPolicyFile(version?: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'casetrail-policy-')), 'policy.json');
+  writeFileSync(file, JSON.stringify(secondsPolicy(version)));
+  return file;
 }
 
 export async function waitUntil<T>(
