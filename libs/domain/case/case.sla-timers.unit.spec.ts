@@ -127,6 +127,20 @@ describe('RaiseSlaWarning', () => {
         .thenMatches([{ type: 'SlaWarningRaised', data: expect.objectContaining({ warnAt: min(-45), at: NOW }) }]);
     });
 
+    it('the warning timer ran first, past the due instant: the breach is recorded before it (catch-up)', () => {
+      given([...late.history, engineerAssigned('eng-bob')])
+        .when(warn())
+        .then([
+          slaBreached(late.clock, { at: NOW, engineerId: 'eng-bob', detectedBy: 'catch-up' }),
+          reminderSent(late.clock, { at: NOW }),
+          slaWarningRaised(late.clock, { at: NOW, engineerId: 'eng-bob' }),
+        ]);
+      // ... and the breach timer after it finds the breach recorded.
+      given([...late.history, ...caseDecider.decide(warn(), stateAfter(late.history), context)])
+        .when(breach())
+        .thenNothing();
+    });
+
     it('a breached clock answered since (late update) is owed no warning', () => {
       given([...breached, updateSent('initialResponse-1', { at: min(-0.5) })])
         .when(warn())

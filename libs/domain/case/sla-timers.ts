@@ -29,7 +29,10 @@ const isUnanswered = (clock: SlaClock): boolean => clock.metAt === undefined && 
  * when it is recorded late: after an outage the breach job may run first, and the warning still
  * comes after it (the clock then stays 'breached'). The event's `warnAt` is the instant the clock
  * became at risk; its `at` is when the warning was recorded (later than warnAt when it was late).
- * An answered (met) or stopped clock is owed nothing any more.
+ * A warning job that runs first when the clock is already past due records the breach before the
+ * warning (catch-up), as every other late decision does: no event of the case may come after the
+ * due instant of an unanswered clock whose breach is not recorded yet (replays and what-ifs judge
+ * it breached from that event on). An answered (met) or stopped clock is owed nothing any more.
  */
 export function raiseSlaWarning({ data }: RaiseSlaWarning, state: CaseState, { now }: CaseContext): CaseEvent[] {
   const worked = requireWorkedCase(state, 'raise an SLA warning');
@@ -37,7 +40,9 @@ export function raiseSlaWarning({ data }: RaiseSlaWarning, state: CaseState, { n
   if (!clock || clock.warnedAt !== undefined || !isUnanswered(clock)) return [];
   if (clock.state !== 'running' && clock.state !== 'breached') return [];
   notBefore(clock, clock.warnAt, now, 'the warning');
+  const overdue = clock.state !== 'breached' && !isBefore(now, clock.dueAt);
   return [
+    ...(overdue ? breachEvents(worked, clock, 'catch-up', true, now) : []),
     {
       type: 'SlaWarningRaised',
       data: {

@@ -56,8 +56,11 @@ export interface WhatIfResult {
   /**
    * On the cases that ran under the proposed policy itself (all of them when the proposed policy
    * is the one in force): the replay against the breaches the live system recorded. `mismatches`
-   * must be empty. `pendingTimers`: clocks past due with no recorded event of their case since
-   * (the live system records those when their breach timer fires).
+   * must be empty. `pendingTimers`: clocks the replay found breached whose breach is not recorded
+   * yet, with no decision of their case since that records overdue breaches first (an update,
+   * resolution, closure or severity change): the live system records those when their breach
+   * timer fires. A breach recorded after other events of its case (a note or a warning recorded
+   * past the due instant, before the timer ran) agrees.
    */
   readonly agreement: {
     readonly casesCompared: number;
@@ -80,7 +83,27 @@ interface CaseReplays {
   readonly proposed: CaseClockReplay;
   /** Clocks settled on one side only so far, by first clockId. */
   readonly halves: Map<string, { current?: ReplayedClock; proposed?: ReplayedClock }>;
+  /**
+   * Breaches the replay found at a later event of the case (a note, an assignment, a warning...)
+   * that the live system had not recorded yet, by first clockId: its breach timer may simply not
+   * have run yet. Judged when the recorded breach comes (agreement), at a decision that records
+   * overdue breaches before itself (`CATCHES_UP`: disagreement), or at the end (a pending timer).
+   */
+  readonly awaitingRecord: Map<string, ReplayedClock>;
 }
+
+/**
+ * The recorded events whose decision first records every overdue breach of the case (the
+ * decider's catch-up, in the same append and before them): an unrecorded breach past one of
+ * these is a disagreement, not a timer still to run.
+ */
+const CATCHES_UP = new Set<CaseEvent['type']>([
+  'UpdateSent',
+  'CaseResolved',
+  'CaseClosed',
+  'SeverityAssigned',
+  'SeverityLowered',
+]);
 
 interface TrackedCase {
   readonly reference: string;
@@ -168,6 +191,7 @@ export class WhatIfRun {
     const replays = (tracked.replays ??= this.replaysOf(event.data.caseId));
     for (const clock of replays.current.apply(event)) this.settle(tracked, replays, 'current', clock);
     for (const clock of replays.proposed.apply(event)) this.settle(tracked, replays, 'proposed', clock);
+    if (replays.awaitingRecord.size > 0) this.judgeAwaiting(replays, CATCHES_UP.has(event.type));
     if (!this.options.keepIdleCases && isIdle(replays)) tracked.replays = null;
   }
 
@@ -178,6 +202,8 @@ export class WhatIfRun {
       if (replays === null) continue; // idle: every clock of the case is settled on both sides
       for (const clock of replays.current.finish(asOf)) this.settle(tracked, replays, 'current', clock);
       for (const clock of replays.proposed.finish(asOf)) this.settle(tracked, replays, 'proposed', clock);
+      // Seen breached at some event, still not recorded at the end: its timer has not run yet.
+      this.agreement.pendingTimers += replays.awaitingRecord.size;
       tracked.replays = null;
     }
     return {
@@ -220,6 +246,7 @@ export class WhatIfRun {
       current: new CaseClockReplay(null, caseId),
       proposed: new CaseClockReplay(this.proposed, caseId),
       halves: new Map(),
+      awaitingRecord: new Map(),
     };
   }
 
@@ -280,23 +307,45 @@ export class WhatIfRun {
     if (recorded) this.agreement.recordedBreaches++;
     if (replayed) this.agreement.replayedBreaches++;
     if (replayed && !recorded && replay.breachSeenBy === 'end') this.agreement.pendingTimers++;
-    else if (recorded !== replayed) {
-      this.agreement.mismatchCount++;
-      if (this.agreement.mismatches.length < MAX_MISMATCHES_LISTED) {
-        this.agreement.mismatches.push({ caseId: replay.caseId, clockId: replay.clockId, recorded, replayed });
+    else if (replayed && !recorded) replays.awaitingRecord.set(replay.clockId, replay);
+    else if (recorded !== replayed) this.mismatch(replay, recorded, replayed);
+  }
+
+  /** After each event of a case with breaches awaiting their record (see `awaitingRecord`). */
+  private judgeAwaiting(replays: CaseReplays, caughtUp: boolean): void {
+    for (const [clockId, replay] of replays.awaitingRecord) {
+      if (replays.proposed.recordedBreach(clockId)) {
+        this.agreement.recordedBreaches++;
+        replays.awaitingRecord.delete(clockId);
+      } else if (caughtUp) {
+        this.mismatch(replay, false, true);
+        replays.awaitingRecord.delete(clockId);
       }
+    }
+  }
+
+  private mismatch(replay: ReplayedClock, recorded: boolean, replayed: boolean): void {
+    this.agreement.mismatchCount++;
+    if (this.agreement.mismatches.length < MAX_MISMATCHES_LISTED) {
+      this.agreement.mismatches.push({ caseId: replay.caseId, clockId: replay.clockId, recorded, replayed });
     }
   }
 }
 
 /**
- * No clock live on either side and none settled on one side only: what the replays still hold
+ * No clock live on either side, none settled on one side only and no breach awaiting its record
+ * (`awaitingRecord`): what the replays still hold
  * (which recorded clockIds chain to which, which chains the live system recorded breached) is
  * about settled clocks only, and a later event about them changes nothing in fresh replays
  * either (a restart, update, pause or breach of a clock no longer live is ignored by both).
  */
 function isIdle(replays: CaseReplays): boolean {
-  return replays.halves.size === 0 && replays.current.liveClocks === 0 && replays.proposed.liveClocks === 0;
+  return (
+    replays.halves.size === 0 &&
+    replays.awaitingRecord.size === 0 &&
+    replays.current.liveClocks === 0 &&
+    replays.proposed.liveClocks === 0
+  );
 }
 
 function add(totals: OutcomeCounts, outcome: ReplayOutcome): void {

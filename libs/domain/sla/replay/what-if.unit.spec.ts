@@ -210,6 +210,49 @@ describe('what-if: a proposed policy replayed over recorded histories', () => {
     expect(result.proposed).toEqual(result.current);
   });
 
+  it('a breach recorded after other events of its case agrees; one a later decision should have recorded does not', () => {
+    const calc = createClockCalculator(policy('current', 'PT1H', 'PT4H'));
+    const t0 = '2026-11-02T10:00:00.000Z';
+    const reply: CaseCommand = { type: 'RecordPartnerReply', data: { summary: 'any news?', by: 'partner:contoso' } };
+    const resolve: CaseCommand = { type: 'ResolveCase', data: { summary: 'ok', by: 'support:alice' } };
+    // Due at 60 min: the partner writes at 61, the breach timer runs (late) at 63.
+    const timerAfterReply = history('case-a', calc, t0, [
+      [0, submit('case-a')],
+      [61, reply],
+      [63, breachTimer('initialResponse-1')],
+    ]);
+    // The partner writes at 61; the timer has not run when the replay ends.
+    const timerNotYet = history('case-b', calc, t0, [
+      [0, submit('case-b')],
+      [61, reply],
+    ]);
+    // Resolved at 61 with its breach recorded first (the decider's catch-up) ...
+    const caughtUp = history('case-c', calc, t0, [
+      [0, submit('case-c')],
+      [61, resolve],
+    ]);
+    expect(caughtUp.map((e) => e.type)).toEqual(expect.arrayContaining(['SlaBreached', 'CaseResolved']));
+    // ... and the same resolution as a store that lost that breach would hold it.
+    const lost = history('case-d', calc, t0, [
+      [0, submit('case-d')],
+      [61, resolve],
+    ]).filter((e) => e.type !== 'SlaBreached');
+
+    const whatIf = new WhatIfRun(calc);
+    [...timerAfterReply, ...timerNotYet, ...caughtUp, ...lost].forEach((e) => whatIf.apply(e));
+    const { agreement } = whatIf.finish('2026-11-02T11:01:30.000Z');
+    expect(agreement.mismatches).toEqual([
+      { caseId: 'case-d', clockId: 'initialResponse-1', recorded: false, replayed: true },
+    ]);
+    expect(agreement).toMatchObject({
+      casesCompared: 4,
+      recordedBreaches: 2, // case-a (by its timer, after the reply) and case-c
+      replayedBreaches: 4,
+      pendingTimers: 1, // case-b
+      mismatchCount: 1, // case-d
+    });
+  });
+
   it('letting go of the replays of idle cases changes no figure, over interleaved random histories with reopenings', () => {
     const calc = createClockCalculator(DEFAULT_SLA_POLICY);
     const random = seededRandom(1606);
