@@ -5,6 +5,7 @@ import { SqlClient, SqlExecutor } from '../event-store/sql/sql-client';
 import { JsonLogger } from '../platform/logging/json-logger';
 import { asDependencyUnavailable } from '../platform/health/dependency-unavailable';
 import { Projection } from './projection';
+import { ProjectionCache } from './projection-cache';
 import { Consumer, isReactor, Reactor } from './reactor';
 import { PROJECTION_CHECKPOINTS_SQL, ProjectionProgress, saveProjectionCheckpoints } from './projection-checkpoints';
 
@@ -33,6 +34,8 @@ export class ProjectionRunner {
   private failing: string | false = false;
   private readonly projections: Projection[];
   private readonly reactors: Reactor[];
+  /** Each projection's rows kept between batches (by key): see ProjectionCache. */
+  private readonly caches = new Map<string, ProjectionCache>();
   /** Each reactor's checkpoint (by key), loaded when this runner takes the group's lock. */
   private readonly reacted = new Map<string, Checkpoint | null>();
 
@@ -139,6 +142,12 @@ export class ProjectionRunner {
 
   private get suffix(): string {
     return this.options.suffix ?? '';
+  }
+
+  private cacheOf(key: string): ProjectionCache {
+    let cache = this.caches.get(key);
+    if (!cache) this.caches.set(key, (cache = new ProjectionCache()));
+    return cache;
   }
 
   private key(consumer: Consumer): string {
@@ -356,9 +365,12 @@ export class ProjectionRunner {
       const fresh =
         checkpoint === null ? events : events.filter((e) => compareCheckpoints(e.checkpoint, checkpoint) > 0);
       if (fresh.length === 0) continue;
-      await projection.apply(tx, fresh, this.suffix);
-      applied.push({ projection, events: fresh });
       const last = fresh[fresh.length - 1];
+      const cache = this.cacheOf(name);
+      cache.begin(checkpoint);
+      await projection.apply(tx, fresh, this.suffix, cache);
+      cache.end(last.checkpoint);
+      applied.push({ projection, events: fresh });
       progress.push({ name, checkpoint: last.checkpoint, position: last.position, count: fresh.length });
     }
     await saveProjectionCheckpoints(tx, progress);

@@ -3,6 +3,7 @@ import { SqlExecutor } from '../event-store/sql/sql-client';
 import type { JsonLogger } from '../platform/logging/json-logger';
 import { parseStoredEvents } from '../events/event-parser';
 import type { StoredEvent } from '../events/stored-event';
+import type { ProjectionCache } from './projection-cache';
 
 /**
  * A read model built from events. `apply` writes its rows in the transaction the runner opens,
@@ -19,7 +20,11 @@ export interface Projection<E = RecordedEvent> {
   schema(suffix: string): string;
   /** The tables, for rebuild's switch-over (without suffix). */
   readonly tables: readonly string[];
-  apply(tx: SqlExecutor, events: readonly E[], suffix: string): Promise<void>;
+  /**
+   * `cache`: given by the live runner only (not by rebuilds), rows this projection may keep from
+   * one batch to the next instead of reading them again (see ProjectionCache).
+   */
+  apply(tx: SqlExecutor, events: readonly E[], suffix: string, cache?: ProjectionCache): Promise<void>;
   /**
    * After the live runner committed `events` (those this projection had not applied before) with
    * its checkpoint: log lines and counters that must come once per event. A redelivered batch
@@ -36,7 +41,7 @@ export function domainProjection(projection: Projection<StoredEvent>): Projectio
     name: projection.name,
     tables: projection.tables,
     schema: (suffix) => projection.schema(suffix),
-    apply: (tx, events, suffix) => projection.apply(tx, parseStoredEvents(events), suffix),
+    apply: (tx, events, suffix, cache) => projection.apply(tx, parseStoredEvents(events), suffix, cache),
     // Called on the projection (not detached from it): an afterCommit written as a method may use `this`.
     ...(projection.afterCommit
       ? {

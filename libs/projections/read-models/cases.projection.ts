@@ -5,6 +5,7 @@ import { isCaseEvent } from '../../events/event-parser';
 import { StoredCaseEvent, StoredEvent } from '../../events/stored-event';
 import { caseIdOfStream } from '../../events/streams';
 import { domainProjection } from '../projection';
+import type { ProjectionCache } from '../projection-cache';
 
 /** at-risk: a live clock has had its warning; breached: a live clock was breached. */
 export function slaFlag(state: Case): 'ok' | 'at-risk' | 'breached' {
@@ -60,7 +61,7 @@ export const casesProjection = domainProjection({
     create index if not exists rm_cases_product${s} on rm_cases${s} (product, submitted_at desc, case_id desc);
     create index if not exists rm_cases_sla${s} on rm_cases${s} (sla, submitted_at desc, case_id desc) where sla <> 'ok';
   `,
-  async apply(tx: SqlExecutor, events: readonly StoredEvent[], s: string): Promise<void> {
+  async apply(tx: SqlExecutor, events: readonly StoredEvent[], s: string, cache?: ProjectionCache): Promise<void> {
     // The case events of case streams, with their case's id (from the stream's name).
     const caseEvents: Array<{ caseId: string; event: StoredCaseEvent }> = [];
     for (const event of events) {
@@ -68,14 +69,22 @@ export const casesProjection = domainProjection({
       if (caseId !== null && isCaseEvent(event)) caseEvents.push({ caseId, event });
     }
     if (caseEvents.length === 0) return;
-    const ids = [...new Set(caseEvents.map((e) => e.caseId))];
-    const rows = await tx.query<{ case_id: string; state: Case; revision: string }>(
-      `select case_id, state, revision::text as revision from rm_cases${s} where case_id = any($1)`,
-      [ids],
-    );
-    const states = new Map<string, { state: CaseState; revision: number }>(
-      rows.map((r) => [r.case_id, { state: r.state, revision: Number(r.revision) }]),
-    );
+    // The cases the previous batch wrote come from the cache (states are never changed in
+    // place: evolve returns new ones); the others are read.
+    const states = new Map<string, { state: CaseState; revision: number }>();
+    const unknown: string[] = [];
+    for (const caseId of new Set(caseEvents.map((e) => e.caseId))) {
+      const kept = cache?.get<{ state: CaseState; revision: number }>(caseId);
+      if (kept) states.set(caseId, kept);
+      else unknown.push(caseId);
+    }
+    if (unknown.length > 0) {
+      const rows = await tx.query<{ case_id: string; state: Case; revision: string }>(
+        `select case_id, state, revision::text as revision from rm_cases${s} where case_id = any($1)`,
+        [unknown],
+      );
+      for (const r of rows) states.set(r.case_id, { state: r.state, revision: Number(r.revision) });
+    }
     for (const { caseId, event } of caseEvents) {
       const current = states.get(caseId) ?? { state: null, revision: -1 };
       // Redelivered or already folded (a rebuild racing the live runner): skip by revision.
@@ -86,6 +95,7 @@ export const casesProjection = domainProjection({
       .filter(([, v]) => v.state !== null)
       .map(([caseId, { state, revision }]) => {
         const c = state as Case;
+        cache?.set(caseId, { state, revision });
         const due =
           liveClocks(c)
             .map((clock) => clock.dueAt)

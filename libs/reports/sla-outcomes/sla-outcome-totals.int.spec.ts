@@ -9,6 +9,8 @@ import { createSchemaEventStore } from '../../../test/support/test-database';
 import { slaOutcomesProjection } from './sla-outcomes.projection';
 import type { OutcomeCase } from './sla-outcomes.fold';
 import { TotalsDeltas } from './sla-outcome-totals.store';
+import { ProjectionCache } from '../../projections/projection-cache';
+import { SqlExecutor } from '../../event-store/sql/sql-client';
 import { isZeroTotals, storedTotals } from './sla-outcome-totals';
 
 jest.setTimeout(300_000);
@@ -63,6 +65,12 @@ describe('SLA outcome totals: per-batch deltas equal whole contributions (Postgr
       .map((r) => ({ key: `${r.period}|${r.start}|${r.dim}|${r.value}`, totals: r.totals }))
       .sort(byKey);
   const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  const stored = async (suffix: string) =>
+    (
+      await store.sql.query<{ case_id: string; state: string }>(
+        `select case_id, state::text as state from rm_sla_outcome_cases${suffix} order by case_id`,
+      )
+    ).map((r) => ({ caseId: r.case_id, state: JSON.parse(r.state) as OutcomeCase }));
 
   it('one batch, or batches of 1-7 events with every fifth delivered twice: the same sums, equal to the definition', async () => {
     expect(events.length).toBeGreaterThan(2000);
@@ -99,16 +107,56 @@ describe('SLA outcome totals: per-batch deltas equal whole contributions (Postgr
 
     // A case is stored without its answered clocks (summed in `settled`), the same state however
     // the events were batched.
-    const stored = async (suffix: string) =>
-      (
-        await store.sql.query<{ case_id: string; state: string }>(
-          `select case_id, state::text as state from rm_sla_outcome_cases${suffix} order by case_id`,
-        )
-      ).map((r) => ({ caseId: r.case_id, state: JSON.parse(r.state) as OutcomeCase }));
     const wholeStates = await stored('_whole');
     expect(await stored('_small')).toEqual(wholeStates);
     const answered = wholeStates.flatMap((c) => Object.values(c.state.clocks)).filter((c) => c.answeredAt !== null);
     expect(answered).toEqual([]);
     expect(wholeStates.filter((c) => (c.state.settled ?? []).length > 0).length).toBeGreaterThan(50);
+  });
+
+  it('with rows kept between batches (ProjectionCache), through rolled-back batches and another writer: the same rows', async () => {
+    await store.sql.exec(slaOutcomesProjection.schema('_cached'));
+    // The runner's protocol (ProjectionRunner.applyBatch): begin with the checkpoint stored
+    // before the batch, end with the one the batch stores. Small: rows are evicted too.
+    const cache = new ProjectionCache(40);
+    let checkpoint: string | null = null;
+    const applyCached = (tx: SqlExecutor, batch: RecordedEvent[]) => {
+      cache.begin(checkpoint);
+      return slaOutcomesProjection.apply(tx, batch, '_cached', cache).then(() => cache.end(batch.at(-1)!.checkpoint));
+    };
+    const random = seededRandom(11);
+    let rolledBack = 0;
+    let byOthers = 0;
+    let hits = 0;
+    for (let i = 0; i < events.length;) {
+      const batch = events.slice(i, i + 1 + Math.floor(random() * 7));
+      i += batch.length;
+      const roll = random();
+      if (roll < 0.1) {
+        // Another process applies this batch (this runner's cache does not see it).
+        await store.sql.transaction((tx) => slaOutcomesProjection.apply(tx, batch, '_cached'));
+        checkpoint = batch.at(-1)!.checkpoint;
+        byOthers++;
+        continue;
+      }
+      if (roll < 0.2) {
+        // Applied (cached values changed in place), then the transaction fails: it comes again.
+        await expect(
+          store.sql.transaction(async (tx) => {
+            await applyCached(tx, batch);
+            throw new Error('rolled back');
+          }),
+        ).rejects.toThrow('rolled back');
+        rolledBack++;
+      }
+      hits += cache.size > 0 ? 1 : 0;
+      await store.sql.transaction((tx) => applyCached(tx, batch));
+      checkpoint = batch.at(-1)!.checkpoint;
+    }
+    expect(rolledBack).toBeGreaterThan(20);
+    expect(byOthers).toBeGreaterThan(20);
+    expect(hits).toBeGreaterThan(100);
+    expect(await totals('_cached')).toEqual(await totals('_whole'));
+    expect(await stored('_cached')).toEqual(await stored('_whole'));
   });
 });

@@ -1,4 +1,5 @@
 import { SqlExecutor } from '../../event-store/sql/sql-client';
+import type { ProjectionCache } from '../../projections/projection-cache';
 import type { OutcomeClock, SettledClocks } from './sla-outcomes.fold';
 import {
   addTotals,
@@ -55,29 +56,47 @@ export class TotalsDeltas {
   }
 }
 
+const TOTALS_KEY = 'totals:';
+const idOf = (k: TotalsKey) => `${k.period}|${k.start}|${k.dim}|${k.value}`;
+
 /**
- * Applies a batch's deltas in the projection's transaction: reads the rows they touch, adds, and
- * writes back (rows that come to zero are deleted, so a rebuild from the first event gives the
- * same rows). One projection runner writes a read model at a time, so read-then-write is safe.
+ * Applies a batch's deltas in the projection's transaction: reads the rows they touch (those the
+ * projection's cache does not hold as the previous batch left them), adds, and writes back (rows
+ * that come to zero are deleted, so a rebuild from the first event gives the same rows). One
+ * projection runner writes a read model at a time, so read-then-write is safe.
  */
-export async function applyTotalsDeltas(tx: SqlExecutor, s: string, deltas: TotalsDeltas): Promise<void> {
+export async function applyTotalsDeltas(
+  tx: SqlExecutor,
+  s: string,
+  deltas: TotalsDeltas,
+  cache?: ProjectionCache,
+): Promise<void> {
   const changed = [...deltas.byKey.values()].filter((d) => !isZeroTotals(d.totals));
   if (changed.length === 0) return;
-  const keysJson = JSON.stringify(changed.map((d) => d.key));
-  const stored = await tx.query<TotalsKey & { totals: StoredTotals }>(
-    `select t.period, t.start::text as start, t.dim, t.value, t.totals
-       from rm_sla_outcome_totals${s} t
-       join json_to_recordset($1::json) as k(period text, start date, dim text, value text)
-         on t.period = k.period and t.dim = k.dim and t.start = k.start and t.value = k.value`,
-    [keysJson],
-  );
-  const id = (k: TotalsKey) => `${k.period}|${k.start}|${k.dim}|${k.value}`;
-  const current = new Map(stored.map((r) => [id(r), totalsOf(r.totals)]));
+  // A key the cache holds as an empty sum is a row that does not exist.
+  const current = new Map<string, OutcomeTotals>();
+  const unknown: TotalsKey[] = [];
+  for (const { key } of changed) {
+    const kept = cache?.get<OutcomeTotals>(TOTALS_KEY + idOf(key));
+    if (kept) current.set(idOf(key), kept);
+    else unknown.push(key);
+  }
+  if (unknown.length > 0) {
+    const stored = await tx.query<TotalsKey & { totals: StoredTotals }>(
+      `select t.period, t.start::text as start, t.dim, t.value, t.totals
+         from rm_sla_outcome_totals${s} t
+         join json_to_recordset($1::json) as k(period text, start date, dim text, value text)
+           on t.period = k.period and t.dim = k.dim and t.start = k.start and t.value = k.value`,
+      [JSON.stringify(unknown)],
+    );
+    for (const r of stored) current.set(idOf(r), totalsOf(r.totals));
+  }
   const upserts: Array<TotalsKey & { totals: StoredTotals }> = [];
   const deletes: TotalsKey[] = [];
   for (const { key, totals } of changed) {
-    const sum = current.get(id(key)) ?? emptyTotals();
+    const sum = current.get(idOf(key)) ?? emptyTotals();
     addTotals(sum, totals);
+    cache?.set(TOTALS_KEY + idOf(key), sum);
     if (isZeroTotals(sum)) deletes.push(key);
     else upserts.push({ ...key, totals: storedTotals(sum) });
   }

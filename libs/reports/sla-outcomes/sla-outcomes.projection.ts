@@ -3,6 +3,7 @@ import { isCaseEvent } from '../../events/event-parser';
 import type { StoredCaseEvent, StoredEvent } from '../../events/stored-event';
 import { caseIdOfStream } from '../../events/streams';
 import { domainProjection } from '../../projections/projection';
+import type { ProjectionCache } from '../../projections/projection-cache';
 import { OutcomeCase, OutcomeClock, foldOutcome } from './sla-outcomes.fold';
 import { CaseFigures, caseFiguresOf, msBetween, settleAnswered } from './sla-outcome-totals';
 import { applyTotalsDeltas, TotalsDeltas } from './sla-outcome-totals.store';
@@ -16,6 +17,13 @@ function caseEventsOf(events: readonly StoredEvent[]): Array<{ caseId: string; e
   }
   return found;
 }
+
+/** A case's row as stored (and kept in the projection's cache under CASE_KEY + its id). */
+interface StoredCase {
+  readonly state: OutcomeCase;
+  readonly revision: number;
+}
+const CASE_KEY = 'case:';
 
 /** A case the batch touches: its state as read, then folded, and what the batch changed. */
 interface Touched {
@@ -94,17 +102,25 @@ export const slaOutcomesProjection = domainProjection({
       primary key (period, dim, start, value)
     );
   `,
-  async apply(tx: SqlExecutor, events: StoredEvent[], s: string): Promise<void> {
+  async apply(tx: SqlExecutor, events: StoredEvent[], s: string, cache?: ProjectionCache): Promise<void> {
     const caseEvents = caseEventsOf(events);
     if (caseEvents.length === 0) return;
-    const ids = [...new Set(caseEvents.map((e) => e.caseId))];
-    const rows = await tx.query<{ case_id: string; state: OutcomeCase; revision: string }>(
-      `select case_id, state, revision::text as revision from rm_sla_outcome_cases${s} where case_id = any($1)`,
-      [ids],
-    );
-    const cases = new Map<string, Touched>(
-      rows.map((r) => [r.case_id, { state: r.state, revision: Number(r.revision), clocks: new Set(), before: null }]),
-    );
+    const cases = new Map<string, Touched>();
+    // The cases the previous batch wrote come from the cache (as stored); the others are read.
+    const unknown: string[] = [];
+    for (const caseId of new Set(caseEvents.map((e) => e.caseId))) {
+      const kept = cache?.get<StoredCase>(CASE_KEY + caseId);
+      if (kept) cases.set(caseId, { ...kept, clocks: new Set(), before: null });
+      else unknown.push(caseId);
+    }
+    if (unknown.length > 0) {
+      const rows = await tx.query<{ case_id: string; state: OutcomeCase; revision: string }>(
+        `select case_id, state, revision::text as revision from rm_sla_outcome_cases${s} where case_id = any($1)`,
+        [unknown],
+      );
+      for (const r of rows)
+        cases.set(r.case_id, { state: r.state, revision: Number(r.revision), clocks: new Set(), before: null });
+    }
     for (const { caseId, event } of caseEvents) {
       let current = cases.get(caseId);
       if (!current) {
@@ -162,6 +178,7 @@ export const slaOutcomesProjection = domainProjection({
       }
       // Stored without its answered clocks (their figures summed): see settleAnswered.
       settleAnswered(state);
+      cache?.set(CASE_KEY + caseId, { state, revision } satisfies StoredCase);
       caseRows.push({
         case_id: caseId,
         partner_id: state.partnerId,
@@ -177,7 +194,7 @@ export const slaOutcomesProjection = domainProjection({
       });
     }
     if (caseRows.length === 0) return;
-    await applyTotalsDeltas(tx, s, deltas);
+    await applyTotalsDeltas(tx, s, deltas, cache);
     await tx.query(
       `insert into rm_sla_outcome_cases${s} (case_id, partner_id, product, severity, engineer_id, submitted_at, resolved_at, resolution_ms, escalations, revision, state)
        select * from json_to_recordset($1::json) as x(case_id text, partner_id text, product text, severity text, engineer_id text,
