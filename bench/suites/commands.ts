@@ -143,7 +143,9 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
           service = await startBenchService({ ...env, ROLE: 'api' });
           const meter = measureCpu();
           const threads = measureThreads();
-          const own = loadFigures(await load(service.url));
+          const own = loadFigures(
+            await profileWindow(`commands-${kind}-${sizeLabel(size)}-api-alone`, () => load(service.url)),
+          );
           const split = meter.stop();
           log(scope, threads.stop(own.rate * split.wallSeconds));
           const bareNow = loadFigures(await load(bare.url));
