@@ -48,6 +48,10 @@ export function caseView(state: Case, revision: number, instant: string, pausedT
     product: state.product,
     requestType: state.requestType,
     submitterRole: state.submitterRole,
+    // The eligibility facts as submitted (`?? `: states folded before they were kept).
+    azure: state.azure ?? null,
+    partnerOfRecord: state.partnerOfRecord ?? false,
+    crmOnline: state.crmOnline ?? null,
     topic: state.topic,
     feature: state.feature,
     symptom: state.symptom,

@@ -49,6 +49,9 @@ describe('eligibility over HTTP (embedded store)', () => {
         customerId: 'c-fabrikam',
         partnerOfRecord: true,
       });
+      // Staff see the eligibility facts on the case.
+      const view = await service.request('GET', `/v1/cases/${response.body.caseId}`, { key: 'support' });
+      expect(view.body).toMatchObject({ azure: azure(), partnerOfRecord: true, crmOnline: null });
     });
 
     it.each(['admin', 'co-admin'])(
@@ -199,6 +202,8 @@ describe('eligibility over HTTP (embedded store)', () => {
       expect(response.body.status).toBe('open');
       const [submitted] = await history(service, response.body.caseId);
       expect(submitted.data.crmOnline).toEqual(CRM);
+      const view = await service.request('GET', `/v1/cases/${response.body.caseId}`, { key: 'support' });
+      expect(view.body).toMatchObject({ crmOnline: CRM, azure: null, partnerOfRecord: false });
     });
 
     it.each([

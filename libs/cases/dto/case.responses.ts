@@ -86,6 +86,17 @@ export class BillingFeedbackViewDto {
   @instant() at!: string;
 }
 
+export class AzureViewDto {
+  @text(true) subscriptionId!: string | null;
+  @text(true) accessId!: string | null;
+  @text(true) contractId!: string | null;
+}
+
+export class CrmOnlineViewDto {
+  @text(true) office365SignIn!: string | null;
+  @text(true) subscriptionId!: string | null;
+}
+
 /** GET /v1/cases/{id}: the case, folded from its stream (always current). */
 export class CaseViewDto {
   @ApiProperty({ type: String, example: '0193a0c2-7d1e-7b3a-9c4d-5e6f7a8b9c0d' }) caseId!: string;
@@ -103,6 +114,19 @@ export class CaseViewDto {
   @ApiProperty({ enum: PRODUCTS }) product!: string;
   @ApiProperty({ enum: REQUEST_TYPES }) requestType!: string;
   @ApiProperty({ enum: SUBMITTER_ROLES }) submitterRole!: string;
+  @ApiProperty({
+    type: AzureViewDto,
+    nullable: true,
+    description: 'An Azure case: its subscription, access and contract IDs as submitted',
+  })
+  azure!: AzureViewDto | null;
+  @ApiProperty({
+    type: Boolean,
+    description: 'On behalf of a customer: the submitter stated being its partner of record',
+  })
+  partnerOfRecord!: boolean;
+  @ApiProperty({ type: CrmOnlineViewDto, nullable: true, description: "CRM Online's conditions as submitted" })
+  crmOnline!: CrmOnlineViewDto | null;
   @text() topic!: string;
   @text() feature!: string;
   @text() symptom!: string;

@@ -23,6 +23,8 @@ function submitted({ data }: CaseSubmitted): Case {
     submitterRole: data.submitterRole,
     submittedBy: data.submittedBy,
     azure: data.azure,
+    partnerOfRecord: data.partnerOfRecord ?? false,
+    crmOnline: data.crmOnline ?? null,
     ...problemReportOf(data),
     attachments: data.attachments,
     severity: null,

@@ -3,6 +3,7 @@ import type { AwaitingPartnerReason, ClockPause } from './case.events';
 import {
   Attachment,
   AzureDetails,
+  CrmOnlineDetails,
   ProblemReport,
   Product,
   RequestType,
@@ -92,6 +93,10 @@ export interface Case extends ProblemReport {
   readonly submitterRole: SubmitterRole;
   readonly submittedBy: string;
   readonly azure: AzureDetails | null;
+  /** As submitted (false on submissions recorded before it was asked). */
+  readonly partnerOfRecord: boolean;
+  /** CRM Online's conditions as submitted; null when none were stated. */
+  readonly crmOnline: CrmOnlineDetails | null;
   readonly attachments: readonly Attachment[];
   /** The severity the clocks run under (proposed, untriaged default, or triaged). */
   readonly severity: Severity | null;
