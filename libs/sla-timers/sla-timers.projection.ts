@@ -1,6 +1,7 @@
 import { SqlExecutor } from '../event-store/sql/sql-client';
 import { StoredEvent } from '../events/stored-event';
 import { domainProjection } from '../projections/projection';
+import type { ProjectionCache } from '../projections/projection-cache';
 import { CLOCK_ACTIONS, SlaTimerJob, TIMER_ACTIONS, TimerAction, TRIAGE_TIMER } from './sla-timer-job';
 
 /** A clock's pending timers, as the sla_clock_timers table holds them. */
@@ -102,7 +103,7 @@ export const slaTimersProjection = domainProjection({
       end if;
     end $$;
   `,
-  async apply(tx: SqlExecutor, events: readonly StoredEvent[], s: string): Promise<void> {
+  async apply(tx: SqlExecutor, events: readonly StoredEvent[], s: string, cache?: ProjectionCache): Promise<void> {
     // The batch is worked out in memory, in event order: the rows it changes are read once,
     // changed as the events say, then written in at most two statements (rows new in this
     // batch, rows of earlier batches).
@@ -146,15 +147,24 @@ export const slaTimersProjection = domainProjection({
       }
     }
     const rows = new Map<string, ClockTimersRow>();
-    if (wanted.size || endedCases.size) {
+    // The rows the previous batch wrote come from the cache (an update meets the clock the
+    // previous one started); the others are read, and so are an ended case's live timers.
+    const unknown: Array<{ case_id: string; clock_id: string }> = [];
+    for (const [k, wantedRow] of wanted) {
+      const kept = cache?.get<ClockTimersRow>(k);
+      if (kept) rows.set(k, kept);
+      else unknown.push(wantedRow);
+    }
+    if (unknown.length || endedCases.size) {
       const found = await tx.query<ClockTimersRow>(
         `select t.case_id, t.clock_id, t.clock_event_id, t.warn_at, t.due_at, t.escalate_at, t.resume_at, t.generation, t.pending, t.next_at
            from sla_clock_timers${s} t
           where (t.case_id, t.clock_id) in (select case_id, clock_id from json_to_recordset($1::json) as k(case_id text, clock_id text))
              or (t.case_id = any($2) and t.next_at is not null)`,
-        [JSON.stringify([...wanted.values()]), [...endedCases]],
+        [JSON.stringify(unknown), [...endedCases]],
       );
-      for (const row of found) rows.set(key(row.case_id, row.clock_id), row);
+      for (const row of found)
+        if (!rows.has(key(row.case_id, row.clock_id))) rows.set(key(row.case_id, row.clock_id), row);
     }
     const created = new Set<string>();
     const changed = new Set<string>();
@@ -300,5 +310,8 @@ export const slaTimersProjection = domainProjection({
                               pending = excluded.pending, next_at = excluded.next_at`,
     );
     await write(created, 'do nothing');
+    // As written: a created row's clock is new (events after the stored checkpoint were never
+    // applied), so 'do nothing' did not keep another version of it.
+    for (const [k, row] of rows) cache?.set(k, row);
   },
 });

@@ -9,8 +9,6 @@ import { createSchemaEventStore } from '../../../test/support/test-database';
 import { slaOutcomesProjection } from './sla-outcomes.projection';
 import type { OutcomeCase } from './sla-outcomes.fold';
 import { TotalsDeltas } from './sla-outcome-totals.store';
-import { ProjectionCache } from '../../projections/projection-cache';
-import { SqlExecutor } from '../../event-store/sql/sql-client';
 import { isZeroTotals, storedTotals } from './sla-outcome-totals';
 
 jest.setTimeout(300_000);
@@ -112,51 +110,5 @@ describe('SLA outcome totals: per-batch deltas equal whole contributions (Postgr
     const answered = wholeStates.flatMap((c) => Object.values(c.state.clocks)).filter((c) => c.answeredAt !== null);
     expect(answered).toEqual([]);
     expect(wholeStates.filter((c) => (c.state.settled ?? []).length > 0).length).toBeGreaterThan(50);
-  });
-
-  it('with rows kept between batches (ProjectionCache), through rolled-back batches and another writer: the same rows', async () => {
-    await store.sql.exec(slaOutcomesProjection.schema('_cached'));
-    // The runner's protocol (ProjectionRunner.applyBatch): begin with the checkpoint stored
-    // before the batch, end with the one the batch stores. Small: rows are evicted too.
-    const cache = new ProjectionCache(40);
-    let checkpoint: string | null = null;
-    const applyCached = (tx: SqlExecutor, batch: RecordedEvent[]) => {
-      cache.begin(checkpoint);
-      return slaOutcomesProjection.apply(tx, batch, '_cached', cache).then(() => cache.end(batch.at(-1)!.checkpoint));
-    };
-    const random = seededRandom(11);
-    let rolledBack = 0;
-    let byOthers = 0;
-    let hits = 0;
-    for (let i = 0; i < events.length;) {
-      const batch = events.slice(i, i + 1 + Math.floor(random() * 7));
-      i += batch.length;
-      const roll = random();
-      if (roll < 0.1) {
-        // Another process applies this batch (this runner's cache does not see it).
-        await store.sql.transaction((tx) => slaOutcomesProjection.apply(tx, batch, '_cached'));
-        checkpoint = batch.at(-1)!.checkpoint;
-        byOthers++;
-        continue;
-      }
-      if (roll < 0.2) {
-        // Applied (cached values changed in place), then the transaction fails: it comes again.
-        await expect(
-          store.sql.transaction(async (tx) => {
-            await applyCached(tx, batch);
-            throw new Error('rolled back');
-          }),
-        ).rejects.toThrow('rolled back');
-        rolledBack++;
-      }
-      hits += cache.size > 0 ? 1 : 0;
-      await store.sql.transaction((tx) => applyCached(tx, batch));
-      checkpoint = batch.at(-1)!.checkpoint;
-    }
-    expect(rolledBack).toBeGreaterThan(20);
-    expect(byOthers).toBeGreaterThan(20);
-    expect(hits).toBeGreaterThan(100);
-    expect(await totals('_cached')).toEqual(await totals('_whole'));
-    expect(await stored('_cached')).toEqual(await stored('_whole'));
   });
 });
