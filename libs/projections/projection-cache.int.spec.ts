@@ -1,13 +1,10 @@
-import { randomUUID } from 'node:crypto';
-import { appendCaseHistory } from '../../test/support/case-histories';
+import { storeRandomCases } from '../../test/support/case-histories';
+import { seededRandom } from '../domain/case/testing/random-history';
 import { createSchemaEventStore } from '../../test/support/test-database';
-import { randomCaseHistory, seededRandom } from '../domain/case/testing/random-history';
-import { DEFAULT_SLA_POLICY } from '../domain/sla/policy';
 import { RecordedEvent } from '../event-store/event-store';
 import { SqlExecutor } from '../event-store/sql/sql-client';
 import { SqlEventStore } from '../event-store/sql/sql-event-store';
 import { slaOutcomesProjection } from '../reports/sla-outcomes/sla-outcomes.projection';
-import { SlaPolicyService } from '../sla/sla-policy.service';
 import { slaTimersProjection } from '../sla-timers/sla-timers.projection';
 import { Projection } from './projection';
 import { ProjectionCache } from './projection-cache';
@@ -15,7 +12,6 @@ import { casesProjection } from './read-models/cases.projection';
 
 jest.setTimeout(300_000);
 
-const DAY = 24 * 3600_000;
 const START = Date.parse('2026-08-03T00:00:00.000Z');
 const END = Date.parse('2026-11-30T00:00:00.000Z');
 
@@ -33,25 +29,7 @@ describe('ProjectionCache: the same rows as reading them back every batch (Postg
 
   beforeAll(async () => {
     ({ store, cleanup } = await createSchemaEventStore('cache', 4));
-    const policy = new SlaPolicyService(DEFAULT_SLA_POLICY);
-    await policy.record(store, new Date(START - DAY).toISOString());
-    const random = seededRandom(2606);
-    const engineers = [1, 2, 3].map((i) => ({ engineerId: `e-${i}`, managerId: 'm-1' }));
-    for (let i = 0; i < 120; i++) {
-      const caseId = randomUUID();
-      const history = randomCaseHistory({
-        caseId,
-        partnerId: `p-${i % 4}`,
-        engineers,
-        startMs: START + Math.floor(random() * 100 * 24 * 60) * 60_000,
-        endMs: END,
-        commands: 6 + Math.floor(random() * 20),
-        random,
-        clocks: policy.calculator,
-      });
-      await appendCaseHistory(store, caseId, history);
-    }
-    events = (await store.readAll({ after: null, maxCount: 100_000 })).events;
+    events = await storeRandomCases(store, { cases: 120, seed: 2606, startMs: START, endMs: END });
   });
 
   afterAll(async () => cleanup?.());

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { DecidedEvent } from '../../libs/domain/case/testing/random-history';
-import type { EventStore } from '../../libs/event-store/event-store';
+import { DecidedEvent, randomCaseHistory, seededRandom } from '../../libs/domain/case/testing/random-history';
+import { DEFAULT_SLA_POLICY } from '../../libs/domain/sla/policy';
+import type { EventStore, RecordedEvent } from '../../libs/event-store/event-store';
 import { storedData } from '../../libs/events/event-parser';
+import { SlaPolicyService } from '../../libs/sla/sla-policy.service';
 
 /** Stores a decided case history (randomCaseHistory) as the case's new stream, as staff's commands would have. */
 export async function appendCaseHistory(
@@ -19,4 +21,34 @@ export async function appendCaseHistory(
     })),
     'no_stream',
   );
+}
+
+/**
+ * `cases` random case histories under the default policy (recorded first), submitted over the
+ * 100 days from `startMs`, by four partners and three engineers, stored one stream each; returns
+ * every stored event in store order. Seeded: the same seed gives the same histories.
+ */
+export async function storeRandomCases(
+  store: EventStore,
+  { cases, seed, startMs, endMs }: { cases: number; seed: number; startMs: number; endMs: number },
+): Promise<RecordedEvent[]> {
+  const policy = new SlaPolicyService(DEFAULT_SLA_POLICY);
+  await policy.record(store, new Date(startMs - 24 * 3600_000).toISOString());
+  const random = seededRandom(seed);
+  const engineers = [1, 2, 3].map((i) => ({ engineerId: `e-${i}`, managerId: 'm-1' }));
+  for (let i = 0; i < cases; i++) {
+    const caseId = randomUUID();
+    const history = randomCaseHistory({
+      caseId,
+      partnerId: `p-${i % 4}`,
+      engineers,
+      startMs: startMs + Math.floor(random() * 100 * 24 * 60) * 60_000,
+      endMs,
+      commands: 6 + Math.floor(random() * 20),
+      random,
+      clocks: policy.calculator,
+    });
+    await appendCaseHistory(store, caseId, history);
+  }
+  return (await store.readAll({ after: null, maxCount: 100_000 })).events;
 }

@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { appendCaseHistory } from '../../../test/support/case-histories';
-import { randomCaseHistory, seededRandom } from '../../domain/case/testing/random-history';
-import { DEFAULT_SLA_POLICY } from '../../domain/sla/policy';
+import { storeRandomCases } from '../../../test/support/case-histories';
+import { seededRandom } from '../../domain/case/testing/random-history';
 import { SqlEventStore } from '../../event-store/sql/sql-event-store';
 import { RecordedEvent } from '../../event-store/event-store';
-import { SlaPolicyService } from '../../sla/sla-policy.service';
 import { createSchemaEventStore } from '../../../test/support/test-database';
 import { slaOutcomesProjection } from './sla-outcomes.projection';
 import type { OutcomeCase } from './sla-outcomes.fold';
@@ -13,7 +10,6 @@ import { isZeroTotals, storedTotals } from './sla-outcome-totals';
 
 jest.setTimeout(300_000);
 
-const DAY = 24 * 3600_000;
 const START = Date.parse('2026-08-03T00:00:00.000Z');
 const END = Date.parse('2026-11-30T00:00:00.000Z');
 
@@ -30,25 +26,7 @@ describe('SLA outcome totals: per-batch deltas equal whole contributions (Postgr
 
   beforeAll(async () => {
     ({ store, cleanup } = await createSchemaEventStore('totals', 4));
-    const policy = new SlaPolicyService(DEFAULT_SLA_POLICY);
-    await policy.record(store, new Date(START - DAY).toISOString());
-    const random = seededRandom(1818);
-    const engineers = [1, 2, 3].map((i) => ({ engineerId: `e-${i}`, managerId: 'm-1' }));
-    for (let i = 0; i < 150; i++) {
-      const caseId = randomUUID();
-      const history = randomCaseHistory({
-        caseId,
-        partnerId: `p-${i % 4}`,
-        engineers,
-        startMs: START + Math.floor(random() * 100 * 24 * 60) * 60_000,
-        endMs: END,
-        commands: 6 + Math.floor(random() * 20),
-        random,
-        clocks: policy.calculator,
-      });
-      await appendCaseHistory(store, caseId, history);
-    }
-    events = (await store.readAll({ after: null, maxCount: 100_000 })).events;
+    events = await storeRandomCases(store, { cases: 150, seed: 1818, startMs: START, endMs: END });
     for (const suffix of ['_whole', '_small']) await store.sql.exec(slaOutcomesProjection.schema(suffix));
   });
 
