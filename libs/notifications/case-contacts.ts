@@ -3,6 +3,7 @@ import { parseCaseEvents } from '../events/event-parser';
 import type { StoredCaseEvent } from '../events/stored-event';
 import { caseStreamId } from '../events/streams';
 import type { CaseContact } from './case-contact';
+import { BoundedMap } from '../platform/collections/bounded-map';
 
 /** Cases whose contact is remembered; beyond, the oldest is read again from its stream when needed. */
 const REMEMBERED = 10_000;
@@ -13,7 +14,7 @@ const REMEMBERED = 10_000;
  * which may lag the event being notified.
  */
 export class CaseContacts {
-  private readonly known = new Map<string, CaseContact>();
+  private readonly known = new BoundedMap<string, CaseContact>(REMEMBERED);
 
   constructor(private readonly store: Pick<EventStore, 'readStream'>) {}
 
@@ -40,7 +41,6 @@ export class CaseContacts {
   }
 
   private remember(contact: CaseContact): CaseContact {
-    if (this.known.size >= REMEMBERED) this.known.delete(this.known.keys().next().value as string);
     this.known.set(contact.caseId, contact);
     return contact;
   }

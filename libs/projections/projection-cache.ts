@@ -1,3 +1,5 @@
+import { BoundedMap } from '../platform/collections/bounded-map';
+
 /**
  * Rows a projection keeps in memory from one live batch to the next, so that it does not read
  * them again (under load a batch is a few commands, and reading back what the previous batch
@@ -14,11 +16,13 @@
  * its checkpoint is not stored and the next batch starts from an empty cache.
  */
 export class ProjectionCache {
-  private readonly rows = new Map<string, unknown>();
+  private readonly rows: BoundedMap<string, unknown>;
   /** The checkpoint the last batch ended at; undefined while a batch runs or after one failed. */
   private endedAt: string | null | undefined = undefined;
 
-  constructor(private readonly maxRows = 10_000) {}
+  constructor(maxRows = 10_000) {
+    this.rows = new BoundedMap(maxRows);
+  }
 
   /** At a batch's start, with the checkpoint stored for this projection (read under its lock). */
   begin(stored: string | null): void {
@@ -37,9 +41,7 @@ export class ProjectionCache {
 
   /** Keeps a row as the batch writes it; the least recently kept goes when full. */
   set(key: string, value: unknown): void {
-    this.rows.delete(key);
     this.rows.set(key, value);
-    if (this.rows.size > this.maxRows) this.rows.delete(this.rows.keys().next().value as string);
   }
 
   get size(): number {

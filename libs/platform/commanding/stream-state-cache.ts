@@ -1,6 +1,7 @@
 import { Decider, DomainEvent, fold } from '../../domain/shared/decider';
 import { parseStreamEvents } from '../../events/event-parser';
 import { EventStore, RecordedEvent } from '../../event-store/event-store';
+import { BoundedMap } from '../collections/bounded-map';
 
 /** A stream folded by a decider: its state, revision (-1: no stream) and last global position. */
 export interface StreamState<S> {
@@ -31,7 +32,7 @@ const STATE_CACHE_LIMIT = 10_000;
  * wrote); acting on it is safe because every append expects its revision.
  */
 export class StreamStateCache {
-  private readonly streams = new Map<string, CachedStream<unknown>>();
+  private readonly streams = new BoundedMap<string, CachedStream<unknown>>(STATE_CACHE_LIMIT);
 
   constructor(private readonly store: Pick<EventStore, 'readStream'>) {}
 
@@ -61,9 +62,7 @@ export class StreamStateCache {
 
   /** Keeps a state the store just accepted; most recently used last, the oldest goes when full. */
   remember<S, E extends DomainEvent>(streamId: string, decider: Folder<S, E>, entry: StreamState<S>): StreamState<S> {
-    this.streams.delete(streamId);
     this.streams.set(streamId, { ...entry, decider });
-    if (this.streams.size > STATE_CACHE_LIMIT) this.streams.delete(this.streams.keys().next().value as string);
     return entry;
   }
 
