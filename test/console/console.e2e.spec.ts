@@ -238,7 +238,18 @@ describe('ops console (/console) in headless Chromium', () => {
   }, 60_000);
 
   it('a partner key sees only its own cases', async () => {
-    const own = await submitCase(service, submission({ summary: 'Contoso case' }), 'partner');
+    // An Azure repair on the customer's subscription (write rights: no partner of record needed).
+    const own = await submitCase(
+      service,
+      submission({
+        summary: 'Contoso case',
+        product: 'azure',
+        submitterRole: 'owner',
+        azure: { subscriptionId: 'sub-7', accessId: 'SCS4F7Q2K9', contractId: '7205118' },
+      }),
+      'partner',
+    );
+    expect(own.body.status).toBe('open');
     const other = await submitCase(
       service,
       submission({ partnerId: 'p-northwind', summary: 'Northwind case' }),
@@ -263,6 +274,13 @@ describe('ops console (/console) in headless Chromium', () => {
     // Its own case opens.
     await page.goto(`${service.url}/console/#/case/${own.caseId}`);
     await page.getByRole('heading', { level: 1, name: new RegExp(own.body.reference) }).waitFor();
+    // With the eligibility facts as submitted.
+    const fact = (name: string) => page.locator('dl.facts div').filter({ has: page.locator('dt', { hasText: name }) });
+    expect(await fact('Azure').locator('dd').textContent()).toBe(
+      'subscription sub-7, access ID SCS4F7Q2K9, contract 7205118',
+    );
+    expect(await fact('Partner of record').locator('dd').textContent()).toBe('no');
+    expect(await fact('CRM Online').count()).toBe(0);
 
     // Signing out forgets the key.
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -34,6 +34,10 @@ export interface CaseView {
   customerId: string | null;
   product: string;
   requestType: string;
+  /** The eligibility facts as submitted (absent from services before they were shown). */
+  azure?: { subscriptionId?: string | null; accessId?: string | null; contractId?: string | null } | null;
+  partnerOfRecord?: boolean;
+  crmOnline?: { office365SignIn?: string | null; subscriptionId?: string | null } | null;
   topic: string;
   feature: string;
   symptom: string;

@@ -139,6 +139,19 @@ function Facts({ view }: { view: CaseView }) {
     ['Updates sent', view.updateCount ?? 0],
     ['Policy', view.sla?.policyVersion],
   ];
+  // The eligibility facts the partner stated, where they apply.
+  if (view.azure)
+    facts.push([
+      'Azure',
+      `subscription ${view.azure.subscriptionId ?? '—'}, access ID ${view.azure.accessId ?? '—'}, contract ${view.azure.contractId ?? '—'}`,
+    ]);
+  if (view.customerId && view.partnerOfRecord !== undefined)
+    facts.push(['Partner of record', view.partnerOfRecord ? 'yes' : 'no']);
+  if (view.crmOnline)
+    facts.push([
+      'CRM Online',
+      `sign-in ${view.crmOnline.office365SignIn ?? '—'}, subscription ${view.crmOnline.subscriptionId ?? '—'}`,
+    ]);
   if (view.routedTo) facts.push(['Routed to', view.routedTo]);
   if (view.rejectionReason) facts.push(['Rejected', view.rejectionReason]);
   if (view.awaitingPartner)
