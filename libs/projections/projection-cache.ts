@@ -43,8 +43,4 @@ export class ProjectionCache {
   set(key: string, value: unknown): void {
     this.rows.set(key, value);
   }
-
-  get size(): number {
-    return this.rows.size;
-  }
 }

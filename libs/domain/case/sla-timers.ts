@@ -5,7 +5,7 @@ import { requireWorkedCase } from './case.guards';
 import { CaseState, SlaClock, findClock } from './case.state';
 import { SYSTEM_ACTOR } from './case.types';
 import { isBefore } from './instants';
-import { breachEvents } from './sla-clocks';
+import { breachEvents, catchUpBreaches } from './sla-clocks';
 
 /**
  * Timer commands arrive from the scheduler, possibly late, repeated, or for a clock that has since
@@ -29,10 +29,10 @@ const isUnanswered = (clock: SlaClock): boolean => clock.metAt === undefined && 
  * when it is recorded late: after an outage the breach job may run first, and the warning still
  * comes after it (the clock then stays 'breached'). The event's `warnAt` is the instant the clock
  * became at risk; its `at` is when the warning was recorded (later than warnAt when it was late).
- * A warning job that runs first when the clock is already past due records the breach before the
- * warning (catch-up), as every other late decision does: no event of the case may come after the
- * due instant of an unanswered clock whose breach is not recorded yet (replays and what-ifs judge
- * it breached from that event on). An answered (met) or stopped clock is owed nothing any more.
+ * A warning job that runs first when its clock is already past due records the breach before the
+ * warning (catchUpBreaches, as an update or a resolution does), so that a warning never stands in
+ * the history of a clock as if it were not breached yet. An answered (met) or stopped clock is
+ * owed nothing any more.
  */
 export function raiseSlaWarning({ data }: RaiseSlaWarning, state: CaseState, { now }: CaseContext): CaseEvent[] {
   const worked = requireWorkedCase(state, 'raise an SLA warning');
@@ -40,9 +40,8 @@ export function raiseSlaWarning({ data }: RaiseSlaWarning, state: CaseState, { n
   if (!clock || clock.warnedAt !== undefined || !isUnanswered(clock)) return [];
   if (clock.state !== 'running' && clock.state !== 'breached') return [];
   notBefore(clock, clock.warnAt, now, 'the warning');
-  const overdue = clock.state !== 'breached' && !isBefore(now, clock.dueAt);
   return [
-    ...(overdue ? breachEvents(worked, clock, 'catch-up', true, now) : []),
+    ...catchUpBreaches(worked, now, true),
     {
       type: 'SlaWarningRaised',
       data: {
