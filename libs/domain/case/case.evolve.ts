@@ -124,37 +124,47 @@ function stopLiveClocks(sla: CaseSla, at: string): CaseSla {
 
 function evolveExisting(state: Case, event: CaseEvent): Case {
   const at = event.data.at;
-  const s: Case = { ...state, updatedAt: at };
+  // One copy per event: every branch spreads `state` with updatedAt (a case's state has dozens
+  // of fields, and a command folds several events).
   switch (event.type) {
     case 'CaseSubmitted':
       return state; // a stream has one submission; a second one would be a store bug, ignore it
     case 'CaseRouted':
-      return { ...s, status: 'routed', routedTo: event.data.team, routingReason: event.data.reason };
+      return { ...state, updatedAt: at, status: 'routed', routedTo: event.data.team, routingReason: event.data.reason };
     case 'CaseRejected':
-      return { ...s, status: 'rejected', rejectionReason: event.data.reason, rejectionMessage: event.data.message };
-    case 'SeverityAssigned': {
-      const triaged = (s.triagedAt ?? null) === null && isTriage(event); // ?? : states stored before triage existed
       return {
-        ...s,
+        ...state,
+        updatedAt: at,
+        status: 'rejected',
+        rejectionReason: event.data.reason,
+        rejectionMessage: event.data.message,
+      };
+    case 'SeverityAssigned': {
+      const triaged = (state.triagedAt ?? null) === null && isTriage(event); // ?? : states stored before triage existed
+      return {
+        ...state,
+        updatedAt: at,
         severity: event.data.severity,
         severityLowered: false,
         ...(triaged ? { triagedAt: at, triagedBy: event.data.by } : {}),
       };
     }
     case 'SeverityLowered':
-      return { ...s, severity: event.data.to, severityLowered: true };
+      return { ...state, updatedAt: at, severity: event.data.to, severityLowered: true };
     case 'PartnerAvailabilityChanged':
-      return { ...s, partnerAvailable24x7: event.data.available24x7 };
+      return { ...state, updatedAt: at, partnerAvailable24x7: event.data.available24x7 };
     case 'EngineerAssigned':
       return {
-        ...s,
+        ...state,
+        updatedAt: at,
         engineerId: event.data.engineerId,
         managerId: event.data.managerId,
         backupEngineerId: event.data.backupEngineerId ?? null,
       };
     case 'TransferredOnSeverityACall':
       return {
-        ...s,
+        ...state,
+        updatedAt: at,
         engineerId: event.data.toEngineerId,
         managerId: event.data.toManagerId,
         backupEngineerId: event.data.toBackupEngineerId ?? null,
@@ -162,21 +172,22 @@ function evolveExisting(state: Case, event: CaseEvent): Case {
     case 'CallQueued': {
       const { callId, caller } = event.data;
       const call = { callId, caller, queuedAt: at, takenAt: null, takenBy: null };
-      return { ...s, queuedCalls: { ...s.queuedCalls, [callId]: call } };
+      return { ...state, updatedAt: at, queuedCalls: { ...state.queuedCalls, [callId]: call } };
     }
     case 'QueuedCallTaken': {
-      const call = s.queuedCalls?.[event.data.callId];
-      if (!call) return s;
+      const call = state.queuedCalls?.[event.data.callId];
+      if (!call) return { ...state, updatedAt: at };
       const taken = { ...call, takenAt: at, takenBy: event.data.engineerId };
-      return { ...s, queuedCalls: { ...s.queuedCalls, [call.callId]: taken } };
+      return { ...state, updatedAt: at, queuedCalls: { ...state.queuedCalls, [call.callId]: taken } };
     }
     case 'UpdateSent':
       return {
-        ...s,
-        initialResponseAt: s.initialResponseAt ?? at,
+        ...state,
+        updatedAt: at,
+        initialResponseAt: state.initialResponseAt ?? at,
         lastUpdateAt: at,
-        updateCount: s.updateCount + 1,
-        sla: withClock(s.sla, event.data.meetsClockId, (clock) => ({
+        updateCount: state.updateCount + 1,
+        sla: withClock(state.sla, event.data.meetsClockId, (clock) => ({
           ...clock,
           state: clock.state === 'breached' ? 'breached' : 'met',
           metAt: at,
@@ -185,26 +196,29 @@ function evolveExisting(state: Case, event: CaseEvent): Case {
     case 'EscalatedToManager':
     case 'EscalatedToDutyManager':
       return {
-        ...s,
-        escalationCount: s.escalationCount + 1,
+        ...state,
+        updatedAt: at,
+        escalationCount: state.escalationCount + 1,
         lastEscalatedAt: at,
-        sla: withClock(s.sla, event.data.clockId, (clock) => ({ ...clock, escalatedAt: at })),
+        sla: withClock(state.sla, event.data.clockId, (clock) => ({ ...clock, escalatedAt: at })),
       };
     case 'SlaClockStarted': {
       const clock = clockFrom(event);
       return {
-        ...s,
-        clocksStarted: s.clocksStarted + 1,
+        ...state,
+        updatedAt: at,
+        clocksStarted: state.clocksStarted + 1,
         // A case from before policies were pinned runs under its first clock's policy.
-        policy: s.policy ?? { version: clock.policyVersion, hash: event.data.policyHash ?? null },
-        sla: { ...s.sla, policyVersion: clock.policyVersion, [clock.clock]: clock },
+        policy: state.policy ?? { version: clock.policyVersion, hash: event.data.policyHash ?? null },
+        sla: { ...state.sla, policyVersion: clock.policyVersion, [clock.clock]: clock },
       };
     }
     case 'SlaWarningRaised':
       return {
-        ...s,
+        ...state,
+        updatedAt: at,
         // A warning recorded late (after an outage), after the breach, leaves the clock breached.
-        sla: withClock(s.sla, event.data.clockId, (clock) => ({
+        sla: withClock(state.sla, event.data.clockId, (clock) => ({
           ...clock,
           state: clock.state === 'running' ? 'warning' : clock.state,
           warnedAt: clock.warnAt,
@@ -212,14 +226,15 @@ function evolveExisting(state: Case, event: CaseEvent): Case {
       };
     case 'SlaBreached':
       return {
-        ...s,
-        sla: withClock(s.sla, event.data.clockId, (clock) => ({
+        ...state,
+        updatedAt: at,
+        sla: withClock(state.sla, event.data.clockId, (clock) => ({
           ...clock,
           state: 'breached',
           breachedAt: event.data.breachedAt,
         })),
         slaBreaches: [
-          ...(s.slaBreaches ?? []),
+          ...(state.slaBreaches ?? []),
           {
             clockId: event.data.clockId,
             clock: event.data.clock,
@@ -230,40 +245,63 @@ function evolveExisting(state: Case, event: CaseEvent): Case {
         ],
       };
     case 'UpdateReminderSent':
-      return s;
+      return { ...state, updatedAt: at };
     case 'CaseResolved':
       return {
-        ...s,
+        ...state,
+        updatedAt: at,
         status: 'resolved',
         resolvedAt: at,
         resolutionSummary: event.data.summary,
         awaitingPartner: null,
-        sla: stopLiveClocks(s.sla, at),
+        sla: stopLiveClocks(state.sla, at),
       };
     case 'CaseClosed':
-      return { ...s, status: 'closed', closedAt: at, awaitingPartner: null, sla: stopLiveClocks(s.sla, at) };
+      return {
+        ...state,
+        updatedAt: at,
+        status: 'closed',
+        closedAt: at,
+        awaitingPartner: null,
+        sla: stopLiveClocks(state.sla, at),
+      };
     case 'CaseReopened':
       // resolvedAt/closedAt describe the current status; the earlier ones remain in the history.
-      return { ...s, status: 'open', reopenedAt: at, resolvedAt: null, resolutionSummary: null, closedAt: null };
+      return {
+        ...state,
+        updatedAt: at,
+        status: 'open',
+        reopenedAt: at,
+        resolvedAt: null,
+        resolutionSummary: null,
+        closedAt: null,
+      };
     case 'AwaitingPartner':
       return {
-        ...s,
+        ...state,
+        updatedAt: at,
         status: 'awaiting-partner',
         awaitingPartner: { reason: event.data.reason, since: at, autoResumeAt: event.data.autoResumeAt },
       };
     case 'PartnerReplied':
-      return { ...s, ...endWait(s), lastPartnerReplyAt: at };
+      return { ...state, updatedAt: at, ...endWait(state), lastPartnerReplyAt: at };
     case 'SlaClockPaused':
-      return { ...s, sla: withClock(s.sla, event.data.clockId, (clock) => paused(clock, event)) };
+      return {
+        ...state,
+        updatedAt: at,
+        sla: withClock(state.sla, event.data.clockId, (clock) => paused(clock, event)),
+      };
     case 'SlaClockResumed': {
-      const sla = withClock(s.sla, event.data.clockId, (clock) => resumed(clock, event));
-      return event.data.cause === 'case-reopened' ? { ...s, sla } : { ...s, ...endWait(s), sla };
+      const sla = withClock(state.sla, event.data.clockId, (clock) => resumed(clock, event));
+      return event.data.cause === 'case-reopened'
+        ? { ...state, updatedAt: at, sla }
+        : { ...state, updatedAt: at, ...endWait(state), sla };
     }
     case 'TriageAtRisk':
-      return { ...s, triageAtRiskAt: at };
+      return { ...state, updatedAt: at, triageAtRiskAt: at };
     case 'EscalatedToBillingFeedback': {
       const { address, reason, by } = event.data;
-      return { ...s, billingFeedback: { address, reason, by, at } };
+      return { ...state, updatedAt: at, billingFeedback: { address, reason, by, at } };
     }
   }
 }

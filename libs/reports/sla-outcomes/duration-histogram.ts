@@ -37,9 +37,15 @@ export function addHistogram(into: Histogram, from: Histogram, sign = 1): void {
   }
 }
 
-/** The stored form, buckets in ascending order (so equal histograms are equal text). */
+/**
+ * The stored form, buckets in ascending order (so equal histograms are equal text). No sort is
+ * needed: bucket numbers are array-index keys, which an object lists in ascending numeric order
+ * whatever order they were added in (ECMAScript's OrdinaryOwnPropertyKeys; JSON.stringify too).
+ */
 export function storedHistogram(h: Histogram): StoredHistogram {
-  return Object.fromEntries([...h.entries()].sort((a, b) => a[0] - b[0]).map(([b, n]) => [String(b), n]));
+  const stored: StoredHistogram = {};
+  for (const [bucket, count] of h) stored[bucket] = count;
+  return stored;
 }
 
 export function histogramOf(stored: StoredHistogram | undefined): Histogram {

@@ -5,8 +5,15 @@ import { RecordedEvent } from '../../event-store/event-store';
 import { createSchemaEventStore } from '../../../test/support/test-database';
 import { slaOutcomesProjection } from './sla-outcomes.projection';
 import type { OutcomeCase } from './sla-outcomes.fold';
-import { TotalsDeltas } from './sla-outcome-totals.store';
-import { isZeroTotals, storedTotals } from './sla-outcome-totals';
+import {
+  addTotals,
+  caseContributions,
+  emptyTotals,
+  isZeroTotals,
+  OutcomeTotals,
+  periodsOf,
+  storedTotals,
+} from './sla-outcome-totals';
 
 jest.setTimeout(300_000);
 
@@ -67,17 +74,22 @@ describe('SLA outcome totals: per-batch deltas equal whole contributions (Postgr
     expect(whole.length).toBeGreaterThan(100);
     expect(await totals('_small')).toEqual(whole);
 
-    // The definition: each case's whole contribution (its figures and all its clocks), added up.
+    // The definition: each case's whole contribution (its figures and all its clocks, grouped as
+    // the report groups a case it reads), added up for its day and its month.
     const states = await store.sql.query<{ state: OutcomeCase }>('select state from rm_sla_outcome_cases_whole');
     expect(states.length).toBe(150);
-    const expected = new TotalsDeltas();
-    for (const { state } of states) expected.add(state, Object.values(state.clocks), 1, state.settled ?? []);
-    const definition = [...expected.byKey.values()]
-      .filter((d) => !isZeroTotals(d.totals))
-      .map((d) => ({
-        key: `${d.key.period}|${d.key.start}|${d.key.dim}|${d.key.value}`,
-        totals: JSON.parse(JSON.stringify(storedTotals(d.totals))) as unknown,
-      }))
+    const sums = new Map<string, OutcomeTotals>();
+    for (const { state } of states) {
+      const { day, month } = periodsOf(state.submittedAt);
+      for (const g of caseContributions(state))
+        for (const key of [`day|${day}|${g.dimension}|${g.value}`, `month|${month}|${g.dimension}|${g.value}`]) {
+          if (!sums.has(key)) sums.set(key, emptyTotals());
+          addTotals(sums.get(key)!, g.totals);
+        }
+    }
+    const definition = [...sums]
+      .filter(([, totals]) => !isZeroTotals(totals))
+      .map(([key, totals]) => ({ key, totals: JSON.parse(JSON.stringify(storedTotals(totals))) as unknown }))
       .sort(byKey);
     expect(whole).toEqual(definition);
 

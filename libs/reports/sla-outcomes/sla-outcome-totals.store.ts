@@ -1,16 +1,18 @@
 import { SqlExecutor } from '../../event-store/sql/sql-client';
 import type { ProjectionCache } from '../../projections/projection-cache';
-import type { OutcomeClock, SettledClocks } from './sla-outcomes.fold';
+import type { OutcomeClock } from './sla-outcomes.fold';
 import {
+  addContribution,
   addTotals,
   CaseFigures,
-  contributions,
   emptyTotals,
   isZeroTotals,
+  NO_VALUE,
   OutcomeTotals,
   periodsOf,
   StoredTotals,
   storedTotals,
+  TotalDimension,
   totalsOf,
 } from './sla-outcome-totals';
 
@@ -29,30 +31,42 @@ export class TotalsDeltas {
   readonly byKey = new Map<string, { key: TotalsKey; totals: OutcomeTotals }>();
 
   /**
-   * Adds (sign 1) or takes off (sign -1) a case's item and the given clocks' items (all of a
-   * case's clocks and its settled ones: its whole contribution), for its day and its month.
+   * Adds (sign 1) or takes off (sign -1) a case's item and the given clocks' items, for its day
+   * and its month. A batch changes only these: settled clocks' sums were added as the clocks
+   * were answered, and settling them does not change the case's contribution.
    */
-  add(
-    figures: CaseFigures,
-    clocks: Iterable<OutcomeClock>,
-    sign: 1 | -1,
-    settled: readonly SettledClocks[] = [],
-  ): void {
+  add(figures: CaseFigures, clocks: Iterable<OutcomeClock>, sign: 1 | -1): void {
     const { day, month } = periodsOf(figures.submittedAt);
-    for (const g of contributions(figures, clocks, settled)) {
+    // An item's ten rows (five groups, two periods), found once per severity and engineer.
+    let last: { severity: string | null; engineerId: string | null; rows: OutcomeTotals[] } | null = null;
+    addContribution(figures, clocks, [], sign, (severity, engineerId) => {
+      if (last?.severity === severity && last.engineerId === engineerId) return last.rows;
+      const rows: OutcomeTotals[] = [];
       for (const [period, start] of [
         ['day', day],
         ['month', month],
       ] as const) {
-        const id = `${period}|${start}|${g.dimension}|${g.value}`;
-        let entry = this.byKey.get(id);
-        if (!entry) {
-          entry = { key: { period, start, dim: g.dimension, value: g.value }, totals: emptyTotals() };
-          this.byKey.set(id, entry);
-        }
-        addTotals(entry.totals, g.totals, sign);
+        rows.push(
+          this.row(period, start, 'all', 'all'),
+          this.row(period, start, 'severity', severity ?? NO_VALUE),
+          this.row(period, start, 'partner', figures.partnerId),
+          this.row(period, start, 'engineer', engineerId ?? NO_VALUE),
+          this.row(period, start, 'product', figures.product),
+        );
       }
+      last = { severity, engineerId, rows };
+      return rows;
+    });
+  }
+
+  private row(period: Period, start: string, dim: TotalDimension, value: string): OutcomeTotals {
+    const id = `${period}|${start}|${dim}|${value}`;
+    let entry = this.byKey.get(id);
+    if (!entry) {
+      entry = { key: { period, start, dim, value }, totals: emptyTotals() };
+      this.byKey.set(id, entry);
     }
+    return entry.totals;
   }
 }
 

@@ -47,15 +47,12 @@ export function storedTotals(t: OutcomeTotals): StoredTotals {
   };
 }
 
-/** into += stored, without building the stored row's own Maps (a report adds a row per period and group). */
-export function addStoredTotals(into: OutcomeTotals, stored: StoredTotals): void {
-  for (const k of COUNTS) into[k] += stored[k];
+/** into += sign * stored, without building the stored row's own Maps (a report adds a row per period and group). */
+export function addStoredTotals(into: OutcomeTotals, stored: StoredTotals, sign = 1): void {
+  for (const k of COUNTS) into[k] += sign * stored[k];
   for (const k of HISTOGRAMS) {
     const h = into[k];
-    for (const [bucket, count] of Object.entries(stored[k])) {
-      const b = Number(bucket);
-      h.set(b, (h.get(b) ?? 0) + count);
-    }
+    for (const bucket in stored[k]) addToBucket(h, Number(bucket), sign * stored[k][bucket]);
   }
 }
 
@@ -120,29 +117,70 @@ export function contributions(
     }
     return g.totals;
   };
-  // Each item's figures once, then added to its five groups.
-  const each = (severity: string | null, engineerId: string | null, item: OutcomeTotals) => {
-    addTotals(into('all', 'all'), item);
-    addTotals(into('severity', severity), item);
-    addTotals(into('partner', figures.partnerId), item);
-    addTotals(into('engineer', engineerId), item);
-    addTotals(into('product', figures.product), item);
-  };
-  const caseItem = emptyTotals();
-  caseItem.cases = 1;
-  caseItem.escalations = figures.escalations;
-  if (figures.resolvedAt !== null) addBucket(caseItem.resolution, msBetween(figures.submittedAt, figures.resolvedAt));
-  each(figures.severity, figures.engineerId, caseItem);
-  for (const clock of clocks) each(clock.severity, clock.engineerId, clockItem(clock));
-  for (const s of settled) each(s.severity, s.engineerId, totalsOf(s.totals));
+  addContribution(figures, clocks, settled, 1, (severity, engineerId) => [
+    into('all', 'all'),
+    into('severity', severity),
+    into('partner', figures.partnerId),
+    into('engineer', engineerId),
+    into('product', figures.product),
+  ]);
   return [...groups.values()];
 }
 
-/** One clock's figures. */
-function clockItem(clock: OutcomeClock): OutcomeTotals {
-  const item = emptyTotals();
-  addClock(item, clock);
-  return item;
+/**
+ * Adds `sign` times a case's items (its own figures, the given clocks, its settled sums) to the
+ * totals each item counts in, which `targetsOf` names for an item's severity and engineer (the
+ * case's for the case item, each clock's for a clock). The one definition of what a case
+ * contributes: the report groups it (contributions), the projection's per-batch deltas add it
+ * straight into their rows (TotalsDeltas: no totals are built per item).
+ */
+export function addContribution(
+  figures: CaseFigures,
+  clocks: Iterable<OutcomeClock>,
+  settled: readonly SettledClocks[],
+  sign: 1 | -1,
+  targetsOf: (severity: string | null, engineerId: string | null) => readonly OutcomeTotals[],
+): void {
+  const resolution = figures.resolvedAt === null ? null : bucketOf(msBetween(figures.submittedAt, figures.resolvedAt));
+  for (const t of targetsOf(figures.severity, figures.engineerId)) {
+    t.cases += sign;
+    t.escalations += sign * figures.escalations;
+    if (resolution !== null) addToBucket(t.resolution, resolution, sign);
+  }
+  for (const clock of clocks) {
+    const answer = answerBucket(clock);
+    for (const t of targetsOf(clock.severity, clock.engineerId)) {
+      addClockCounts(t, clock, sign);
+      if (answer) addToBucket(t[answer.histogram], answer.bucket, sign);
+    }
+  }
+  for (const s of settled) for (const t of targetsOf(s.severity, s.engineerId)) addStoredTotals(t, s.totals, sign);
+}
+
+type Counts = Pick<OutcomeTotals, (typeof COUNTS)[number]>;
+
+/** A clock's counts (where its answer counts aside: answerBucket). */
+function addClockCounts(t: Counts, clock: OutcomeClock, sign: number): void {
+  t.clocks += sign;
+  if (clock.state === 'running' || clock.state === 'paused') t.live += sign;
+  else t[clock.state] += sign;
+  t.pausedMs += sign * clock.pausedMs;
+}
+
+/** The histogram and bucket an answered clock's duration counts in; null while it is unanswered. */
+function answerBucket(clock: OutcomeClock): { histogram: 'firstResponse' | 'betweenUpdates'; bucket: number } | null {
+  if (clock.answeredAt === null) return null;
+  return {
+    histogram: clock.clock === 'initialResponse' ? 'firstResponse' : 'betweenUpdates',
+    bucket: bucketOf(msBetween(clock.startedAt, clock.answeredAt)),
+  };
+}
+
+/** h[bucket] += n; a bucket that comes to 0 is dropped (as addHistogram does). */
+function addToBucket(h: Histogram, bucket: number, n: number): void {
+  const sum = (h.get(bucket) ?? 0) + n;
+  if (sum === 0) h.delete(bucket);
+  else h.set(bucket, sum);
 }
 
 /**
@@ -159,33 +197,26 @@ export function settleAnswered(state: OutcomeCase): void {
   const settled = new Map((state.settled ?? []).map((s) => [key(s.severity, s.engineerId), s]));
   for (const clock of answered) {
     const k = key(clock.severity, clock.engineerId);
-    const sum = emptyTotals();
-    const earlier = settled.get(k);
-    if (earlier) addTotals(sum, totalsOf(earlier.totals));
-    addTotals(sum, clockItem(clock));
-    settled.set(k, { severity: clock.severity, engineerId: clock.engineerId, totals: storedTotals(sum) });
+    // Added in the stored form, to a copy: the earlier sum may be the projection cache's.
+    const earlier = settled.get(k)?.totals;
+    const sum: StoredTotals = earlier
+      ? {
+          ...earlier,
+          firstResponse: { ...earlier.firstResponse },
+          betweenUpdates: { ...earlier.betweenUpdates },
+          resolution: { ...earlier.resolution },
+        }
+      : storedTotals(emptyTotals());
+    addClockCounts(sum, clock, 1);
+    const answer = answerBucket(clock);
+    if (answer) sum[answer.histogram][answer.bucket] = (sum[answer.histogram][answer.bucket] ?? 0) + 1;
+    settled.set(k, { severity: clock.severity, engineerId: clock.engineerId, totals: sum });
     delete state.clocks[clock.clockId];
   }
   for (const [recorded, root] of Object.entries(state.roots)) {
     if (!(root in state.clocks)) delete state.roots[recorded];
   }
   state.settled = [...settled.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
-}
-
-function addClock(t: OutcomeTotals, clock: OutcomeClock): void {
-  t.clocks++;
-  if (clock.state === 'running' || clock.state === 'paused') t.live++;
-  else t[clock.state]++;
-  t.pausedMs += clock.pausedMs;
-  if (clock.answeredAt !== null) {
-    const ms = msBetween(clock.startedAt, clock.answeredAt);
-    addBucket(clock.clock === 'initialResponse' ? t.firstResponse : t.betweenUpdates, ms);
-  }
-}
-
-function addBucket(h: Histogram, ms: number): void {
-  const b = bucketOf(ms);
-  h.set(b, (h.get(b) ?? 0) + 1);
 }
 
 /** The UTC day and month a case belongs to (of its submission), as dates. */
