@@ -2,7 +2,8 @@ import { SqlClient } from '../event-store/sql/sql-client';
 import { StoredEvent } from '../events/stored-event';
 import { domainReactor } from '../projections/reactor';
 import { TRIAGE_TIMER } from './sla-timer-job';
-import { ClockTimersRow, pendingJobs } from './sla-timers.projection';
+import { readClockTimers } from './read-clock-timers';
+import { pendingJobs } from './sla-timers.projection';
 import { TimerQueue } from './timer-queue';
 
 /** The clocks whose timers an event (re)starts: a new clock, a triage timer, a pause, a resumption. */
@@ -38,13 +39,7 @@ export function slaTimerArmingReactor(sql: SqlClient, queue: TimerQueue) {
         if (clock) keys.set(`${clock.case_id}\n${clock.clock_id}`, clock);
       }
       if (keys.size === 0) return;
-      const rows = await sql.query<ClockTimersRow>(
-        `select t.case_id, t.clock_id, t.clock_event_id, t.warn_at, t.due_at, t.escalate_at, t.resume_at, t.generation, t.pending, t.next_at
-           from sla_clock_timers t
-          where (t.case_id, t.clock_id) in (select case_id, clock_id from json_to_recordset($1::json) as k(case_id text, clock_id text))
-            and t.next_at is not null`,
-        [JSON.stringify([...keys.values()])],
-      );
+      const rows = await readClockTimers(sql, '', { clocks: [...keys.values()], pendingOnly: true });
       await queue.scheduleImminent(rows.flatMap(pendingJobs));
     },
   });

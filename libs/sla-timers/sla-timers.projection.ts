@@ -2,27 +2,10 @@ import { SqlExecutor } from '../event-store/sql/sql-client';
 import { StoredEvent } from '../events/stored-event';
 import { domainProjection } from '../projections/projection';
 import type { ProjectionCache } from '../projections/projection-cache';
+import { ClockTimersRow, readClockTimers } from './read-clock-timers';
 import { CLOCK_ACTIONS, SlaTimerJob, TIMER_ACTIONS, TimerAction, TRIAGE_TIMER } from './sla-timer-job';
 
-/** A clock's pending timers, as the sla_clock_timers table holds them. */
-export interface ClockTimersRow extends Record<string, unknown> {
-  case_id: string;
-  /** The clock's id, or TRIAGE_TIMER for the case's triage timer. */
-  clock_id: string;
-  clock_event_id: string;
-  /** ISO text when written; the database drivers read timestamptz back as Date. */
-  warn_at: string | Date;
-  due_at: string | Date;
-  escalate_at: string | Date;
-  /** While the clock is paused: when it resumes by itself. */
-  resume_at?: string | Date | null;
-  /** Pauses and resumptions so far (part of the job ids: see SlaTimerJob.generation). */
-  generation?: number;
-  /** The actions not yet done. */
-  pending: TimerAction[];
-  /** When the first pending one is due; null once none is pending. */
-  next_at: string | Date | null;
-}
+export type { ClockTimersRow } from './read-clock-timers';
 
 type RunAtColumn = 'warn_at' | 'due_at' | 'escalate_at' | 'resume_at';
 // The triage timer's row holds its instant in every column.
@@ -155,17 +138,8 @@ export const slaTimersProjection = domainProjection({
       if (kept) rows.set(k, kept);
       else unknown.push(wantedRow);
     }
-    if (unknown.length || endedCases.size) {
-      const found = await tx.query<ClockTimersRow>(
-        `select t.case_id, t.clock_id, t.clock_event_id, t.warn_at, t.due_at, t.escalate_at, t.resume_at, t.generation, t.pending, t.next_at
-           from sla_clock_timers${s} t
-          where (t.case_id, t.clock_id) in (select case_id, clock_id from json_to_recordset($1::json) as k(case_id text, clock_id text))
-             or (t.case_id = any($2) and t.next_at is not null)`,
-        [JSON.stringify(unknown), [...endedCases]],
-      );
-      for (const row of found)
-        if (!rows.has(key(row.case_id, row.clock_id))) rows.set(key(row.case_id, row.clock_id), row);
-    }
+    for (const row of await readClockTimers(tx, s, { clocks: unknown, pendingOfCases: [...endedCases] }))
+      if (!rows.has(key(row.case_id, row.clock_id))) rows.set(key(row.case_id, row.clock_id), row);
     const created = new Set<string>();
     const changed = new Set<string>();
     const update = (
