@@ -62,4 +62,51 @@ describe('CatchUpSubscription: one read per gather interval however many hints a
       jest.restoreAllMocks();
     }
   });
+
+  it('with a rest after each batch, a slow consumer yields between batches and the appends meanwhile make its next batch', async () => {
+    const REST_MS = 50;
+    const HANDLING_MS = 40;
+    const seen: string[] = [];
+    const batches: Array<{ end: number; size: number }> = [];
+    const subscription = new CatchUpSubscription(store, {
+      from: (await store.headCheckpoint()) ?? null, // after the other test's events
+      pollIntervalMs: 60_000,
+      restAfterBatchMs: REST_MS,
+      handle: async (events) => {
+        await new Promise((r) => setTimeout(r, HANDLING_MS));
+        seen.push(...events.map((e) => e.id));
+        batches.push({ end: performance.now(), size: events.length });
+      },
+    }).start();
+    const reads: number[] = [];
+    const readAll = store.readAll.bind(store);
+    jest.spyOn(store, 'readAll').mockImplementation((options) => {
+      reads.push(performance.now());
+      return readAll(options);
+    });
+    try {
+      const deadline = Date.now() + 60_000;
+      while (reads.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      // Appends keep coming, a few milliseconds apart, while batches are handled.
+      const appended: string[] = [];
+      for (let i = 0; i < 60; i++) {
+        const e = event();
+        appended.push(e.id);
+        await store.append(`slow-${i}`, [e], 'no_stream');
+        await new Promise((r) => setTimeout(r, 3));
+      }
+      while (seen.length < appended.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      expect(seen).toEqual(appended);
+      expect(batches.length).toBeGreaterThan(1);
+      // No read starts within the rest after the batch before it (timer slack allowed). Without
+      // the rest this handler, slower than the gather interval, is read for again at once.
+      for (const batch of batches.slice(0, -1)) {
+        const next = reads.find((at) => at > batch.end);
+        if (next !== undefined) expect(next - batch.end).toBeGreaterThanOrEqual(REST_MS - 2);
+      }
+    } finally {
+      await subscription.stop();
+      jest.restoreAllMocks();
+    }
+  });
 });

@@ -32,6 +32,15 @@ export interface CatchUpSubscriptionOptions {
    * subscription takes them in batches instead of one read (and transaction) per append.
    */
   readonly minReadIntervalMs?: number;
+  /**
+   * A rest after each batch before the next read when caught up (default 0): hints that arrive
+   * meanwhile wait for its end. The gather interval counts from the read, so a consumer whose
+   * batches take longer than it reads again as soon as a batch ends; a rest makes it yield the
+   * store between batches instead (larger batches, fewer of them), at the price of up to this much
+   * more lag. The embedded store, where one PGlite thread runs every statement, uses one
+   * (CONSUMER_BATCH_REST_MS).
+   */
+  readonly restAfterBatchMs?: number;
   /** Called when a read or the handler fails; the subscription retries after a back-off. */
   readonly onError?: (error: unknown) => void;
   /** Called when a read and its handling succeed again after a failure. */
@@ -52,6 +61,8 @@ export class CatchUpSubscription {
   private signalled = false;
   private lastSignalAt = Number.NEGATIVE_INFINITY;
   private lastReadAt = Number.NEGATIVE_INFINITY;
+  /** When the last batch's handling ended (for restAfterBatchMs). */
+  private lastBatchEndAt = Number.NEGATIVE_INFINITY;
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -111,6 +122,7 @@ export class CatchUpSubscription {
     let failures = 0;
     let hiddenRetries = 0;
     const minInterval = this.options.minReadIntervalMs ?? 10;
+    const rest = this.options.restAfterBatchMs ?? 0;
     // While catching up (full pages), the next page is read while the handler applies this one:
     // the store and the handler then work at the same time instead of taking turns. The read-ahead
     // starts after the page it follows, so it is valid whether or not the handler succeeds; on a
@@ -118,9 +130,10 @@ export class CatchUpSubscription {
     let ahead: { after: Checkpoint | null; page: Promise<AllEventsPage> } | null = null;
     while (this.running) {
       try {
-        // Coalesce: when caught up, the hints of the gather interval wait for its end and make
-        // one read (a read-ahead, while catching up, is never held back).
-        const gather = this.lastReadAt + minInterval - performance.now();
+        // Coalesce: when caught up, the hints of the gather interval (and of the rest after a
+        // batch) wait for its end and make one read (a read-ahead, while catching up, is never
+        // held back).
+        const gather = Math.max(this.lastReadAt + minInterval, this.lastBatchEndAt + rest) - performance.now();
         if (!ahead && gather > 0) await new Promise((resolve) => setTimeout(resolve, gather));
         if (!this.running) break;
         const woken = this.signalled || hiddenRetries > 0;
@@ -138,6 +151,7 @@ export class CatchUpSubscription {
             ahead = { after: page.checkpoint, page: next };
           }
           await this.options.handle(page.events);
+          this.lastBatchEndAt = performance.now();
           this.checkpointValue = page.checkpoint;
           if (failures > 0) this.options.onRecovered?.();
           failures = 0;

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnModuleInit } from '@ne
 import { EventStore } from '../event-store/event-store';
 import { SqlClient } from '../event-store/sql/sql-client';
 import { JsonLogger } from '../platform/logging/json-logger';
+import { APP_CONFIG, AppConfig } from '../platform/config/app-config';
 import { EVENT_STORE, READ_MODEL_SQL } from '../platform/tokens';
 import { ProjectionRunner } from './projection-runner';
 import { Consumer } from './reactor';
@@ -31,11 +32,15 @@ export class ConsumerRunners implements OnModuleInit, BeforeApplicationShutdown 
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(READ_MODEL_SQL) private readonly sql: SqlClient,
     private readonly logger: JsonLogger,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'consumerBatchRestMs'>,
   ) {}
 
   /** Registers a group (before the application's init: from a provider factory) and returns its runner. */
   add(consumers: readonly Consumer[], options: ConsumerGroupOptions = {}): ProjectionRunner {
-    const runner = new ProjectionRunner(this.store, this.sql, consumers, this.logger, options);
+    const runner = new ProjectionRunner(this.store, this.sql, consumers, this.logger, {
+      restAfterBatchMs: this.config.consumerBatchRestMs,
+      ...options,
+    });
     this.runners.push(runner);
     return runner;
   }

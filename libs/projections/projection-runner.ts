@@ -48,6 +48,8 @@ export class ProjectionRunner {
       batchSize?: number;
       pollIntervalMs?: number;
       fallbackPollIntervalMs?: number;
+      /** See CatchUpSubscriptionOptions.restAfterBatchMs. */
+      restAfterBatchMs?: number;
       suffix?: string;
     } = {},
   ) {
@@ -202,6 +204,7 @@ export class ProjectionRunner {
       batchSize: this.options.batchSize ?? 1000,
       pollIntervalMs: this.options.pollIntervalMs ?? 100,
       fallbackPollIntervalMs: this.options.fallbackPollIntervalMs,
+      restAfterBatchMs: this.options.restAfterBatchMs,
       handle: async (events) => {
         if (this.projections.length) {
           await this.handleBatch(events);

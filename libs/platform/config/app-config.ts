@@ -38,6 +38,12 @@ export interface AppConfig {
    * LISTEN/NOTIFY, the embedded store's thread ports); false: poll only (EVENT_NOTIFICATIONS=off).
    */
   readonly eventNotifications?: boolean;
+  /**
+   * How long a consumer group rests after a batch before reading again when caught up
+   * (CONSUMER_BATCH_REST_MS; default 25 on the embedded store, whose one PGlite thread also runs
+   * the commands' appends, 0 elsewhere, where it would only add lag).
+   */
+  readonly consumerBatchRestMs: number;
   /** NODE_ENV=production: the service refuses to start on generated dev keys (API_KEYS_FILE required). */
   readonly production: boolean;
   /** GET /health/ready answers 503 past this projection lag, in processes running projections (READY_MAX_PROJECTION_LAG_SECONDS); 0: not checked. */
@@ -154,6 +160,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
   if (!['on', 'off'].includes(notificationsText)) problems.push('EVENT_NOTIFICATIONS must be on or off');
   const threadText = (text('BACKGROUND_THREAD') ?? 'on').toLowerCase();
   if (!['on', 'off'].includes(threadText)) problems.push('BACKGROUND_THREAD must be on or off');
+  const restText = text('CONSUMER_BATCH_REST_MS') ?? (eventStore === 'embedded' ? '25' : '0');
+  const consumerBatchRestMs = Number(restText);
+  if (!/^\d+$/.test(restText) || consumerBatchRestMs > 1000)
+    problems.push('CONSUMER_BATCH_REST_MS must be a whole number of milliseconds, at most 1000');
   const lagText = text('READY_MAX_PROJECTION_LAG_SECONDS') ?? '30';
   const readyMaxProjectionLagSeconds = Number(lagText);
   if (!/^\d+$/.test(lagText))
@@ -194,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: string[] 
     authFailuresPerMinute,
     sseMaxPerKey,
     eventNotifications: notificationsText === 'on',
+    consumerBatchRestMs,
     production: text('NODE_ENV') === 'production',
     readyMaxProjectionLagSeconds,
     billingFeedbackAddress,

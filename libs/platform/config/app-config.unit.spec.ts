@@ -52,6 +52,18 @@ describe('loadConfig', () => {
     );
   });
 
+  it('rests consumers 25 ms after a batch on the embedded store and not elsewhere, unless CONSUMER_BATCH_REST_MS says', () => {
+    expect(loadConfig({}, []).consumerBatchRestMs).toBe(25);
+    const pg = { EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://localhost/x' };
+    expect(loadConfig(pg, []).consumerBatchRestMs).toBe(0);
+    expect(loadConfig({ ...pg, CONSUMER_BATCH_REST_MS: '40' }, []).consumerBatchRestMs).toBe(40);
+    expect(loadConfig({ CONSUMER_BATCH_REST_MS: '0' }, []).consumerBatchRestMs).toBe(0);
+    for (const bad of ['-1', '2.5', 'soon', '1001'])
+      expect(captured(() => loadConfig({ CONSUMER_BATCH_REST_MS: bad }, []))?.message).toMatch(
+        /CONSUMER_BATCH_REST_MS/,
+      );
+  });
+
   it('reads BILLING_FEEDBACK_ADDRESS as an e-mail address (unset: none)', () => {
     expect(loadConfig({}, []).billingFeedbackAddress).toBeUndefined();
     expect(loadConfig({ BILLING_FEEDBACK_ADDRESS: ' feedback@vendor.example ' }, []).billingFeedbackAddress).toBe(
