@@ -21,6 +21,34 @@ describe('CatchUpSubscription: one read per gather interval however many hints a
     await store.close();
   });
 
+  /** When each readAll of the store starts. */
+  function recordReads(): number[] {
+    const reads: number[] = [];
+    const readAll = store.readAll.bind(store);
+    jest.spyOn(store, 'readAll').mockImplementation((options) => {
+      reads.push(performance.now());
+      return readAll(options);
+    });
+    return reads;
+  }
+
+  /** Waits until `done` (or the deadline: the assertions after it then say what is missing). */
+  async function until(done: () => boolean, deadline: number): Promise<void> {
+    while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  /** Appends `count` events one by one, each to a stream of its own, as separate commands do; their ids. */
+  async function appendOneByOne(prefix: string, count: number, pauseMs = 0): Promise<string[]> {
+    const appended: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const e = event();
+      appended.push(e.id);
+      await store.append(`${prefix}-${i}`, [e], 'no_stream');
+      if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
+    }
+    return appended;
+  }
+
   it('a burst of appends, each with its hint, is read in a few batches spaced by the gather interval, and every event is handed over once', async () => {
     const GATHER_MS = 50;
     const seen: string[] = [];
@@ -31,25 +59,15 @@ describe('CatchUpSubscription: one read per gather interval however many hints a
       minReadIntervalMs: GATHER_MS,
       handle: async (events) => void seen.push(...events.map((e) => e.id)),
     }).start();
-    const reads: number[] = [];
-    const readAll = store.readAll.bind(store);
-    jest.spyOn(store, 'readAll').mockImplementation((options) => {
-      reads.push(performance.now());
-      return readAll(options);
-    });
+    const reads = recordReads();
     let hints = 0;
     const unsubscribe = store.onAppended(() => hints++);
     try {
       // Wait for the first (empty) read, then append 120 events one by one, as separate commands do.
       const deadline = Date.now() + 30_000;
-      while (reads.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-      const appended: string[] = [];
-      for (let i = 0; i < 120; i++) {
-        const e = event();
-        appended.push(e.id);
-        await store.append(`tick-${i}`, [e], 'no_stream');
-      }
-      while (seen.length < appended.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      await until(() => reads.length > 0, deadline);
+      const appended = await appendOneByOne('tick', 120);
+      await until(() => seen.length >= appended.length, deadline);
       expect(seen).toEqual(appended);
       expect(hints).toBeGreaterThanOrEqual(120);
       // Each read starts at least a gather interval after the one before (a little timer slack allowed).
@@ -78,24 +96,13 @@ describe('CatchUpSubscription: one read per gather interval however many hints a
         batches.push({ end: performance.now(), size: events.length });
       },
     }).start();
-    const reads: number[] = [];
-    const readAll = store.readAll.bind(store);
-    jest.spyOn(store, 'readAll').mockImplementation((options) => {
-      reads.push(performance.now());
-      return readAll(options);
-    });
+    const reads = recordReads();
     try {
       const deadline = Date.now() + 60_000;
-      while (reads.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      await until(() => reads.length > 0, deadline);
       // Appends keep coming, a few milliseconds apart, while batches are handled.
-      const appended: string[] = [];
-      for (let i = 0; i < 60; i++) {
-        const e = event();
-        appended.push(e.id);
-        await store.append(`slow-${i}`, [e], 'no_stream');
-        await new Promise((r) => setTimeout(r, 3));
-      }
-      while (seen.length < appended.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      const appended = await appendOneByOne('slow', 60, 3);
+      await until(() => seen.length >= appended.length, deadline);
       expect(seen).toEqual(appended);
       expect(batches.length).toBeGreaterThan(1);
       // No read starts within the rest after the batch before it (timer slack allowed). Without
