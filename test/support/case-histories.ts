@@ -50,5 +50,13 @@ export async function storeRandomCases(
     });
     await appendCaseHistory(store, caseId, history);
   }
-  return (await store.readAll({ after: null, maxCount: 100_000 })).events;
+  // Everything up to the store's head: a read may not see the newest events yet while another
+  // test's transaction (another schema, the same database) holds PostgreSQL's horizon back.
+  const head = (await store.headCheckpoint?.()) ?? null;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const page = await store.readAll({ after: null, maxCount: 100_000 });
+    if (page.checkpoint === head || Date.now() > deadline) return page.events;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
