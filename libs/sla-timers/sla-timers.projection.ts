@@ -5,8 +5,6 @@ import type { ProjectionCache } from '../projections/projection-cache';
 import { ClockTimersRow, readClockTimers } from './read-clock-timers';
 import { CLOCK_ACTIONS, SlaTimerJob, TIMER_ACTIONS, TimerAction, TRIAGE_TIMER } from './sla-timer-job';
 
-export type { ClockTimersRow } from './read-clock-timers';
-
 type RunAtColumn = 'warn_at' | 'due_at' | 'escalate_at' | 'resume_at';
 // The triage timer's row holds its instant in every column.
 const RUN_AT_COLUMN: Record<TimerAction, RunAtColumn> = {

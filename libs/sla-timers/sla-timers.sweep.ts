@@ -1,7 +1,8 @@
 import { SqlClient } from '../event-store/sql/sql-client';
 import { JsonLogger } from '../platform/logging/json-logger';
 import { timerJobId } from './sla-timer-job';
-import { ClockTimersRow, pendingJobs } from './sla-timers.projection';
+import { ClockTimersRow } from './read-clock-timers';
+import { pendingJobs } from './sla-timers.projection';
 import { TimerQueue } from './timer-queue';
 
 const PAGE = 5000;

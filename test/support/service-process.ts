@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { track } from './child-processes';
+import { freePort } from './private-servers';
 
 /** The built service (`npm test` compiles the project to dist/ before jest runs). */
 export const MAIN_JS = join(__dirname, '../../dist/apps/casetrail/main.js');
@@ -29,28 +29,13 @@ export async function spawnService(
   if (env.PORT) return spawnOnPort(env, args, timeoutMs, env.PORT);
   for (let attempt = 1; ; attempt++) {
     try {
+      // From the OS: a port picked at random could be another test's service, whose /health then
+      // answered for ours (a `worker` there: 404 on the API's routes).
       return await spawnOnPort(env, args, timeoutMs, String(await freePort()));
     } catch (error) {
       if (attempt >= 5 || !/EADDRINUSE/.test((error as Error).message)) throw error;
     }
   }
-}
-
-/**
- * A port free right now, from the kernel. A port picked at random could be another test's
- * service, whose /health then answered for ours (a `worker` there: 404 on the API's routes).
- */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 async function spawnOnPort(
