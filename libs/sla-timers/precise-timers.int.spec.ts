@@ -1,7 +1,7 @@
 import { Job, Queue, Worker } from 'bullmq';
 import { SystemClock } from '../platform/clock/clock';
 import { RedisConnection } from '../platform/redis/redis-connection';
-import { SLA_TIMERS_QUEUE, SlaTimerJob } from './sla-timer-job';
+import { SLA_TIMERS_QUEUE, SlaTimerJob, timerJobId } from './sla-timer-job';
 import { TimerQueue } from './timer-queue';
 import { PrivateRedis, startPrivateRedis } from '../../test/support/private-servers';
 
@@ -70,6 +70,33 @@ describe('precise SLA timers (real Redis at hz 1, real BullMQ worker)', () => {
     expect(late).toHaveLength(20);
     // Due instants spread over 1.5 s against a 1 s timeout check: most jobs wait for the check.
     expect(late[Math.floor(late.length / 2)]).toBeGreaterThan(150);
+  }, 120_000);
+
+  it('jobs due beyond the arming horizon are left to BullMQ: not held, not promoted early', async () => {
+    const queue = new TimerQueue(connection, new SystemClock());
+    const now = Date.now();
+    const days = [1, 7, 25, 29]; // 25 and 29 days: beyond setTimeout's range
+    const jobs: SlaTimerJob[] = days.map((d) => ({
+      caseId: `far-${d}`,
+      clockId: 'nextUpdate-1',
+      action: 'breach',
+      runAt: new Date(now + d * 86_400_000).toISOString(),
+      clockEventId: `far-event-${d}`,
+    }));
+    await queue.schedule(jobs);
+    expect(queue.heldPrecisely).toBe(0);
+    // Held, the 25- and 29-day ones were promoted after 1 ms (setTimeout's overflow).
+    await new Promise((r) => setTimeout(r, 300));
+    const states = await Promise.all(
+      jobs.map((job) => queue.queue.getJobState(timerJobId(job.caseId, job.clockId, job.action))),
+    );
+    expect(states).toEqual(days.map(() => 'delayed'));
+    // Imminent ones on the same queue are still held and run on time.
+    const { late } = await lateness('after-far', 10, (imminent) => queue.schedule(imminent));
+    for (const job of jobs) await queue.queue.remove(timerJobId(job.caseId, job.clockId, job.action));
+    await queue.close();
+    expect(late).toHaveLength(10);
+    expect(late[Math.floor(late.length / 2)]).toBeLessThan(60);
   }, 120_000);
 
   it('jobs armed through TimerQueue run within milliseconds of their instant, once each', async () => {

@@ -42,7 +42,8 @@ export class TimerQueue {
     /** false: BullMQ's own precision only (the benchmark's "before"). */
     options: { precise?: boolean } = {},
   ) {
-    this.precise = options.precise === false ? null : new PreciseTimers();
+    // Held in-process: what this queue arms for the horizon ahead (the arming path arms nothing later).
+    this.precise = options.precise === false ? null : new PreciseTimers({ windowMs: horizonMs });
     this.lookups = redis.client();
     this.queue = new Queue(SLA_TIMERS_QUEUE, {
       connection: redis.client(),

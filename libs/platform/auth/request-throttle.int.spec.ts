@@ -1,54 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import Redis from 'ioredis';
+import { PrivateRedis, startPrivateRedis } from '../../../test/support/private-servers';
 import { loadConfig } from '../config/app-config';
 import { JsonLogger } from '../logging/json-logger';
 import { RedisConnection } from '../redis/redis-connection';
 import { RequestThrottle } from './request-throttle';
-
-/** A private Redis on a free port: this test stops it, which the shared one must never be. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'],
-    { stdio: 'ignore' },
-  );
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const probe = new Redis(port, '127.0.0.1', {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    probe.on('error', () => undefined);
-    try {
-      await probe.connect();
-      await probe.ping();
-      return child;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`redis-server did not start on ${port}`);
-      await new Promise((r) => setTimeout(r, 100));
-    } finally {
-      probe.disconnect();
-    }
-  }
-}
-
-async function stopRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
 
 async function waitFor(probe: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -59,14 +15,14 @@ async function waitFor(probe: () => Promise<boolean> | boolean, timeoutMs = 20_0
 }
 
 describe('RequestThrottle on a real Redis (shared limits, Redis down and back)', () => {
-  let port: number;
-  let redis: ChildProcess;
+  // A private Redis: this test stops it, which the shared one must never be.
+  let redis: PrivateRedis;
   const connections: RedisConnection[] = [];
   const prefix = `ct-test-throttle-${randomUUID().slice(0, 8)}`;
   const throttle = () => {
     const config = loadConfig(
       {
-        REDIS_URL: `redis://127.0.0.1:${port}`,
+        REDIS_URL: redis.url,
         REDIS_PREFIX: prefix,
         RATE_LIMIT_PER_SECOND: '1',
         AUTH_FAILURES_PER_MINUTE: '3',
@@ -84,12 +40,11 @@ describe('RequestThrottle on a real Redis (shared limits, Redis down and back)',
   };
 
   beforeAll(async () => {
-    port = await freePort();
-    redis = await startRedis(port);
+    redis = await startPrivateRedis();
   }, 30_000);
   afterAll(async () => {
     await Promise.all(connections.map((c) => c.close()));
-    await stopRedis(redis);
+    await redis.stop();
   });
 
   it('two processes take from one bucket and count failures together; without Redis each limits alone, without errors; then shares again', async () => {
@@ -122,7 +77,7 @@ describe('RequestThrottle on a real Redis (shared limits, Redis down and back)',
     expect(await a.recordFailure('10.1.1.2')).toBe(0);
 
     // Redis goes away: no error, no wait; each process enforces the limits in memory.
-    await stopRedis(redis);
+    await redis.stop();
     started = performance.now();
     const local: number[] = [];
     for (let i = 0; i < 4; i++) local.push(await a.takeForKey('ops-1'));
@@ -138,8 +93,8 @@ describe('RequestThrottle on a real Redis (shared limits, Redis down and back)',
     expect(performance.now() - started).toBeLessThan(2_000);
 
     // Redis is back: the limits are shared again (a fresh Redis: full buckets, kept in Redis).
-    redis = await startRedis(port);
-    const probe = new Redis(port, '127.0.0.1');
+    await redis.start();
+    const probe = new Redis(redis.port, '127.0.0.1');
     try {
       await waitFor(async () => {
         await a.takeForKey('manager-1');
