@@ -108,12 +108,13 @@ async function runOne(task: SuiteTask, kind: 'postgres' | 'embedded', size: numb
       let apiOnly: { rate: number; p99: number; ratio: number } | null = null;
       try {
         for (let pair = 0; pair < (task.quick ? 1 : PAIRS); pair++) {
+          // Before the meters start: the wait is not part of the measured window.
+          await consumersIdle(service, scope);
           const queries = pair === 0 ? countQueries() : null;
           const cpuMeter = measureCpu();
           const threadMeter = measureThreads();
           const switches = contextSwitches();
           const busy = threadBusy(service);
-          await consumersIdle(service, scope);
           const result = await profileWindow(`commands-${kind}-${sizeLabel(size)}-${pair}`, () => load(service.url));
           cpu = cpuMeter.stop();
           log(scope, busy());
